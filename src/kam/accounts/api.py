@@ -1,0 +1,168 @@
+"""API: accounts, their team, potential estimates, key status, notes and history."""
+
+
+from typing import Any
+
+from django.db.models import QuerySet
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import codes_4xx
+
+from kam.accounts.models import (
+    Account,
+    AccountStatus,
+    AccountTeamMember,
+    KeyStatusChange,
+    Note,
+    PotentialEstimate,
+)
+from kam.accounts.schemas import (
+    AccountIn,
+    AccountOut,
+    AccountPatch,
+    AccountSort,
+    HistoryEntryOut,
+    KeyStatusIn,
+    KeyStatusOut,
+    NoteIn,
+    NoteOut,
+    PotentialIn,
+    PotentialOut,
+    TeamMemberIn,
+    TeamMemberOut,
+)
+from kam.accounts.selectors import (
+    AccountFilters,
+    HistoryEntry,
+    account_get,
+    account_history,
+    account_key_decisions,
+    account_list,
+    account_notes,
+    account_potentials,
+    account_team,
+    note_get,
+    team_member_get,
+)
+from kam.accounts.services import (
+    account_create,
+    account_delete,
+    account_set_key_status,
+    account_update,
+    note_add,
+    note_delete,
+    potential_estimate_add,
+    team_member_add,
+    team_member_remove,
+)
+from kam.api.schemas import ErrorOut, ObjectId, Page, PathId, text
+
+router = Router(tags=["accounts"])
+
+
+class AccountQuery(Schema):
+    status: AccountStatus | None = None
+    is_key: bool | None = None
+    owner_id: ObjectId | None = None
+    industry: text(100) | None = None  # type: ignore[valid-type]
+    region: text(100) | None = None  # type: ignore[valid-type]
+    parent_id: ObjectId | None = None
+    q: text(100) | None = None  # type: ignore[valid-type]
+    sort: AccountSort = "code"
+
+
+@router.get("", response={200: list[AccountOut], codes_4xx: ErrorOut})
+@paginate(Page)
+def list_accounts(request: Any, filters: Query[AccountQuery]) -> QuerySet[Account]:
+    return account_list(actor=request.user, filters=AccountFilters(**filters.dict()))
+
+
+@router.post("", response={201: AccountOut, codes_4xx: ErrorOut})
+def create_account(request: Any, body: AccountIn) -> tuple[int, Account]:
+    return 201, account_create(actor=request.user, **body.dict())
+
+
+@router.get("/{account_id}", response={200: AccountOut, codes_4xx: ErrorOut})
+def get_account(request: Any, account_id: PathId) -> Account:
+    return account_get(actor=request.user, account_id=account_id)
+
+
+@router.patch("/{account_id}", response={200: AccountOut, codes_4xx: ErrorOut})
+def update_account(request: Any, account_id: PathId, body: AccountPatch) -> Account:
+    account = account_get(actor=request.user, account_id=account_id)
+    return account_update(actor=request.user, account=account, **body.dict(exclude_unset=True))
+
+
+@router.delete("/{account_id}", response={204: None, codes_4xx: ErrorOut})
+def delete_account(request: Any, account_id: PathId) -> tuple[int, None]:
+    account_delete(actor=request.user,
+                   account=account_get(actor=request.user, account_id=account_id))
+    return 204, None
+
+
+@router.get("/{account_id}/key-status", response={200: list[KeyStatusOut], codes_4xx: ErrorOut})
+def list_key_status_decisions(request: Any, account_id: PathId) -> QuerySet[KeyStatusChange]:
+    return account_key_decisions(account=account_get(actor=request.user, account_id=account_id))
+
+
+@router.post("/{account_id}/key-status", response={201: KeyStatusOut, codes_4xx: ErrorOut})
+def set_key_status(request: Any, account_id: PathId,
+                   body: KeyStatusIn) -> tuple[int, KeyStatusChange]:
+    account = account_get(actor=request.user, account_id=account_id)
+    return 201, account_set_key_status(actor=request.user, account=account, **body.dict())
+
+
+@router.get("/{account_id}/team", response={200: list[TeamMemberOut], codes_4xx: ErrorOut})
+def list_team_members(request: Any, account_id: PathId) -> QuerySet[AccountTeamMember]:
+    return account_team(account=account_get(actor=request.user, account_id=account_id))
+
+
+@router.post("/{account_id}/team", response={201: TeamMemberOut, codes_4xx: ErrorOut})
+def add_team_member(request: Any, account_id: PathId,
+                    body: TeamMemberIn) -> tuple[int, AccountTeamMember]:
+    account = account_get(actor=request.user, account_id=account_id)
+    return 201, team_member_add(actor=request.user, account=account, **body.dict())
+
+
+@router.delete("/{account_id}/team/{member_id}", response={204: None, codes_4xx: ErrorOut})
+def remove_team_member(request: Any, account_id: PathId, member_id: PathId) -> tuple[int, None]:
+    account = account_get(actor=request.user, account_id=account_id)
+    team_member_remove(actor=request.user,
+                       member=team_member_get(account=account, member_id=member_id))
+    return 204, None
+
+
+@router.get("/{account_id}/potentials", response={200: list[PotentialOut], codes_4xx: ErrorOut})
+def list_potential_estimates(request: Any, account_id: PathId) -> QuerySet[PotentialEstimate]:
+    return account_potentials(account=account_get(actor=request.user, account_id=account_id))
+
+
+@router.post("/{account_id}/potentials", response={201: PotentialOut, codes_4xx: ErrorOut})
+def add_potential_estimate(request: Any, account_id: PathId,
+                           body: PotentialIn) -> tuple[int, PotentialEstimate]:
+    account = account_get(actor=request.user, account_id=account_id)
+    return 201, potential_estimate_add(actor=request.user, account=account, **body.dict())
+
+
+@router.get("/{account_id}/notes", response={200: list[NoteOut], codes_4xx: ErrorOut})
+@paginate(Page)
+def list_notes(request: Any, account_id: PathId) -> QuerySet[Note]:
+    return account_notes(account=account_get(actor=request.user, account_id=account_id))
+
+
+@router.post("/{account_id}/notes", response={201: NoteOut, codes_4xx: ErrorOut})
+def add_note(request: Any, account_id: PathId, body: NoteIn) -> tuple[int, Note]:
+    account = account_get(actor=request.user, account_id=account_id)
+    return 201, note_add(actor=request.user, account=account, body=body.body)
+
+
+@router.delete("/{account_id}/notes/{note_id}", response={204: None, codes_4xx: ErrorOut})
+def delete_note(request: Any, account_id: PathId, note_id: PathId) -> tuple[int, None]:
+    account = account_get(actor=request.user, account_id=account_id)
+    note_delete(actor=request.user, note=note_get(account=account, note_id=note_id))
+    return 204, None
+
+
+@router.get("/{account_id}/history", response={200: list[HistoryEntryOut], codes_4xx: ErrorOut})
+def get_account_history(request: Any, account_id: PathId) -> list[HistoryEntry]:
+    return account_history(account=account_get(actor=request.user, account_id=account_id))

@@ -1,0 +1,134 @@
+"""Page forms for accounts; they validate input and hand it to the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kam.accounts.models import MAX_MONEY, Account, AccountStatus, TeamRole
+from kam.accounts.selectors import ACCOUNT_SORTS, AccountFilters, accounts_visible_to
+from kam.org.models import User
+from kam.org.selectors import users_active
+
+ACCOUNT_FORM_FIELDS = [
+    "code", "name", "legal_name", "account_type", "industry", "region", "size_band",
+    "status", "strategic_importance", "technical_fit", "credit_reputation",
+]
+FACTOR_CHOICES = [("", "—"), *[(str(i), str(i)) for i in range(1, 6)]]
+
+
+class AccountForm(forms.ModelForm):
+    parent = forms.ModelChoiceField(queryset=Account.objects.none(), required=False,
+                                    label=_("parent account"))
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                   label=_("owner"))
+
+    class Meta:
+        model = Account
+        fields = ACCOUNT_FORM_FIELDS
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        parents = accounts_visible_to(actor).only("id", "code", "name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+            self.fields["parent"].initial = self.instance.parent_id
+            self.fields["owner"].initial = self.instance.owner_id
+        self.fields["parent"].queryset = parents
+        self.fields["owner"].queryset = users_active()
+        if not actor.governs:
+            # DOMAIN §13: only director and admin reassign owners.
+            self.fields["owner"].disabled = True
+            self.fields["owner"].help_text = _("Only a director or an administrator can "
+                                               "reassign the owner.")
+        for name in ("strategic_importance", "technical_fit", "credit_reputation"):
+            self.fields[name].widget = forms.Select(choices=FACTOR_CHOICES)
+
+    def validate_unique(self) -> None:
+        # The service checks the code case-insensitively and reports it on the code field.
+        return
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in ACCOUNT_FORM_FIELDS}
+        parent = self.cleaned_data.get("parent")
+        data["parent_id"] = parent.pk if parent else None
+        if self.actor.governs:
+            owner = self.cleaned_data.get("owner")
+            data["owner_id"] = owner.pk if owner else None
+        return data
+
+
+class TeamMemberForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("user"))
+    role = forms.ChoiceField(choices=TeamRole.choices, label=_("role"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users_active()
+
+
+class PotentialForm(forms.Form):
+    amount = forms.DecimalField(label=_("amount per year"), min_value=0, max_value=MAX_MONEY,
+                                max_digits=17, decimal_places=2)
+    estimated_on = forms.DateField(label=_("estimated on"),
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(label=_("source"), max_length=200, required=False)
+
+
+class KeyStatusForm(forms.Form):
+    is_key = forms.TypedChoiceField(
+        label=_("decision"), coerce=lambda value: value == "true",
+        choices=[("true", _("Confirm as key account")), ("false", _("Not a key account"))])
+    reason = forms.CharField(label=_("reason"), max_length=500)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("note"), max_length=10000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Mention a colleague with @user name."))
+
+
+class AccountFilterForm(forms.Form):
+    """The account list's filters; invalid values are dropped, never a server error."""
+
+    q = forms.CharField(required=False, max_length=100, label=_("Search"))
+    status = forms.ChoiceField(required=False, label=_("status"),
+                               choices=[("", _("Any status")), *AccountStatus.choices])
+    key = forms.ChoiceField(required=False, label=_("key account"),
+                            choices=[("", _("Key or not")), ("yes", _("Key accounts")),
+                                     ("no", _("Not key"))])
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                   label=_("owner"), empty_label=_("Any owner"))
+    industry = forms.ChoiceField(required=False, label=_("industry"))
+    region = forms.ChoiceField(required=False, label=_("region"))
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in ACCOUNT_SORTS])
+
+    def __init__(self, *args: Any, facets: dict[str, list[str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = users_active()
+        self.fields["industry"].choices = [("", _("Any industry")),
+                                           *[(v, v) for v in facets["industry"]]]
+        self.fields["region"].choices = [("", _("Any region")),
+                                         *[(v, v) for v in facets["region"]]]
+
+    def filters(self) -> AccountFilters:
+        if not self.is_bound:
+            return AccountFilters()
+        data = self.cleaned_data if self.is_valid() else {
+            name: value for name, value in self.cleaned_data.items()
+            if name not in self.errors
+        }
+        key = data.get("key") or ""
+        owner = data.get("owner")
+        return AccountFilters(
+            q=data.get("q") or None,
+            status=data.get("status") or None,
+            is_key={"yes": True, "no": False}.get(key),
+            owner_id=owner.pk if owner else None,
+            industry=data.get("industry") or None,
+            region=data.get("region") or None,
+            sort=data.get("sort") or "code",
+        )

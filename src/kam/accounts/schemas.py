@@ -1,0 +1,140 @@
+"""API schemas for accounts, their teams, potential estimates, key status and notes."""
+
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+
+from kam.accounts.models import MAX_MONEY, AccountStatus, AccountType, SizeBand, TeamRole
+from kam.accounts.selectors import ACCOUNT_SORTS
+from kam.api.schemas import ObjectId, StrictIn, text
+
+Factor = int | None
+FactorIn = Field(None, ge=1, le=5)
+AccountSort = Literal[tuple(ACCOUNT_SORTS)]  # type: ignore[valid-type]
+
+
+class AccountIn(StrictIn):
+    code: text(64, 1)  # type: ignore[valid-type]
+    name: text(200, 1)  # type: ignore[valid-type]
+    legal_name: text(300) = ""  # type: ignore[valid-type]
+    account_type: AccountType = AccountType.END_USER
+    industry: text(100) = ""  # type: ignore[valid-type]
+    region: text(100) = ""  # type: ignore[valid-type]
+    size_band: SizeBand | Literal[""] = ""
+    parent_id: ObjectId | None = None
+    owner_id: ObjectId | None = None
+    status: AccountStatus = AccountStatus.PROSPECT
+    strategic_importance: Factor = FactorIn
+    technical_fit: Factor = FactorIn
+    credit_reputation: Factor = FactorIn
+
+
+class AccountPatch(StrictIn):
+    code: text(64, 1) = None  # type: ignore[valid-type]
+    name: text(200, 1) = None  # type: ignore[valid-type]
+    legal_name: text(300) = None  # type: ignore[valid-type]
+    account_type: AccountType = None  # type: ignore[assignment]
+    industry: text(100) = None  # type: ignore[valid-type]
+    region: text(100) = None  # type: ignore[valid-type]
+    size_band: SizeBand | Literal[""] = None  # type: ignore[assignment]
+    parent_id: ObjectId | None = None
+    owner_id: ObjectId | None = None
+    status: AccountStatus = None  # type: ignore[assignment]
+    strategic_importance: Factor = FactorIn
+    technical_fit: Factor = FactorIn
+    credit_reputation: Factor = FactorIn
+
+
+class AccountOut(Schema):
+    id: int
+    code: str
+    name: str
+    legal_name: str
+    account_type: AccountType
+    industry: str
+    region: str
+    size_band: SizeBand | Literal[""]
+    parent_id: int | None
+    owner_id: int | None
+    owner_username: str | None = Field(None, alias="owner.username")
+    status: AccountStatus
+    is_key: bool
+    key_reason: str
+    strategic_importance: int | None
+    technical_fit: int | None
+    credit_reputation: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class KeyStatusIn(StrictIn):
+    is_key: bool
+    reason: text(500, 1)  # type: ignore[valid-type]
+
+
+class KeyStatusOut(Schema):
+    id: int
+    is_key: bool
+    reason: str
+    decided_by_id: int | None
+    decided_at: dt.datetime
+
+
+class TeamMemberIn(StrictIn):
+    user_id: ObjectId
+    role: TeamRole
+
+
+class TeamMemberOut(Schema):
+    id: int
+    user_id: int
+    username: str = Field(..., alias="user.username")
+    role: TeamRole
+    added_at: dt.datetime
+
+
+class PotentialIn(StrictIn):
+    amount: Decimal = Field(..., ge=0, le=MAX_MONEY, max_digits=17, decimal_places=2)
+    estimated_on: dt.date
+    source: text(200) = ""  # type: ignore[valid-type]
+
+
+class PotentialOut(Schema):
+    id: int
+    amount: Decimal
+    estimated_on: dt.date
+    source: str
+    author_id: int | None
+    created_at: dt.datetime
+
+
+class NoteIn(StrictIn):
+    body: text(10000, 1)  # type: ignore[valid-type]
+
+
+class NoteOut(Schema):
+    id: int
+    body: str
+    author_id: int | None
+    mention_ids: list[int]
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_mention_ids(obj: object) -> list[int]:
+        return sorted(user.pk for user in obj.mentions.all())  # type: ignore[attr-defined]
+
+
+class HistoryChangeOut(Schema):
+    field: str
+    old: str
+    new: str
+
+
+class HistoryEntryOut(Schema):
+    at: dt.datetime
+    user: str
+    action: str
+    changes: list[HistoryChangeOut]

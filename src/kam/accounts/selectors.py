@@ -1,0 +1,252 @@
+"""Reads for accounts; every read starts from accounts_visible_to (DOMAIN §13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Model, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from kam.accounts.models import (
+    Account,
+    AccountTeamMember,
+    KeyStatusChange,
+    Note,
+    PotentialEstimate,
+)
+from kam.org.models import User
+
+ACCOUNT_SORTS: dict[str, tuple[str, ...]] = {
+    "code": ("code",),
+    "-code": ("-code",),
+    "name": ("name", "code"),
+    "-name": ("-name", "code"),
+    "industry": ("industry", "code"),
+    "-industry": ("-industry", "code"),
+    "region": ("region", "code"),
+    "-region": ("-region", "code"),
+    "status": ("status", "code"),
+    "-status": ("-status", "code"),
+    "owner": ("owner__username", "code"),
+    "-owner": ("-owner__username", "code"),
+    "updated": ("updated_at", "code"),
+    "-updated": ("-updated_at", "code"),
+}
+
+
+def accounts_visible_to(actor: User) -> QuerySet[Account]:
+    """The one visibility rule (DOMAIN §13): all for director/executive/admin, else owned or
+    on the account team."""
+    if not actor.is_authenticated or not actor.is_active:
+        return Account.objects.none()
+    if actor.sees_all_accounts:
+        return Account.objects.all()
+    on_team = AccountTeamMember.objects.filter(user=actor).values("account_id")
+    return Account.objects.filter(Q(owner=actor) | Q(pk__in=on_team))
+
+
+def account_get(*, actor: User, account_id: int) -> Account:
+    """Missing and not-visible raise the same Http404 (DOMAIN §13)."""
+    return get_object_or_404(
+        accounts_visible_to(actor).select_related("owner", "parent"), pk=account_id
+    )
+
+
+@dataclass(frozen=True)
+class AccountFilters:
+    status: str | None = None
+    is_key: bool | None = None
+    owner_id: int | None = None
+    industry: str | None = None
+    region: str | None = None
+    parent_id: int | None = None
+    q: str | None = None
+    sort: str = "code"
+
+
+def account_list(*, actor: User, filters: AccountFilters) -> QuerySet[Account]:
+    """Visible accounts matching the filters, sorted (ties by code)."""
+    accounts = accounts_visible_to(actor).select_related("owner", "parent")
+    if filters.status:
+        accounts = accounts.filter(status=filters.status)
+    if filters.is_key is not None:
+        accounts = accounts.filter(is_key=filters.is_key)
+    if filters.owner_id is not None:
+        accounts = accounts.filter(owner_id=filters.owner_id)
+    if filters.industry:
+        accounts = accounts.filter(industry__iexact=filters.industry)
+    if filters.region:
+        accounts = accounts.filter(region__iexact=filters.region)
+    if filters.parent_id is not None:
+        accounts = accounts.filter(parent_id=filters.parent_id)
+    if filters.q:
+        term = filters.q.strip()
+        accounts = accounts.filter(
+            Q(code__icontains=term) | Q(name__icontains=term) | Q(legal_name__icontains=term)
+        )
+    return accounts.order_by(*ACCOUNT_SORTS.get(filters.sort, ACCOUNT_SORTS["code"]))
+
+
+def account_facets(*, actor: User) -> dict[str, list[str]]:
+    """Distinct industries and regions among visible accounts, for filter menus."""
+    visible = accounts_visible_to(actor)
+    return {
+        field: sorted(
+            value
+            for value in visible.exclude(**{field: ""}).values_list(field, flat=True).distinct()
+        )
+        for field in ("industry", "region")
+    }
+
+
+def account_team(*, account: Account) -> QuerySet[AccountTeamMember]:
+    return account.team_members.select_related("user").order_by("role", "user__username")
+
+
+def team_member_get(*, account: Account, member_id: int) -> AccountTeamMember:
+    return get_object_or_404(account.team_members.select_related("user"), pk=member_id)
+
+
+def account_potentials(*, account: Account) -> QuerySet[PotentialEstimate]:
+    return account.potential_estimates.select_related("author").order_by("-estimated_on", "-id")
+
+
+def potential_effective(*, account: Account, as_of: dt.date) -> PotentialEstimate | None:
+    """The estimate dated latest on or before as_of, ties to the latest entered (DOMAIN §2)."""
+    return (
+        account.potential_estimates.filter(estimated_on__lte=as_of)
+        .order_by("-estimated_on", "-created_at", "-id")
+        .first()
+    )
+
+
+def account_notes(*, account: Account) -> QuerySet[Note]:
+    return account.notes.select_related("author").prefetch_related("mentions")
+
+
+def note_get(*, account: Account, note_id: int) -> Note:
+    return get_object_or_404(account.notes.select_related("author"), pk=note_id)
+
+
+def account_key_decisions(*, account: Account) -> QuerySet[KeyStatusChange]:
+    return account.key_status_changes.select_related("decided_by")
+
+
+def account_subsidiaries(*, actor: User, account: Account) -> QuerySet[Account]:
+    return accounts_visible_to(actor).filter(parent=account).order_by("code")
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    user: str
+    action: str
+    changes: tuple[HistoryChange, ...]
+
+
+def _display(model: type[Model], field_name: str, value: Any, users: dict[int, str],
+             accounts: dict[int, str]) -> str:
+    if value is None or value == "":
+        return "—"
+    field = model._meta.get_field(field_name)
+    if getattr(field, "choices", None):
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    if field_name == "owner":
+        return users.get(value, str(value))
+    if field_name == "parent":
+        return accounts.get(value, str(value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def account_history(*, account: Account, limit: int = 200) -> list[HistoryEntry]:
+    """Who changed what and when on the account, its team, estimates and key status (newest
+    first)."""
+    records = list(account.history.select_related("history_user").order_by("history_date"))
+    user_ids: set[int] = set()
+    parent_ids: set[int] = set()
+    for record in records:
+        if record.owner_id:
+            user_ids.add(record.owner_id)
+        if record.parent_id:
+            parent_ids.add(record.parent_id)
+    users = {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)}
+    parents = {a.pk: str(a) for a in Account.objects.filter(pk__in=parent_ids)}
+
+    entries: list[HistoryEntry] = []
+    previous = None
+    for record in records:
+        who = record.history_user.display_name if record.history_user else _("system")
+        if previous is None or record.history_type == "+":
+            entries.append(HistoryEntry(record.history_date, who, _("created the account"), ()))
+        else:
+            delta = record.diff_against(previous)
+            changes = tuple(
+                HistoryChange(
+                    field=str(Account._meta.get_field(change.field).verbose_name),
+                    old=_display(Account, change.field, change.old, users, parents),
+                    new=_display(Account, change.field, change.new, users, parents),
+                )
+                for change in delta.changes
+            )
+            if changes:
+                entries.append(HistoryEntry(record.history_date, who, _("changed"), changes))
+        previous = record
+
+    members = AccountTeamMember.history.filter(account_id=account.pk).select_related(
+        "history_user", "user")
+    for member in members:
+        who = member.history_user.display_name if member.history_user else _("system")
+        member_label = f"{member.user.display_name} ({member.get_role_display()})"
+        if member.history_type == "+":
+            entries.append(HistoryEntry(member.history_date, who, _("added to the team"),
+                                        (HistoryChange(_("team"), "—", member_label),)))
+        elif member.history_type == "-":
+            entries.append(HistoryEntry(member.history_date, who, _("removed from the team"),
+                                        (HistoryChange(_("team"), member_label, "—"),)))
+
+    estimates = PotentialEstimate.history.filter(
+        account_id=account.pk, history_type__in=["+", "-"]).select_related("history_user")
+    for estimate in estimates:
+        who = estimate.history_user.display_name if estimate.history_user else _("system")
+        label = f"{estimate.amount:,.2f} ({estimate.estimated_on.isoformat()})"
+        action = _("added a potential estimate") if estimate.history_type == "+" else _(
+            "removed a potential estimate")
+        entries.append(HistoryEntry(estimate.history_date, who, action,
+                                    (HistoryChange(_("potential"), "—", label),)))
+
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    accounts: int
+    key_accounts: int
+    customers: int
+    prospects: int
+    recent: list[Account]
+
+
+def dashboard_summary(*, actor: User) -> DashboardSummary:
+    """Counts of the accounts the user sees and the ones changed last."""
+    visible = accounts_visible_to(actor)
+    counts = visible.aggregate(
+        accounts=Count("pk"),
+        key_accounts=Count("pk", filter=Q(is_key=True)),
+        customers=Count("pk", filter=Q(status="customer")),
+        prospects=Count("pk", filter=Q(status="prospect")),
+    )
+    recent = list(visible.select_related("owner").order_by("-updated_at", "code")[:8])
+    return DashboardSummary(recent=recent, **counts)

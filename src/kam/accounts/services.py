@@ -1,0 +1,265 @@
+"""Writes for accounts, their teams, potential estimates, key status and notes (§2, §13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from kam.accounts.models import (
+    Account,
+    AccountTeamMember,
+    KeyStatusChange,
+    Note,
+    PotentialEstimate,
+)
+from kam.accounts.selectors import accounts_visible_to
+from kam.core.errors import Conflict, InvalidInput, PermissionDenied, full_clean_or_raise
+from kam.org.models import User
+from kam.org.permissions import require_governing, require_write
+
+ACCOUNT_EDITABLE_FIELDS = (
+    "code", "name", "legal_name", "account_type", "industry", "region", "size_band",
+    "parent", "owner", "status", "strategic_importance", "technical_fit", "credit_reputation",
+)
+MENTION = re.compile(r"(?<![\w.@])@([\w.+-]{1,150})")
+MAX_PARENT_DEPTH = 1000
+MAX_MENTIONS = 20
+
+ERROR_PARENT_CYCLE = gettext_noop(
+    "An account cannot be its own parent or the parent of its own parents."
+)
+
+
+def _resolve_parent(actor: User, parent_id: int | None) -> Account | None:
+    if parent_id is None:
+        return None
+    parent = accounts_visible_to(actor).filter(pk=parent_id).first()
+    if parent is None:
+        raise InvalidInput(_("No account with id %(id)s.") % {"id": parent_id},
+                           field="parent_id")
+    return parent
+
+
+def _resolve_owner(owner_id: int | None) -> User | None:
+    if owner_id is None:
+        return None
+    owner = User.objects.filter(pk=owner_id, is_active=True).first()
+    if owner is None:
+        raise InvalidInput(_("No active user with id %(id)s.") % {"id": owner_id},
+                           field="owner_id")
+    return owner
+
+
+def _check_no_cycle(account: Account, parent: Account | None) -> None:
+    """A parent chain must not lead back to the account (groups of any depth, DOMAIN §2)."""
+    if parent is None or account.pk is None:
+        return
+    seen: set[int] = set()
+    current: int | None = parent.pk
+    while current is not None and len(seen) < MAX_PARENT_DEPTH:
+        if current == account.pk:
+            raise InvalidInput(_(ERROR_PARENT_CYCLE), field="parent_id")
+        seen.add(current)
+        current = Account.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+
+
+def _save(account: Account, actor: User, update_fields: list[str] | None = None) -> None:
+    account._history_user = actor  # type: ignore[attr-defined]
+    # Code uniqueness is checked before, case-insensitively, to answer 409 not 422.
+    full_clean_or_raise(account, validate_unique=False)
+    try:
+        with transaction.atomic():
+            account.save(update_fields=update_fields)
+    except IntegrityError as error:
+        raise Conflict(_("An account with code %(code)s already exists.")
+                       % {"code": account.code}, field="code") from error
+
+
+def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
+    taken = Account.objects.filter(code__iexact=code)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise Conflict(_("An account with code %(code)s already exists.") % {"code": code},
+                       field="code")
+
+
+@transaction.atomic
+def account_create(*, actor: User, code: str, name: str, owner_id: int | None = None,
+                   parent_id: int | None = None, **fields: Any) -> Account:
+    """Create an account. Non-governing users own what they create (DOMAIN §13).
+
+    Raises PermissionDenied, InvalidInput, Conflict.
+    """
+    require_write(actor)
+    unknown = set(fields) - set(ACCOUNT_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(_("Unknown field %(field)s.") % {"field": min(unknown)},
+                           field=min(unknown))
+    if actor.governs:
+        owner = _resolve_owner(owner_id)
+    else:
+        if owner_id is not None and owner_id != actor.pk:
+            raise PermissionDenied(_("Only a director or an administrator may assign an "
+                                     "account to someone else."), field="owner_id")
+        owner = actor
+    code = code.strip()
+    _check_code_free(code)
+    account = Account(code=code, name=name.strip(), owner=owner,
+                      parent=_resolve_parent(actor, parent_id), **fields)
+    _save(account, actor)
+    return account
+
+
+@transaction.atomic
+def account_update(*, actor: User, account: Account, **changes: Any) -> Account:
+    """Change an account's fields; only director or admin reassign the owner (DOMAIN §13).
+
+    `changes` may hold `owner_id` and `parent_id` for the relations. Raises PermissionDenied,
+    InvalidInput, Conflict.
+    """
+    require_write(actor)
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    updated: list[str] = []
+    if "owner_id" in changes:
+        owner_id = changes.pop("owner_id")
+        if owner_id != account.owner_id:
+            require_governing(actor, _("reassign an account's owner"))
+            account.owner = _resolve_owner(owner_id)
+            updated.append("owner")
+    if "parent_id" in changes:
+        parent_id = changes.pop("parent_id")
+        if parent_id != account.parent_id:
+            parent = _resolve_parent(actor, parent_id)
+            _check_no_cycle(account, parent)
+            account.parent = parent
+            updated.append("parent")
+    for field, value in changes.items():
+        if field not in ACCOUNT_EDITABLE_FIELDS or field in ("owner", "parent"):
+            raise InvalidInput(_("Unknown field %(field)s.") % {"field": field}, field=field)
+        if field == "code":
+            value = value.strip()
+            _check_code_free(value, exclude_pk=account.pk)
+        if getattr(account, field) != value:
+            setattr(account, field, value)
+            updated.append(field)
+    if updated:
+        _save(account, actor, update_fields=[*updated, "updated_at"])
+    return account
+
+
+@transaction.atomic
+def account_delete(*, actor: User, account: Account) -> None:
+    """Delete an account (director or admin); groups must be emptied first."""
+    require_governing(actor, _("delete an account"))
+    if account.subsidiaries.exists():
+        raise Conflict(_("The account has subsidiaries; move or delete them first."),
+                       field="parent_id")
+    account._history_user = actor  # type: ignore[attr-defined]
+    account.delete()
+
+
+@transaction.atomic
+def account_set_key_status(*, actor: User, account: Account, is_key: bool,
+                           reason: str) -> KeyStatusChange:
+    """Confirm or withdraw key-account status with a reason (DOMAIN §2, §13)."""
+    require_governing(actor, _("change key-account status"))
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Give a reason for the key-account decision."), field="reason")
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    decision = KeyStatusChange(account=account, is_key=is_key, reason=reason, decided_by=actor)
+    decision._history_user = actor  # type: ignore[attr-defined]
+    full_clean_or_raise(decision)
+    decision.save()
+    account.is_key = is_key
+    account.key_reason = reason
+    _save(account, actor, update_fields=["is_key", "key_reason", "updated_at"])
+    return decision
+
+
+def _require_team_manager(actor: User, account: Account) -> None:
+    require_write(actor)
+    if not actor.governs and account.owner_id != actor.pk:
+        raise PermissionDenied(_("Only the account's owner, a director or an administrator "
+                                 "may change its team."))
+
+
+@transaction.atomic
+def team_member_add(*, actor: User, account: Account, user_id: int,
+                    role: str) -> AccountTeamMember:
+    """Put a user on the account team with a role (DOMAIN §13)."""
+    _require_team_manager(actor, account)
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise InvalidInput(_("No active user with id %(id)s.") % {"id": user_id},
+                           field="user_id")
+    if account.team_members.filter(user=user, role=role).exists():
+        raise Conflict(_("%(user)s already has this role on the team.")
+                       % {"user": user.display_name}, field="user_id")
+    member = AccountTeamMember(account=account, user=user, role=role)
+    member._history_user = actor  # type: ignore[attr-defined]
+    full_clean_or_raise(member)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, actor: User, member: AccountTeamMember) -> None:
+    _require_team_manager(actor, member.account)
+    member._history_user = actor  # type: ignore[attr-defined]
+    member.delete()
+
+
+@transaction.atomic
+def potential_estimate_add(*, actor: User, account: Account, amount: Decimal,
+                           estimated_on: dt.date, source: str = "") -> PotentialEstimate:
+    """Record a potential estimate; the latest dated one counts (DOMAIN §2)."""
+    require_write(actor)
+    estimate = PotentialEstimate(account=account, amount=amount, estimated_on=estimated_on,
+                                 source=source.strip(), author=actor)
+    estimate._history_user = actor  # type: ignore[attr-defined]
+    full_clean_or_raise(estimate)
+    estimate.save()
+    return estimate
+
+
+@transaction.atomic
+def note_add(*, actor: User, account: Account, body: str) -> Note:
+    """Add a note; @user names of people who can see the account are recorded as mentions."""
+    require_write(actor)
+    body = body.strip()
+    if not body:
+        raise InvalidInput(_("A note needs some text."), field="body")
+    note = Note(account=account, author=actor, body=body)
+    note._history_user = actor  # type: ignore[attr-defined]
+    full_clean_or_raise(note)
+    note.save()
+    names = sorted({name.rstrip(".").lower() for name in MENTION.findall(body)})[:MAX_MENTIONS]
+    if names:
+        matches = Q()
+        for name in names:
+            matches |= Q(username__iexact=name)
+        note.mentions.set(
+            user for user in User.objects.filter(matches, is_active=True)
+            if accounts_visible_to(user).filter(pk=account.pk).exists()
+        )
+    return note
+
+
+@transaction.atomic
+def note_delete(*, actor: User, note: Note) -> None:
+    """Authors delete their own notes; a director or admin may delete any."""
+    require_write(actor)
+    if note.author_id != actor.pk and not actor.governs:
+        raise PermissionDenied(_("Only the author, a director or an administrator may delete "
+                                 "a note."))
+    note._history_user = actor  # type: ignore[attr-defined]
+    note.delete()

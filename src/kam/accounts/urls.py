@@ -1,0 +1,20 @@
+from django.urls import path
+
+from kam.accounts import views
+
+urlpatterns = [
+    path("", views.account_list_view, name="account_list"),
+    path("new/", views.account_create_view, name="account_create"),
+    path("<int:account_id>/", views.account_detail_view, name="account_detail"),
+    path("<int:account_id>/edit/", views.account_edit_view, name="account_edit"),
+    path("<int:account_id>/team/", views.account_team_add_view, name="account_team_add"),
+    path("<int:account_id>/team/<int:member_id>/remove/", views.account_team_remove_view,
+         name="account_team_remove"),
+    path("<int:account_id>/potential/", views.account_potential_add_view,
+         name="account_potential_add"),
+    path("<int:account_id>/key-status/", views.account_key_status_view,
+         name="account_key_status"),
+    path("<int:account_id>/notes/", views.account_note_add_view, name="account_note_add"),
+    path("<int:account_id>/notes/<int:note_id>/delete/", views.account_note_delete_view,
+         name="account_note_delete"),
+]

@@ -1,0 +1,86 @@
+"""The NinjaAPI instance under /api/v1: routers, authentication and error answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import Operation
+
+from kam.accounts.api import router as accounts_router
+from kam.api.auth import api_auth
+from kam.core.errors import DomainError
+from kam.org.api import router as org_router
+
+LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+class KamAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # `list_accounts`, not `kam_accounts_api_list_accounts`: reads well in clients.
+        return operation.view_func.__name__
+
+
+api = KamAPI(
+    title="kam API",
+    version="1.0.0",
+    description="Key account management: accounts, teams, potential, notes, tokens.",
+    auth=api_auth,
+    urls_namespace="api-1.0.0",
+)
+api.add_router("/", org_router)
+api.add_router("/accounts", accounts_router)
+
+
+def _error(request: HttpRequest, status: int, detail: str,
+           errors: list[dict[str, str]] | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []},
+                               status=status)
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location if str(part) not in LOCATIONS]
+    # ninja nests a body schema under its parameter name; drop it when it is the only wrapper.
+    if len(parts) > 1 and parts[0] in {"body", "payload", "data"}:
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_name(tuple(error.get("loc", ()))), "message": str(error.get("msg", ""))}
+        for error in exc.errors
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or _("Invalid input.")
+    return _error(request, 422, detail, errors)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+    return _error(request, exc.status, exc.message, errors)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, _("Not found."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, _("Authentication required: send a token or sign in."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, _("The request body is too large."))

@@ -1,0 +1,69 @@
+"""Types shared by every router: errors, bounded ids and texts, pagination."""
+
+
+import re
+from typing import Annotated, Any
+
+from ninja import Field, Path, Schema
+from ninja.pagination import PaginationBase
+from pydantic import AfterValidator, ConfigDict, StringConstraints
+
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 10**9
+# NUL and other C0 controls are refused: PostgreSQL cannot store NUL in text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def text(max_length: int, min_length: int = 0) -> Any:
+    """A stripped string of bounded length without control characters."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(_no_control_characters),
+    ]
+
+
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class StrictIn(Schema):
+    """Input schemas refuse unknown fields, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldErrorOut] = []
+
+
+class Page(PaginationBase):
+    """Limit/offset pagination with bounds, answering {count, items}."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    class Output(Schema):
+        count: int
+        items: list[Any]
+
+    items_attribute: str = "items"
+
+    def paginate_queryset(self, queryset: Any, pagination: Input, **params: Any) -> Any:
+        return {
+            "count": self._items_count(queryset),
+            "items": queryset[pagination.offset : pagination.offset + pagination.limit],
+        }

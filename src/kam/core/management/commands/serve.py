@@ -1,0 +1,47 @@
+"""`kam serve [--bind HOST:PORT]`: the production server (gunicorn) with static files."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from gunicorn.app.base import BaseApplication
+
+from kam.wsgi import application
+
+
+class _Server(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve kam with gunicorn; static files are collected and served by whitenoise."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("KAM_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int,
+                            default=int(os.environ.get("KAM_WORKERS", "2")))
+        parser.add_argument("--no-collectstatic", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"kam serving on http://{options['bind']}/")
+        _Server({
+            "bind": options["bind"],
+            "workers": options["workers"],
+            "threads": 4,
+            "accesslog": "-",
+            "timeout": 120,
+        }).run()

@@ -1,0 +1,74 @@
+"""API: the signed-in user, colleagues, teams, internal departments and personal tokens."""
+
+
+from typing import Any
+
+from django.db.models import QuerySet
+from ninja import Router
+from ninja.pagination import paginate
+from ninja.responses import codes_4xx
+
+from kam.api.schemas import ErrorOut, Page, PathId, text
+from kam.org.models import ApiToken, Department, Team, User
+from kam.org.schemas import (
+    DepartmentOut,
+    MeOut,
+    MePatch,
+    TeamIn,
+    TeamOut,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+    UserOut,
+)
+from kam.org.selectors import departments_list, teams_list, token_get, tokens_of, users_active
+from kam.org.services import team_create, token_create, token_revoke, user_set_language
+
+router = Router(tags=["organisation"])
+
+
+@router.get("/me", response={200: MeOut, codes_4xx: ErrorOut})
+def get_me(request: Any) -> User:
+    return request.user  # type: ignore[no-any-return]
+
+
+@router.patch("/me", response={200: MeOut, codes_4xx: ErrorOut})
+def update_me(request: Any, body: MePatch) -> User:
+    return user_set_language(user=request.user, language=body.language)
+
+
+@router.get("/users", response={200: list[UserOut], codes_4xx: ErrorOut})
+@paginate(Page)
+def list_users(request: Any, q: text(100) = "") -> QuerySet[User]:  # type: ignore[valid-type]
+    return users_active(q=q)
+
+
+@router.get("/teams", response={200: list[TeamOut], codes_4xx: ErrorOut})
+def list_teams(request: Any) -> QuerySet[Team]:
+    return teams_list()
+
+
+@router.post("/teams", response={201: TeamOut, codes_4xx: ErrorOut})
+def create_team(request: Any, body: TeamIn) -> tuple[int, Team]:
+    return 201, team_create(actor=request.user, **body.dict())
+
+
+@router.get("/departments", response={200: list[DepartmentOut], codes_4xx: ErrorOut})
+def list_departments(request: Any) -> QuerySet[Department]:
+    return departments_list()
+
+
+@router.get("/tokens", response={200: list[TokenOut], codes_4xx: ErrorOut})
+def list_tokens(request: Any) -> QuerySet[ApiToken]:
+    return tokens_of(request.user)
+
+
+@router.post("/tokens", response={201: TokenCreatedOut, codes_4xx: ErrorOut})
+def create_token(request: Any, body: TokenIn) -> tuple[int, dict[str, Any]]:
+    token, raw = token_create(user=request.user, name=body.name)
+    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+
+
+@router.delete("/tokens/{token_id}", response={200: TokenOut, codes_4xx: ErrorOut})
+def revoke_token(request: Any, token_id: PathId) -> ApiToken:
+    return token_revoke(token=token_get(actor=request.user, token_id=token_id))

@@ -1,0 +1,147 @@
+"""Users, roles, teams, internal departments and API tokens (DOMAIN §13)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", _("Key account director")
+    MANAGER = "manager", _("Key account manager")
+    SALES = "sales", _("Sales representative")
+    MARKETING = "marketing", _("Marketing specialist")
+    SERVICE = "service", _("Service")
+    EXECUTIVE = "executive", _("Executive (read-only)")
+    ADMIN = "admin", _("Administrator")
+
+
+# DOMAIN §13: these roles see every account; the others see what they own or are on the team of.
+ROLES_SEEING_ALL = frozenset({Role.DIRECTOR, Role.EXECUTIVE, Role.ADMIN})
+# DOMAIN §13: only these reassign owners, confirm key status, approve plans, edit settings.
+ROLES_GOVERNING = frozenset({Role.DIRECTOR, Role.ADMIN})
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    CHINESE = "zh-hans", "简体中文"
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MANAGER)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, blank=True, default=""
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def sees_all_accounts(self) -> bool:
+        return self.role in ROLES_SEEING_ALL or self.is_superuser
+
+    @property
+    def can_write(self) -> bool:
+        """Executives read everything and write nothing (DOMAIN §13)."""
+        return self.is_active and self.role != Role.EXECUTIVE
+
+    @property
+    def governs(self) -> bool:
+        return self.role in ROLES_GOVERNING or self.is_superuser
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="teams", blank=True, verbose_name=_("members")
+    )
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentCode(models.TextChoices):
+    RND = "rnd", _("R&D")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    SALES = "sales", _("Sales")
+    TRANSPORT = "transport", _("Transport")
+    FINANCE = "finance", _("Finance")
+    HR = "hr", _("HR")
+    SERVICE = "service", _("Service")
+
+
+class Department(models.Model):
+    """One of our own internal departments (S3), to which plan actions and complaints go."""
+
+    code = models.CharField(_("code"), max_length=16, choices=DepartmentCode.choices, unique=True)
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="departments_headed",
+        verbose_name=_("head"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("internal department")
+        verbose_name_plural = _("internal departments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+TOKEN_PREFIX = "kam_"
+
+
+def hash_token(raw: str) -> str:
+    """Tokens are 256-bit random, so one SHA-256 is enough to store them safely."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal access token; only its hash is stored, the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(_("hint"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,76 @@
+"""API schemas for users, teams, departments and tokens."""
+
+
+import datetime as dt
+
+from ninja import Schema
+
+from kam.api.schemas import ObjectId, StrictIn, text
+from kam.org.models import Department, Language, Role, User
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    email: str
+
+    @staticmethod
+    def resolve_display_name(obj: User) -> str:
+        return obj.display_name
+
+
+class MeOut(UserOut):
+    language: str
+    sees_all_accounts: bool
+    can_write: bool
+
+
+class MePatch(StrictIn):
+    language: Language
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    description: str
+    member_ids: list[int]
+
+    @staticmethod
+    def resolve_member_ids(obj: object) -> list[int]:
+        return sorted(member.pk for member in obj.members.all())  # type: ignore[attr-defined]
+
+
+class TeamIn(StrictIn):
+    name: text(100, 1)  # type: ignore[valid-type]
+    description: text(2000) = ""  # type: ignore[valid-type]
+    member_ids: list[ObjectId] = []
+
+
+class DepartmentOut(Schema):
+    id: int
+    code: str
+    name: str
+    head_id: int | None
+
+    @staticmethod
+    def resolve_name(obj: Department) -> str:
+        return str(obj.get_code_display())
+
+
+class TokenIn(StrictIn):
+    name: text(100, 1)  # type: ignore[valid-type]
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    hint: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str

@@ -1,0 +1,121 @@
+"""Writes for users, teams and tokens (DOMAIN §13)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.utils.timezone import now as timezone_now
+from django.utils.translation import gettext as _
+
+from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
+from kam.org.models import TOKEN_PREFIX, ApiToken, Language, Role, Team, User, hash_token
+from kam.org.permissions import require_governing
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    role: str,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    team_names: list[str] | None = None,
+    language: str = "",
+) -> User:
+    """Create a user with a role and optional teams (created when new). Raises Conflict."""
+    if role not in Role.values:
+        raise InvalidInput(
+            _("Unknown role %(role)s; choose one of: %(roles)s.")
+            % {"role": role, "roles": ", ".join(Role.values)},
+            field="role",
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(_("A user named %(name)s already exists.") % {"name": username},
+                       field="username")
+    user = User(username=username, role=role, email=email, first_name=first_name,
+                last_name=last_name, language=language,
+                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    full_clean_or_raise(user, exclude=["password"])
+    user.save()
+    for name in team_names or []:
+        team, _created = Team.objects.get_or_create(name=name)
+        team.members.add(user)
+    return user
+
+
+@transaction.atomic
+def team_create(*, actor: User, name: str, description: str = "",
+                member_ids: list[int] | None = None) -> Team:
+    """Create a team (director or admin)."""
+    require_governing(actor, _("manage teams"))
+    if Team.objects.filter(name__iexact=name).exists():
+        raise Conflict(_("A team named %(name)s already exists.") % {"name": name}, field="name")
+    team = Team(name=name, description=description)
+    team._history_user = actor  # type: ignore[attr-defined]
+    full_clean_or_raise(team)
+    team.save()
+    if member_ids:
+        members = list(User.objects.filter(pk__in=member_ids))
+        missing = set(member_ids) - {member.pk for member in members}
+        if missing:
+            raise InvalidInput(_("No user with id %(id)s.") % {"id": min(missing)},
+                               field="member_ids")
+        team.members.set(members)
+    return team
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the user's preferred page language."""
+    if language not in Language.values:
+        raise InvalidInput(_("Unknown language %(code)s.") % {"code": language},
+                           field="language")
+    if user.language != language:
+        user.language = language
+        user._history_user = user  # type: ignore[attr-defined]
+        user.save(update_fields=["language"])
+    return user
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal access token; the raw token is returned once and never stored."""
+    secret = secrets.token_urlsafe(32)
+    raw = f"{TOKEN_PREFIX}{secret}"
+    token = ApiToken(user=user, name=name, key_hash=hash_token(raw), hint=raw[:10])
+    token._history_user = user  # type: ignore[attr-defined]
+    full_clean_or_raise(token, exclude=["key_hash", "hint"])
+    token.save()
+    return token, raw
+
+
+def token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke a token; revoking twice is harmless."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone_now()
+        token._history_user = token.user  # type: ignore[attr-defined]
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The active user holding this token, or None; records when the token was last used."""
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    moment = timezone_now()
+    if token.last_used_at is None or (moment - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
+    return token.user

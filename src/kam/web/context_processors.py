@@ -1,0 +1,30 @@
+"""The navigation every page shows; later areas add their entries here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    url: str
+    section: str
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        NavItem(_("Dashboard"), reverse("dashboard"), "dashboard"),
+        NavItem(_("Accounts"), reverse("account_list"), "accounts"),
+    ]
+    if user.is_staff:
+        items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
+    return {"nav_items": items}

@@ -1,0 +1,131 @@
+"""Pages that belong to no single area: sign-in, dashboard, language and profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from kam.accounts.selectors import dashboard_summary
+from kam.core.errors import DomainError
+from kam.org.login_limit import login_allowed, login_failed, login_succeeded
+from kam.org.models import Language
+from kam.org.selectors import token_get, tokens_of
+from kam.org.services import token_create, token_revoke, user_set_language
+
+ERROR_TOO_MANY_LOGINS = gettext_lazy(
+    "Too many failed sign-ins. Wait a few minutes and try again."
+)
+
+
+def _client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class RateLimitedAuthenticationForm(AuthenticationForm):
+    def clean(self) -> dict[str, Any]:
+        username = self.data.get("username", "")
+        address = _client_address(self.request) if self.request else ""
+        if not login_allowed(username=username, address=address):
+            raise ValidationError(ERROR_TOO_MANY_LOGINS, code="rate_limited")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            login_failed(username=username, address=address)
+            raise
+        login_succeeded(username=username, address=address)
+        return cleaned
+
+
+class KamLoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    form_class = RateLimitedAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
+                                samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+        return response
+
+
+class KamLogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/dashboard.html",
+                  {"summary": dashboard_summary(actor=request.user), "section": "dashboard"})
+
+
+@require_POST
+def set_language_view(request: HttpRequest) -> HttpResponse:
+    """Switch the page language; signed-in users keep it as their preference."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in Language.values:
+        return response
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=language)
+    translation.activate(language)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+@login_required
+def profile_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/profile.html",
+                  {"tokens": tokens_of(request.user), "section": "profile"})
+
+
+@login_required
+@require_POST
+def token_create_view(request: HttpRequest) -> HttpResponse:
+    name = request.POST.get("name", "").strip()[:100]
+    if not name:
+        messages.error(request, _("Give the token a name, such as the tool that will use it."))
+        return redirect("profile")
+    try:
+        token, raw = token_create(user=request.user, name=name)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("profile")
+    return render(request, "web/profile.html", {
+        "tokens": tokens_of(request.user), "new_token": raw, "new_token_name": token.name,
+        "section": "profile"})
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = token_revoke(token=token_get(actor=request.user, token_id=token_id))
+    messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
+    return redirect("profile")
+
+
+@require_GET
+def health_view(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
