@@ -1,6 +1,5 @@
 """API: accounts, their team, potential estimates, key status, notes and history."""
 
-
 from typing import Any
 
 from django.db.models import QuerySet
@@ -95,8 +94,9 @@ def update_account(request: Any, account_id: PathId, body: AccountPatch) -> Acco
 
 @router.delete("/{account_id}", response={204: None, codes_4xx: ErrorOut})
 def delete_account(request: Any, account_id: PathId) -> tuple[int, None]:
-    account_delete(actor=request.user,
-                   account=account_get(actor=request.user, account_id=account_id))
+    account_delete(
+        actor=request.user, account=account_get(actor=request.user, account_id=account_id)
+    )
     return 204, None
 
 
@@ -106,8 +106,9 @@ def list_key_status_decisions(request: Any, account_id: PathId) -> QuerySet[KeyS
 
 
 @router.post("/{account_id}/key-status", response={201: KeyStatusOut, codes_4xx: ErrorOut})
-def set_key_status(request: Any, account_id: PathId,
-                   body: KeyStatusIn) -> tuple[int, KeyStatusChange]:
+def set_key_status(
+    request: Any, account_id: PathId, body: KeyStatusIn
+) -> tuple[int, KeyStatusChange]:
     account = account_get(actor=request.user, account_id=account_id)
     return 201, account_set_key_status(actor=request.user, account=account, **body.dict())
 
@@ -118,8 +119,9 @@ def list_team_members(request: Any, account_id: PathId) -> QuerySet[AccountTeamM
 
 
 @router.post("/{account_id}/team", response={201: TeamMemberOut, codes_4xx: ErrorOut})
-def add_team_member(request: Any, account_id: PathId,
-                    body: TeamMemberIn) -> tuple[int, AccountTeamMember]:
+def add_team_member(
+    request: Any, account_id: PathId, body: TeamMemberIn
+) -> tuple[int, AccountTeamMember]:
     account = account_get(actor=request.user, account_id=account_id)
     return 201, team_member_add(actor=request.user, account=account, **body.dict())
 
@@ -127,8 +129,9 @@ def add_team_member(request: Any, account_id: PathId,
 @router.delete("/{account_id}/team/{member_id}", response={204: None, codes_4xx: ErrorOut})
 def remove_team_member(request: Any, account_id: PathId, member_id: PathId) -> tuple[int, None]:
     account = account_get(actor=request.user, account_id=account_id)
-    team_member_remove(actor=request.user,
-                       member=team_member_get(account=account, member_id=member_id))
+    team_member_remove(
+        actor=request.user, member=team_member_get(account=account, member_id=member_id)
+    )
     return 204, None
 
 
@@ -138,8 +141,9 @@ def list_potential_estimates(request: Any, account_id: PathId) -> QuerySet[Poten
 
 
 @router.post("/{account_id}/potentials", response={201: PotentialOut, codes_4xx: ErrorOut})
-def add_potential_estimate(request: Any, account_id: PathId,
-                           body: PotentialIn) -> tuple[int, PotentialEstimate]:
+def add_potential_estimate(
+    request: Any, account_id: PathId, body: PotentialIn
+) -> tuple[int, PotentialEstimate]:
     account = account_get(actor=request.user, account_id=account_id)
     return 201, potential_estimate_add(actor=request.user, account=account, **body.dict())
 

@@ -13,17 +13,26 @@ from kam.org.models import User
 from kam.org.selectors import users_active
 
 ACCOUNT_FORM_FIELDS = [
-    "code", "name", "legal_name", "account_type", "industry", "region", "size_band",
-    "status", "strategic_importance", "technical_fit", "credit_reputation",
+    "code",
+    "name",
+    "legal_name",
+    "account_type",
+    "industry",
+    "region",
+    "size_band",
+    "status",
+    "strategic_importance",
+    "technical_fit",
+    "credit_reputation",
 ]
 FACTOR_CHOICES = [("", "—"), *[(str(i), str(i)) for i in range(1, 6)]]
 
 
 class AccountForm(forms.ModelForm):
-    parent = forms.ModelChoiceField(queryset=Account.objects.none(), required=False,
-                                    label=_("parent account"))
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
-                                   label=_("owner"))
+    parent = forms.ModelChoiceField(
+        queryset=Account.objects.none(), required=False, label=_("parent account")
+    )
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("owner"))
 
     class Meta:
         model = Account
@@ -42,8 +51,9 @@ class AccountForm(forms.ModelForm):
         if not actor.governs:
             # DOMAIN §13: only director and admin reassign owners.
             self.fields["owner"].disabled = True
-            self.fields["owner"].help_text = _("Only a director or an administrator can "
-                                               "reassign the owner.")
+            self.fields["owner"].help_text = _(
+                "Only a director or an administrator can reassign the owner."
+            )
         for name in ("strategic_importance", "technical_fit", "credit_reputation"):
             self.fields[name].widget = forms.Select(choices=FACTOR_CHOICES)
 
@@ -71,37 +81,52 @@ class TeamMemberForm(forms.Form):
 
 
 class PotentialForm(forms.Form):
-    amount = forms.DecimalField(label=_("amount per year"), min_value=0, max_value=MAX_MONEY,
-                                max_digits=17, decimal_places=2)
-    estimated_on = forms.DateField(label=_("estimated on"),
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(
+        label=_("amount per year"),
+        min_value=0,
+        max_value=MAX_MONEY,
+        max_digits=17,
+        decimal_places=2,
+    )
+    estimated_on = forms.DateField(
+        label=_("estimated on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     source = forms.CharField(label=_("source"), max_length=200, required=False)
 
 
 class KeyStatusForm(forms.Form):
     is_key = forms.TypedChoiceField(
-        label=_("decision"), coerce=lambda value: value == "true",
-        choices=[("true", _("Confirm as key account")), ("false", _("Not a key account"))])
+        label=_("decision"),
+        coerce=lambda value: value == "true",
+        choices=[("true", _("Confirm as key account")), ("false", _("Not a key account"))],
+    )
     reason = forms.CharField(label=_("reason"), max_length=500)
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("note"), max_length=10000,
-                           widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Mention a colleague with @user name."))
+    body = forms.CharField(
+        label=_("note"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mention a colleague with @user name."),
+    )
 
 
 class AccountFilterForm(forms.Form):
     """The account list's filters; invalid values are dropped, never a server error."""
 
     q = forms.CharField(required=False, max_length=100, label=_("Search"))
-    status = forms.ChoiceField(required=False, label=_("status"),
-                               choices=[("", _("Any status")), *AccountStatus.choices])
-    key = forms.ChoiceField(required=False, label=_("key account"),
-                            choices=[("", _("Key or not")), ("yes", _("Key accounts")),
-                                     ("no", _("Not key"))])
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
-                                   label=_("owner"), empty_label=_("Any owner"))
+    status = forms.ChoiceField(
+        required=False, label=_("status"), choices=[("", _("Any status")), *AccountStatus.choices]
+    )
+    key = forms.ChoiceField(
+        required=False,
+        label=_("key account"),
+        choices=[("", _("Key or not")), ("yes", _("Key accounts")), ("no", _("Not key"))],
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=_("owner"), empty_label=_("Any owner")
+    )
     industry = forms.ChoiceField(required=False, label=_("industry"))
     region = forms.ChoiceField(required=False, label=_("region"))
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in ACCOUNT_SORTS])
@@ -109,18 +134,22 @@ class AccountFilterForm(forms.Form):
     def __init__(self, *args: Any, facets: dict[str, list[str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = users_active()
-        self.fields["industry"].choices = [("", _("Any industry")),
-                                           *[(v, v) for v in facets["industry"]]]
-        self.fields["region"].choices = [("", _("Any region")),
-                                         *[(v, v) for v in facets["region"]]]
+        self.fields["industry"].choices = [
+            ("", _("Any industry")),
+            *[(v, v) for v in facets["industry"]],
+        ]
+        self.fields["region"].choices = [("", _("Any region")), *[(v, v) for v in facets["region"]]]
 
     def filters(self) -> AccountFilters:
         if not self.is_bound:
             return AccountFilters()
-        data = self.cleaned_data if self.is_valid() else {
-            name: value for name, value in self.cleaned_data.items()
-            if name not in self.errors
-        }
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {
+                name: value for name, value in self.cleaned_data.items() if name not in self.errors
+            }
+        )
         key = data.get("key") or ""
         owner = data.get("owner")
         return AccountFilters(

@@ -37,32 +37,57 @@ class AccountStatus(models.TextChoices):
 
 
 class Account(models.Model):
-    code = models.CharField(_("code"), max_length=64, unique=True,
-                            help_text=_("The customer code in the ERP."))
+    code = models.CharField(
+        _("code"), max_length=64, unique=True, help_text=_("The customer code in the ERP.")
+    )
     name = models.CharField(_("name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
-    account_type = models.CharField(_("type"), max_length=16, choices=AccountType.choices,
-                                    default=AccountType.END_USER)
+    account_type = models.CharField(
+        _("type"), max_length=16, choices=AccountType.choices, default=AccountType.END_USER
+    )
     industry = models.CharField(_("industry"), max_length=100, blank=True, db_index=True)
     region = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
-    size_band = models.CharField(_("size band"), max_length=16, choices=SizeBand.choices,
-                                 blank=True)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="subsidiaries", verbose_name=_("parent account"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="owned_accounts",
-                              verbose_name=_("owner"))
-    status = models.CharField(_("status"), max_length=16, choices=AccountStatus.choices,
-                              default=AccountStatus.PROSPECT, db_index=True)
+    size_band = models.CharField(
+        _("size band"), max_length=16, choices=SizeBand.choices, blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subsidiaries",
+        verbose_name=_("parent account"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_accounts",
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=AccountStatus.choices,
+        default=AccountStatus.PROSPECT,
+        db_index=True,
+    )
     is_key = models.BooleanField(_("key account"), default=False, db_index=True)
     key_reason = models.CharField(_("key status reason"), max_length=500, blank=True)
     strategic_importance = models.PositiveSmallIntegerField(
-        _("strategic importance"), null=True, blank=True, validators=FACTOR_VALIDATORS)
+        _("strategic importance"), null=True, blank=True, validators=FACTOR_VALIDATORS
+    )
     technical_fit = models.PositiveSmallIntegerField(
-        _("technical fit"), null=True, blank=True, validators=FACTOR_VALIDATORS)
+        _("technical fit"), null=True, blank=True, validators=FACTOR_VALIDATORS
+    )
     credit_reputation = models.PositiveSmallIntegerField(
-        _("credit and reputation"), null=True, blank=True, validators=FACTOR_VALIDATORS,
-        help_text=_("1 means blocked."))
+        _("credit and reputation"),
+        null=True,
+        blank=True,
+        validators=FACTOR_VALIDATORS,
+        help_text=_("1 means blocked."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -105,10 +130,15 @@ class TeamRole(models.TextChoices):
 class AccountTeamMember(models.Model):
     """A user with a role on one account's team (DOMAIN §13)."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="team_members",
-                                verbose_name=_("account"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="account_memberships", verbose_name=_("user"))
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="team_members", verbose_name=_("account")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_memberships",
+        verbose_name=_("user"),
+    )
     role = models.CharField(_("role"), max_length=20, choices=TeamRole.choices)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
     history = HistoricalRecords()
@@ -118,8 +148,9 @@ class AccountTeamMember(models.Model):
         verbose_name_plural = _("account team members")
         ordering = ["account", "role", "user__username"]
         constraints = [
-            models.UniqueConstraint(fields=["account", "user", "role"],
-                                    name="account_team_member_unique_role"),
+            models.UniqueConstraint(
+                fields=["account", "user", "role"], name="account_team_member_unique_role"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,15 +160,28 @@ class AccountTeamMember(models.Model):
 class PotentialEstimate(models.Model):
     """The most revenue per year the account could bring us, as estimated on a date (§2)."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE,
-                                related_name="potential_estimates", verbose_name=_("account"))
-    amount = models.DecimalField(_("amount per year"), max_digits=17, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal(0)),
-                                             MaxValueValidator(MAX_MONEY)])
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.CASCADE,
+        related_name="potential_estimates",
+        verbose_name=_("account"),
+    )
+    amount = models.DecimalField(
+        _("amount per year"),
+        max_digits=17,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_MONEY)],
+    )
     estimated_on = models.DateField(_("estimated on"))
     source = models.CharField(_("source"), max_length=200, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="+", verbose_name=_("author"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     created_at = models.DateTimeField(_("entered"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -146,8 +190,9 @@ class PotentialEstimate(models.Model):
         verbose_name_plural = _("potential estimates")
         ordering = ["-estimated_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gte=0),
-                                   name="potential_estimate_amount_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="potential_estimate_amount_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,12 +202,21 @@ class PotentialEstimate(models.Model):
 class KeyStatusChange(models.Model):
     """A decision on an account's key status, with its reason (§2)."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE,
-                                related_name="key_status_changes", verbose_name=_("account"))
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.CASCADE,
+        related_name="key_status_changes",
+        verbose_name=_("account"),
+    )
     is_key = models.BooleanField(_("key account"))
     reason = models.CharField(_("reason"), max_length=500)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, related_name="+", verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -171,16 +225,28 @@ class KeyStatusChange(models.Model):
         verbose_name_plural = _("key status changes")
         ordering = ["-decided_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.is_key} ({self.reason[:40]})"
+
 
 class Note(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notes",
-                                verbose_name=_("account"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               related_name="+", verbose_name=_("author"))
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="notes", verbose_name=_("account")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     body = models.TextField(_("text"), max_length=10000)
-    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
-                                      related_name="mentioned_in_notes",
-                                      verbose_name=_("mentions"))
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="mentioned_in_notes",
+        verbose_name=_("mentions"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 

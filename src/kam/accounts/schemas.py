@@ -1,6 +1,5 @@
 """API schemas for accounts, their teams, potential estimates, key status and notes."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import Literal
@@ -8,12 +7,26 @@ from typing import Literal
 from ninja import Field, Schema
 
 from kam.accounts.models import MAX_MONEY, AccountStatus, AccountType, SizeBand, TeamRole
-from kam.accounts.selectors import ACCOUNT_SORTS
 from kam.api.schemas import ObjectId, StrictIn, text
 
 Factor = int | None
 FactorIn = Field(None, ge=1, le=5)
-AccountSort = Literal[tuple(ACCOUNT_SORTS)]  # type: ignore[valid-type]
+AccountSort = Literal[
+    "code",
+    "-code",
+    "name",
+    "-name",
+    "industry",
+    "-industry",
+    "region",
+    "-region",
+    "status",
+    "-status",
+    "owner",
+    "-owner",
+    "updated",
+    "-updated",
+]
 
 
 class AccountIn(StrictIn):

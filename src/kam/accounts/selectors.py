@@ -154,13 +154,14 @@ class HistoryEntry:
     changes: tuple[HistoryChange, ...]
 
 
-def _display(model: type[Model], field_name: str, value: Any, users: dict[int, str],
-             accounts: dict[int, str]) -> str:
+def _display(
+    model: type[Model], field_name: str, value: Any, users: dict[int, str], accounts: dict[int, str]
+) -> str:
     if value is None or value == "":
         return "—"
-    field = model._meta.get_field(field_name)
-    if getattr(field, "choices", None):
-        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    choices = getattr(model._meta.get_field(field_name), "choices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
     if field_name == "owner":
         return users.get(value, str(value))
     if field_name == "parent":
@@ -168,6 +169,10 @@ def _display(model: type[Model], field_name: str, value: Any, users: dict[int, s
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return str(value)
+
+
+def _label(model: type[Model], field_name: str) -> str:
+    return str(getattr(model._meta.get_field(field_name), "verbose_name", field_name))
 
 
 def account_history(*, account: Account, limit: int = 200) -> list[HistoryEntry]:
@@ -194,7 +199,9 @@ def account_history(*, account: Account, limit: int = 200) -> list[HistoryEntry]
             delta = record.diff_against(previous)
             changes = tuple(
                 HistoryChange(
-                    field=str(Account._meta.get_field(change.field).verbose_name),
+                    field=str(
+                        getattr(Account._meta.get_field(change.field), "verbose_name", change.field)
+                    ),
                     old=_display(Account, change.field, change.old, users, parents),
                     new=_display(Account, change.field, change.new, users, parents),
                 )
@@ -205,26 +212,46 @@ def account_history(*, account: Account, limit: int = 200) -> list[HistoryEntry]
         previous = record
 
     members = AccountTeamMember.history.filter(account_id=account.pk).select_related(
-        "history_user", "user")
+        "history_user", "user"
+    )
     for member in members:
         who = member.history_user.display_name if member.history_user else _("system")
         member_label = f"{member.user.display_name} ({member.get_role_display()})"
         if member.history_type == "+":
-            entries.append(HistoryEntry(member.history_date, who, _("added to the team"),
-                                        (HistoryChange(_("team"), "—", member_label),)))
+            entries.append(
+                HistoryEntry(
+                    member.history_date,
+                    who,
+                    _("added to the team"),
+                    (HistoryChange(_("team"), "—", member_label),),
+                )
+            )
         elif member.history_type == "-":
-            entries.append(HistoryEntry(member.history_date, who, _("removed from the team"),
-                                        (HistoryChange(_("team"), member_label, "—"),)))
+            entries.append(
+                HistoryEntry(
+                    member.history_date,
+                    who,
+                    _("removed from the team"),
+                    (HistoryChange(_("team"), member_label, "—"),),
+                )
+            )
 
     estimates = PotentialEstimate.history.filter(
-        account_id=account.pk, history_type__in=["+", "-"]).select_related("history_user")
+        account_id=account.pk, history_type__in=["+", "-"]
+    ).select_related("history_user")
     for estimate in estimates:
         who = estimate.history_user.display_name if estimate.history_user else _("system")
         label = f"{estimate.amount:,.2f} ({estimate.estimated_on.isoformat()})"
-        action = _("added a potential estimate") if estimate.history_type == "+" else _(
-            "removed a potential estimate")
-        entries.append(HistoryEntry(estimate.history_date, who, action,
-                                    (HistoryChange(_("potential"), "—", label),)))
+        action = (
+            _("added a potential estimate")
+            if estimate.history_type == "+"
+            else _("removed a potential estimate")
+        )
+        entries.append(
+            HistoryEntry(
+                estimate.history_date, who, action, (HistoryChange(_("potential"), "—", label),)
+            )
+        )
 
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]

@@ -25,8 +25,19 @@ from kam.org.models import User
 from kam.org.permissions import require_governing, require_write
 
 ACCOUNT_EDITABLE_FIELDS = (
-    "code", "name", "legal_name", "account_type", "industry", "region", "size_band",
-    "parent", "owner", "status", "strategic_importance", "technical_fit", "credit_reputation",
+    "code",
+    "name",
+    "legal_name",
+    "account_type",
+    "industry",
+    "region",
+    "size_band",
+    "parent",
+    "owner",
+    "status",
+    "strategic_importance",
+    "technical_fit",
+    "credit_reputation",
 )
 MENTION = re.compile(r"(?<![\w.@])@([\w.+-]{1,150})")
 MAX_PARENT_DEPTH = 1000
@@ -42,8 +53,7 @@ def _resolve_parent(actor: User, parent_id: int | None) -> Account | None:
         return None
     parent = accounts_visible_to(actor).filter(pk=parent_id).first()
     if parent is None:
-        raise InvalidInput(_("No account with id %(id)s.") % {"id": parent_id},
-                           field="parent_id")
+        raise InvalidInput(_("No account with id %(id)s.") % {"id": parent_id}, field="parent_id")
     return parent
 
 
@@ -52,8 +62,7 @@ def _resolve_owner(owner_id: int | None) -> User | None:
         return None
     owner = User.objects.filter(pk=owner_id, is_active=True).first()
     if owner is None:
-        raise InvalidInput(_("No active user with id %(id)s.") % {"id": owner_id},
-                           field="owner_id")
+        raise InvalidInput(_("No active user with id %(id)s.") % {"id": owner_id}, field="owner_id")
     return owner
 
 
@@ -78,8 +87,10 @@ def _save(account: Account, actor: User, update_fields: list[str] | None = None)
         with transaction.atomic():
             account.save(update_fields=update_fields)
     except IntegrityError as error:
-        raise Conflict(_("An account with code %(code)s already exists.")
-                       % {"code": account.code}, field="code") from error
+        raise Conflict(
+            _("An account with code %(code)s already exists.") % {"code": account.code},
+            field="code",
+        ) from error
 
 
 def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
@@ -87,13 +98,21 @@ def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise Conflict(_("An account with code %(code)s already exists.") % {"code": code},
-                       field="code")
+        raise Conflict(
+            _("An account with code %(code)s already exists.") % {"code": code}, field="code"
+        )
 
 
 @transaction.atomic
-def account_create(*, actor: User, code: str, name: str, owner_id: int | None = None,
-                   parent_id: int | None = None, **fields: Any) -> Account:
+def account_create(
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    owner_id: int | None = None,
+    parent_id: int | None = None,
+    **fields: Any,
+) -> Account:
     """Create an account. Non-governing users own what they create (DOMAIN §13).
 
     Raises PermissionDenied, InvalidInput, Conflict.
@@ -101,19 +120,27 @@ def account_create(*, actor: User, code: str, name: str, owner_id: int | None = 
     require_write(actor)
     unknown = set(fields) - set(ACCOUNT_EDITABLE_FIELDS)
     if unknown:
-        raise InvalidInput(_("Unknown field %(field)s.") % {"field": min(unknown)},
-                           field=min(unknown))
+        raise InvalidInput(
+            _("Unknown field %(field)s.") % {"field": min(unknown)}, field=min(unknown)
+        )
     if actor.governs:
         owner = _resolve_owner(owner_id)
     else:
         if owner_id is not None and owner_id != actor.pk:
-            raise PermissionDenied(_("Only a director or an administrator may assign an "
-                                     "account to someone else."), field="owner_id")
+            raise PermissionDenied(
+                _("Only a director or an administrator may assign an account to someone else."),
+                field="owner_id",
+            )
         owner = actor
     code = code.strip()
     _check_code_free(code)
-    account = Account(code=code, name=name.strip(), owner=owner,
-                      parent=_resolve_parent(actor, parent_id), **fields)
+    account = Account(
+        code=code,
+        name=name.strip(),
+        owner=owner,
+        parent=_resolve_parent(actor, parent_id),
+        **fields,
+    )
     _save(account, actor)
     return account
 
@@ -141,12 +168,12 @@ def account_update(*, actor: User, account: Account, **changes: Any) -> Account:
             _check_no_cycle(account, parent)
             account.parent = parent
             updated.append("parent")
+    if "code" in changes:
+        changes["code"] = changes["code"].strip()
+        _check_code_free(changes["code"], exclude_pk=account.pk)
     for field, value in changes.items():
         if field not in ACCOUNT_EDITABLE_FIELDS or field in ("owner", "parent"):
             raise InvalidInput(_("Unknown field %(field)s.") % {"field": field}, field=field)
-        if field == "code":
-            value = value.strip()
-            _check_code_free(value, exclude_pk=account.pk)
         if getattr(account, field) != value:
             setattr(account, field, value)
             updated.append(field)
@@ -160,15 +187,17 @@ def account_delete(*, actor: User, account: Account) -> None:
     """Delete an account (director or admin); groups must be emptied first."""
     require_governing(actor, _("delete an account"))
     if account.subsidiaries.exists():
-        raise Conflict(_("The account has subsidiaries; move or delete them first."),
-                       field="parent_id")
+        raise Conflict(
+            _("The account has subsidiaries; move or delete them first."), field="parent_id"
+        )
     account._history_user = actor  # type: ignore[attr-defined]
     account.delete()
 
 
 @transaction.atomic
-def account_set_key_status(*, actor: User, account: Account, is_key: bool,
-                           reason: str) -> KeyStatusChange:
+def account_set_key_status(
+    *, actor: User, account: Account, is_key: bool, reason: str
+) -> KeyStatusChange:
     """Confirm or withdraw key-account status with a reason (DOMAIN §2, §13)."""
     require_governing(actor, _("change key-account status"))
     reason = reason.strip()
@@ -188,22 +217,23 @@ def account_set_key_status(*, actor: User, account: Account, is_key: bool,
 def _require_team_manager(actor: User, account: Account) -> None:
     require_write(actor)
     if not actor.governs and account.owner_id != actor.pk:
-        raise PermissionDenied(_("Only the account's owner, a director or an administrator "
-                                 "may change its team."))
+        raise PermissionDenied(
+            _("Only the account's owner, a director or an administrator may change its team.")
+        )
 
 
 @transaction.atomic
-def team_member_add(*, actor: User, account: Account, user_id: int,
-                    role: str) -> AccountTeamMember:
+def team_member_add(*, actor: User, account: Account, user_id: int, role: str) -> AccountTeamMember:
     """Put a user on the account team with a role (DOMAIN §13)."""
     _require_team_manager(actor, account)
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise InvalidInput(_("No active user with id %(id)s.") % {"id": user_id},
-                           field="user_id")
+        raise InvalidInput(_("No active user with id %(id)s.") % {"id": user_id}, field="user_id")
     if account.team_members.filter(user=user, role=role).exists():
-        raise Conflict(_("%(user)s already has this role on the team.")
-                       % {"user": user.display_name}, field="user_id")
+        raise Conflict(
+            _("%(user)s already has this role on the team.") % {"user": user.display_name},
+            field="user_id",
+        )
     member = AccountTeamMember(account=account, user=user, role=role)
     member._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(member)
@@ -219,12 +249,18 @@ def team_member_remove(*, actor: User, member: AccountTeamMember) -> None:
 
 
 @transaction.atomic
-def potential_estimate_add(*, actor: User, account: Account, amount: Decimal,
-                           estimated_on: dt.date, source: str = "") -> PotentialEstimate:
+def potential_estimate_add(
+    *, actor: User, account: Account, amount: Decimal, estimated_on: dt.date, source: str = ""
+) -> PotentialEstimate:
     """Record a potential estimate; the latest dated one counts (DOMAIN §2)."""
     require_write(actor)
-    estimate = PotentialEstimate(account=account, amount=amount, estimated_on=estimated_on,
-                                 source=source.strip(), author=actor)
+    estimate = PotentialEstimate(
+        account=account,
+        amount=amount,
+        estimated_on=estimated_on,
+        source=source.strip(),
+        author=actor,
+    )
     estimate._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(estimate)
     estimate.save()
@@ -248,7 +284,8 @@ def note_add(*, actor: User, account: Account, body: str) -> Note:
         for name in names:
             matches |= Q(username__iexact=name)
         note.mentions.set(
-            user for user in User.objects.filter(matches, is_active=True)
+            user
+            for user in User.objects.filter(matches, is_active=True)
             if accounts_visible_to(user).filter(pk=account.pk).exists()
         )
     return note
@@ -259,7 +296,8 @@ def note_delete(*, actor: User, note: Note) -> None:
     """Authors delete their own notes; a director or admin may delete any."""
     require_write(actor)
     if note.author_id != actor.pk and not actor.governs:
-        raise PermissionDenied(_("Only the author, a director or an administrator may delete "
-                                 "a note."))
+        raise PermissionDenied(
+            _("Only the author, a director or an administrator may delete a note.")
+        )
     note._history_user = actor  # type: ignore[attr-defined]
     note.delete()

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -45,22 +45,30 @@ from kam.accounts.services import (
     team_member_add,
     team_member_remove,
 )
-from kam.core.errors import DomainError
 from kam.core.dates import today
+from kam.core.errors import DomainError
+from kam.core.http import AuthedRequest
 
 PAGE_SIZE = 50
 
 
 @login_required
-def account_list_view(request: HttpRequest) -> HttpResponse:
+def account_list_view(request: AuthedRequest) -> HttpResponse:
     form = AccountFilterForm(request.GET or None, facets=account_facets(actor=request.user))
     filters = form.filters()
     page = Paginator(account_list(actor=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "filters": filters, "query": query.urlencode(),
-               "sort_links": _sort_links(query, filters.sort), "section": "accounts"}
+    context = {
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "sort_links": _sort_links(query, filters.sort),
+        "section": "accounts",
+    }
     template = "accounts/account_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
@@ -88,7 +96,7 @@ def _apply_domain_errors(form: Any, error: DomainError) -> None:
 
 
 @login_required
-def account_create_view(request: HttpRequest) -> HttpResponse:
+def account_create_view(request: AuthedRequest) -> HttpResponse:
     form = AccountForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,49 +106,67 @@ def account_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Account %(code)s created.") % {"code": account.code})
             return redirect("account_detail", account_id=account.pk)
-    return render(request, "accounts/account_form.html",
-                  {"form": form, "section": "accounts", "account": None})
+    return render(
+        request,
+        "accounts/account_form.html",
+        {"form": form, "section": "accounts", "account": None},
+    )
 
 
 @login_required
-def account_edit_view(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_edit_view(request: AuthedRequest, account_id: int) -> HttpResponse:
     account = account_get(actor=request.user, account_id=account_id)
     form = AccountForm(request.POST or None, instance=account, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            account_update(actor=request.user, account=account_get(
-                actor=request.user, account_id=account_id), **form.service_arguments())
+            account_update(
+                actor=request.user,
+                account=account_get(actor=request.user, account_id=account_id),
+                **form.service_arguments(),
+            )
         except DomainError as error:
             _apply_domain_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("account_detail", account_id=account.pk)
-    return render(request, "accounts/account_form.html",
-                  {"form": form, "section": "accounts", "account": account})
+    return render(
+        request,
+        "accounts/account_form.html",
+        {"form": form, "section": "accounts", "account": account},
+    )
 
 
 @login_required
-def account_detail_view(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_detail_view(request: AuthedRequest, account_id: int) -> HttpResponse:
     account = account_get(actor=request.user, account_id=account_id)
-    return render(request, "accounts/account_detail.html", {
-        "account": account,
-        "section": "accounts",
-        "team": account_team(account=account),
-        "potentials": account_potentials(account=account)[:20],
-        "potential": potential_effective(account=account, as_of=today()),
-        "notes": account_notes(account=account)[:50],
-        "decisions": account_key_decisions(account=account)[:20],
-        "subsidiaries": account_subsidiaries(actor=request.user, account=account),
-        "history": account_history(account=account, limit=50),
-        "team_form": TeamMemberForm(),
-        "potential_form": PotentialForm(initial={"estimated_on": today()}),
-        "key_form": KeyStatusForm(),
-        "note_form": NoteForm(),
-    })
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {
+            "account": account,
+            "section": "accounts",
+            "team": account_team(account=account),
+            "potentials": account_potentials(account=account)[:20],
+            "potential": potential_effective(account=account, as_of=today()),
+            "notes": account_notes(account=account)[:50],
+            "decisions": account_key_decisions(account=account)[:20],
+            "subsidiaries": account_subsidiaries(actor=request.user, account=account),
+            "history": account_history(account=account, limit=50),
+            "team_form": TeamMemberForm(),
+            "potential_form": PotentialForm(initial={"estimated_on": today()}),
+            "key_form": KeyStatusForm(),
+            "note_form": NoteForm(),
+        },
+    )
 
 
-def _panel_action(request: HttpRequest, account_id: int, form_class: type[Any] | None,
-                  action: Callable[..., Any], success: str) -> HttpResponse:
+def _panel_action(
+    request: AuthedRequest,
+    account_id: int,
+    form_class: type[Any] | None,
+    action: Callable[..., Any],
+    success: str,
+) -> HttpResponse:
     """Run one service from an account-page form and come back to the account page."""
     account = account_get(actor=request.user, account_id=account_id)
     arguments: dict[str, Any] = {}
@@ -149,8 +175,9 @@ def _panel_action(request: HttpRequest, account_id: int, form_class: type[Any] |
         if not form.is_valid():
             for field, errors in form.errors.items():
                 label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}: {' '.join(errors)}" if label else
-                               " ".join(errors))
+                messages.error(
+                    request, f"{label}: {' '.join(errors)}" if label else " ".join(errors)
+                )
             return redirect("account_detail", account_id=account.pk)
         arguments = form.cleaned_data
     try:
@@ -164,60 +191,79 @@ def _panel_action(request: HttpRequest, account_id: int, form_class: type[Any] |
 
 @login_required
 @require_POST
-def account_team_add_view(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_team_add_view(request: AuthedRequest, account_id: int) -> HttpResponse:
     return _panel_action(
-        request, account_id, TeamMemberForm,
+        request,
+        account_id,
+        TeamMemberForm,
         lambda account, user, role: team_member_add(
-            actor=request.user, account=account, user_id=user.pk, role=role),
-        _("Team member added."))
+            actor=request.user, account=account, user_id=user.pk, role=role
+        ),
+        _("Team member added."),
+    )
 
 
 @login_required
 @require_POST
-def account_team_remove_view(request: HttpRequest, account_id: int,
-                             member_id: int) -> HttpResponse:
+def account_team_remove_view(
+    request: AuthedRequest, account_id: int, member_id: int
+) -> HttpResponse:
     return _panel_action(
-        request, account_id, None,
+        request,
+        account_id,
+        None,
         lambda account: team_member_remove(
-            actor=request.user, member=team_member_get(account=account, member_id=member_id)),
-        _("Team member removed."))
+            actor=request.user, member=team_member_get(account=account, member_id=member_id)
+        ),
+        _("Team member removed."),
+    )
 
 
 @login_required
 @require_POST
-def account_potential_add_view(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_potential_add_view(request: AuthedRequest, account_id: int) -> HttpResponse:
     return _panel_action(
-        request, account_id, PotentialForm,
-        lambda account, **data: potential_estimate_add(actor=request.user, account=account,
-                                                       **data),
-        _("Potential estimate recorded."))
+        request,
+        account_id,
+        PotentialForm,
+        lambda account, **data: potential_estimate_add(actor=request.user, account=account, **data),
+        _("Potential estimate recorded."),
+    )
 
 
 @login_required
 @require_POST
-def account_key_status_view(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_key_status_view(request: AuthedRequest, account_id: int) -> HttpResponse:
     return _panel_action(
-        request, account_id, KeyStatusForm,
-        lambda account, **data: account_set_key_status(actor=request.user, account=account,
-                                                       **data),
-        _("Key-account status recorded."))
+        request,
+        account_id,
+        KeyStatusForm,
+        lambda account, **data: account_set_key_status(actor=request.user, account=account, **data),
+        _("Key-account status recorded."),
+    )
 
 
 @login_required
 @require_POST
-def account_note_add_view(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_note_add_view(request: AuthedRequest, account_id: int) -> HttpResponse:
     return _panel_action(
-        request, account_id, NoteForm,
+        request,
+        account_id,
+        NoteForm,
         lambda account, body: note_add(actor=request.user, account=account, body=body),
-        _("Note added."))
+        _("Note added."),
+    )
 
 
 @login_required
 @require_POST
-def account_note_delete_view(request: HttpRequest, account_id: int,
-                             note_id: int) -> HttpResponse:
+def account_note_delete_view(request: AuthedRequest, account_id: int, note_id: int) -> HttpResponse:
     return _panel_action(
-        request, account_id, None,
-        lambda account: note_delete(actor=request.user,
-                                    note=note_get(account=account, note_id=note_id)),
-        _("Note deleted."))
+        request,
+        account_id,
+        None,
+        lambda account: note_delete(
+            actor=request.user, note=note_get(account=account, note_id=note_id)
+        ),
+        _("Note deleted."),
+    )

@@ -36,10 +36,10 @@ api.add_router("/", org_router)
 api.add_router("/accounts", accounts_router)
 
 
-def _error(request: HttpRequest, status: int, detail: str,
-           errors: list[dict[str, str]] | None = None) -> HttpResponse:
-    return api.create_response(request, {"detail": detail, "errors": errors or []},
-                               status=status)
+def _error(
+    request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]] | None = None
+) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
 def _field_name(location: tuple[Any, ...]) -> str:

@@ -1,6 +1,5 @@
 """Types shared by every router: errors, bounded ids and texts, pagination."""
 
-
 import re
 from typing import Annotated, Any
 
@@ -62,7 +61,9 @@ class Page(PaginationBase):
 
     items_attribute: str = "items"
 
-    def paginate_queryset(self, queryset: Any, pagination: Input, **params: Any) -> Any:
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: Any = None, **params: Any
+    ) -> Any:
         return {
             "count": self._items_count(queryset),
             "items": queryset[pagination.offset : pagination.offset + pagination.limit],

@@ -21,8 +21,9 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None,
-                 errors: list[FieldError] | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, errors: list[FieldError] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.errors = list(errors or [])
@@ -58,8 +59,9 @@ def invalid_from_validation_error(error: ValidationError) -> InvalidInput:
     return InvalidInput(first, errors=errors)
 
 
-def full_clean_or_raise(instance: Model, *, exclude: list[str] | None = None,
-                        validate_unique: bool = True) -> None:
+def full_clean_or_raise(
+    instance: Model, *, exclude: list[str] | None = None, validate_unique: bool = True
+) -> None:
     """Run a model's full_clean and raise InvalidInput (not ValidationError) when it fails."""
     try:
         instance.full_clean(exclude=exclude, validate_unique=validate_unique)

@@ -1,6 +1,5 @@
 """API: the signed-in user, colleagues, teams, internal departments and personal tokens."""
 
-
 from typing import Any
 
 from django.db.models import QuerySet
@@ -29,7 +28,7 @@ router = Router(tags=["organisation"])
 
 @router.get("/me", response={200: MeOut, codes_4xx: ErrorOut})
 def get_me(request: Any) -> User:
-    return request.user  # type: ignore[no-any-return]
+    return request.user
 
 
 @router.patch("/me", response={200: MeOut, codes_4xx: ErrorOut})

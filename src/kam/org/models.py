@@ -112,7 +112,7 @@ class Department(models.Model):
         return str(self.get_code_display())
 
 
-TOKEN_PREFIX = "kam_"
+TOKEN_PREFIX = "kam_"  # noqa: S105 - a public marker, not a secret
 
 
 def hash_token(raw: str) -> str:

@@ -1,6 +1,5 @@
 """API schemas for users, teams, departments and tokens."""
 
-
 import datetime as dt
 
 from ninja import Schema

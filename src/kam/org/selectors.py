@@ -13,7 +13,8 @@ def users_active(*, q: str = "") -> QuerySet[User]:
     users = User.objects.filter(is_active=True).order_by("username")
     if q:
         users = users.filter(
-            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q))
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
+        )
     return users
 
 

@@ -33,11 +33,19 @@ def user_create(
             field="role",
         )
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(_("A user named %(name)s already exists.") % {"name": username},
-                       field="username")
-    user = User(username=username, role=role, email=email, first_name=first_name,
-                last_name=last_name, language=language,
-                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+        raise Conflict(
+            _("A user named %(name)s already exists.") % {"name": username}, field="username"
+        )
+    user = User(
+        username=username,
+        role=role,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
     if password:
         user.set_password(password)
     else:
@@ -51,8 +59,9 @@ def user_create(
 
 
 @transaction.atomic
-def team_create(*, actor: User, name: str, description: str = "",
-                member_ids: list[int] | None = None) -> Team:
+def team_create(
+    *, actor: User, name: str, description: str = "", member_ids: list[int] | None = None
+) -> Team:
     """Create a team (director or admin)."""
     require_governing(actor, _("manage teams"))
     if Team.objects.filter(name__iexact=name).exists():
@@ -65,8 +74,9 @@ def team_create(*, actor: User, name: str, description: str = "",
         members = list(User.objects.filter(pk__in=member_ids))
         missing = set(member_ids) - {member.pk for member in members}
         if missing:
-            raise InvalidInput(_("No user with id %(id)s.") % {"id": min(missing)},
-                               field="member_ids")
+            raise InvalidInput(
+                _("No user with id %(id)s.") % {"id": min(missing)}, field="member_ids"
+            )
         team.members.set(members)
     return team
 
@@ -74,8 +84,7 @@ def team_create(*, actor: User, name: str, description: str = "",
 def user_set_language(*, user: User, language: str) -> User:
     """Remember the user's preferred page language."""
     if language not in Language.values:
-        raise InvalidInput(_("Unknown language %(code)s.") % {"code": language},
-                           field="language")
+        raise InvalidInput(_("Unknown language %(code)s.") % {"code": language}, field="language")
     if user.language != language:
         user.language = language
         user._history_user = user  # type: ignore[attr-defined]

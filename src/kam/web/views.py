@@ -21,14 +21,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts.selectors import dashboard_summary
 from kam.core.errors import DomainError
+from kam.core.http import AuthedRequest
 from kam.org.login_limit import login_allowed, login_failed, login_succeeded
 from kam.org.models import Language
 from kam.org.selectors import token_get, tokens_of
 from kam.org.services import token_create, token_revoke, user_set_language
 
-ERROR_TOO_MANY_LOGINS = gettext_lazy(
-    "Too many failed sign-ins. Wait a few minutes and try again."
-)
+ERROR_TOO_MANY_LOGINS = gettext_lazy("Too many failed sign-ins. Wait a few minutes and try again.")
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -59,8 +58,12 @@ class KamLoginView(auth_views.LoginView):
         response = super().form_valid(form)
         language = form.get_user().language
         if language:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
-                                samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         return response
 
 
@@ -69,9 +72,12 @@ class KamLogoutView(auth_views.LogoutView):
 
 
 @login_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html",
-                  {"summary": dashboard_summary(actor=request.user), "section": "dashboard"})
+def dashboard_view(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/dashboard.html",
+        {"summary": dashboard_summary(actor=request.user), "section": "dashboard"},
+    )
 
 
 @require_POST
@@ -79,8 +85,9 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
     """Switch the page language; signed-in users keep it as their preference."""
     language = request.POST.get("language", "")
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     response = HttpResponseRedirect(next_url)
     if language not in Language.values:
@@ -88,20 +95,25 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user_set_language(user=request.user, language=language)
     translation.activate(language)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
-                        secure=settings.SESSION_COOKIE_SECURE)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
     return response
 
 
 @login_required
-def profile_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/profile.html",
-                  {"tokens": tokens_of(request.user), "section": "profile"})
+def profile_view(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request, "web/profile.html", {"tokens": tokens_of(request.user), "section": "profile"}
+    )
 
 
 @login_required
 @require_POST
-def token_create_view(request: HttpRequest) -> HttpResponse:
+def token_create_view(request: AuthedRequest) -> HttpResponse:
     name = request.POST.get("name", "").strip()[:100]
     if not name:
         messages.error(request, _("Give the token a name, such as the tool that will use it."))
@@ -111,14 +123,21 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("profile")
-    return render(request, "web/profile.html", {
-        "tokens": tokens_of(request.user), "new_token": raw, "new_token_name": token.name,
-        "section": "profile"})
+    return render(
+        request,
+        "web/profile.html",
+        {
+            "tokens": tokens_of(request.user),
+            "new_token": raw,
+            "new_token_name": token.name,
+            "section": "profile",
+        },
+    )
 
 
 @login_required
 @require_POST
-def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke_view(request: AuthedRequest, token_id: int) -> HttpResponse:
     token = token_revoke(token=token_get(actor=request.user, token_id=token_id))
     messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
     return redirect("profile")

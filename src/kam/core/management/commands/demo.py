@@ -14,14 +14,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=7)
-        parser.add_argument("--quiet-logins", action="store_true",
-                            help="Do not print the demo sign-ins.")
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="Do not print the demo sign-ins."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_load(seed=options["seed"])
         if result.created:
-            self.stdout.write(f"Demo data loaded: {result.users} users, {result.accounts} "
-                              "accounts.")
+            self.stdout.write(
+                f"Demo data loaded: {result.users} users, {result.accounts} accounts."
+            )
         else:
             self.stdout.write("Demo data already present; nothing loaded.")
         if not options["quiet_logins"]:

@@ -12,7 +12,7 @@ from gunicorn.app.base import BaseApplication
 from kam.wsgi import application
 
 
-class _Server(BaseApplication):  # type: ignore[misc]
+class _Server(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()
@@ -30,18 +30,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("KAM_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int,
-                            default=int(os.environ.get("KAM_WORKERS", "2")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("KAM_WORKERS", "2")))
         parser.add_argument("--no-collectstatic", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"kam serving on http://{options['bind']}/")
-        _Server({
-            "bind": options["bind"],
-            "workers": options["workers"],
-            "threads": 4,
-            "accesslog": "-",
-            "timeout": 120,
-        }).run()
+        _Server(
+            {
+                "bind": options["bind"],
+                "workers": options["workers"],
+                "threads": 4,
+                "accesslog": "-",
+                "timeout": 120,
+            }
+        ).run()

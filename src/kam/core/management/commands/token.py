@@ -35,8 +35,10 @@ class Command(BaseCommand):
         user = self._user(options["name"])
         if options["action"] == "create":
             token, raw = token_create(user=user, name=options["label"][:100])
-            self.stdout.write(f"Token {token.pk} for {user.username} ({token.name}). "
-                              "It is shown once; store it safely.")
+            self.stdout.write(
+                f"Token {token.pk} for {user.username} ({token.name}). "
+                "It is shown once; store it safely."
+            )
             self.stdout.write(raw)
         elif options["action"] == "list":
             for token in tokens_of(user):
@@ -45,7 +47,8 @@ class Command(BaseCommand):
         else:
             found = tokens_of(user).filter(pk=options["token_id"]).first()
             if not isinstance(found, ApiToken):
-                raise CommandError(f"{user.username} has no token {options['token_id']}.",
-                                   returncode=2)
+                raise CommandError(
+                    f"{user.username} has no token {options['token_id']}.", returncode=2
+                )
             token_revoke(token=found)
             self.stdout.write(f"Revoked token {found.pk}.")

@@ -23,8 +23,12 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="Add a user.")
         add.add_argument("name", help="The user name to sign in with.")
         add.add_argument("--role", required=True, choices=Role.values)
-        add.add_argument("--team", action="append", default=[],
-                         help="A team to join (created when new); repeat for several.")
+        add.add_argument(
+            "--team",
+            action="append",
+            default=[],
+            help="A team to join (created when new); repeat for several.",
+        )
         add.add_argument("--password", help="Without it: asked for, or generated and printed.")
         add.add_argument("--email", default="")
         add.add_argument("--first-name", default="")
@@ -46,10 +50,15 @@ class Command(BaseCommand):
                 password, generated = secrets.token_urlsafe(12), True
         try:
             user = user_create(
-                username=options["name"], role=options["role"], password=password,
-                email=options["email"], first_name=options["first_name"],
-                last_name=options["last_name"], team_names=options["team"],
-                language=options["language"])
+                username=options["name"],
+                role=options["role"],
+                password=password,
+                email=options["email"],
+                first_name=options["first_name"],
+                last_name=options["last_name"],
+                team_names=options["team"],
+                language=options["language"],
+            )
         except DomainError as error:
             raise CommandError(error.message, returncode=2) from error
         self.stdout.write(f"Added {user.username} ({user.role}).")

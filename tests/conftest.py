@@ -1,0 +1,85 @@
+"""Shared fixtures. The suite runs whole on SQLite and on PostgreSQL (KAM_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from kam.org.models import Role, User
+from kam.org.services import token_create
+from tests.factories import UserFactory
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Hashed static names need `collectstatic`; tests serve the sources directly.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver", "localhost"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_is_the_one_asked_for(django_db_setup: Any,
+                                   django_db_blocker: Any) -> None:
+    """`make test` names the database it means; a silent fallback would hide a failure."""
+    wanted = os.environ.get("KAM_TEST_DATABASE")
+    if wanted:
+        vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        assert vendor == wanted, f"asked to test on {wanted}, configured for {vendor}"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(role: str = Role.MANAGER, **kwargs: Any) -> User:
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def manager(make_user: Callable[..., User]) -> User:
+    return make_user(Role.MANAGER, username="mia")
+
+
+@pytest.fixture
+def other_manager(make_user: Callable[..., User]) -> User:
+    return make_user(Role.MANAGER, username="otto")
+
+
+@pytest.fixture
+def director(make_user: Callable[..., User]) -> User:
+    return make_user(Role.DIRECTOR, username="dora")
+
+
+@pytest.fixture
+def executive(make_user: Callable[..., User]) -> User:
+    return make_user(Role.EXECUTIVE, username="eve")
+
+
+def api_client_for(user: User) -> Client:
+    """A test client that sends a real personal access token, as a script would."""
+    _token, raw = token_create(user=user, name="tests")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+@pytest.fixture
+def api_as() -> Callable[[User], Client]:
+    return api_client_for
