@@ -9,8 +9,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
 
-from kam.wsgi import application
-
 
 class _Server(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
@@ -22,6 +20,10 @@ class _Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        # Imported late: WhiteNoise indexes the static files when the app is built, which
+        # must happen after collectstatic.
+        from kam.wsgi import application
+
         return application
 
 

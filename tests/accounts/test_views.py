@@ -1,0 +1,111 @@
+"""Account pages: visibility, read-only users, forms and the htmx list."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kam.accounts.models import Account
+from tests.factories import AccountFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_another_managers_account_page_answers_404(manager, other_manager) -> None:
+    theirs = AccountFactory(owner=other_manager)
+    client = client_for(manager)
+    assert client.get(reverse("account_detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("account_edit", args=[theirs.pk])).status_code == 404
+    response = client.post(reverse("account_note_add", args=[theirs.pk]), {"body": "hi"})
+    assert response.status_code == 404
+    assert not theirs.notes.exists()
+
+
+def test_an_executive_sees_the_page_but_changes_nothing(executive, manager) -> None:
+    account = AccountFactory(owner=manager, name="Acme")
+    client = client_for(executive)
+
+    page = client.get(reverse("account_detail", args=[account.pk]))
+    client.post(reverse("account_note_add", args=[account.pk]), {"body": "hi"}, follow=True)
+    edit = client.post(reverse("account_edit", args=[account.pk]),
+                       {"code": account.code, "name": "Changed", "account_type": "oem",
+                        "status": "customer"})
+
+    account.refresh_from_db()
+    assert page.status_code == 200
+    assert account.name == "Acme"
+    assert not account.notes.exists()
+    assert "read-only" in edit.text
+
+
+def test_creating_an_account_through_the_form(manager) -> None:
+    response = client_for(manager).post(reverse("account_create"), {
+        "code": "C900", "name": "Acme", "account_type": "end_user", "status": "prospect",
+        "industry": "Energy"})
+
+    account = Account.objects.get(code="C900")
+    assert response.headers["Location"] == reverse("account_detail", args=[account.pk])
+    assert account.owner == manager
+
+
+def test_the_form_reports_a_duplicate_code_on_the_code_field(manager) -> None:
+    AccountFactory(code="C900", owner=manager)
+    response = client_for(manager).post(reverse("account_create"), {
+        "code": "c900", "name": "Acme", "account_type": "end_user", "status": "prospect"})
+    assert response.status_code == 200
+    assert "already exists" in str(response.context["form"].errors["code"])
+
+
+def test_the_edit_form_shows_up_in_the_history(manager) -> None:
+    account = AccountFactory(owner=manager, name="Acme", industry="Energy")
+    client = client_for(manager)
+    client.post(reverse("account_edit", args=[account.pk]), {
+        "code": account.code, "name": "Acme Power", "account_type": "end_user",
+        "status": "customer", "industry": "Energy", "region": "East China"})
+
+    page = client.get(reverse("account_detail", args=[account.pk]))
+
+    assert "Acme Power" in page.text
+    first = page.context["history"][0]
+    assert first.user == manager.display_name
+    assert [(c.old, c.new) for c in first.changes] == [("Acme", "Acme Power")]
+
+
+def test_the_list_htmx_request_renders_only_the_results(manager,
+                                                       django_assert_max_num_queries) -> None:
+    for index in range(60):
+        AccountFactory(owner=manager, code=f"C{index:03d}", industry="Energy")
+    client = client_for(manager)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("account_list"), {"q": "C0", "sort": "-code"},
+                              headers={"HX-Request": "true"})
+
+    assert "<html" not in response.text
+    assert 'id="results"' in response.text
+    assert response.context["page"].paginator.count == 60
+    assert response.context["page"].object_list[0].code == "C059"
+
+
+def test_bad_list_parameters_are_ignored_not_an_error(manager) -> None:
+    AccountFactory(owner=manager)
+    response = client_for(manager).get(reverse("account_list"),
+                                       {"status": "nonsense", "owner": "x", "page": "-4",
+                                        "sort": "DROP TABLE"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 1
+
+
+def test_team_members_see_the_account_in_their_list(other_manager) -> None:
+    sales = UserFactory(role="sales")
+    account = AccountFactory(owner=other_manager)
+    account.team_members.create(user=sales, role="sales")
+    response = client_for(sales).get(reverse("account_list"))
+    assert [a.pk for a in response.context["page"].object_list] == [account.pk]

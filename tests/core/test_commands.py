@@ -1,0 +1,99 @@
+"""The `kam` command line: users, tokens, demo data, and bad input exiting with code 2."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from kam.accounts.models import Account
+from kam.core.demo import DEMO_USERS
+from kam.org.models import ApiToken, Role, Team, User
+from kam.org.services import token_authenticate
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_user_add_creates_a_user_with_role_and_teams() -> None:
+    run("user", "add", "li.wei", "--role", "manager", "--team", "East", "--password", "pw-1234")
+
+    user = User.objects.get(username="li.wei")
+    assert user.role == Role.MANAGER
+    assert user.check_password("pw-1234")
+    assert list(Team.objects.get(name="East").members.all()) == [user]
+
+
+def test_user_add_refuses_a_duplicate_with_exit_code_2(manager) -> None:
+    with pytest.raises(CommandError) as raised:
+        run("user", "add", manager.username.upper(), "--role", "sales", "--password", "x")
+    assert raised.value.returncode == 2
+    assert User.objects.filter(username__iexact=manager.username).count() == 1
+
+
+def test_token_create_prints_the_token_alone_on_its_last_line(manager) -> None:
+    output = run("token", "create", manager.username)
+
+    token = output.strip().splitlines()[-1]
+
+    assert token_authenticate(token) == manager
+    assert ApiToken.objects.get(user=manager).key_hash != token
+
+
+def test_token_revoke_stops_the_token_working(manager) -> None:
+    token = run("token", "create", manager.username).strip().splitlines()[-1]
+    token_id = ApiToken.objects.get(user=manager).pk
+
+    run("token", "revoke", manager.username, str(token_id))
+
+    assert token_authenticate(token) is None
+
+
+def test_token_create_for_an_unknown_user_exits_with_code_2() -> None:
+    with pytest.raises(CommandError) as raised:
+        run("token", "create", "nobody")
+    assert raised.value.returncode == 2
+
+
+def test_demo_loads_once_and_prints_the_sign_ins() -> None:
+    first = run("demo")
+    accounts = Account.objects.count()
+    second = run("demo")
+
+    assert "Demo data loaded" in first
+    assert "already present" in second
+    assert Account.objects.count() == accounts >= 25
+    assert {u for u, *_ in DEMO_USERS} <= set(User.objects.values_list("username", flat=True))
+    assert Account.objects.filter(parent__isnull=False).exists()
+    assert Account.objects.filter(is_key=True).exists()
+
+
+def test_the_kam_console_script_runs_commands(tmp_path: Path) -> None:
+    env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_DATABASE_URL": ""}
+    result = subprocess.run(  # noqa: S603 - our own console script
+        [str(Path(sys.executable).with_name("kam")), "user", "add", "--help"],
+        capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0
+    assert "--role" in result.stdout
+
+
+def test_the_production_profile_passes_the_deploy_check(tmp_path: Path) -> None:
+    env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_DEBUG": "false",
+           "KAM_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
+           "KAM_ALLOWED_HOSTS": "kam.example.com", "KAM_DATABASE_URL": ""}
+    result = subprocess.run(  # noqa: S603 - our own console script
+        [str(Path(sys.executable).with_name("kam")), "check", "--deploy", "--fail-level",
+         "WARNING"],
+        capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
