@@ -69,6 +69,7 @@ postgres:
 	@pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is required for make test"; exit 1; }
 
 test: system-deps $(VENV)/.installed-dev assets messages postgres
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -81,14 +82,14 @@ test-postgres:
 	KAM_DATABASE_URL=$(PG_URL) KAM_TEST_DATABASE=postgresql $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
 	$(BIN)/python scripts/check_catalog.py
 
 format: $(VENV)/.installed-dev
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests scripts
+	$(BIN)/ruff format src tests scripts
 
 # Refresh the zh-hans catalog from the sources; translate the new entries, then `make lint`.
 catalog: $(VENV)/.installed-run

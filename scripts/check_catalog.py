@@ -29,7 +29,7 @@ def entries(text: str) -> dict[tuple[str, str], dict[str, str]]:
     keyword = ""
 
     def flush() -> None:
-        if "msgid" in current and current["msgid"]:
+        if current.get("msgid"):
             current["fuzzy"] = "fuzzy" if any("fuzzy" in f for f in flags) else ""
             found[(current.get("msgctxt", ""), current["msgid"])] = dict(current)
 
@@ -53,9 +53,20 @@ def extracted_messages() -> set[tuple[str, str]]:
     original = CATALOG.read_bytes()
     try:
         subprocess.run(  # noqa: S603 - our own console script
-            [str(KAM), "makemessages", "-l", "zh_Hans", "--no-obsolete", "--no-location",
-             "--no-wrap", "--verbosity", "0"],
-            cwd=SOURCE, check=True)
+            [
+                str(KAM),
+                "makemessages",
+                "-l",
+                "zh_Hans",
+                "--no-obsolete",
+                "--no-location",
+                "--no-wrap",
+                "--verbosity",
+                "0",
+            ],
+            cwd=SOURCE,
+            check=True,
+        )
         return set(entries(CATALOG.read_text(encoding="utf-8")))
     finally:
         CATALOG.write_bytes(original)
@@ -68,16 +79,17 @@ def main() -> int:
     problems: list[str] = []
     committed = entries(CATALOG.read_text(encoding="utf-8"))
     missing = extracted_messages() - set(committed)
-    problems += [f"not in the catalog (run `make catalog`): {msgid!r}" for _, msgid in
-                 sorted(missing)]
+    problems += [
+        f"not in the catalog (run `make catalog`): {msgid!r}" for _, msgid in sorted(missing)
+    ]
     for (_, msgid), entry in sorted(committed.items()):
         translations = [value for key, value in entry.items() if key.startswith("msgstr")]
         if entry["fuzzy"]:
             problems.append(f"fuzzy: {msgid!r}")
         elif not translations or not all(translations):
             problems.append(f"untranslated: {msgid!r}")
-    check = subprocess.run(["msgfmt", "--check", "--statistics", "-o", "/dev/null",  # noqa: S607
-                            str(CATALOG)], capture_output=True, text=True, check=False)
+    msgfmt = ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOG)]
+    check = subprocess.run(msgfmt, capture_output=True, text=True, check=False)  # noqa: S603
     if check.returncode != 0:
         problems.append(check.stderr.strip())
     for problem in problems:

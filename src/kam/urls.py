@@ -2,10 +2,13 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from kam.api.api import api
 
 urlpatterns = [
+    # The admin signs in through kam's own rate-limited sign-in page.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("kam.accounts.urls")),
