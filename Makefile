@@ -51,7 +51,7 @@ $(VENDOR)/.built: package.json package-lock.json
 assets: $(VENDOR)/.built
 
 messages: $(VENV)/.installed-run
-	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-deps
+	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-deps APT_PACKAGES=gettext
 	cd src/kam && ../../$(KAM) compilemessages --verbosity 0
 
 setup: $(VENV)/.installed-run assets messages
