@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kam.accounts.models import MAX_MONEY, Account, AccountStatus, TeamRole
+from kam.accounts.models import MAX_MONEY, MONEY_DIGITS, Account, AccountStatus, TeamRole
 from kam.accounts.selectors import ACCOUNT_SORTS, AccountFilters, accounts_visible_to
 from kam.org.models import User
 from kam.org.selectors import users_active
@@ -85,7 +85,7 @@ class PotentialForm(forms.Form):
         label=_("amount per year"),
         min_value=0,
         max_value=MAX_MONEY,
-        max_digits=17,
+        max_digits=MONEY_DIGITS,
         decimal_places=2,
     )
     estimated_on = forms.DateField(

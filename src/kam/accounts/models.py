@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 FACTOR_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
-MAX_MONEY = Decimal("999999999999999.99")
+# 15 significant digits survive SQLite's numeric storage exactly (up to ~10 trillion).
+MAX_MONEY = Decimal("9999999999999.99")
+MONEY_DIGITS = 15
 
 
 class AccountType(models.TextChoices):
@@ -168,7 +170,7 @@ class PotentialEstimate(models.Model):
     )
     amount = models.DecimalField(
         _("amount per year"),
-        max_digits=17,
+        max_digits=MONEY_DIGITS,
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_MONEY)],
     )

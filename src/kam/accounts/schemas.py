@@ -6,7 +6,14 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from kam.accounts.models import MAX_MONEY, AccountStatus, AccountType, SizeBand, TeamRole
+from kam.accounts.models import (
+    MAX_MONEY,
+    MONEY_DIGITS,
+    AccountStatus,
+    AccountType,
+    SizeBand,
+    TeamRole,
+)
 from kam.api.schemas import ObjectId, StrictIn, text
 
 Factor = int | None
@@ -110,7 +117,7 @@ class TeamMemberOut(Schema):
 
 
 class PotentialIn(StrictIn):
-    amount: Decimal = Field(..., ge=0, le=MAX_MONEY, max_digits=17, decimal_places=2)
+    amount: Decimal = Field(..., ge=0, le=MAX_MONEY, max_digits=MONEY_DIGITS, decimal_places=2)
     estimated_on: dt.date
     source: text(200) = ""  # type: ignore[valid-type]
 
