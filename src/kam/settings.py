@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kam.core",
     "kam.org",
     "kam.accounts",
+    "kam.ledger",
     "kam.web",
     "kam.api",
 ]
@@ -169,6 +170,8 @@ if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("KAM_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+KAM_BASE_CURRENCY = os.environ.get("KAM_BASE_CURRENCY", "CNY")
 
 # Login rate limit: failed attempts per user name and client address in the window.
 KAM_LOGIN_MAX_FAILURES = int(os.environ.get("KAM_LOGIN_MAX_FAILURES", "5"))

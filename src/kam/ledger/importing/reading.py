@@ -1,0 +1,208 @@
+"""Open real-world files as streams of all-text column batches (no Django here).
+
+CSV (UTF-8 with or without BOM, UTF-16, GB18030/GBK, CP1252; comma, semicolon, tab or pipe),
+XLSX (first sheet) and Parquet. Everything arrives as strings so that one set of parsers
+(`values`) decides every value the same way, whatever the format.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+SAMPLE_BYTES = 1 << 20
+BLOCK_BYTES = 16 << 20
+DELIMITERS = ",;\t|"
+XLSX_MAGIC = b"PK\x03\x04"
+PARQUET_MAGIC = b"PAR1"
+
+
+class FileRejected(ValueError):
+    """The file as a whole cannot be read; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    format: str  # csv | xlsx | parquet
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    header: tuple[str, ...] = ()
+
+
+def _detect_encoding(sample: bytes) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    # UTF-16 without a BOM: every other byte of ASCII text is NUL.
+    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4:
+        return "utf-16-le"
+    if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4:
+        return "utf-16-be"
+    if b"\x00" in sample:
+        raise FileRejected("the file is binary, not a CSV, XLSX or Parquet file")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return _guess_legacy(sample)
+    return "utf-8"
+
+
+def _guess_legacy(sample: bytes) -> str:
+    """GB18030 (which contains GBK) or CP1252: the one whose text reads as words."""
+    try:
+        chinese = sample.decode("gb18030")
+    except UnicodeDecodeError:
+        return "cp1252"
+    cjk = sum(1 for char in chinese if "\u4e00" <= char <= "\u9fff")
+    non_ascii = sum(1 for char in chinese if ord(char) > 127)
+    # Western text read as GB18030 gives rare ideographs mixed with stray symbols.
+    return "gb18030" if non_ascii and cjk / non_ascii > 0.9 else "cp1252"
+
+
+def _detect_delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if not lines:
+        raise FileRejected("the file is empty")
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = lines[0]
+        counts = {delimiter: header.count(delimiter) for delimiter in DELIMITERS}
+        best = max(counts, key=lambda delimiter: counts[delimiter])
+        return best if counts[best] else ","
+
+
+def sniff(path: Path, *, delimiter: str | None = None, encoding: str | None = None) -> Source:
+    """Tell the format, encoding, delimiter and header row of a file."""
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    if not sample.strip():
+        raise FileRejected("the file is empty")
+    if sample.startswith(PARQUET_MAGIC):
+        schema = pq.read_schema(path)
+        return Source(path, "parquet", header=tuple(schema.names))
+    if sample.startswith(XLSX_MAGIC):
+        header = [str(cell).strip() for cell in _xlsx_rows(path, header_only=True)[0]]
+        return Source(path, "xlsx", header=tuple(header))
+    chosen = encoding or _detect_encoding(sample)
+    text = sample.decode(chosen, errors="ignore")
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    if len(sample) == SAMPLE_BYTES and "\n" not in text:
+        raise FileRejected(
+            f"the first line is longer than {SAMPLE_BYTES // 1024} KiB; this is not a table"
+        )
+    chosen_delimiter = delimiter or _detect_delimiter(text)
+    header = next(csv.reader([first_line.rstrip("\r")], delimiter=chosen_delimiter))
+    return Source(path, "csv", chosen, chosen_delimiter, tuple(header))
+
+
+def batches(source: Source, rows_per_batch: int = 200_000) -> Iterator[pa.Table]:
+    """The file's data rows as tables of strings, in order, `rows_per_batch` at a time."""
+    if source.format == "parquet":
+        yield from _parquet_batches(source, rows_per_batch)
+    elif source.format == "xlsx":
+        yield from _xlsx_batches(source, rows_per_batch)
+    else:
+        yield from _csv_batches(source)
+
+
+def _csv_batches(source: Source) -> Iterator[pa.Table]:
+    names = [f"c{index}" for index in range(len(source.header))]
+    read = pacsv.ReadOptions(
+        column_names=names, skip_rows=1, block_size=BLOCK_BYTES, encoding=source.encoding
+    )
+    parse = pacsv.ParseOptions(
+        delimiter=source.delimiter, newlines_in_values=True, invalid_row_handler=None
+    )
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()),
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+    try:
+        reader = pacsv.open_csv(
+            source.path, read_options=read, parse_options=parse, convert_options=convert
+        )
+        for batch in reader:
+            yield pa.Table.from_batches([batch])
+    except pa.ArrowInvalid as error:
+        raise FileRejected(_explain_csv_error(str(error))) from error
+
+
+def _explain_csv_error(message: str) -> str:
+    if "straddling" in message or "block" in message:
+        return f"a row is longer than {BLOCK_BYTES >> 20} MiB; this is not a ledger table"
+    if "Expected" in message and "columns" in message:
+        return f"a row has a different number of columns than the header ({message})"
+    if "UTF8" in message or "utf8" in message or "decode" in message.lower():
+        return f"the file's text encoding changes midway; save it as UTF-8 or GB18030 ({message})"
+    return message
+
+
+def _parquet_batches(source: Source, rows_per_batch: int) -> Iterator[pa.Table]:
+    names = [f"c{index}" for index in range(len(source.header))]
+    for batch in pq.ParquetFile(source.path).iter_batches(batch_size=rows_per_batch):
+        yield pa.Table.from_arrays([_as_text(column) for column in batch.columns], names=names)
+
+
+def _as_text(column: pa.Array) -> pa.Array:
+    if pa.types.is_timestamp(column.type):
+        column = column.cast(pa.date32())
+    return column.cast(pa.string())
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_rows(path: Path, *, header_only: bool = False) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.to_python(nrows=1) if header_only else sheet.to_python()
+    except Exception as error:  # calamine raises its own types for broken workbooks
+        raise FileRejected(f"the workbook cannot be read: {error}") from error
+    if not rows:
+        raise FileRejected("the first sheet is empty")
+    return [list(row) for row in (rows[:1] if header_only else rows)]
+
+
+def _xlsx_batches(source: Source, rows_per_batch: int) -> Iterator[pa.Table]:
+    rows = _xlsx_rows(source.path)[1:]
+    width = len(source.header)
+    names = [f"c{index}" for index in range(width)]
+    for start in range(0, len(rows), rows_per_batch):
+        chunk = rows[start : start + rows_per_batch]
+        columns = [
+            [_cell_text(row[i]) if i < len(row) else None for row in chunk] for i in range(width)
+        ]
+        yield pa.Table.from_arrays(
+            [pa.array(column, pa.string()) for column in columns], names=names
+        )
+
+
+def text_preview(source: Source, rows: int = 10) -> list[list[str | None]]:
+    """The first rows, for the preview before committing."""
+    for table in batches(source, rows_per_batch=max(rows, 1)):
+        return [list(row.values()) for row in table.slice(0, rows).to_pylist()]
+    return []

@@ -1,0 +1,280 @@
+"""Vectorised parsing of the values real ERP exports contain (no Django here).
+
+Every parser takes a pyarrow string array (nulls for empty cells) and returns the parsed
+values with a boolean mask of the rows whose non-empty value could not be read, so the caller
+can name each bad row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+BoolArray = np.ndarray
+
+_SPACES = r"[\s\x{00a0}\x{2007}\x{2009}\x{202f}\x{3000}']"
+_CURRENCY_PREFIX = r"^(?:[A-Za-z]{3}|RMB|[¥￥$€£])"
+_CURRENCY_SUFFIX = r"(?:[A-Za-z]{3}|RMB|元|[¥￥$€£])$"
+_EXPONENT = r"(?:[eE][+-]?\d{1,3})?"
+NUMBER_POINT = rf"^[+-]?(?:[1-9]\d{{0,2}}(?:,\d{{3}})+|\d+)(?:\.\d+)?{_EXPONENT}$|^[+-]?\.\d+$"
+NUMBER_COMMA = rf"^[+-]?(?:[1-9]\d{{0,2}}(?:\.\d{{3}})+|\d+)(?:,\d+)?{_EXPONENT}$|^[+-]?,\d+$"
+FORMULA = r"^[=@\t\r]|^[+-][A-Za-z(=@]"
+
+# Dates. Year-first forms are unambiguous; day/month-first forms need the column's evidence.
+_YEAR_FIRST = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T ].*)?$"
+_COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
+_CHINESE = r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?(?:.*)?$"
+_PART_FIRST = r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4})(?:[T ].*)?$"
+
+ERROR_AMBIGUOUS_DATES = (
+    "dates such as {example} could be day-first or month-first; give the date format"
+)
+ERROR_MIXED_DATES = "the column mixes day-first ({day}) and month-first ({month}) dates"
+
+
+class ColumnError(ValueError):
+    """A whole column cannot be read (for example ambiguous dates)."""
+
+
+class AmbiguousDates(ColumnError):
+    """Every day/month-first date could be read both ways."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    values: pa.Array
+    invalid: BoolArray
+
+
+def clean_text(values: pa.Array) -> pa.Array:
+    """Trim surrounding white space; empty strings become null."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+def _mask(values: pa.Array) -> BoolArray:
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def present(values: pa.Array) -> BoolArray:
+    return _mask(pc.is_valid(values))
+
+
+def looks_like_formula(values: pa.Array) -> BoolArray:
+    """Cells a spreadsheet would run as a formula (=HYPERLINK(…), +cmd, @SUM…)."""
+    return _mask(pc.match_substring_regex(values, FORMULA))
+
+
+def decimal_separator(values: pa.Array, delimiter: str = ",") -> str:
+    """The column's decimal separator: the evidence of its values, else the file's habit.
+
+    A value with both separators shows the decimal one last; a separator followed by other
+    than three digits cannot be a thousands separator. Files delimited by ';' come from
+    locales that write a decimal comma.
+    """
+    text = pc.drop_null(pc.replace_substring_regex(clean_text(values), _SPACES, ""))
+    with_both = pc.filter(
+        text, pc.and_(pc.match_substring(text, ","), pc.match_substring(text, "."))
+    )
+    if len(with_both):
+        last = pc.extract_regex(with_both, r"(?P<sep>[.,])\d*$").field("sep")
+        counts = pc.value_counts(pc.drop_null(last)).to_pylist()
+        if counts:
+            return str(max(counts, key=lambda item: item["counts"])["values"])
+    if pc.any(pc.match_substring_regex(text, r",(?:\d{1,2}|\d{4,})$")).as_py():
+        return ","
+    if pc.any(pc.match_substring_regex(text, r"\.(?:\d{1,2}|\d{4,})$")).as_py():
+        return "."
+    return "," if delimiter == ";" else "."
+
+
+def parse_cents(values: pa.Array, separator: str = ".") -> Parsed:
+    """Amounts to integer cents, rounded half to even (DOMAIN §2).
+
+    Accepts thousands separators, currency symbols or codes before or after, spaces,
+    parentheses or a trailing minus for credit notes, and exponents.
+    """
+    return parse_scaled(values, separator, scale=2)
+
+
+def parse_scaled(values: pa.Array, separator: str = ".", scale: int = 2) -> Parsed:
+    """Numbers to integers of 10**-scale units (cents at scale 2), rounded half to even."""
+    text = pc.replace_substring_regex(clean_text(values), _SPACES, "")
+    negative_parens = _mask(pc.match_substring_regex(text, r"^\(.*\)$"))
+    text = pc.replace_substring_regex(text, r"^\((.*)\)$", r"\1")
+    text = pc.replace_substring_regex(text, _CURRENCY_PREFIX, "")
+    text = pc.replace_substring_regex(text, _CURRENCY_SUFFIX, "")
+    negative_trailing = _mask(pc.match_substring_regex(text, r"^[^-+]*\d-$"))
+    text = pc.replace_substring_regex(text, r"^([^-+]*\d)-$", r"\1")
+    pattern = NUMBER_POINT if separator == "." else NUMBER_COMMA
+    shaped = _mask(pc.match_substring_regex(text, pattern))
+    if separator == ".":
+        text = pc.replace_substring(text, ",", "")
+    else:
+        text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
+    usable = pc.if_else(pa.array(shaped), text, pa.scalar(None, pa.string()))
+    units = _to_units(usable, scale)
+    unreadable = present(text) & ~(shaped & present(units))
+    sign = np.where(negative_parens | negative_trailing, -1, 1)
+    return Parsed(pc.multiply(units, pa.array(sign, pa.int64())), unreadable)
+
+
+_MAX_UNITS = 10**17
+
+
+def _to_units(text: pa.Array, scale: int) -> pa.Array:
+    """Exact decimal strings → integer units, half to even; null when out of range."""
+    from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+    exponent = _mask(pc.match_substring_regex(text, "[eE]"))
+    plain = pc.if_else(pa.array(exponent), pa.scalar(None, pa.string()), text)
+    # Long fractions are cut to 12 places first: the cast refuses more.
+    plain = pc.replace_substring_regex(plain, r"(\.\d{12})\d+$", r"\1")
+    try:
+        decimals = pc.cast(plain, pa.decimal128(38, 12))
+    except pa.ArrowInvalid:
+        decimals = None
+    if decimals is not None:
+        rounded = pc.cast(
+            pc.round(decimals, ndigits=scale, round_mode="half_to_even"), pa.decimal128(38, scale)
+        )
+        in_range = pc.less(pc.abs(pc.cast(rounded, pa.float64())), _MAX_UNITS / 10**scale)
+        kept = pc.if_else(in_range, rounded, pa.scalar(None, rounded.type))
+        # "-1234.50" → "-123450": the digits are the units, exactly.
+        digits = pc.replace_substring(pc.cast(kept, pa.string()), ".", "")
+        units = pc.cast(digits, pa.int64())
+        if not exponent.any():
+            return units
+        known = units.to_pylist()
+    else:
+        known = [None] * len(text)
+    # Exponents (and anything arrow refused) are decided one by one, exactly.
+    step = Decimal(1)
+    out: list[int | None] = []
+    for value, unit in zip(text.to_pylist(), known, strict=True):
+        if unit is not None or value is None:
+            out.append(unit)
+            continue
+        try:
+            number = (Decimal(value) * 10**scale).quantize(step, rounding=ROUND_HALF_EVEN)
+        except InvalidOperation:
+            out.append(None)
+            continue
+        out.append(int(number) if abs(number) < _MAX_UNITS else None)
+    return pa.array(out, pa.int64())
+
+
+def date_order(values: pa.Array) -> str | None:
+    """'dmy' or 'mdy' when the column has day/month-first dates, None when it has none.
+
+    Raises ColumnError when the column is ambiguous (every such date has both parts ≤ 12
+    and they differ somewhere) or mixes both orders.
+    """
+    text = clean_text(values)
+    parts = pc.extract_regex(pc.drop_null(text), _PART_FIRST)
+    if len(pc.drop_null(parts)) == 0:
+        return None
+    a = pc.cast(pc.struct_field(parts, "a"), pa.int32())
+    b = pc.cast(pc.struct_field(parts, "b"), pa.int32())
+    day_first = pc.greater(a, 12)
+    month_first = pc.greater(b, 12)
+    any_day, any_month = pc.any(day_first).as_py(), pc.any(month_first).as_py()
+    if any_day and any_month:
+        day = pc.filter(pc.struct_field(parts, "a"), day_first)
+        raise ColumnError(
+            ERROR_MIXED_DATES.format(
+                day=_first(pc.filter(pc.drop_null(text), _valid_mask(parts, day_first))),
+                month=_first(pc.filter(pc.drop_null(text), _valid_mask(parts, month_first)))
+                if len(day)
+                else "",
+            )
+        )
+    if any_day:
+        return "dmy"
+    if any_month:
+        return "mdy"
+    differing = pc.not_equal(a, b)
+    if pc.any(differing).as_py():
+        raise AmbiguousDates(
+            ERROR_AMBIGUOUS_DATES.format(
+                example=_first(pc.filter(pc.drop_null(text), _valid_mask(parts, differing)))
+            )
+        )
+    return "dmy"  # every such date reads the same both ways (01/01/2026)
+
+
+def _valid_mask(parts: pa.StructArray, condition: pa.Array) -> pa.Array:
+    return pc.fill_null(pc.and_(pc.is_valid(parts), condition), False)
+
+
+def _first(values: pa.Array) -> str:
+    return str(values[0].as_py()) if len(values) else ""
+
+
+def parse_dates(
+    values: pa.Array, order: str | None = None, date_format: str | None = None
+) -> Parsed:
+    """Dates in ISO, compact, Chinese (2026年11月24日) or the column's day/month order.
+
+    With `date_format` (strptime codes, e.g. %d.%m.%Y) only that form is accepted.
+    """
+    text = clean_text(values)
+    if date_format:
+        return _parse_with_format(text, date_format)
+    years = pa.nulls(len(text), pa.string())
+    months = pa.nulls(len(text), pa.string())
+    days = pa.nulls(len(text), pa.string())
+    forms = [_YEAR_FIRST, _COMPACT, _CHINESE]
+    for pattern in forms:
+        found = pc.extract_regex(text, pattern)
+        years = pc.coalesce(years, pc.struct_field(found, "y"))
+        months = pc.coalesce(months, pc.struct_field(found, "m"))
+        days = pc.coalesce(days, pc.struct_field(found, "d"))
+    if order is not None:
+        found = pc.extract_regex(text, _PART_FIRST)
+        first, second = ("d", "m") if order == "dmy" else ("m", "d")
+        picked = {first: pc.struct_field(found, "a"), second: pc.struct_field(found, "b")}
+        years = pc.coalesce(years, pc.struct_field(found, "y"))
+        months = pc.coalesce(months, picked["m"])
+        days = pc.coalesce(days, picked["d"])
+    iso = pc.binary_join_element_wise(
+        years, pc.utf8_lpad(months, 2, "0"), pc.utf8_lpad(days, 2, "0"), "-"
+    )
+    parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # strptime rolls 2026-02-30 over to 2026-03-02; a real date prints back the same.
+    real = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), iso)
+    dates = pc.if_else(real, pc.cast(parsed, pa.date32()), pa.scalar(None, pa.date32()))
+    return Parsed(dates, present(text) & ~present(dates))
+
+
+def _parse_with_format(text: pa.Array, date_format: str) -> Parsed:
+    parsed = pc.strptime(text, format=date_format, unit="s", error_is_null=True)
+    confirmed = _mask(pc.equal(pc.strftime(parsed, format=date_format), text))
+    values: list[dt.date | None] = pc.cast(parsed, pa.date32()).to_pylist()
+    # Unpadded forms (1.2.2026) and roll-overs (30.02.2026) are settled by Python's strptime.
+    for index in np.flatnonzero(present(parsed) & ~confirmed):
+        try:
+            values[index] = dt.datetime.strptime(  # noqa: DTZ007 - a date, no time zone
+                str(text[index].as_py()), date_format
+            ).date()
+        except ValueError:
+            values[index] = None
+    dates = pa.array(values, pa.date32())
+    return Parsed(dates, present(text) & ~present(dates))
+
+
+def month_start(dates: pa.Array) -> pa.Array:
+    """The first day of each date's month."""
+    as_days = np.asarray(pc.cast(dates, pa.int32()).to_numpy(zero_copy_only=False))
+    months = as_days.astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]")
+    return pa.array(months, pa.date32())
+
+
+def normalise_header(name: str) -> str:
+    """Case-, space- and punctuation-insensitive column name."""
+    return re.sub(r"[\s_\-./()（）:：]+", "", name.strip().lstrip("\ufeff")).casefold()

@@ -1,0 +1,164 @@
+"""The sales ledger: invoice lines, import batches, monthly aggregates, exchange rates (§2).
+
+Money is integer cents in the base currency, so sums are exact on SQLite and PostgreSQL alike.
+Ledger lines are immutable bulk data: their history is the history of their import batch.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kam.accounts.models import Account
+
+
+class ImportKind(models.TextChoices):
+    LEDGER = "ledger", _("Sales ledger")
+    ACCOUNTS = "accounts", _("Accounts")
+    CONTACTS = "contacts", _("Contacts")
+
+
+class BatchStatus(models.TextChoices):
+    DONE = "done", _("Imported")
+    UNDONE = "undone", _("Undone")
+
+
+class ImportBatch(models.Model):
+    """One imported file; a rejected file leaves no batch (all or nothing)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("file hash"), max_length=64, db_index=True)
+    file_size = models.BigIntegerField(_("file size"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.DONE
+    )
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    lines_added = models.PositiveIntegerField(_("lines added"), default=0)
+    lines_skipped = models.PositiveIntegerField(
+        _("lines already present"),
+        default=0,
+        help_text=_("Lines whose document and line number were already in the ledger."),
+    )
+    accounts_created = models.PositiveIntegerField(_("accounts created"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+
+class LedgerLine(models.Model):
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="ledger_lines", verbose_name=_("account")
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="lines", verbose_name=_("import batch")
+    )
+    date = models.DateField(_("date"))
+    month = models.DateField(_("month"), help_text=_("The first day of the line's month."))
+    document = models.CharField(_("document"), max_length=64, blank=True)
+    line = models.CharField(_("line"), max_length=32, blank=True)
+    product = models.CharField(_("product"), max_length=100, blank=True)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    amount_cents = models.BigIntegerField(_("amount (base currency, cents)"))
+    cost_cents = models.BigIntegerField(_("cost (base currency, cents)"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    original_amount_cents = models.BigIntegerField(_("amount in the line's currency, cents"))
+
+    class Meta:
+        verbose_name = _("ledger line")
+        verbose_name_plural = _("ledger lines")
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["account", "month"], name="ledger_line_account_month"),
+            models.Index(fields=["batch"], name="ledger_line_batch"),
+        ]
+        constraints = [
+            # DOMAIN §2 / import: a line with a document and line number is keyed by them.
+            models.UniqueConstraint(
+                fields=["document", "line"],
+                name="ledger_line_document_line_unique",
+                condition=~models.Q(document="") & ~models.Q(line=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.document}/{self.line} {self.amount_cents / 100:.2f}"
+
+
+class MonthlyAggregate(models.Model):
+    """Account × month × category totals; the only ledger source analytics reads."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="monthly_aggregates"
+    )
+    month = models.DateField()
+    category = models.CharField(max_length=100, blank=True)
+    revenue_cents = models.BigIntegerField()
+    cost_cents = models.BigIntegerField(help_text="Sum of the costs of lines that carry one.")
+    costed_revenue_cents = models.BigIntegerField(
+        help_text="Revenue of the lines that carry a cost (DOMAIN §2 margin)."
+    )
+    lines = models.PositiveIntegerField()
+    orders = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("monthly aggregate")
+        verbose_name_plural = _("monthly aggregates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "month", "category"], name="monthly_aggregate_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.month:%Y-%m} {self.category}"
+
+
+class ExchangeRate(models.Model):
+    """Base-currency units per unit of `currency` in a month (DOMAIN §2 currencies)."""
+
+    currency = models.CharField(_("currency"), max_length=3)
+    month = models.DateField(_("month"))
+    rate = models.DecimalField(_("rate"), max_digits=18, decimal_places=8)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "month"], name="exchange_rate_unique"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.month:%Y-%m} {self.rate}"
