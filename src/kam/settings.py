@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "kam.core",
     "kam.org",
     "kam.accounts",
@@ -170,6 +172,11 @@ if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("KAM_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Background jobs: the tasks framework's database backend, run by `kam worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+KAM_UPLOAD_DIR = KAM_HOME / "uploads"
+KAM_MAX_UPLOAD_BYTES = int(os.environ.get("KAM_MAX_UPLOAD_MB", "2048")) * 1024 * 1024
 
 KAM_BASE_CURRENCY = os.environ.get("KAM_BASE_CURRENCY", "CNY")
 

@@ -14,6 +14,7 @@ from ninja.operation import Operation
 from kam.accounts.api import router as accounts_router
 from kam.api.auth import api_auth
 from kam.core.errors import DomainError
+from kam.ledger.api import router as ledger_router
 from kam.org.api import router as org_router
 
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
@@ -34,6 +35,7 @@ api = KamAPI(
 )
 api.add_router("/", org_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/", ledger_router)
 
 
 def _error(

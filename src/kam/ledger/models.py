@@ -6,6 +6,8 @@ Ledger lines are immutable bulk data: their history is the history of their impo
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -162,3 +164,71 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.month:%Y-%m} {self.rate}"
+
+
+class JobStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Waiting for your check")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    IMPORTED = "imported", _("Imported")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Already imported")
+    DRY_RUN = "dry_run", _("Checked (dry run)")
+    FAILED = "failed", _("Failed")
+
+
+FINISHED_JOB_STATUSES = frozenset(
+    {
+        JobStatus.IMPORTED,
+        JobStatus.REJECTED,
+        JobStatus.DUPLICATE,
+        JobStatus.DRY_RUN,
+        JobStatus.FAILED,
+    }
+)
+
+
+class ImportJob(models.Model):
+    """An uploaded file waiting for, running or done with its background import."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ImportKind.choices, default=ImportKind.LEDGER
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    stored_name = models.CharField(max_length=300, editable=False)
+    file_size = models.BigIntegerField(_("file size"))
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.UPLOADED
+    )
+    rows_expected = models.PositiveIntegerField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("import batch"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_JOB_STATUSES

@@ -1,0 +1,248 @@
+"""Import jobs: an uploaded file imported in the background with visible progress."""
+
+from __future__ import annotations
+
+import codecs
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.timezone import now as timezone_now
+from django.utils.translation import gettext as _
+
+from kam.core.errors import Conflict, InvalidInput
+from kam.ledger.importing.mapping import (
+    LEDGER_FIELDS,
+    LEDGER_REQUIRED,
+    match_columns,
+    parse_map_options,
+)
+from kam.ledger.importing.reading import FileRejected, sniff, text_preview
+from kam.ledger.models import ImportBatch, ImportJob, ImportKind, JobStatus
+from kam.ledger.services import count_data_rows, ledger_import, write_error_report
+from kam.org.models import User
+from kam.org.permissions import require_write
+
+PROGRESS_KEY = "kam:import-progress:{job_id}"
+OPTION_NAMES = ("mapping", "date_format", "delimiter", "encoding", "dry_run", "create_accounts")
+
+
+def job_directory(job: ImportJob) -> Path:
+    return Path(settings.KAM_UPLOAD_DIR) / str(job.pk)
+
+
+def job_file(job: ImportJob) -> Path:
+    return job_directory(job) / job.stored_name
+
+
+def job_error_report(job: ImportJob) -> Path:
+    return job_directory(job) / "errors.csv"
+
+
+def _clean_options(options: dict[str, Any]) -> dict[str, Any]:
+    mapping = options.get("mapping") or {}
+    if isinstance(mapping, list):
+        mapping = parse_map_options(mapping)
+    if not isinstance(mapping, dict) or any(
+        not isinstance(k, str) or not isinstance(v, str) for k, v in mapping.items()
+    ):
+        raise InvalidInput(
+            _("The column mapping must pair file columns with fields."), field="mapping"
+        )
+    unknown = sorted(set(mapping.values()) - set(LEDGER_FIELDS))
+    if unknown:
+        raise InvalidInput(
+            _("Unknown field %(field)s in the column mapping.") % {"field": unknown[0]},
+            field="mapping",
+        )
+    encoding = options.get("encoding") or None
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as error:
+            raise InvalidInput(
+                _("Unknown text encoding %(name)s.") % {"name": encoding}, field="encoding"
+            ) from error
+    delimiter = options.get("delimiter") or None
+    if delimiter and (len(delimiter) != 1 or delimiter in '"\r\n'):
+        raise InvalidInput(
+            _("The delimiter must be one character, such as ; or a tab."), field="delimiter"
+        )
+    return {
+        "mapping": mapping,
+        "date_format": options.get("date_format") or None,
+        "delimiter": delimiter,
+        "encoding": encoding,
+        "dry_run": bool(options.get("dry_run", False)),
+        "create_accounts": bool(options.get("create_accounts", True)),
+    }
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    actor: User,
+    file_name: str,
+    content: IO[bytes],
+    size: int,
+    options: dict[str, Any] | None = None,
+    start: bool = True,
+) -> ImportJob:
+    """Store an uploaded ledger file; with `start`, queue its import (runs after commit).
+
+    Without `start` the job waits for the user to check the preview and mapping.
+    """
+    require_write(actor)
+    if size > settings.KAM_MAX_UPLOAD_BYTES:
+        raise InvalidInput(_("The file is larger than the upload limit."), field="file")
+    if size == 0:
+        raise InvalidInput(_("The file is empty."), field="file")
+    cleaned = _clean_options(options or {})
+    suffix = Path(file_name).suffix.lower()[:10]
+    job = ImportJob(
+        kind=ImportKind.LEDGER,
+        created_by=actor,
+        file_name=file_name[:255],
+        stored_name=f"upload{suffix}",
+        file_size=size,
+        options=cleaned,
+    )
+    directory = job_directory(job)
+    directory.mkdir(parents=True, exist_ok=True)
+    with job_file(job).open("wb") as target:
+        shutil.copyfileobj(content, target, length=1 << 20)
+    try:
+        source = sniff(job_file(job), delimiter=cleaned["delimiter"], encoding=cleaned["encoding"])
+    except FileRejected as error:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise InvalidInput(str(error), field="file") from error
+    job.rows_expected = count_data_rows(job_file(job), source)
+    job.save()
+    if start:
+        _queue(job)
+    return job
+
+
+def _queue(job: ImportJob) -> None:
+    from kam.ledger.tasks import import_job_run_task
+
+    job.status = JobStatus.QUEUED
+    job.save(update_fields=["status", "options"])
+    transaction.on_commit(lambda: import_job_run_task.enqueue(job_id=str(job.pk)))
+
+
+@transaction.atomic
+def import_job_start(
+    *, actor: User, job: ImportJob, options: dict[str, Any] | None = None
+) -> ImportJob:
+    """Queue an uploaded file's import with the options the user checked."""
+    require_write(actor)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != JobStatus.UPLOADED:
+        raise Conflict(_("This import has already been started."), field="job")
+    if options is not None:
+        job.options = _clean_options(options)
+    _queue(job)
+    return job
+
+
+@dataclass(frozen=True)
+class Preview:
+    header: tuple[str, ...]
+    rows: list[list[str | None]]
+    matched: dict[str, int]
+    missing: list[str]
+    encoding: str
+    delimiter: str
+    format: str
+
+
+def import_job_preview(job: ImportJob, options: dict[str, Any] | None = None) -> Preview:
+    """The file's columns, how they match kam's fields, and its first rows."""
+    chosen = _clean_options(options if options is not None else job.options)
+    try:
+        source = sniff(job_file(job), delimiter=chosen["delimiter"], encoding=chosen["encoding"])
+        rows = text_preview(source, rows=10)
+    except FileRejected as error:
+        raise InvalidInput(str(error), field="file") from error
+    try:
+        matched = dict(match_columns(source.header, LEDGER_FIELDS, (), chosen["mapping"]).columns)
+    except FileRejected as error:
+        raise InvalidInput(str(error), field="mapping") from error
+    missing = [field for field in LEDGER_REQUIRED if field not in matched]
+    return Preview(
+        source.header, rows, matched, missing, source.encoding, source.delimiter, source.format
+    )
+
+
+def import_job_progress(job: ImportJob) -> int:
+    """Rows read so far by a running job (kept in the shared cache, not the database, which
+    the import's single transaction holds)."""
+    if job.is_finished:
+        return int(job.result.get("rows_read", 0))
+    return int(cache.get(PROGRESS_KEY.format(job_id=job.pk), 0))
+
+
+def import_job_run(*, job_id: uuid.UUID | str) -> ImportJob:
+    """Run a queued import job to its end; the job row records the outcome."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    key = PROGRESS_KEY.format(job_id=job.pk)
+
+    def progress(rows: int) -> None:
+        cache.set(key, rows, timeout=24 * 3600)
+
+    options = job.options
+    try:
+        result = ledger_import(
+            actor=job.created_by,
+            path=job_file(job),
+            file_name=job.file_name,
+            mapping=options.get("mapping") or None,
+            date_format=options.get("date_format"),
+            delimiter=options.get("delimiter"),
+            encoding=options.get("encoding"),
+            dry_run=options.get("dry_run", False),
+            create_accounts=options.get("create_accounts", True),
+            progress=progress,
+        )
+    except FileRejected as error:
+        job.status, job.result = JobStatus.REJECTED, {"message": str(error), "error_count": 0}
+    else:
+        job.status = (
+            JobStatus(result.status) if result.status != "imported" else (JobStatus.IMPORTED)
+        )
+        job.result = {
+            "message": result.message,
+            "rows_read": result.rows_read,
+            "lines_added": result.lines_added,
+            "lines_skipped": result.lines_skipped,
+            "accounts_created": result.accounts_created[:1000],
+            "accounts_created_count": len(result.accounts_created),
+            "error_count": result.error_count,
+            "errors": [vars(error) for error in result.errors[:50]],
+        }
+        if result.status == "rejected":
+            write_error_report(result, job_error_report(job))
+        if result.batch_id and result.status in {"imported", "duplicate"}:
+            job.batch = ImportBatch.objects.filter(pk=result.batch_id).first()
+    job.finished_at = timezone_now()
+    job.save(update_fields=["status", "result", "batch", "finished_at"])
+    cache.delete(key)
+    return job
+
+
+def import_job_fail(*, job_id: uuid.UUID | str, message: str) -> None:
+    """Record an unexpected failure so the page stops waiting."""
+    ImportJob.objects.filter(pk=job_id).update(
+        status=JobStatus.FAILED,
+        finished_at=timezone_now(),
+        result={"message": message, "error_count": 0},
+    )

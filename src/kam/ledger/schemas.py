@@ -1,0 +1,107 @@
+"""API schemas for imports, batches and an account's sales."""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from ninja import Schema
+
+from kam.api.schemas import text
+from kam.ledger.models import ImportJob
+
+
+class ImportOptionsIn(Schema):
+    map: list[text(200, 3)] = []  # type: ignore[valid-type]
+    date_format: text(40) = ""  # type: ignore[valid-type]
+    delimiter: text(1) = ""  # type: ignore[valid-type]
+    encoding: text(20) = ""  # type: ignore[valid-type]
+    dry_run: bool = False
+    create_accounts: bool = True
+
+
+class ImportJobOut(Schema):
+    id: uuid.UUID
+    kind: str
+    status: str
+    file_name: str
+    file_size: int
+    rows_expected: int | None
+    rows_done: int
+    result: dict[str, Any]
+    batch_id: int | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_rows_done(obj: ImportJob) -> int:
+        from kam.ledger.jobs import import_job_progress
+
+        return import_job_progress(obj)
+
+
+class BatchOut(Schema):
+    id: int
+    kind: str
+    file_name: str
+    status: str
+    rows_read: int
+    lines_added: int
+    lines_skipped: int
+    accounts_created: int
+    created_by_id: int | None
+    created_at: dt.datetime
+    undone_at: dt.datetime | None
+
+
+class LedgerLineOut(Schema):
+    id: int
+    date: dt.date
+    document: str
+    line: str
+    product: str
+    category: str
+    quantity: str | None
+    amount: str
+    cost: str | None
+    currency: str
+    original_amount: str
+    batch_id: int
+
+    @staticmethod
+    def resolve_quantity(obj: Any) -> str | None:
+        return None if obj.quantity is None else str(obj.quantity)
+
+    @staticmethod
+    def resolve_amount(obj: Any) -> str:
+        return cents_text(obj.amount_cents)
+
+    @staticmethod
+    def resolve_cost(obj: Any) -> str | None:
+        return None if obj.cost_cents is None else cents_text(obj.cost_cents)
+
+    @staticmethod
+    def resolve_original_amount(obj: Any) -> str:
+        return cents_text(obj.original_amount_cents)
+
+
+class MonthRevenueOut(Schema):
+    month: dt.date
+    revenue: str
+
+
+class SalesOut(Schema):
+    as_of: dt.date
+    currency: str
+    months: list[MonthRevenueOut]
+    trailing_12: str
+    previous_12: str
+    growth: float | None
+    top_categories: list[dict[str, str]]
+    last_purchase: dt.date | None
+
+
+def cents_text(cents: int) -> str:
+    """Exact decimal text of an amount in cents: -1234 → "-12.34"."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{part:02d}"

@@ -1,0 +1,80 @@
+"""Background import jobs run by the real worker, with progress and a visible outcome."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from kam.core.errors import InvalidInput, PermissionDenied
+from kam.ledger.jobs import import_job_create, import_job_progress, job_error_report
+from kam.ledger.models import ImportJob, JobStatus, LedgerLine
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def upload(actor, text: str, **options) -> ImportJob:
+    data = text.encode()
+    return import_job_create(
+        actor=actor,
+        file_name="export.csv",
+        content=io.BytesIO(data),
+        size=len(data),
+        options=options,
+    )
+
+
+def test_an_uploaded_file_is_imported_by_the_worker(manager) -> None:
+    job = upload(
+        manager,
+        "Kunde,Datum,Betrag\nC1,2026-10-03,100\nC2,2026-10-04,50\n",
+        mapping={"Kunde": "account_code", "Datum": "date", "Betrag": "amount"},
+    )
+    assert job.status == JobStatus.QUEUED
+    assert job.rows_expected == 2
+
+    call_command("worker", "--batch")
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.IMPORTED
+    assert job.result["lines_added"] == 2
+    assert import_job_progress(job) == 2
+    assert LedgerLine.objects.count() == 2
+
+
+def test_a_rejected_upload_keeps_an_error_report(manager) -> None:
+    job = upload(manager, "customer,date,amount\nC1,2026-10-03,abc\n")
+
+    call_command("worker", "--batch")
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.REJECTED
+    assert job.result["error_count"] == 1
+    assert "not an amount" in job_error_report(job).read_text("utf-8-sig")
+    assert not LedgerLine.objects.exists()
+
+
+def test_an_unreadable_upload_is_refused_at_once(manager) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        upload(manager, "")
+    assert raised.value.errors[0].field == "file"
+    assert not ImportJob.objects.exists()
+
+
+def test_an_unknown_mapping_target_is_refused(manager) -> None:
+    with pytest.raises(InvalidInput):
+        upload(manager, "a,b,c\n1,2,3\n", mapping={"a": "customer_number"})
+
+
+def test_executives_cannot_upload(executive) -> None:
+    with pytest.raises(PermissionDenied):
+        upload(executive, "customer,date,amount\nC1,2026-10-03,1\n")
+
+
+def test_an_unknown_encoding_or_a_long_delimiter_is_refused(manager) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        upload(manager, "a,b\n1,2\n", encoding="klingon")
+    assert raised.value.errors[0].field == "encoding"
+    with pytest.raises(InvalidInput):
+        upload(manager, "a,b\n1,2\n", delimiter=";;")
