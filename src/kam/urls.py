@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("kam.accounts.urls")),
+    path("imports/", include("kam.ledger.urls")),
     path("", include("kam.web.urls")),
 ]

@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [
         NavItem(_("Dashboard"), reverse("dashboard"), "dashboard"),
         NavItem(_("Accounts"), reverse("account_list"), "accounts"),
+        NavItem(_("Imports"), reverse("import_list"), "imports"),
     ]
     if user.is_staff:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))

@@ -16,3 +16,10 @@
     box.appendChild(item);
   });
 })();
+// Forms that destroy something ask first: <form data-confirm="Remove …?">.
+document.addEventListener("submit", function (event) {
+  var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+  }
+}, true);

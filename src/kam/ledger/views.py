@@ -1,0 +1,165 @@
+"""Ledger pages: upload, check the mapping and preview, follow the import, undo a batch."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kam.core.errors import DomainError
+from kam.core.http import AuthedRequest
+from kam.ledger.forms import MappingForm, UploadForm
+from kam.ledger.jobs import (
+    import_job_create,
+    import_job_preview,
+    import_job_progress,
+    import_job_start,
+    job_error_report,
+)
+from kam.ledger.models import JobStatus
+from kam.ledger.selectors import (
+    batch_get,
+    batches_visible_to,
+    import_job_get,
+    import_jobs_visible_to,
+)
+from kam.ledger.services import batch_undo
+
+
+@login_required
+def import_list_view(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request,
+        "ledger/import_list.html",
+        {
+            "section": "imports",
+            "form": UploadForm(),
+            "jobs": import_jobs_visible_to(request.user)[:20],
+            "batches": batches_visible_to(request.user)[:20],
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_upload_view(request: AuthedRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_job_create(
+                actor=request.user,
+                file_name=upload.name,
+                content=upload,
+                size=upload.size,
+                start=False,
+            )
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("import_detail", job_id=job.pk)
+    return render(
+        request,
+        "ledger/import_list.html",
+        {
+            "section": "imports",
+            "form": form,
+            "jobs": import_jobs_visible_to(request.user)[:20],
+            "batches": batches_visible_to(request.user)[:20],
+        },
+        status=400,
+    )
+
+
+@login_required
+def import_detail_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpResponse:
+    job = import_job_get(actor=request.user, job_id=job_id)
+    context: dict[str, object] = {"section": "imports", "job": job, "progress": _progress(job)}
+    if job.status == JobStatus.UPLOADED:
+        try:
+            preview = import_job_preview(job)
+        except DomainError as error:
+            context["preview_error"] = error.message
+        else:
+            context["preview"] = preview
+            context["form"] = MappingForm(
+                header=preview.header, matched=preview.matched, initial={"create_accounts": True}
+            )
+    return render(request, "ledger/import_detail.html", context)
+
+
+def _progress(job: object) -> dict[str, int | None]:
+    done = import_job_progress(job)  # type: ignore[arg-type]
+    expected = getattr(job, "rows_expected", None)
+    percent = min(100, round(100 * done / expected)) if expected else None
+    return {"done": done, "expected": expected, "percent": percent}
+
+
+@login_required
+@require_POST
+def import_start_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpResponse:
+    job = import_job_get(actor=request.user, job_id=job_id)
+    preview = import_job_preview(job)
+    form = MappingForm(request.POST, header=preview.header, matched=preview.matched)
+    if not form.is_valid():
+        return render(
+            request,
+            "ledger/import_detail.html",
+            {
+                "section": "imports",
+                "job": job,
+                "preview": preview,
+                "form": form,
+                "progress": _progress(job),
+            },
+            status=400,
+        )
+    try:
+        import_job_start(actor=request.user, job=job, options=form.options())
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("import_detail", job_id=job.pk)
+
+
+@login_required
+def import_progress_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpResponse:
+    job = import_job_get(actor=request.user, job_id=job_id)
+    response = render(
+        request, "ledger/import_detail.html#status", {"job": job, "progress": _progress(job)}
+    )
+    if job.is_finished:
+        response["HX-Refresh"] = "true"  # show the whole result page once
+    return response
+
+
+@login_required
+def import_errors_view(request: AuthedRequest, job_id: uuid.UUID) -> FileResponse:
+    report = job_error_report(import_job_get(actor=request.user, job_id=job_id))
+    if not report.exists():
+        raise Http404
+    return FileResponse(
+        report.open("rb"),
+        as_attachment=True,
+        filename=f"import-errors-{job_id}.csv",
+        content_type="text/csv",
+    )
+
+
+@login_required
+@require_POST
+def batch_undo_view(request: AuthedRequest, batch_id: int) -> HttpResponse:
+    batch = batch_get(actor=request.user, batch_id=batch_id)
+    try:
+        batch_undo(actor=request.user, batch=batch)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Import %(name)s undone: its lines are removed.") % {"name": batch.file_name}
+        )
+    return redirect("import_list")

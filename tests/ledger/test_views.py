@@ -1,0 +1,120 @@
+"""Ledger pages: upload, check the preview and mapping, import, follow, undo."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from kam.ledger.models import ImportBatch, ImportJob, JobStatus, LedgerLine
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EXPORT = "Kunde;Datum;Umsatz;Beleg\nK1;24.11.2026;1.234,56;R1\nK2;23.11.2026;99,00;R2\n"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_upload_preview_map_import_and_see_the_result(manager) -> None:
+    client = signed_in(manager)
+
+    uploaded = client.post(
+        reverse("import_upload"),
+        {"file": SimpleUploadedFile("export.csv", EXPORT.encode("cp1252"))},
+    )
+    job = ImportJob.objects.get()
+    preview = client.get(uploaded.headers["Location"])
+    started = client.post(
+        reverse("import_start", args=[job.pk]),
+        {
+            "map_account_code": "0",
+            "map_date": "1",
+            "map_amount": "2",
+            "map_document": "3",
+            "create_accounts": "on",
+        },
+    )
+    call_command("worker", "--batch")
+    result = client.get(reverse("import_detail", args=[job.pk]))
+
+    assert preview.context["preview"].rows[0] == ["K1", "24.11.2026", "1.234,56", "R1"]
+    assert started.status_code == 302
+    assert result.context["job"].status == JobStatus.IMPORTED
+    assert sorted(LedgerLine.objects.values_list("amount_cents", flat=True)) == [9900, 123456]
+
+
+def test_the_mapping_form_requires_the_key_columns(manager) -> None:
+    client = signed_in(manager)
+    client.post(
+        reverse("import_upload"), {"file": SimpleUploadedFile("export.csv", EXPORT.encode())}
+    )
+    job = ImportJob.objects.get()
+
+    response = client.post(reverse("import_start", args=[job.pk]), {"map_account_code": "0"})
+
+    assert response.status_code == 400
+    assert "map_date" in response.context["form"].errors
+    job.refresh_from_db()
+    assert job.status == JobStatus.UPLOADED
+
+
+def test_progress_fragment_polls_until_done(manager) -> None:
+    client = signed_in(manager)
+    client.post(
+        reverse("import_upload"),
+        {"file": SimpleUploadedFile("e.csv", b"customer,date,amount\nC1,2026-10-01,5\n")},
+    )
+    job = ImportJob.objects.get()
+    client.post(
+        reverse("import_start", args=[job.pk]),
+        {"map_account_code": "0", "map_date": "1", "map_amount": "2", "create_accounts": "on"},
+    )
+
+    waiting = client.get(reverse("import_progress", args=[job.pk]))
+    call_command("worker", "--batch")
+    done = client.get(reverse("import_progress", args=[job.pk]))
+
+    assert 'hx-trigger="every 1s"' in waiting.text
+    assert done.headers["HX-Refresh"] == "true"
+
+
+def test_an_empty_upload_gets_a_message_on_the_page(manager) -> None:
+    response = signed_in(manager).post(
+        reverse("import_upload"), {"file": SimpleUploadedFile("empty.csv", b"")}
+    )
+    assert response.status_code == 400
+    assert not ImportJob.objects.exists()
+
+
+def test_another_users_upload_answers_404(manager, other_manager) -> None:
+    signed_in(other_manager).post(
+        reverse("import_upload"),
+        {"file": SimpleUploadedFile("e.csv", b"customer,date,amount\nC1,2026-10-01,5\n")},
+    )
+    job = ImportJob.objects.get()
+    assert signed_in(manager).get(reverse("import_detail", args=[job.pk])).status_code == 404
+
+
+def test_the_director_undoes_a_batch_from_the_page(director) -> None:
+    client = signed_in(director)
+    client.post(
+        reverse("import_upload"),
+        {"file": SimpleUploadedFile("e.csv", b"customer,date,amount\nC1,2026-10-01,5\n")},
+    )
+    job = ImportJob.objects.get()
+    client.post(
+        reverse("import_start", args=[job.pk]),
+        {"map_account_code": "0", "map_date": "1", "map_amount": "2", "create_accounts": "on"},
+    )
+    call_command("worker", "--batch")
+
+    client.post(reverse("batch_undo", args=[ImportBatch.objects.get().pk]))
+
+    assert not LedgerLine.objects.exists()
+    assert ImportBatch.objects.get().status == "undone"
