@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kam.api.api import api
+from kam.ledger import urls as ledger_urls
 
 urlpatterns = [
     # The admin signs in through kam's own rate-limited sign-in page.
@@ -13,5 +14,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("kam.accounts.urls")),
     path("imports/", include("kam.ledger.urls")),
+    path("accounts/<int:account_id>/ledger/", include(ledger_urls.account_urlpatterns)),
     path("", include("kam.web.urls")),
 ]

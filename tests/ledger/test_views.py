@@ -8,7 +8,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from kam.core.dates import today
 from kam.ledger.models import ImportBatch, ImportJob, JobStatus, LedgerLine
+from kam.ledger.selectors import last_month_end
+from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,3 +121,53 @@ def test_the_director_undoes_a_batch_from_the_page(director) -> None:
 
     assert not LedgerLine.objects.exists()
     assert ImportBatch.objects.get().status == "undone"
+
+
+def test_the_account_sales_panel_shows_t12m_growth_and_the_chart_data(manager) -> None:
+    account = AccountFactory(owner=manager, code="S1")
+    last = last_month_end(today())
+    year_before = last.replace(year=last.year - 1)
+    client = signed_in(manager)
+    client.post(
+        reverse("import_upload"),
+        {
+            "file": SimpleUploadedFile(
+                "e.csv",
+                (
+                    f"customer,date,amount,category\nS1,{year_before},100.00,Pumps\n"
+                    f"S1,{last},1234567.89,Pumps\n"
+                ).encode(),
+            )
+        },
+    )
+    job = ImportJob.objects.get()
+    client.post(
+        reverse("import_start", args=[job.pk]),
+        {
+            "map_account_code": "0",
+            "map_date": "1",
+            "map_amount": "2",
+            "map_category": "3",
+            "create_accounts": "on",
+        },
+    )
+    call_command("worker", "--batch")
+
+    panel = client.get(reverse("account_sales", args=[account.pk]))
+    lines = client.get(reverse("account_lines", args=[account.pk]))
+
+    assert panel.context["sales"].trailing_12 == 123456789
+    assert "1,234,567.89" in panel.text
+    assert panel.context["chart"]["revenue"][-1] == 1234567.89
+    assert len(lines.context["page"].object_list) == 2
+
+
+def test_an_account_without_sales_says_how_to_get_them(manager) -> None:
+    account = AccountFactory(owner=manager)
+    panel = signed_in(manager).get(reverse("account_sales", args=[account.pk]))
+    assert "No sales recorded" in panel.text
+
+
+def test_another_managers_sales_answer_404(manager, other_manager) -> None:
+    theirs = AccountFactory(owner=other_manager)
+    assert signed_in(manager).get(reverse("account_sales", args=[theirs.pk])).status_code == 404

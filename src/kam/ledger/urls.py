@@ -11,3 +11,9 @@ urlpatterns = [
     path("<uuid:job_id>/errors.csv", views.import_errors_view, name="import_errors"),
     path("batches/<int:batch_id>/undo/", views.batch_undo_view, name="batch_undo"),
 ]
+
+# Mounted under /accounts/<account_id>/ledger/ (an account's sales on its page).
+account_urlpatterns = [
+    path("sales/", views.account_sales_view, name="account_sales"),
+    path("lines/", views.account_lines_view, name="account_lines"),
+]

@@ -6,11 +6,14 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kam.accounts.selectors import account_get
+from kam.core.dates import today
 from kam.core.errors import DomainError
 from kam.core.http import AuthedRequest
 from kam.ledger.forms import MappingForm, UploadForm
@@ -23,12 +26,14 @@ from kam.ledger.jobs import (
 )
 from kam.ledger.models import JobStatus
 from kam.ledger.selectors import (
+    account_ledger_lines,
+    account_sales,
     batch_get,
     batches_visible_to,
     import_job_get,
     import_jobs_visible_to,
 )
-from kam.ledger.services import batch_undo
+from kam.ledger.services import base_currency, batch_undo
 
 
 @login_required
@@ -163,3 +168,40 @@ def batch_undo_view(request: AuthedRequest, batch_id: int) -> HttpResponse:
             request, _("Import %(name)s undone: its lines are removed.") % {"name": batch.file_name}
         )
     return redirect("import_list")
+
+
+@login_required
+def account_sales_view(request: AuthedRequest, account_id: int) -> HttpResponse:
+    """The account page's sales panel: monthly revenue chart, T12M, YoY, categories."""
+    account = account_get(actor=request.user, account_id=account_id)
+    sales = account_sales(account=account, as_of=today())
+    chart = {
+        "months": [month.strftime("%Y-%m") for month in sales.months],
+        "revenue": [cents / 100 for cents in sales.revenue],
+        "currency": base_currency(),
+        "seriesName": _("Net revenue"),
+    }
+    return render(
+        request,
+        "ledger/account_sales.html",
+        {
+            "account": account,
+            "sales": sales,
+            "chart": chart,
+            "currency": base_currency(),
+            "has_sales": any(sales.revenue) or sales.last_purchase is not None,
+        },
+    )
+
+
+@login_required
+def account_lines_view(request: AuthedRequest, account_id: int) -> HttpResponse:
+    account = account_get(actor=request.user, account_id=account_id)
+    page = Paginator(account_ledger_lines(account=account).select_related("batch"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "ledger/account_lines.html",
+        {"account": account, "page": page, "currency": base_currency()},
+    )
