@@ -611,10 +611,15 @@ def batch_undo(*, actor: User, batch: ImportBatch) -> ImportBatch:
 
 def write_error_report(result: ImportResult, path: Path) -> Path:
     """The rejected rows as CSV: row, column, reason, value (formula-escaped)."""
+    return write_rows_report(result.errors, path)
+
+
+def write_rows_report(errors: list[RowError], path: Path) -> Path:
+    """Rejected rows as CSV, sorted by row; values escaped against formula injection."""
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(["row", "column", "reason", "value"])
-        for error in sorted(result.errors, key=lambda e: (e.row, e.column)):
+        for error in sorted(errors, key=lambda e: (e.row, e.column)):
             writer.writerow([error.row, error.column, error.reason, _escape(error.value)])
     return path
 

@@ -10,9 +10,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from kam.accounts.importing import accounts_import
+from kam.core.errors import DomainError
 from kam.ledger.importing.mapping import parse_map_options
 from kam.ledger.importing.reading import FileRejected, sniff
-from kam.ledger.services import count_data_rows, ledger_import, write_error_report
+from kam.ledger.services import (
+    count_data_rows,
+    ledger_import,
+    write_error_report,
+    write_rows_report,
+)
 from kam.org.models import User
 
 
@@ -45,8 +52,20 @@ class Command(BaseCommand):
             help="Reject unknown customer codes instead of creating prospects.",
         )
         ledger.add_argument("--user", help="Record the import as this user.")
+        accounts = sub.add_parser("accounts", help="Import customer master data.")
+        accounts.add_argument("path", type=Path)
+        accounts.add_argument("--map", action="append", default=[], metavar="SRC=DST")
+        accounts.add_argument("--date-format", help="strptime form of potential_date.")
+        accounts.add_argument("--dry-run", action="store_true")
+        accounts.add_argument("--errors", type=Path, metavar="PATH")
+        accounts.add_argument(
+            "--user", required=True, help="The director or administrator importing."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "accounts":
+            self._accounts(options)
+            return
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file", returncode=2)
@@ -111,3 +130,40 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"New prospect accounts: {shown}" + (f" and {more} more" if more > 0 else "")
             )
+
+    def _accounts(self, options: dict[str, Any]) -> None:
+        path: Path = options["path"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file", returncode=2)
+        actor = User.objects.filter(username=options["user"], is_active=True).first()
+        if actor is None:
+            raise CommandError(f"no active user named {options['user']!r}", returncode=2)
+        try:
+            result = accounts_import(
+                actor=actor,
+                path=path,
+                mapping=parse_map_options(options["map"]),
+                date_format=options["date_format"],
+                dry_run=options["dry_run"],
+            )
+        except (FileRejected, DomainError) as error:
+            raise CommandError(f"{path.name}: rejected: {error}", returncode=2) from error
+        if result.status == "rejected":
+            report = options["errors"] or path.with_name(path.stem + ".errors.csv")
+            write_rows_report(result.errors, report)
+            for bad in result.errors[:20]:
+                self.stderr.write(
+                    f"row {bad.row}, {bad.column}: {bad.reason}"
+                    + (f" ({bad.value!r})" if bad.value else "")
+                )
+            raise CommandError(
+                f"{path.name}: rejected, {result.error_count} bad value(s); "
+                f"nothing was imported. Error report: {report}",
+                returncode=2,
+            )
+        prefix = "dry run, nothing changed: " if result.status == "dry_run" else ""
+        self.stdout.write(
+            f"{path.name}: {prefix}{result.rows_read} row(s): "
+            f"{len(result.created)} created, {len(result.updated)} updated, "
+            f"{result.estimates_added} potential estimate(s)."
+        )

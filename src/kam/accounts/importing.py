@@ -1,0 +1,345 @@
+"""`kam import accounts`: customer master data from CSV or XLSX, whole or not at all.
+
+A file has `code` and `name` and may have `legal_name`, `industry`, `region`, `type`, `size`,
+`parent` (a code), `owner` (a user name), `potential`, `potential_date` and
+`potential_source` (which record a potential estimate). Known codes are updated, new ones
+created; parents may come later in the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from kam.accounts.models import (
+    MAX_MONEY,
+    Account,
+    AccountStatus,
+    AccountType,
+    PotentialEstimate,
+    SizeBand,
+)
+from kam.ledger.importing.mapping import ACCOUNT_FIELDS, ACCOUNT_REQUIRED, match_columns
+from kam.ledger.importing.reading import FileRejected, batches, sniff
+from kam.ledger.importing.values import (
+    clean_text,
+    date_order,
+    decimal_separator,
+    looks_like_formula,
+    normalise_header,
+    parse_cents,
+    parse_dates,
+)
+from kam.ledger.services import RowError
+from kam.org.models import User
+from kam.org.permissions import require_governing
+
+LIMITS = {
+    "code": 64,
+    "name": 200,
+    "legal_name": 300,
+    "industry": 100,
+    "region": 100,
+    "potential_source": 200,
+}
+UPDATABLE = ["name", "legal_name", "industry", "region", "account_type", "size_band", "owner"]
+
+
+def _choice_lookup(choices: type[AccountType] | type[SizeBand]) -> dict[str, str]:
+    """Codes and labels (English and Chinese) → code, compared loosely."""
+    from django.utils import translation
+
+    lookup: dict[str, str] = {}
+    for value, label in choices.choices:
+        lookup[normalise_header(value)] = value
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                lookup[normalise_header(str(label))] = value
+    return lookup
+
+
+@dataclass
+class AccountImportResult:
+    status: str  # imported | rejected | dry_run
+    rows_read: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    estimates_added: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+
+class _Rejected(Exception):
+    pass
+
+
+def accounts_import(
+    *,
+    actor: User,
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    date_format: str | None = None,
+    dry_run: bool = False,
+) -> AccountImportResult:
+    """Create and update accounts from a master-data file (director or admin, §13).
+
+    Raises FileRejected when the file as a whole cannot be read.
+    """
+    require_governing(actor, "import accounts")
+    source = sniff(path)
+    columns = dict(match_columns(source.header, ACCOUNT_FIELDS, ACCOUNT_REQUIRED, mapping).columns)
+    tables = list(batches(source))
+    if not tables or sum(table.num_rows for table in tables) == 0:
+        raise FileRejected("the file has a header but no rows")
+    table = pa.concat_tables(tables)
+    result = AccountImportResult("imported", rows_read=table.num_rows)
+    try:
+        with transaction.atomic():
+            _load(actor, table, columns, date_format, source.delimiter, result)
+            if result.errors:
+                result.status = "rejected"
+                raise _Rejected
+            if dry_run:
+                result.status = "dry_run"
+                raise _Rejected
+    except _Rejected:
+        pass
+    return result
+
+
+def _text(table: pa.Table, columns: dict[str, int], name: str) -> list[str | None]:
+    if name not in columns:
+        return [None] * table.num_rows
+    return clean_text(table.column(columns[name]).combine_chunks()).to_pylist()
+
+
+def _load(
+    actor: User,
+    table: pa.Table,
+    columns: dict[str, int],
+    date_format: str | None,
+    delimiter: str,
+    result: AccountImportResult,
+) -> None:
+    errors = result.errors
+    values = {name: _text(table, columns, name) for name in ACCOUNT_FIELDS}
+    _check_cells(table, columns, values, errors)
+    potentials = _potentials(table, columns, date_format, delimiter, errors)
+    accounts = _accounts_from_rows(table.num_rows, values, errors)
+    if errors:
+        return
+    new = [account for account in accounts if account.pk is None]
+    old = [account for account in accounts if account.pk is not None]
+    bulk_create_with_history(new, Account, default_user=actor, batch_size=1000)
+    if old:
+        bulk_update_with_history(old, Account, UPDATABLE, default_user=actor, batch_size=1000)
+    by_code = {code.casefold(): pk for code, pk in Account.objects.values_list("code", "id")}
+    _parents(actor, table, columns, values["parent"], by_code, errors)
+    if errors:
+        return
+    estimates = [
+        PotentialEstimate(
+            account_id=by_code[str(values["code"][i]).casefold()],
+            amount=amount,
+            estimated_on=on,
+            source=values["potential_source"][i] or "",
+            author=actor,
+        )
+        for i, (amount, on) in potentials.items()
+    ]
+    bulk_create_with_history(estimates, PotentialEstimate, default_user=actor, batch_size=1000)
+    result.created = sorted(account.code for account in new)
+    result.updated = sorted(account.code for account in old)
+    result.estimates_added = len(estimates)
+
+
+def _check_cells(
+    table: pa.Table,
+    columns: dict[str, int],
+    values: dict[str, list[str | None]],
+    errors: list[RowError],
+) -> None:
+    """Formula-looking and over-long cells, in every mapped column."""
+    for name in ACCOUNT_FIELDS:
+        if name not in columns:
+            continue
+        raw = table.column(columns[name]).combine_chunks()
+        errors.extend(
+            RowError(
+                int(position) + 2,
+                name,
+                "looks like a spreadsheet formula",
+                str(values[name][int(position)]),
+            )
+            for position in np.flatnonzero(looks_like_formula(clean_text(raw)))
+        )
+        limit = LIMITS.get(name)
+        if limit:
+            errors.extend(
+                RowError(row + 2, name, f"longer than {limit} characters", value[:200])
+                for row, value in enumerate(values[name])
+                if value is not None and len(value) > limit
+            )
+
+
+def _accounts_from_rows(
+    count: int, values: dict[str, list[str | None]], errors: list[RowError]
+) -> list[Account]:
+    """New or updated Account objects, one per row (unsaved)."""
+    types, sizes = _choice_lookup(AccountType), _choice_lookup(SizeBand)
+    users = {user.username.casefold(): user for user in User.objects.filter(is_active=True)}
+    existing = {account.code.casefold(): account for account in Account.objects.all()}
+    seen: dict[str, int] = {}
+    accounts: list[Account] = []
+    for index in range(count):
+        row = index + 2
+        code, name = values["code"][index], values["name"][index]
+        if not code or code.casefold() in seen:
+            errors.append(
+                RowError(
+                    row,
+                    "code",
+                    f"repeats row {seen[code.casefold()]}" if code else "required",
+                    code or "",
+                )
+            )
+            continue
+        seen[code.casefold()] = row
+        account = existing.get(code.casefold()) or Account(code=code, status=AccountStatus.PROSPECT)
+        if not name and account.pk is None:
+            errors.append(RowError(row, "name", "required", ""))
+        account.name = name or account.name
+        for target in ("legal_name", "industry", "region"):
+            if values[target][index] is not None:
+                setattr(account, target, values[target][index])
+        _choice(values["type"][index], types, account, "account_type", row, errors)
+        _choice(values["size"][index], sizes, account, "size_band", row, errors)
+        owner = values["owner"][index]
+        if owner is not None and owner.casefold() not in users:
+            errors.append(RowError(row, "owner", "no active user with this name", owner))
+        elif owner is not None:
+            account.owner = users[owner.casefold()]
+        accounts.append(account)
+    return accounts
+
+
+def _choice(
+    raw: str | None,
+    lookup: dict[str, str],
+    account: Account,
+    target: str,
+    row: int,
+    errors: list[RowError],
+) -> None:
+    if raw is None:
+        return
+    value = lookup.get(normalise_header(raw))
+    if value is None:
+        errors.append(
+            RowError(
+                row,
+                target.replace("account_type", "type").replace("size_band", "size"),
+                "not one of: " + ", ".join(sorted(set(lookup.values()))),
+                raw,
+            )
+        )
+    else:
+        setattr(account, target, value)
+
+
+def _potentials(
+    table: pa.Table,
+    columns: dict[str, int],
+    date_format: str | None,
+    delimiter: str,
+    errors: list[RowError],
+) -> dict[int, tuple[Decimal, dt.date]]:
+    """Row index → (amount, date) of the potential estimates the file records."""
+    if "potential" not in columns:
+        return {}
+    raw = clean_text(table.column(columns["potential"]).combine_chunks())
+    amounts = parse_cents(raw, decimal_separator(raw, delimiter))
+    dates_raw = (
+        clean_text(table.column(columns["potential_date"]).combine_chunks())
+        if "potential_date" in columns
+        else pa.nulls(table.num_rows, pa.string())
+    )
+    order = None if date_format else date_order(dates_raw)
+    dates = parse_dates(dates_raw, order, date_format)
+    today = dt.date.today()  # noqa: DTZ011 - a default estimate date, not a timestamp
+    found: dict[int, tuple[Decimal, dt.date]] = {}
+    for index, (cents, on) in enumerate(
+        zip(amounts.values.to_pylist(), dates.values.to_pylist(), strict=True)
+    ):
+        row = index + 2
+        if amounts.invalid[index]:
+            errors.append(RowError(row, "potential", "not an amount", str(raw[index])))
+        elif dates.invalid[index]:
+            errors.append(RowError(row, "potential_date", "not a date", str(dates_raw[index])))
+        elif cents is not None:
+            amount = Decimal(cents).scaleb(-2)
+            if amount < 0 or amount > MAX_MONEY:
+                errors.append(RowError(row, "potential", "out of range", str(raw[index])))
+            else:
+                found[index] = (amount, on or today)
+    return found
+
+
+def _parents(
+    actor: User,
+    table: pa.Table,
+    columns: dict[str, int],
+    parents: list[str | None],
+    by_code: dict[str, int],
+    errors: list[RowError],
+) -> None:
+    if "parent" not in columns:
+        return
+    codes = _text(table, columns, "code")
+    graph = dict(Account.objects.values_list("id", "parent_id"))
+    changed: list[Account] = []
+    for index, parent in enumerate(parents):
+        code = codes[index]
+        if parent is None or code is None:
+            continue
+        child_id = by_code[code.casefold()]
+        parent_id = by_code.get(parent.casefold())
+        if parent_id is None:
+            errors.append(RowError(index + 2, "parent", "no account with this code", parent))
+            continue
+        graph[child_id] = parent_id
+        changed.append(Account(pk=child_id, parent_id=parent_id))
+    for account in changed:
+        current, steps = account.parent_id, 0
+        while current is not None and steps <= len(graph):
+            if current == account.pk:
+                row = (
+                    next(
+                        i for i, c in enumerate(codes) if c and by_code[c.casefold()] == account.pk
+                    )
+                    + 2
+                )
+                errors.append(
+                    RowError(
+                        row, "parent", "makes a cycle of parent accounts", str(parents[row - 2])
+                    )
+                )
+                break
+            current, steps = graph.get(current), steps + 1
+    if not errors and changed:
+        full = {a.pk: a for a in Account.objects.filter(pk__in=[c.pk for c in changed])}
+        for account in changed:
+            full[account.pk].parent_id = account.parent_id
+        bulk_update_with_history(
+            list(full.values()), Account, ["parent"], default_user=actor, batch_size=1000
+        )
