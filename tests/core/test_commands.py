@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 
 from kam.accounts.models import Account
 from kam.core.demo import DEMO_USERS
+from kam.ledger.models import LedgerLine, MonthlyAggregate
 from kam.org.models import ApiToken, Role, Team, User
 from kam.org.services import token_authenticate
 
@@ -67,13 +68,15 @@ def test_token_create_for_an_unknown_user_exits_with_code_2() -> None:
 
 
 def test_demo_loads_once_and_prints_the_sign_ins() -> None:
-    first = run("demo")
+    first = run("demo", "--accounts", "40", "--years", "2")
     accounts = Account.objects.count()
     second = run("demo")
 
     assert "Demo data loaded" in first
     assert "already present" in second
-    assert Account.objects.count() == accounts >= 25
+    assert Account.objects.count() == accounts == 40
+    assert LedgerLine.objects.exists()
+    assert MonthlyAggregate.objects.filter(account__code="G200").exists()
     assert {u for u, *_ in DEMO_USERS} <= set(User.objects.values_list("username", flat=True))
     assert Account.objects.filter(parent__isnull=False).exists()
     assert Account.objects.filter(is_key=True).exists()
@@ -83,17 +86,35 @@ def test_the_kam_console_script_runs_commands(tmp_path: Path) -> None:
     env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_DATABASE_URL": ""}
     result = subprocess.run(  # noqa: S603 - our own console script
         [str(Path(sys.executable).with_name("kam")), "user", "add", "--help"],
-        capture_output=True, text=True, env=env, check=False)
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 0
     assert "--role" in result.stdout
 
 
 def test_the_production_profile_passes_the_deploy_check(tmp_path: Path) -> None:
-    env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_DEBUG": "false",
-           "KAM_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
-           "KAM_ALLOWED_HOSTS": "kam.example.com", "KAM_DATABASE_URL": ""}
+    env = {
+        **os.environ,
+        "KAM_HOME": str(tmp_path),
+        "KAM_DEBUG": "false",
+        "KAM_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
+        "KAM_ALLOWED_HOSTS": "kam.example.com",
+        "KAM_DATABASE_URL": "",
+    }
     result = subprocess.run(  # noqa: S603 - our own console script
-        [str(Path(sys.executable).with_name("kam")), "check", "--deploy", "--fail-level",
-         "WARNING"],
-        capture_output=True, text=True, env=env, check=False)
+        [
+            str(Path(sys.executable).with_name("kam")),
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

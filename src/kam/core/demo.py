@@ -9,7 +9,12 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.conf import settings
 from django.db import transaction
 
 from kam.accounts.models import Account, AccountStatus, AccountType, SizeBand, TeamRole
@@ -21,6 +26,18 @@ from kam.accounts.services import (
     team_member_add,
 )
 from kam.core.dates import today
+from kam.ledger.demo import (
+    TRAJECTORIES,
+    TRAJECTORY_SHARES,
+    DemoAccount,
+    generate_lines,
+    month_starts,
+    pareto_revenues,
+    write_ledger_csv,
+)
+from kam.ledger.models import ExchangeRate
+from kam.ledger.selectors import last_month_end
+from kam.ledger.services import ledger_import
 from kam.org.models import Role, User
 from kam.org.services import user_create
 
@@ -98,11 +115,54 @@ COMPANIES = [
 ]
 
 
+PREFIXES = [
+    "Huaan",
+    "Jinlong",
+    "Tianhe",
+    "Dongfang",
+    "Xinda",
+    "Hongyuan",
+    "Zhongtai",
+    "Ruifeng",
+    "Baoli",
+    "Changxing",
+    "Haitong",
+    "Kaiyuan",
+    "Minsheng",
+    "Shengda",
+    "Tongda",
+    "Weilai",
+    "Xingye",
+    "Yuanhang",
+    "Zhenhua",
+    "Anda",
+]
+SUFFIXES = [
+    "Electronics",
+    "Machinery",
+    "Chemicals",
+    "Power",
+    "Foods",
+    "Pharma",
+    "Logistics",
+    "Automation",
+    "Materials",
+    "Instruments",
+    "Packaging",
+    "Textiles",
+    "Motors",
+    "Water",
+    "Metals",
+]
+S0_GROUP = "G200"
+
+
 @dataclass(frozen=True)
 class DemoResult:
     created: bool
     users: int
     accounts: int
+    lines: int = 0
 
 
 def _users() -> dict[str, User]:
@@ -119,16 +179,17 @@ def _users() -> dict[str, User]:
     return users
 
 
+def _owner_for(region: str, managers: list[User]) -> User:
+    return (
+        managers[0] if region in {"East China", "North China", "Central China"} else (managers[1])
+    )
+
+
 @transaction.atomic
-def demo_load(*, seed: int = 7) -> DemoResult:
-    """Load the demo once; a database that already has accounts is left alone."""
-    if Account.objects.exists():
-        return DemoResult(False, User.objects.count(), Account.objects.count())
-    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
-    users = _users()
+def _accounts(rng: random.Random, count: int, users: dict[str, User]) -> list[Account]:
     director = users["director"]
     managers = [users["manager"], users["manager2"]]
-    as_of = today()
+    created: list[Account] = []
     number = 10000
 
     def next_code() -> str:
@@ -136,9 +197,10 @@ def demo_load(*, seed: int = 7) -> DemoResult:
         number += 1
         return f"C{number}"
 
-    created: list[Account] = []
     for code, name, legal, industry, region, size, children in GROUPS:
-        owner = managers[len(created) % 2]
+        if len(created) >= count:
+            break
+        owner = _owner_for(region, managers)
         parent = account_create(
             actor=director,
             code=code,
@@ -174,8 +236,13 @@ def demo_load(*, seed: int = 7) -> DemoResult:
                     credit_reputation=rng.randint(3, 5),
                 )
             )
-    for index, name in enumerate(COMPANIES):
+    names = list(COMPANIES)
+    while len(names) < count:
+        names.append(f"{rng.choice(PREFIXES)} {rng.choice(SUFFIXES)} {len(names)}")
+    for index, name in enumerate(names[: max(count - len(created), 0)]):
+        region = rng.choice(REGIONS)
         status = AccountStatus.PROSPECT if index % 7 == 6 else AccountStatus.CUSTOMER
+        owned = index % 4 != 3 and index != len(COMPANIES) - 1
         created.append(
             account_create(
                 actor=director,
@@ -183,7 +250,7 @@ def demo_load(*, seed: int = 7) -> DemoResult:
                 name=name,
                 legal_name=f"{name} Co., Ltd.",
                 industry=rng.choice(INDUSTRIES),
-                region=rng.choice(REGIONS),
+                region=region,
                 size_band=rng.choice(list(SizeBand)),
                 account_type=rng.choice(
                     [
@@ -194,25 +261,14 @@ def demo_load(*, seed: int = 7) -> DemoResult:
                         AccountType.INTEGRATOR,
                     ]
                 ),
-                owner_id=None if index == len(COMPANIES) - 1 else managers[index % 2].pk,
+                owner_id=_owner_for(region, managers).pk if owned else None,
                 status=status,
                 strategic_importance=rng.randint(1, 5),
                 technical_fit=rng.randint(1, 5),
                 credit_reputation=1 if index == 9 else rng.randint(2, 5),
             )
         )
-
-    for index, account in enumerate(created):
-        # Most key candidates have an estimate; some are old (stale), some missing (§2).
-        if index % 5 != 4:
-            months_ago = 15 if index % 6 == 0 else rng.randint(1, 9)
-            potential_estimate_add(
-                actor=account.owner or director,
-                account=account,
-                amount=Decimal(rng.choice([3, 6, 8, 12, 18, 25, 40, 60])) * Decimal(1_000_000),
-                estimated_on=as_of - dt.timedelta(days=30 * months_ago),
-                source=rng.choice(["Annual review", "Customer budget", "Industry report"]),
-            )
+    for index, account in enumerate(created[:60]):
         if account.owner is not None and account.status == AccountStatus.CUSTOMER:
             team_member_add(
                 actor=director, account=account, user_id=users["sales"].pk, role=TeamRole.SALES
@@ -224,6 +280,107 @@ def demo_load(*, seed: int = 7) -> DemoResult:
                     user_id=users["service"].pk,
                     role=TeamRole.SERVICE,
                 )
+    return created
+
+
+def _plan(rng: random.Random, accounts: list[Account], seed: int) -> list[DemoAccount]:
+    """Revenue and trajectory per customer: the groups on top, S0's group drifting away."""
+    customers = [a for a in accounts if a.status == AccountStatus.CUSTOMER]
+    revenues = pareto_revenues(np.random.default_rng(seed), len(customers))
+    planned: list[DemoAccount] = []
+    for rank, account in enumerate(customers):
+        in_s0 = account.code == S0_GROUP or (
+            account.parent is not None and account.parent.code == S0_GROUP
+        )
+        if in_s0:
+            trajectory = "drifting"
+        elif rank < 6:
+            trajectory = rng.choice(["stable", "growing"])
+        else:
+            trajectory = rng.choices(TRAJECTORIES, TRAJECTORY_SHARES)[0]
+        currency = "USD" if account.region == "Overseas" and rank % 2 == 0 else "CNY"
+        planned.append(DemoAccount(account.code, trajectory, float(revenues[rank]), currency))
+    return planned
+
+
+def _potentials(
+    rng: random.Random,
+    accounts: list[Account],
+    plan: list[DemoAccount],
+    actor: User,
+    as_of: dt.date,
+) -> None:
+    """Most large customers have an estimate; some are stale, some are missing (§2)."""
+    revenue = {item.code: item.annual_revenue for item in plan}
+    for index, account in enumerate(accounts):
+        yearly = revenue.get(account.code, 0.0)
+        if index % 5 == 4 or (yearly == 0 and index % 3):
+            continue
+        months_ago = rng.randint(14, 20) if index % 6 == 0 else rng.randint(1, 9)
+        amount = max(yearly, 500_000.0) * rng.uniform(1.1, 4.0)
+        potential_estimate_add(
+            actor=account.owner or actor,
+            account=account,
+            amount=Decimal(round(amount, -4)).quantize(Decimal("0.01")),
+            estimated_on=as_of - dt.timedelta(days=30 * months_ago),
+            source=rng.choice(["Annual review", "Customer budget", "Industry report"]),
+        )
+
+
+def _exchange_rates(last_month: dt.date, years: int) -> None:
+    rate = Decimal("7.10")
+    for month in month_starts(last_month, years + 1):
+        ExchangeRate.objects.get_or_create(currency="USD", month=month, defaults={"rate": rate})
+        rate = (rate + Decimal("0.012") * (1 if month.month % 3 else -2)).quantize(
+            Decimal("0.0001")
+        )
+
+
+def demo_load(*, seed: int = 7, accounts: int = 300, years: int = 3) -> DemoResult:
+    """Load the demo company once; a database that already has accounts is left alone."""
+    if Account.objects.exists():
+        return DemoResult(False, User.objects.count(), Account.objects.count())
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
+    users = _users()
+    created = _accounts(rng, accounts, users)
+    as_of = today()
+    last_month = last_month_end(as_of).replace(day=1)
+    plan = _plan(rng, created, seed)
+    _exchange_rates(last_month, years)
+    table = generate_lines(plan, last_month, years, seed)
+    usd = {item.code for item in plan if item.currency == "USD"}
+    path = write_ledger_csv(
+        _in_currency(table, usd),
+        Path(settings.KAM_HOME) / "demo" / f"ledger-seed{seed}-{accounts}x{years}.csv",
+    )
+    result = ledger_import(
+        actor=users["director"], path=path, file_name="demo-ledger.csv", create_accounts=False
+    )
+    if result.status != "imported":
+        raise RuntimeError(f"the demo ledger did not import: {result.message}")
+    with transaction.atomic():
+        _potentials(rng, created, plan, users["director"], as_of)
+        _decisions_and_notes(created, users)
+    return DemoResult(True, User.objects.count(), len(created), result.lines_added)
+
+
+def _in_currency(table: pa.Table, usd_codes: set[str]) -> pa.Table:
+    """USD customers are invoiced in dollars: their amounts are divided by ~7.1."""
+    if not usd_codes:
+        return table
+    is_usd = pc.is_in(table.column("customer"), pa.array(sorted(usd_codes)))
+    columns = {}
+    for name in ("amount", "cost"):
+        values = pc.cast(table.column(name), pa.float64())
+        converted = pc.round(pc.divide(values, 7.1), 2)
+        columns[name] = pc.cast(pc.if_else(is_usd, converted, values), pa.string())
+    for name, column in columns.items():
+        table = table.set_column(table.schema.get_field_index(name), name, column)
+    return table
+
+
+def _decisions_and_notes(created: list[Account], users: dict[str, User]) -> None:
+    director = users["director"]
     for account in created[:6]:
         account_set_key_status(
             actor=director,
@@ -231,14 +388,17 @@ def demo_load(*, seed: int = 7) -> DemoResult:
             is_key=True,
             reason="Top revenue and strategic fit (demo).",
         )
+    s0 = next((a for a in created if a.code == S0_GROUP), None)
+    if s0 is not None:
+        note_add(
+            actor=users["manager2"],
+            account=s0,
+            body="Delivery delays and slow complaint handling this year; their "
+            "procurement says a competitor offered 8% off and free installation. "
+            "@director we need a win-back plan.",
+        )
     note_add(
         actor=users["manager"],
         account=created[0],
         body="Quarterly review booked with their procurement head. @director please join.",
     )
-    note_add(
-        actor=users["sales"],
-        account=created[1],
-        body="Competitor offered 8% off on hydraulics; keep an eye on it. @manager",
-    )
-    return DemoResult(True, User.objects.count(), len(created))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kam.core.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 
@@ -15,14 +15,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument(
+            "--accounts", type=int, default=300, help="How many customer accounts (default 300)."
+        )
+        parser.add_argument(
+            "--years", type=int, default=3, help="Years of sales history (default 3)."
+        )
+        parser.add_argument(
             "--quiet-logins", action="store_true", help="Do not print the demo sign-ins."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = demo_load(seed=options["seed"])
+        if options["accounts"] < 1 or not 1 <= options["years"] <= 20:
+            raise CommandError("--accounts must be at least 1 and --years 1 to 20", returncode=2)
+        result = demo_load(
+            seed=options["seed"], accounts=options["accounts"], years=options["years"]
+        )
         if result.created:
             self.stdout.write(
-                f"Demo data loaded: {result.users} users, {result.accounts} accounts."
+                f"Demo data loaded: {result.users} users, {result.accounts} "
+                f"accounts, {result.lines} ledger lines."
             )
         else:
             self.stdout.write("Demo data already present; nothing loaded.")
