@@ -75,8 +75,13 @@ class ImportBatch(models.Model):
 
 
 class LedgerLine(models.Model):
+    # The (account, month) index serves account lookups; a second one would slow bulk loads.
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="ledger_lines", verbose_name=_("account")
+        Account,
+        on_delete=models.CASCADE,
+        related_name="ledger_lines",
+        verbose_name=_("account"),
+        db_index=False,
     )
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.CASCADE, related_name="lines", verbose_name=_("import batch")
@@ -101,7 +106,6 @@ class LedgerLine(models.Model):
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["account", "month"], name="ledger_line_account_month"),
-            models.Index(fields=["batch"], name="ledger_line_batch"),
         ]
         constraints = [
             # DOMAIN §2 / import: a line with a document and line number is keyed by them.
