@@ -38,7 +38,9 @@ def _database_is_the_one_asked_for(django_db_setup: Any,
     """`make test` names the database it means; a silent fallback would hide a failure."""
     wanted = os.environ.get("KAM_TEST_DATABASE")
     if wanted:
-        vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        from django.db import connection
+
+        vendor = connection.vendor
         assert vendor == wanted, f"asked to test on {wanted}, configured for {vendor}"
 
 
