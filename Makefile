@@ -59,7 +59,7 @@ setup: $(VENV)/.installed-run assets messages
 
 run: setup
 	$(KAM) demo
-	KAM_HTTPS=$${KAM_HTTPS:-false} $(KAM) serve
+	KAM_HTTPS=$${KAM_HTTPS:-false} $(KAM) serve --with-worker
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { \

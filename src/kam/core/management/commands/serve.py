@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -34,17 +36,30 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("KAM_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("KAM_WORKERS", "2")))
         parser.add_argument("--no-collectstatic", action="store_true")
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="Also run a background job worker (one machine set-ups).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"kam serving on http://{options['bind']}/")
-        _Server(
-            {
-                "bind": options["bind"],
-                "workers": options["workers"],
-                "threads": 4,
-                "accesslog": "-",
-                "timeout": 120,
-            }
-        ).run()
+        worker = None
+        if options["with_worker"]:
+            worker = subprocess.Popen([sys.executable, "-m", "kam.cli", "worker"])
+        try:
+            _Server(
+                {
+                    "bind": options["bind"],
+                    "workers": options["workers"],
+                    "threads": 4,
+                    "accesslog": "-",
+                    "timeout": 120,
+                }
+            ).run()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
