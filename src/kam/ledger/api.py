@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import codes_4xx
@@ -40,18 +40,19 @@ router = Router(tags=["ledger"])
 @router.post("/imports", response={202: ImportJobOut, codes_4xx: ErrorOut})
 def create_import(
     request: Any, file: File[UploadedFile], options: Form[ImportOptionsIn]
-) -> tuple[int, ImportJob]:
+) -> Status[ImportJob]:
     """Upload a ledger file (CSV, XLSX, Parquet); it is imported in the background.
 
     `map` pairs the file's columns with kam's fields (`Kunde=account_code`, repeatable).
     """
-    return 202, import_job_create(
+    job = import_job_create(
         actor=request.user,
         file_name=file.name or "upload",
         content=file,
         size=file.size or 0,
         options={**options.dict(exclude={"map"}), "mapping": options.map},
     )
+    return Status(202, job)
 
 
 @router.get("/imports", response={200: list[ImportJobOut], codes_4xx: ErrorOut})
