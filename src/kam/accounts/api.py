@@ -3,9 +3,8 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.responses import codes_4xx
 
 from kam.accounts.models import (
     Account,
@@ -54,7 +53,7 @@ from kam.accounts.services import (
     team_member_add,
     team_member_remove,
 )
-from kam.api.schemas import ErrorOut, ObjectId, Page, PathId, text
+from kam.api.schemas import ERROR_CODES, ErrorOut, ObjectId, Page, PathId, text
 
 router = Router(tags=["accounts"])
 
@@ -70,103 +69,101 @@ class AccountQuery(Schema):
     sort: AccountSort = "code"
 
 
-@router.get("", response={200: list[AccountOut], codes_4xx: ErrorOut})
+@router.get("", response={200: list[AccountOut], ERROR_CODES: ErrorOut})
 @paginate(Page)
 def list_accounts(request: Any, filters: Query[AccountQuery]) -> QuerySet[Account]:
     return account_list(actor=request.user, filters=AccountFilters(**filters.dict()))
 
 
-@router.post("", response={201: AccountOut, codes_4xx: ErrorOut})
-def create_account(request: Any, body: AccountIn) -> tuple[int, Account]:
-    return 201, account_create(actor=request.user, **body.dict())
+@router.post("", response={201: AccountOut, ERROR_CODES: ErrorOut})
+def create_account(request: Any, body: AccountIn) -> Status[Account]:
+    return Status(201, account_create(actor=request.user, **body.dict()))
 
 
-@router.get("/{account_id}", response={200: AccountOut, codes_4xx: ErrorOut})
+@router.get("/{account_id}", response={200: AccountOut, ERROR_CODES: ErrorOut})
 def get_account(request: Any, account_id: PathId) -> Account:
     return account_get(actor=request.user, account_id=account_id)
 
 
-@router.patch("/{account_id}", response={200: AccountOut, codes_4xx: ErrorOut})
+@router.patch("/{account_id}", response={200: AccountOut, ERROR_CODES: ErrorOut})
 def update_account(request: Any, account_id: PathId, body: AccountPatch) -> Account:
     account = account_get(actor=request.user, account_id=account_id)
     return account_update(actor=request.user, account=account, **body.dict(exclude_unset=True))
 
 
-@router.delete("/{account_id}", response={204: None, codes_4xx: ErrorOut})
-def delete_account(request: Any, account_id: PathId) -> tuple[int, None]:
+@router.delete("/{account_id}", response={204: None, ERROR_CODES: ErrorOut})
+def delete_account(request: Any, account_id: PathId) -> Status[None]:
     account_delete(
         actor=request.user, account=account_get(actor=request.user, account_id=account_id)
     )
-    return 204, None
+    return Status(204, None)
 
 
-@router.get("/{account_id}/key-status", response={200: list[KeyStatusOut], codes_4xx: ErrorOut})
+@router.get("/{account_id}/key-status", response={200: list[KeyStatusOut], ERROR_CODES: ErrorOut})
 def list_key_status_decisions(request: Any, account_id: PathId) -> QuerySet[KeyStatusChange]:
     return account_key_decisions(account=account_get(actor=request.user, account_id=account_id))
 
 
-@router.post("/{account_id}/key-status", response={201: KeyStatusOut, codes_4xx: ErrorOut})
-def set_key_status(
-    request: Any, account_id: PathId, body: KeyStatusIn
-) -> tuple[int, KeyStatusChange]:
+@router.post("/{account_id}/key-status", response={201: KeyStatusOut, ERROR_CODES: ErrorOut})
+def set_key_status(request: Any, account_id: PathId, body: KeyStatusIn) -> Status[KeyStatusChange]:
     account = account_get(actor=request.user, account_id=account_id)
-    return 201, account_set_key_status(actor=request.user, account=account, **body.dict())
+    return Status(201, account_set_key_status(actor=request.user, account=account, **body.dict()))
 
 
-@router.get("/{account_id}/team", response={200: list[TeamMemberOut], codes_4xx: ErrorOut})
+@router.get("/{account_id}/team", response={200: list[TeamMemberOut], ERROR_CODES: ErrorOut})
 def list_team_members(request: Any, account_id: PathId) -> QuerySet[AccountTeamMember]:
     return account_team(account=account_get(actor=request.user, account_id=account_id))
 
 
-@router.post("/{account_id}/team", response={201: TeamMemberOut, codes_4xx: ErrorOut})
+@router.post("/{account_id}/team", response={201: TeamMemberOut, ERROR_CODES: ErrorOut})
 def add_team_member(
     request: Any, account_id: PathId, body: TeamMemberIn
-) -> tuple[int, AccountTeamMember]:
+) -> Status[AccountTeamMember]:
     account = account_get(actor=request.user, account_id=account_id)
-    return 201, team_member_add(actor=request.user, account=account, **body.dict())
+    return Status(201, team_member_add(actor=request.user, account=account, **body.dict()))
 
 
-@router.delete("/{account_id}/team/{member_id}", response={204: None, codes_4xx: ErrorOut})
-def remove_team_member(request: Any, account_id: PathId, member_id: PathId) -> tuple[int, None]:
+@router.delete("/{account_id}/team/{member_id}", response={204: None, ERROR_CODES: ErrorOut})
+def remove_team_member(request: Any, account_id: PathId, member_id: PathId) -> Status[None]:
     account = account_get(actor=request.user, account_id=account_id)
     team_member_remove(
         actor=request.user, member=team_member_get(account=account, member_id=member_id)
     )
-    return 204, None
+    return Status(204, None)
 
 
-@router.get("/{account_id}/potentials", response={200: list[PotentialOut], codes_4xx: ErrorOut})
+@router.get("/{account_id}/potentials", response={200: list[PotentialOut], ERROR_CODES: ErrorOut})
 def list_potential_estimates(request: Any, account_id: PathId) -> QuerySet[PotentialEstimate]:
     return account_potentials(account=account_get(actor=request.user, account_id=account_id))
 
 
-@router.post("/{account_id}/potentials", response={201: PotentialOut, codes_4xx: ErrorOut})
+@router.post("/{account_id}/potentials", response={201: PotentialOut, ERROR_CODES: ErrorOut})
 def add_potential_estimate(
     request: Any, account_id: PathId, body: PotentialIn
-) -> tuple[int, PotentialEstimate]:
+) -> Status[PotentialEstimate]:
     account = account_get(actor=request.user, account_id=account_id)
-    return 201, potential_estimate_add(actor=request.user, account=account, **body.dict())
+    return Status(201, potential_estimate_add(actor=request.user, account=account, **body.dict()))
 
 
-@router.get("/{account_id}/notes", response={200: list[NoteOut], codes_4xx: ErrorOut})
+@router.get("/{account_id}/notes", response={200: list[NoteOut], ERROR_CODES: ErrorOut})
 @paginate(Page)
 def list_notes(request: Any, account_id: PathId) -> QuerySet[Note]:
     return account_notes(account=account_get(actor=request.user, account_id=account_id))
 
 
-@router.post("/{account_id}/notes", response={201: NoteOut, codes_4xx: ErrorOut})
-def add_note(request: Any, account_id: PathId, body: NoteIn) -> tuple[int, Note]:
+@router.post("/{account_id}/notes", response={201: NoteOut, ERROR_CODES: ErrorOut})
+def add_note(request: Any, account_id: PathId, body: NoteIn) -> Status[Note]:
     account = account_get(actor=request.user, account_id=account_id)
-    return 201, note_add(actor=request.user, account=account, body=body.body)
+    return Status(201, note_add(actor=request.user, account=account, body=body.body))
 
 
-@router.delete("/{account_id}/notes/{note_id}", response={204: None, codes_4xx: ErrorOut})
-def delete_note(request: Any, account_id: PathId, note_id: PathId) -> tuple[int, None]:
+@router.delete("/{account_id}/notes/{note_id}", response={204: None, ERROR_CODES: ErrorOut})
+def delete_note(request: Any, account_id: PathId, note_id: PathId) -> Status[None]:
     account = account_get(actor=request.user, account_id=account_id)
     note_delete(actor=request.user, note=note_get(account=account, note_id=note_id))
-    return 204, None
+    return Status(204, None)
 
 
-@router.get("/{account_id}/history", response={200: list[HistoryEntryOut], codes_4xx: ErrorOut})
+@router.get("/{account_id}/history", response={200: list[HistoryEntryOut], ERROR_CODES: ErrorOut})
 def get_account_history(request: Any, account_id: PathId) -> list[HistoryEntry]:
     return account_history(account=account_get(actor=request.user, account_id=account_id))

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from kam.accounts.models import (
     MAX_MONEY,
@@ -14,10 +15,9 @@ from kam.accounts.models import (
     SizeBand,
     TeamRole,
 )
-from kam.api.schemas import ObjectId, StrictIn, text
+from kam.api.schemas import BodyId, IsoDate, Rating, StrictIn, text
 
-Factor = int | None
-FactorIn = Field(None, ge=1, le=5)
+Factor = Rating | None
 AccountSort = Literal[
     "code",
     "-code",
@@ -44,12 +44,12 @@ class AccountIn(StrictIn):
     industry: text(100) = ""  # type: ignore[valid-type]
     region: text(100) = ""  # type: ignore[valid-type]
     size_band: SizeBand | Literal[""] = ""
-    parent_id: ObjectId | None = None
-    owner_id: ObjectId | None = None
+    parent_id: BodyId | None = None
+    owner_id: BodyId | None = None
     status: AccountStatus = AccountStatus.PROSPECT
-    strategic_importance: Factor = FactorIn
-    technical_fit: Factor = FactorIn
-    credit_reputation: Factor = FactorIn
+    strategic_importance: Factor = None
+    technical_fit: Factor = None
+    credit_reputation: Factor = None
 
 
 class AccountPatch(StrictIn):
@@ -60,12 +60,12 @@ class AccountPatch(StrictIn):
     industry: text(100) = None  # type: ignore[valid-type]
     region: text(100) = None  # type: ignore[valid-type]
     size_band: SizeBand | Literal[""] = None  # type: ignore[assignment]
-    parent_id: ObjectId | None = None
-    owner_id: ObjectId | None = None
+    parent_id: BodyId | None = None
+    owner_id: BodyId | None = None
     status: AccountStatus = None  # type: ignore[assignment]
-    strategic_importance: Factor = FactorIn
-    technical_fit: Factor = FactorIn
-    credit_reputation: Factor = FactorIn
+    strategic_importance: Factor = None
+    technical_fit: Factor = None
+    credit_reputation: Factor = None
 
 
 class AccountOut(Schema):
@@ -91,7 +91,7 @@ class AccountOut(Schema):
 
 
 class KeyStatusIn(StrictIn):
-    is_key: bool
+    is_key: StrictBool
     reason: text(500, 1)  # type: ignore[valid-type]
 
 
@@ -104,7 +104,7 @@ class KeyStatusOut(Schema):
 
 
 class TeamMemberIn(StrictIn):
-    user_id: ObjectId
+    user_id: BodyId
     role: TeamRole
 
 
@@ -118,7 +118,7 @@ class TeamMemberOut(Schema):
 
 class PotentialIn(StrictIn):
     amount: Decimal = Field(..., ge=0, le=MAX_MONEY, max_digits=MONEY_DIGITS, decimal_places=2)
-    estimated_on: dt.date
+    estimated_on: IsoDate
     source: text(200) = ""  # type: ignore[valid-type]
 
 

@@ -1,11 +1,12 @@
 """Types shared by every router: errors, bounded ids and texts, pagination."""
 
+import datetime as dt
 import re
 from typing import Annotated, Any
 
 from ninja import Field, Path, Schema
 from ninja.pagination import PaginationBase
-from pydantic import AfterValidator, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StrictInt, StringConstraints
 
 MAX_ID = 2**63 - 1
 MAX_OFFSET = 10**9
@@ -28,7 +29,21 @@ def text(max_length: int, min_length: int = 0) -> Any:
     ]
 
 
+def _iso_date_only(value: Any) -> Any:
+    """Dates are ISO text (2026-11-24) or dates; numbers are not read as timestamps."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date in the form YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("must be a date in the form YYYY-MM-DD")
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# In JSON bodies an id, a rating or a flag must have its own type: "5" is not 5.
+BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+Rating = Annotated[StrictInt, Field(ge=1, le=5)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -36,6 +51,10 @@ class StrictIn(Schema):
     """Input schemas refuse unknown fields, so a typo never passes silently."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+# Every error status kam answers with; all carry ErrorOut (ninja's codes_4xx lacks 422).
+ERROR_CODES = frozenset({400, 401, 403, 404, 405, 409, 413, 422})
 
 
 class FieldErrorOut(Schema):

@@ -1,6 +1,5 @@
 """API: ledger uploads as background jobs, batches and undo, an account's sales."""
 
-import datetime as dt
 import uuid
 from typing import Any
 
@@ -9,10 +8,9 @@ from django.http import FileResponse, Http404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from ninja.responses import codes_4xx
 
 from kam.accounts.selectors import account_get
-from kam.api.schemas import ErrorOut, Page, PathId
+from kam.api.schemas import ERROR_CODES, ErrorOut, IsoDate, Page, PathId
 from kam.core.dates import today
 from kam.ledger.jobs import import_job_create, job_error_report
 from kam.ledger.models import ImportBatch, ImportJob, LedgerLine
@@ -37,7 +35,7 @@ from kam.ledger.services import base_currency, batch_undo
 router = Router(tags=["ledger"])
 
 
-@router.post("/imports", response={202: ImportJobOut, codes_4xx: ErrorOut})
+@router.post("/imports", response={202: ImportJobOut, ERROR_CODES: ErrorOut})
 def create_import(
     request: Any, file: File[UploadedFile], options: Form[ImportOptionsIn]
 ) -> Status[ImportJob]:
@@ -55,20 +53,20 @@ def create_import(
     return Status(202, job)
 
 
-@router.get("/imports", response={200: list[ImportJobOut], codes_4xx: ErrorOut})
+@router.get("/imports", response={200: list[ImportJobOut], ERROR_CODES: ErrorOut})
 @paginate(Page)
 def list_imports(request: Any) -> QuerySet[ImportJob]:
     return import_jobs_visible_to(request.user)
 
 
-@router.get("/imports/{job_id}", response={200: ImportJobOut, codes_4xx: ErrorOut})
+@router.get("/imports/{job_id}", response={200: ImportJobOut, ERROR_CODES: ErrorOut})
 def get_import(request: Any, job_id: uuid.UUID) -> ImportJob:
     return import_job_get(actor=request.user, job_id=job_id)
 
 
 @router.get(
     "/imports/{job_id}/errors",
-    response={200: None, codes_4xx: ErrorOut},
+    response={200: None, ERROR_CODES: ErrorOut},
     openapi_extra={
         "responses": {
             "200": {"description": "The error report (CSV).", "content": {"text/csv": {}}}
@@ -84,28 +82,29 @@ def get_import_errors(request: Any, job_id: uuid.UUID) -> FileResponse:
     )
 
 
-@router.get("/batches", response={200: list[BatchOut], codes_4xx: ErrorOut})
+@router.get("/batches", response={200: list[BatchOut], ERROR_CODES: ErrorOut})
 @paginate(Page)
 def list_batches(request: Any) -> QuerySet[ImportBatch]:
     return batches_visible_to(request.user)
 
 
-@router.post("/batches/{batch_id}/undo", response={200: BatchOut, codes_4xx: ErrorOut})
+@router.post("/batches/{batch_id}/undo", response={200: BatchOut, ERROR_CODES: ErrorOut})
 def undo_batch(request: Any, batch_id: PathId) -> ImportBatch:
     return batch_undo(actor=request.user, batch=batch_get(actor=request.user, batch_id=batch_id))
 
 
 @router.get(
-    "/accounts/{account_id}/ledger-lines", response={200: list[LedgerLineOut], codes_4xx: ErrorOut}
+    "/accounts/{account_id}/ledger-lines",
+    response={200: list[LedgerLineOut], ERROR_CODES: ErrorOut},
 )
 @paginate(Page)
 def list_ledger_lines(request: Any, account_id: PathId) -> QuerySet[LedgerLine]:
     return account_ledger_lines(account=account_get(actor=request.user, account_id=account_id))
 
 
-@router.get("/accounts/{account_id}/sales", response={200: SalesOut, codes_4xx: ErrorOut})
+@router.get("/accounts/{account_id}/sales", response={200: SalesOut, ERROR_CODES: ErrorOut})
 def get_account_sales(
-    request: Any, account_id: PathId, as_of: dt.date | None = None
+    request: Any, account_id: PathId, as_of: IsoDate | None = None
 ) -> dict[str, Any]:
     account = account_get(actor=request.user, account_id=account_id)
     day = as_of or today()

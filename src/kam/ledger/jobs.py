@@ -47,7 +47,10 @@ def job_error_report(job: ImportJob) -> Path:
 def _clean_options(options: dict[str, Any]) -> dict[str, Any]:
     mapping = options.get("mapping") or {}
     if isinstance(mapping, list):
-        mapping = parse_map_options(mapping)
+        try:
+            mapping = parse_map_options(mapping)
+        except FileRejected as error:
+            raise InvalidInput(str(error), field="map") from error
     if not isinstance(mapping, dict) or any(
         not isinstance(k, str) or not isinstance(v, str) for k, v in mapping.items()
     ):

@@ -3,11 +3,10 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
-from ninja.responses import codes_4xx
 
-from kam.api.schemas import ErrorOut, Page, PathId, text
+from kam.api.schemas import ERROR_CODES, ErrorOut, Page, PathId, text
 from kam.org.models import ApiToken, Department, Team, User
 from kam.org.schemas import (
     DepartmentOut,
@@ -26,48 +25,48 @@ from kam.org.services import team_create, token_create, token_revoke, user_set_l
 router = Router(tags=["organisation"])
 
 
-@router.get("/me", response={200: MeOut, codes_4xx: ErrorOut})
+@router.get("/me", response={200: MeOut, ERROR_CODES: ErrorOut})
 def get_me(request: Any) -> User:
     return request.user
 
 
-@router.patch("/me", response={200: MeOut, codes_4xx: ErrorOut})
+@router.patch("/me", response={200: MeOut, ERROR_CODES: ErrorOut})
 def update_me(request: Any, body: MePatch) -> User:
     return user_set_language(user=request.user, language=body.language)
 
 
-@router.get("/users", response={200: list[UserOut], codes_4xx: ErrorOut})
+@router.get("/users", response={200: list[UserOut], ERROR_CODES: ErrorOut})
 @paginate(Page)
 def list_users(request: Any, q: text(100) = "") -> QuerySet[User]:  # type: ignore[valid-type]
     return users_active(q=q)
 
 
-@router.get("/teams", response={200: list[TeamOut], codes_4xx: ErrorOut})
+@router.get("/teams", response={200: list[TeamOut], ERROR_CODES: ErrorOut})
 def list_teams(request: Any) -> QuerySet[Team]:
     return teams_list()
 
 
-@router.post("/teams", response={201: TeamOut, codes_4xx: ErrorOut})
-def create_team(request: Any, body: TeamIn) -> tuple[int, Team]:
-    return 201, team_create(actor=request.user, **body.dict())
+@router.post("/teams", response={201: TeamOut, ERROR_CODES: ErrorOut})
+def create_team(request: Any, body: TeamIn) -> Status[Team]:
+    return Status(201, team_create(actor=request.user, **body.dict()))
 
 
-@router.get("/departments", response={200: list[DepartmentOut], codes_4xx: ErrorOut})
+@router.get("/departments", response={200: list[DepartmentOut], ERROR_CODES: ErrorOut})
 def list_departments(request: Any) -> QuerySet[Department]:
     return departments_list()
 
 
-@router.get("/tokens", response={200: list[TokenOut], codes_4xx: ErrorOut})
+@router.get("/tokens", response={200: list[TokenOut], ERROR_CODES: ErrorOut})
 def list_tokens(request: Any) -> QuerySet[ApiToken]:
     return tokens_of(request.user)
 
 
-@router.post("/tokens", response={201: TokenCreatedOut, codes_4xx: ErrorOut})
-def create_token(request: Any, body: TokenIn) -> tuple[int, dict[str, Any]]:
+@router.post("/tokens", response={201: TokenCreatedOut, ERROR_CODES: ErrorOut})
+def create_token(request: Any, body: TokenIn) -> Status[dict[str, Any]]:
     token, raw = token_create(user=request.user, name=body.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
-@router.delete("/tokens/{token_id}", response={200: TokenOut, codes_4xx: ErrorOut})
+@router.delete("/tokens/{token_id}", response={200: TokenOut, ERROR_CODES: ErrorOut})
 def revoke_token(request: Any, token_id: PathId) -> ApiToken:
     return token_revoke(token=token_get(actor=request.user, token_id=token_id))

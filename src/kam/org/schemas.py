@@ -4,7 +4,7 @@ import datetime as dt
 
 from ninja import Schema
 
-from kam.api.schemas import ObjectId, StrictIn, text
+from kam.api.schemas import BodyId, StrictIn, text
 from kam.org.models import Department, Language, Role, User
 
 
@@ -44,7 +44,7 @@ class TeamOut(Schema):
 class TeamIn(StrictIn):
     name: text(100, 1)  # type: ignore[valid-type]
     description: text(2000) = ""  # type: ignore[valid-type]
-    member_ids: list[ObjectId] = []
+    member_ids: list[BodyId] = []
 
 
 class DepartmentOut(Schema):
