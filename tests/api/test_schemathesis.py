@@ -3,10 +3,13 @@ and every answer matches the OpenAPI schema (status codes, content types, bodies
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -39,6 +42,17 @@ def director_token(db: Any) -> str:
         TeamMemberFactory(account=account)
         NoteFactory(account=account, author=director)
     return token_create(user=director, name="schemathesis")[1]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Calls go straight to the WSGI app; like Django's test client, keep the connection
+    (and its test transaction) open across requests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
