@@ -25,13 +25,21 @@ def _get(url: str) -> tuple[int, bytes, dict[str, str]]:
 
 
 def test_serve_answers_the_login_page_and_hashed_static_files(tmp_path: Path) -> None:
-    env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_DATABASE_URL": "",
-           "KAM_HTTPS": "false", "KAM_DEBUG": "false"}
+    env = {
+        **os.environ,
+        "KAM_HOME": str(tmp_path),
+        "KAM_DATABASE_URL": "",
+        "KAM_HTTPS": "false",
+        "KAM_DEBUG": "false",
+    }
     subprocess.run([KAM, "migrate", "--no-input", "-v", "0"], env=env, check=True)  # noqa: S603
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own console script
-        [KAM, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"], env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [KAM, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         status, body, headers = 0, b"", {}

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import charset_normalizer
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -58,15 +59,19 @@ def _detect_encoding(sample: bytes) -> str:
 
 
 def _guess_legacy(sample: bytes) -> str:
-    """GB18030 (which contains GBK) or CP1252: the one whose text reads as words."""
+    """GB18030 (which contains GBK) or CP1252, whichever reads as language.
+
+    Western bytes often also decode as GB18030 ("Mü" becomes one ideograph), so decoding
+    alone cannot tell; charset-normalizer weighs how natural each reading is.
+    """
+    best = charset_normalizer.from_bytes(sample, cp_isolation=["gb18030", "cp1252"]).best()
+    if best is not None:
+        return "gb18030" if best.encoding in {"gb18030", "gbk", "gb2312"} else "cp1252"
     try:
-        chinese = sample.decode("gb18030")
+        sample.decode("gb18030")
     except UnicodeDecodeError:
         return "cp1252"
-    cjk = sum(1 for char in chinese if "\u4e00" <= char <= "\u9fff")
-    non_ascii = sum(1 for char in chinese if ord(char) > 127)
-    # Western text read as GB18030 gives rare ideographs mixed with stray symbols.
-    return "gb18030" if non_ascii and cjk / non_ascii > 0.9 else "cp1252"
+    return "gb18030"
 
 
 def _detect_delimiter(text: str) -> str:
