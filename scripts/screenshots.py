@@ -38,12 +38,12 @@ def main() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 - our own console script
         [
             KAM,
             "serve",
             "--bind",
-            f"127.0.0.1:{port}",  # noqa: S603
+            f"127.0.0.1:{port}",
             "--workers",
             "1",
         ],

@@ -33,8 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _database_is_the_one_asked_for(django_db_setup: Any,
-                                   django_db_blocker: Any) -> None:
+def _database_is_the_one_asked_for(django_db_setup: Any, django_db_blocker: Any) -> None:
     """`make test` names the database it means; a silent fallback would hide a failure."""
     wanted = os.environ.get("KAM_TEST_DATABASE")
     if wanted:

@@ -81,8 +81,10 @@ def test_account_list_filters_search_and_sorts_with_ties_by_code(director) -> No
     a = AccountFactory(code="A1", name="Zeta Motors", industry="Energy", is_key=True)
     AccountFactory(code="C1", name="Other", industry="Energy")
 
-    found = account_list(actor=director, filters=AccountFilters(
-        q="zeta", is_key=True, industry="energy", sort="-industry"))
+    found = account_list(
+        actor=director,
+        filters=AccountFilters(q="zeta", is_key=True, industry="energy", sort="-industry"),
+    )
 
     assert list(found) == [a, b]
 
@@ -90,8 +92,9 @@ def test_account_list_filters_search_and_sorts_with_ties_by_code(director) -> No
 def test_effective_potential_is_the_latest_dated_on_or_before_as_of(manager) -> None:
     account = AccountFactory(owner=manager)
     PotentialEstimateFactory(account=account, amount=Decimal(1), estimated_on=dt.date(2026, 1, 1))
-    latest = PotentialEstimateFactory(account=account, amount=Decimal(2),
-                                      estimated_on=dt.date(2026, 6, 1))
+    latest = PotentialEstimateFactory(
+        account=account, amount=Decimal(2), estimated_on=dt.date(2026, 6, 1)
+    )
     PotentialEstimateFactory(account=account, amount=Decimal(3), estimated_on=dt.date(2026, 12, 1))
 
     assert potential_effective(account=account, as_of=dt.date(2026, 11, 24)) == latest
@@ -101,6 +104,7 @@ def test_effective_potential_is_the_latest_dated_on_or_before_as_of(manager) -> 
 def test_effective_potential_tie_on_date_goes_to_the_latest_entered(manager) -> None:
     account = AccountFactory(owner=manager)
     PotentialEstimateFactory(account=account, amount=Decimal(1), estimated_on=dt.date(2026, 6, 1))
-    second = PotentialEstimateFactory(account=account, amount=Decimal(2),
-                                      estimated_on=dt.date(2026, 6, 1))
+    second = PotentialEstimateFactory(
+        account=account, amount=Decimal(2), estimated_on=dt.date(2026, 6, 1)
+    )
     assert potential_effective(account=account, as_of=dt.date(2026, 6, 1)) == second

@@ -90,8 +90,9 @@ def test_a_parent_chain_may_not_loop_back(director) -> None:
     assert top.parent is None
 
 
-def test_a_parent_the_actor_cannot_see_is_refused_like_a_missing_one(manager,
-                                                                     other_manager) -> None:
+def test_a_parent_the_actor_cannot_see_is_refused_like_a_missing_one(
+    manager, other_manager
+) -> None:
     mine = AccountFactory(owner=manager)
     theirs = AccountFactory(owner=other_manager)
     with pytest.raises(InvalidInput) as raised:
@@ -127,8 +128,9 @@ def test_key_status_needs_a_director_and_a_reason(manager, director) -> None:
     with pytest.raises(InvalidInput):
         account_set_key_status(actor=director, account=account, is_key=True, reason="  ")
 
-    decision = account_set_key_status(actor=director, account=account, is_key=True,
-                                      reason="Top 10 by revenue")
+    decision = account_set_key_status(
+        actor=director, account=account, is_key=True, reason="Top 10 by revenue"
+    )
 
     account.refresh_from_db()
     assert account.is_key
@@ -139,8 +141,7 @@ def test_key_status_needs_a_director_and_a_reason(manager, director) -> None:
 def test_only_the_owner_or_a_director_changes_the_team(manager, other_manager) -> None:
     account = AccountFactory(owner=manager)
     colleague = UserFactory(role=Role.SALES)
-    member = team_member_add(actor=manager, account=account, user_id=colleague.pk,
-                             role="sales")
+    member = team_member_add(actor=manager, account=account, user_id=colleague.pk, role="sales")
     TeamMemberFactory(account=account, user=other_manager, role="technical")
 
     with pytest.raises(PermissionDenied):
@@ -154,20 +155,29 @@ def test_only_the_owner_or_a_director_changes_the_team(manager, other_manager) -
 
 def test_a_potential_estimate_is_kept_with_its_author(manager) -> None:
     account = AccountFactory(owner=manager)
-    estimate = potential_estimate_add(actor=manager, account=account,
-                                      amount=Decimal("50000000.00"),
-                                      estimated_on=dt.date(2026, 10, 1), source="Budget")
+    estimate = potential_estimate_add(
+        actor=manager,
+        account=account,
+        amount=Decimal("50000000.00"),
+        estimated_on=dt.date(2026, 10, 1),
+        source="Budget",
+    )
     assert estimate.author == manager
     with pytest.raises(InvalidInput):
-        potential_estimate_add(actor=manager, account=account, amount=Decimal("-1"),
-                               estimated_on=dt.date(2026, 10, 1))
+        potential_estimate_add(
+            actor=manager, account=account, amount=Decimal("-1"), estimated_on=dt.date(2026, 10, 1)
+        )
 
 
-def test_mentions_record_only_people_who_can_see_the_account(manager, other_manager,
-                                                             director) -> None:
+def test_mentions_record_only_people_who_can_see_the_account(
+    manager, other_manager, director
+) -> None:
     account = AccountFactory(owner=manager)
-    note = note_add(actor=manager, account=account,
-                    body="Ask @DORA and @otto, mail me at x@mia.example, and @nobody.")
+    note = note_add(
+        actor=manager,
+        account=account,
+        body="Ask @DORA and @otto, mail me at x@mia.example, and @nobody.",
+    )
     assert set(note.mentions.all()) == {director}
 
 
@@ -192,7 +202,9 @@ def test_history_shows_who_changed_what_with_old_and_new_values(manager, directo
     owner_change, name_change, creation = entries[0], entries[1], entries[-1]
     assert owner_change.user == director.display_name
     assert (owner_change.changes[0].old, owner_change.changes[0].new) == (
-        manager.display_name, director.display_name)
+        manager.display_name,
+        director.display_name,
+    )
     assert name_change.user == manager.display_name
     assert (name_change.changes[0].old, name_change.changes[0].new) == ("Acme", "Acme Power")
     assert creation.changes == ()

@@ -34,9 +34,10 @@ def test_an_executive_sees_the_page_but_changes_nothing(executive, manager) -> N
 
     page = client.get(reverse("account_detail", args=[account.pk]))
     client.post(reverse("account_note_add", args=[account.pk]), {"body": "hi"}, follow=True)
-    edit = client.post(reverse("account_edit", args=[account.pk]),
-                       {"code": account.code, "name": "Changed", "account_type": "oem",
-                        "status": "customer"})
+    edit = client.post(
+        reverse("account_edit", args=[account.pk]),
+        {"code": account.code, "name": "Changed", "account_type": "oem", "status": "customer"},
+    )
 
     account.refresh_from_db()
     assert page.status_code == 200
@@ -46,9 +47,16 @@ def test_an_executive_sees_the_page_but_changes_nothing(executive, manager) -> N
 
 
 def test_creating_an_account_through_the_form(manager) -> None:
-    response = client_for(manager).post(reverse("account_create"), {
-        "code": "C900", "name": "Acme", "account_type": "end_user", "status": "prospect",
-        "industry": "Energy"})
+    response = client_for(manager).post(
+        reverse("account_create"),
+        {
+            "code": "C900",
+            "name": "Acme",
+            "account_type": "end_user",
+            "status": "prospect",
+            "industry": "Energy",
+        },
+    )
 
     account = Account.objects.get(code="C900")
     assert response.headers["Location"] == reverse("account_detail", args=[account.pk])
@@ -57,8 +65,10 @@ def test_creating_an_account_through_the_form(manager) -> None:
 
 def test_the_form_reports_a_duplicate_code_on_the_code_field(manager) -> None:
     AccountFactory(code="C900", owner=manager)
-    response = client_for(manager).post(reverse("account_create"), {
-        "code": "c900", "name": "Acme", "account_type": "end_user", "status": "prospect"})
+    response = client_for(manager).post(
+        reverse("account_create"),
+        {"code": "c900", "name": "Acme", "account_type": "end_user", "status": "prospect"},
+    )
     assert response.status_code == 200
     assert "already exists" in str(response.context["form"].errors["code"])
 
@@ -66,9 +76,17 @@ def test_the_form_reports_a_duplicate_code_on_the_code_field(manager) -> None:
 def test_the_edit_form_shows_up_in_the_history(manager) -> None:
     account = AccountFactory(owner=manager, name="Acme", industry="Energy")
     client = client_for(manager)
-    client.post(reverse("account_edit", args=[account.pk]), {
-        "code": account.code, "name": "Acme Power", "account_type": "end_user",
-        "status": "customer", "industry": "Energy", "region": "East China"})
+    client.post(
+        reverse("account_edit", args=[account.pk]),
+        {
+            "code": account.code,
+            "name": "Acme Power",
+            "account_type": "end_user",
+            "status": "customer",
+            "industry": "Energy",
+            "region": "East China",
+        },
+    )
 
     page = client.get(reverse("account_detail", args=[account.pk]))
 
@@ -78,15 +96,17 @@ def test_the_edit_form_shows_up_in_the_history(manager) -> None:
     assert [(c.old, c.new) for c in first.changes] == [("Acme", "Acme Power")]
 
 
-def test_the_list_htmx_request_renders_only_the_results(manager,
-                                                       django_assert_max_num_queries) -> None:
+def test_the_list_htmx_request_renders_only_the_results(
+    manager, django_assert_max_num_queries
+) -> None:
     for index in range(60):
         AccountFactory(owner=manager, code=f"C{index:03d}", industry="Energy")
     client = client_for(manager)
 
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("account_list"), {"q": "C0", "sort": "-code"},
-                              headers={"HX-Request": "true"})
+        response = client.get(
+            reverse("account_list"), {"q": "C0", "sort": "-code"}, headers={"HX-Request": "true"}
+        )
 
     assert "<html" not in response.text
     assert 'id="results"' in response.text
@@ -96,9 +116,10 @@ def test_the_list_htmx_request_renders_only_the_results(manager,
 
 def test_bad_list_parameters_are_ignored_not_an_error(manager) -> None:
     AccountFactory(owner=manager)
-    response = client_for(manager).get(reverse("account_list"),
-                                       {"status": "nonsense", "owner": "x", "page": "-4",
-                                        "sort": "DROP TABLE"})
+    response = client_for(manager).get(
+        reverse("account_list"),
+        {"status": "nonsense", "owner": "x", "page": "-4", "sort": "DROP TABLE"},
+    )
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 1
 

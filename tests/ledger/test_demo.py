@@ -10,8 +10,12 @@ from kam.ledger.demo import DemoAccount, generate_lines, monthly_factors, pareto
 
 
 def plan() -> list[DemoAccount]:
-    return [DemoAccount("A", "stable", 12_000_000), DemoAccount("B", "churned", 2_000_000),
-            DemoAccount("C", "drifting", 20_000_000), DemoAccount("D", "new", 1_000_000)]
+    return [
+        DemoAccount("A", "stable", 12_000_000),
+        DemoAccount("B", "churned", 2_000_000),
+        DemoAccount("C", "drifting", 20_000_000),
+        DemoAccount("D", "new", 1_000_000),
+    ]
 
 
 def test_the_same_seed_gives_the_same_ledger() -> None:

@@ -282,7 +282,10 @@ def test_undo_removes_the_lines_and_the_aggregates_follow(tmp_path, director, ma
 
 
 def test_a_short_cp1252_file_with_umlauts_is_not_read_as_chinese(tmp_path, director) -> None:
-    path = write(tmp_path, "customer;date;amount;name\nNEW-9;24.11.2026;99,00;Müller Teile\n",
-                 encoding="cp1252")
+    path = write(
+        tmp_path,
+        "customer;date;amount;name\nNEW-9;24.11.2026;99,00;Müller Teile\n",
+        encoding="cp1252",
+    )
     ledger_import(actor=director, path=path)
     assert Account.objects.get(code="NEW-9").name == "Müller Teile"

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def test_sign_in_lands_on_the_dashboard(manager) -> None:
     client = Client()
-    response = client.post(reverse("login"), {"username": manager.username,
-                                              "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("login"), {"username": manager.username, "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("dashboard")
     assert manager.display_name in response.text
 
@@ -31,8 +32,7 @@ def test_repeated_failed_sign_ins_are_refused_even_with_the_right_password(manag
     for _ in range(5):
         client.post(reverse("login"), {"username": manager.username, "password": "wrong"})
 
-    response = client.post(reverse("login"), {"username": manager.username,
-                                              "password": PASSWORD})
+    response = client.post(reverse("login"), {"username": manager.username, "password": PASSWORD})
 
     assert response.status_code == 200
     assert "Too many failed sign-ins" in response.text
@@ -54,8 +54,9 @@ def test_switching_language_is_kept_as_the_users_preference(manager) -> None:
 def test_language_switch_refuses_a_foreign_redirect(manager) -> None:
     client = Client()
     client.force_login(manager)
-    response = client.post(reverse("set_language"),
-                           {"language": "en", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
     assert response.headers["Location"] == "/"
 
 
