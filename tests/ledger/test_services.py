@@ -289,3 +289,45 @@ def test_a_short_cp1252_file_with_umlauts_is_not_read_as_chinese(tmp_path, direc
     )
     ledger_import(actor=director, path=path)
     assert Account.objects.get(code="NEW-9").name == "Müller Teile"
+
+
+def test_an_xlsx_export_with_real_dates_and_numbers(tmp_path, director) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["客户编码", "开票日期", "金额", "发票号", "行号"])
+    sheet.append(["X1", dt.datetime(2026, 10, 3), 1234.5, "F1", 1])
+    sheet.append(["X1", dt.date(2026, 11, 4), -20, "F2", 1])
+    path = tmp_path / "export.xlsx"
+    workbook.save(path)
+
+    result = ledger_import(actor=director, path=path)
+
+    assert result.status == "imported"
+    assert sorted(LedgerLine.objects.values_list("date", "amount_cents")) == [
+        (dt.date(2026, 10, 3), 123450),
+        (dt.date(2026, 11, 4), -2000),
+    ]
+
+
+def test_a_parquet_export(tmp_path, director) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "customer": ["P1", "P1"],
+            "date": pa.array([dt.date(2026, 10, 3), dt.date(2026, 10, 4)]),
+            "amount": pa.array([Decimal("10.25"), Decimal("-1.00")], pa.decimal128(12, 2)),
+            "document": ["D1", "D2"],
+            "line": [1, 1],
+        }
+    )
+    path = tmp_path / "export.parquet"
+    pq.write_table(table, path)
+
+    result = ledger_import(actor=director, path=path)
+
+    assert result.lines_added == 2
+    assert sum(LedgerLine.objects.values_list("amount_cents", flat=True)) == 925
