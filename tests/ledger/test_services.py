@@ -297,7 +297,7 @@ def test_an_xlsx_export_with_real_dates_and_numbers(tmp_path, director) -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["客户编码", "开票日期", "金额", "发票号", "行号"])
-    sheet.append(["X1", dt.datetime(2026, 10, 3), 1234.5, "F1", 1])
+    sheet.append(["X1", dt.datetime(2026, 10, 3), 1234.5, "F1", 1])  # noqa: DTZ001 - Excel is naive
     sheet.append(["X1", dt.date(2026, 11, 4), -20, "F2", 1])
     path = tmp_path / "export.xlsx"
     workbook.save(path)
