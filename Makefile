@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/kam
 APT_PACKAGES := chromium gettext fonts-wqy-zenhei
 export KAM_HOME ?= $(CURDIR)/var
 
-.PHONY: help setup run serve demo test test-sqlite test-postgres lint format messages \
+.PHONY: help setup run serve demo test test-sqlite test-postgres lint format messages bench \
 	catalog assets system-deps postgres lock clean
 
 help:
@@ -81,15 +81,21 @@ test-postgres:
 	@echo "== the whole suite on PostgreSQL =="
 	KAM_DATABASE_URL=$(PG_URL) KAM_TEST_DATABASE=postgresql $(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks (see bench/README.md); they need sqlite3 and psql on the machine.
+bench: $(VENV)/.installed-dev postgres
+	@command -v sqlite3 >/dev/null || $(MAKE) --no-print-directory system-deps APT_PACKAGES=sqlite3
+	$(BIN)/pip install --quiet -r requirements/bench.lock
+	$(BIN)/python bench/import_ledger.py $(BENCH_ARGS)
+
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/mypy
 	$(BIN)/python scripts/check_catalog.py
 
 format: $(VENV)/.installed-dev
-	$(BIN)/ruff check --fix src tests scripts
-	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts bench
+	$(BIN)/ruff format src tests scripts bench
 
 # Refresh the zh-hans catalog from the sources; translate the new entries, then `make lint`.
 catalog: $(VENV)/.installed-run

@@ -1,0 +1,223 @@
+"""Benchmark `kam import ledger` against the stores' own bulk loaders and django-import-export.
+
+Makes an N-line CSV for M accounts, then, in the same run, times on SQLite and PostgreSQL:
+- `kam import ledger FILE` into a fresh kam database (accounts created beforehand);
+- the store's bare bulk path into a table without indexes (`sqlite3 .import`, psql `\\copy`);
+- django-import-export (bulk mode) importing the same file into the same model;
+and the peak memory (max RSS) of the kam import. Results print as a Markdown table.
+
+    .venv/bin/python bench/import_ledger.py [--lines 1000000] [--accounts 10000]
+        [--skip-import-export] [--pg postgres://postgres@127.0.0.1:5432]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+KAM = str(Path(sys.executable).with_name("kam"))
+COLUMNS = ("customer", "date", "amount", "document", "line", "category", "cost")
+
+
+def make_csv(path: Path, lines: int, accounts: int, seed: int = 1) -> None:
+    rng = np.random.default_rng(seed)
+    days = rng.integers(0, 3 * 365, lines)
+    dates = (np.datetime64("2023-11-01") + days.astype("timedelta64[D]")).astype(str)
+    amount = np.round(rng.lognormal(8, 1.2, lines) * np.where(rng.random(lines) < 0.02, -1, 1), 2)
+    table = pa.table(
+        {
+            "customer": pa.array(np.char.add("K", rng.integers(0, accounts, lines).astype(str))),
+            "date": pa.array(dates),
+            "amount": pa.array([f"{v:.2f}" for v in amount]),
+            "document": pa.array(np.char.add("D", (np.arange(lines) // 3).astype(str))),
+            "line": pa.array(np.arange(lines) % 3 + 1),
+            "category": pa.array(
+                np.array(["Pumps", "Valves", "Motors", "Drives"])[rng.integers(0, 4, lines)]
+            ),
+            "cost": pa.array([f"{v:.2f}" for v in amount * 0.7]),
+        }
+    )
+    pacsv.write_csv(table, path)
+
+
+def accounts_csv(path: Path, accounts: int) -> None:
+    path.write_text("code,name\n" + "".join(f"K{i},Customer {i}\n" for i in range(accounts)))
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and the child's peak RSS in MiB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) // 1024
+
+
+BARE = (
+    "CREATE TABLE bare (customer text, date date, amount numeric, document text, "
+    "line text, category text, cost numeric)"
+)
+
+IMPORT_EXPORT = r"""
+import sys, time, tablib
+from import_export import resources, fields, widgets
+from kam.accounts.models import Account
+from kam.ledger.models import ImportBatch, LedgerLine
+batch = ImportBatch.objects.create(kind="ledger", file_name="iex", file_sha256="x", file_size=0)
+class LineResource(resources.ModelResource):
+    customer = fields.Field(attribute="account", column_name="customer",
+                            widget=widgets.ForeignKeyWidget(Account, field="code"))
+    class Meta:
+        model = LedgerLine
+        fields = ("customer", "date", "amount_cents", "document", "line", "category")
+        import_id_fields = ()
+        use_bulk = True
+        batch_size = 5000
+        skip_diff = True
+        force_init_instance = True
+    def before_import_row(self, row, **kwargs):
+        row["amount_cents"] = round(float(row["amount"]) * 100)
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.batch_id = batch.pk
+        instance.month = instance.date.replace(day=1)
+        instance.currency = "CNY"
+        instance.original_amount_cents = instance.amount_cents
+data = tablib.Dataset().load(open(sys.argv[1]).read(), format="csv")
+start = time.perf_counter()
+result = LineResource().import_data(data, dry_run=False, raise_errors=True)
+print(time.perf_counter() - start)
+"""
+
+
+def kam_env(home: Path, database_url: str) -> dict[str, str]:
+    return {**os.environ, "KAM_HOME": str(home), "KAM_DATABASE_URL": database_url}
+
+
+def run_store(
+    name: str,
+    ledger: Path,
+    accounts: Path,
+    database_url: str,
+    pg: str | None,
+    import_export: bool,
+    work: Path,
+) -> dict[str, float]:
+    home = work / name
+    home.mkdir()
+    env = kam_env(home, database_url)
+    subprocess.run([KAM, "migrate", "-v", "0"], env=env, check=True)
+    subprocess.run(
+        [KAM, "user", "add", "bench", "--role", "director", "--password", "x"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        [KAM, "import", "accounts", str(accounts), "--user", "bench"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    kam_seconds, peak = timed([KAM, "import", "ledger", str(ledger)], env)
+    if name == "sqlite":
+        bare = work / "bare.sqlite3"
+        subprocess.run(["sqlite3", str(bare), BARE], check=True)
+        bare_seconds, _ = timed(
+            ["sqlite3", str(bare), f".import --csv --skip 1 {ledger} bare"], env
+        )
+    else:
+        assert pg is not None
+        subprocess.run(
+            ["psql", pg, "-q", "-c", "DROP TABLE IF EXISTS bare", "-c", BARE], check=True
+        )
+        bare_seconds, _ = timed(
+            ["psql", pg, "-q", "-c", f"\\copy bare FROM '{ledger}' CSV HEADER"], env
+        )
+    result = {"kam": kam_seconds, "bare": bare_seconds, "peak_mib": float(peak)}
+    if import_export:
+        script = work / "iex.py"
+        script.write_text(IMPORT_EXPORT)
+        output = subprocess.run(
+            [
+                KAM,
+                "shell",
+                "--no-imports",
+                "-c",
+                f"import sys; sys.argv=['x', {str(ledger)!r}]; exec(open({str(script)!r}).read())",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        result["import_export"] = float(output.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--skip-import-export", action="store_true")
+    options = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="kam-bench-"))
+    try:
+        ledger, accounts = work / "ledger.csv", work / "accounts.csv"
+        make_csv(ledger, options.lines, options.accounts)
+        accounts_csv(accounts, options.accounts)
+        database = f"kam_bench_{os.getpid()}"
+        subprocess.run(
+            ["psql", f"{options.pg}/postgres", "-q", "-c", f"CREATE DATABASE {database}"],
+            check=True,
+        )
+        pg = f"{options.pg}/{database}"
+        rows = {
+            "SQLite": run_store(
+                "sqlite", ledger, accounts, "", None, not options.skip_import_export, work
+            ),
+            "PostgreSQL": run_store(
+                "postgresql", ledger, accounts, pg, pg, not options.skip_import_export, work
+            ),
+        }
+        subprocess.run(
+            [
+                "psql",
+                f"{options.pg}/postgres",
+                "-q",
+                "-c",
+                f"DROP DATABASE {database} WITH (FORCE)",
+            ],
+            check=True,
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\n{options.lines:,} lines, {options.accounts:,} accounts, {os.cpu_count()} cores\n")
+    print(
+        "| store | kam import (s) | bare bulk load (s) | kam / bare | django-import-export (s)"
+        " | import-export / kam | kam peak RSS (MiB) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for store, r in rows.items():
+        iex = r.get("import_export")
+        print(
+            f"| {store} | {r['kam']:.1f} | {r['bare']:.1f} | {r['kam'] / r['bare']:.1f}× | "
+            + (f"{iex:.1f} | {iex / r['kam']:.1f}× |" if iex else "not run | — |")
+            + f" {r['peak_mib']:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
