@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kam.org",
     "kam.accounts",
     "kam.ledger",
+    "kam.portfolio",
     "kam.web",
     "kam.api",
 ]

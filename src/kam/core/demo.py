@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import Account, AccountStatus, AccountType, SizeBand, TeamRole
 from kam.accounts.services import (
@@ -36,10 +37,12 @@ from kam.ledger.demo import (
     write_ledger_csv,
 )
 from kam.ledger.models import ExchangeRate
-from kam.ledger.selectors import last_month_end
+from kam.ledger.selectors import last_month_end, month_add
 from kam.ledger.services import ledger_import
 from kam.org.models import Role, User
 from kam.org.services import user_create
+from kam.portfolio.models import CostKind, CostToServe
+from kam.portfolio.services import history_dates, score_portfolio
 
 DEMO_PASSWORD = "kam-demo"  # noqa: S105 - published demo sign-in, printed by `make run`
 DEMO_USERS: list[tuple[str, str, str, str]] = [
@@ -263,9 +266,10 @@ def _accounts(rng: random.Random, count: int, users: dict[str, User]) -> list[Ac
                 ),
                 owner_id=_owner_for(region, managers).pk if owned else None,
                 status=status,
-                strategic_importance=rng.randint(1, 5),
-                technical_fit=rng.randint(1, 5),
-                credit_reputation=1 if index == 9 else rng.randint(2, 5),
+                # Managers rate the customers they know well, not every small one.
+                strategic_importance=rng.randint(1, 5) if index < 40 else None,
+                technical_fit=rng.randint(1, 5) if index < 40 else None,
+                credit_reputation=(1 if index == 9 else rng.randint(2, 5)) if index < 40 else None,
             )
         )
     for index, account in enumerate(created[:60]):
@@ -317,7 +321,9 @@ def _potentials(
         if index % 5 == 4 or (yearly == 0 and index % 3):
             continue
         months_ago = rng.randint(14, 20) if index % 6 == 0 else rng.randint(1, 9)
-        amount = max(yearly, 500_000.0) * rng.uniform(1.1, 4.0)
+        # Every fourth estimate sees real headroom: the class C customers worth investing in.
+        spread = (4.0, 10.0) if index % 4 == 1 else (1.1, 4.0)
+        amount = max(yearly, 500_000.0) * rng.uniform(*spread)
         potential_estimate_add(
             actor=account.owner or actor,
             account=account,
@@ -361,7 +367,57 @@ def demo_load(*, seed: int = 7, accounts: int = 300, years: int = 3) -> DemoResu
     with transaction.atomic():
         _potentials(rng, created, plan, users["director"], as_of)
         _decisions_and_notes(created, users)
+        _costs_to_serve(rng, created, plan, last_month)
+    score_portfolio(dates=history_dates(as_of))
     return DemoResult(True, User.objects.count(), len(created), result.lines_added)
+
+
+def _costs_to_serve(
+    rng: random.Random, created: list[Account], plan: list[DemoAccount], last_month: dt.date
+) -> None:
+    """A year and a quarter of cost to serve for the larger customers: some in their class
+    band, some over- or under-served (§4)."""
+    accounts = {account.code: account for account in created}
+    records = []
+    for item in plan[:40]:
+        account = accounts[item.code]
+        ratio = rng.uniform(0.005, 0.14)
+        budget = item.annual_revenue * ratio / 12
+        rate = Decimal(rng.choice([350, 450, 600]))
+        for back in range(15):
+            month = month_add(last_month, -back)
+            hours = Decimal(round(budget * 0.5 / float(rate), 1))
+            records.append(
+                CostToServe(
+                    account=account,
+                    month=month,
+                    kind=CostKind.PEOPLE,
+                    hours=hours,
+                    rate=rate,
+                    amount=(hours * rate).quantize(Decimal("0.01")),
+                    description="Account team time",
+                )
+            )
+            records.append(
+                CostToServe(
+                    account=account,
+                    month=month,
+                    kind=CostKind.TRAVEL,
+                    amount=Decimal(round(budget * 0.2, 2)).quantize(Decimal("0.01")),
+                    description="Visits",
+                )
+            )
+            if month.month % 3 == 0:
+                records.append(
+                    CostToServe(
+                        account=account,
+                        month=month,
+                        kind=CostKind.DISCOUNT,
+                        amount=Decimal(round(budget * 0.9, 2)).quantize(Decimal("0.01")),
+                        description="Quarterly rebate",
+                    )
+                )
+    bulk_create_with_history(records, CostToServe, batch_size=1000)
 
 
 def _in_currency(table: pa.Table, usd_codes: set[str]) -> pa.Table:

@@ -69,7 +69,8 @@ def monthly_factors(
         stop = int(rng.integers(months - 20, months - 7))
         factor = np.where(t < stop, 1.0, 0.0)
     elif trajectory == "drifting":
-        begin = drift_from if drift_from is not None else months - 10
+        # Drifting for 14 months: the whole trailing year is below the year before.
+        begin = drift_from if drift_from is not None else months - 14
         factor = np.where(t < begin, 1.05, np.maximum(0.15, 1.05 * 0.82 ** (t - begin + 1)))
     else:
         factor = np.ones(months)
@@ -99,8 +100,7 @@ def _account_lines(
 ) -> tuple[dict[str, np.ndarray], int]:
     """One account's invoice lines, and how many documents (orders) they use."""
     categories = list(CATEGORIES)
-    drift = len(months) - 10 if account.trajectory == "drifting" else None
-    factor = monthly_factors(account.trajectory, len(months), rng, drift)
+    factor = monthly_factors(account.trajectory, len(months), rng)
     monthly = (
         account.annual_revenue
         / 12

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from kam.accounts.models import Account, AccountStatus
 from kam.core.errors import Conflict
+from kam.core.export import spreadsheet_safe
 from kam.ledger.importing.mapping import LEDGER_FIELDS, LEDGER_REQUIRED, match_columns
 from kam.ledger.importing.reading import FileRejected, Source, batches, sniff
 from kam.ledger.importing.values import (
@@ -37,6 +38,7 @@ from kam.ledger.importing.values import (
     present,
 )
 from kam.ledger.models import BatchStatus, ExchangeRate, ImportBatch, ImportKind, LedgerLine
+from kam.ledger.signals import ledger_changed
 from kam.ledger.store import insert_lines, refresh_aggregates
 from kam.org.models import User
 from kam.org.permissions import require_governing, require_write
@@ -566,6 +568,7 @@ def _finish(loader: _LedgerLoader, batch: ImportBatch, result: ImportResult) -> 
     }
     batch._history_user = loader.actor  # type: ignore[attr-defined]
     batch.save()
+    ledger_changed.send(sender=ImportBatch, batch=batch, reason="import")
     result.message = (
         f"{result.lines_added} line(s) added, {result.lines_skipped} already "
         f"present, {len(loader.created)} account(s) created"
@@ -606,6 +609,7 @@ def batch_undo(*, actor: User, batch: ImportBatch) -> ImportBatch:
     batch.undone_by = actor
     batch._history_user = actor  # type: ignore[attr-defined]
     batch.save(update_fields=["status", "undone_at", "undone_by"])
+    ledger_changed.send(sender=ImportBatch, batch=batch, reason="undo")
     return batch
 
 
@@ -620,10 +624,5 @@ def write_rows_report(errors: list[RowError], path: Path) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["row", "column", "reason", "value"])
         for error in sorted(errors, key=lambda e: (e.row, e.column)):
-            writer.writerow([error.row, error.column, error.reason, _escape(error.value)])
+            writer.writerow([error.row, error.column, error.reason, spreadsheet_safe(error.value)])
     return path
-
-
-def _escape(value: str) -> str:
-    """Spreadsheet formula injection: a leading = + - @ is neutralised with a quote."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortfolioConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "kam.portfolio"
+    verbose_name = _("Portfolio")
+
+    def ready(self) -> None:
+        from kam.ledger.signals import ledger_changed
+        from kam.portfolio.receivers import score_when_ledger_changes
+
+        ledger_changed.connect(score_when_ledger_changes, dispatch_uid="portfolio-score")

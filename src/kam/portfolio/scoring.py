@@ -1,0 +1,532 @@
+"""From the monthly aggregates to snapshot rows: the portfolio engine (DOMAIN §2–§6).
+
+The database is read once per run into account × month arrays (the aggregates, never the raw
+lines); every date of a run is then pure array work in `kam.analytics`, and its rows are written
+through the store's bulk path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db.models import Sum
+
+from kam.accounts.models import Account, PotentialEstimate
+from kam.analytics import investment as investment_core
+from kam.analytics import lifecycle as lifecycle_core
+from kam.analytics import matrix, pareto, strategy
+from kam.analytics import score as score_core
+from kam.analytics.rules import Band, Rules, Weights
+from kam.ledger.models import MonthlyAggregate
+from kam.ledger.selectors import last_month_end
+from kam.portfolio.models import CostToServe, PortfolioSettings, Scope
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+StrArray = npt.NDArray[np.str_]
+
+
+def _cents(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+def rules_from(settings: PortfolioSettings) -> Rules:
+    """The pure core's view of the director's settings."""
+    s = settings
+    return Rules(
+        pareto_revenue_share=s.pareto_revenue_share,
+        pareto_max_account_share=s.pareto_max_account_share,
+        key_score_threshold=s.key_score_threshold,
+        potential_max_age_months=s.potential_max_age_months,
+        contribution_high_cents=_cents(s.contribution_high),
+        contribution_medium_cents=_cents(s.contribution_medium),
+        potential_high_cents=_cents(s.potential_high),
+        potential_medium_cents=_cents(s.potential_medium),
+        relative_share_threshold=s.relative_share_threshold,
+        lost_after_months=s.lost_after_months,
+        min_history_months=s.min_history_months,
+        lifecycle_window_months=s.lifecycle_window_months,
+        lifecycle_t_threshold=s.lifecycle_t_threshold,
+        lifecycle_slope_threshold=s.lifecycle_slope_threshold,
+        weights=Weights(
+            contribution=s.weight_contribution,
+            potential=s.weight_potential,
+            growth=s.weight_growth,
+            margin=s.weight_margin,
+            strategic_importance=s.weight_strategic_importance,
+            technical_fit=s.weight_technical_fit,
+            credit_reputation=s.weight_credit_reputation,
+        ),
+        bands={
+            "A": Band(s.band_a_low, s.band_a_high),
+            "B": Band(s.band_b_low, s.band_b_high),
+            "C": Band(s.band_c_low, s.band_c_high),
+            "D": Band(s.band_d_low, s.band_d_high),
+        },
+    )
+
+
+def month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_end(index: int) -> dt.date:
+    first_of_next = dt.date((index + 1) // 12, (index + 1) % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def potential_age_months(estimated_on: dt.date, as_of: dt.date) -> float:
+    """Whole calendar months from the estimate to the date, plus ½ for a part month.
+
+    Only "more than N months" is ever asked of it (§2 stale), which the half answers exactly.
+    """
+    months = month_index(as_of) - month_index(estimated_on)
+    last_day = month_end(month_index(as_of)).day
+    anniversary_day = min(estimated_on.day, last_day)
+    if anniversary_day > as_of.day:
+        return months - 0.5
+    return float(months) + (0.5 if anniversary_day < as_of.day else 0.0)
+
+
+@dataclass
+class Ledger:
+    """Account × month arrays in cents for every account, column 0 being month `base`."""
+
+    account_ids: IntArray
+    codes: StrArray
+    index_of: dict[int, int]
+    root: IntArray  # row of each account's top parent (itself when it has none)
+    base: int
+    revenue: IntArray
+    cost: IntArray
+    costed_revenue: IntArray
+    cost_to_serve: IntArray
+    strategic_importance: FloatArray
+    technical_fit: FloatArray
+    credit_reputation: FloatArray
+    is_key: BoolArray
+    estimate_row: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    estimate_day: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    estimate_cents: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    estimate_date: list[dt.date] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return int(self.revenue.shape[1])
+
+    def estimates_as_of(self, as_of: dt.date) -> tuple[IntArray, FloatArray, list[dt.date | None]]:
+        """Each account's latest estimate on or before the date (ties: latest entered):
+        amount in cents, age in months (NaN: none) and date (§2)."""
+        n = self.account_ids.shape[0]
+        amount = np.zeros(n, dtype=np.int64)
+        age = np.full(n, np.nan)
+        dates: list[dt.date | None] = [None] * n
+        taken = np.flatnonzero(self.estimate_day <= as_of.toordinal())
+        if taken.size:
+            rows = self.estimate_row[taken]
+            # Estimates are sorted by account, date, entry: the last of each run wins.
+            last = taken[np.concatenate((rows[1:] != rows[:-1], [True]))]
+            for position in last.tolist():
+                row = int(self.estimate_row[position])
+                amount[row] = self.estimate_cents[position]
+                day = self.estimate_date[position]
+                age[row] = potential_age_months(day, as_of)
+                dates[row] = day
+        return amount, age, dates
+
+
+def _roots(parent_rows: list[int]) -> IntArray:
+    roots = np.arange(len(parent_rows), dtype=np.int64)
+    for start in range(len(parent_rows)):
+        row, seen = start, 0
+        while parent_rows[row] >= 0 and seen <= len(parent_rows):
+            row, seen = parent_rows[row], seen + 1
+        roots[start] = row
+    return roots
+
+
+def load_ledger(first_as_of: dt.date, last_as_of: dt.date, rules: Rules) -> Ledger:
+    """Read accounts, aggregates, estimates and cost to serve into arrays, once."""
+    accounts = list(
+        Account.objects.order_by("pk").values_list(
+            "pk",
+            "code",
+            "parent_id",
+            "strategic_importance",
+            "technical_fit",
+            "credit_reputation",
+            "is_key",
+        )
+    )
+    ids = np.array([row[0] for row in accounts], dtype=np.int64)
+    index_of = {int(pk): i for i, pk in enumerate(ids.tolist())}
+    parent_rows = [index_of.get(row[2], -1) if row[2] else -1 for row in accounts]
+
+    def rating(position: int) -> FloatArray:
+        return np.array(
+            [np.nan if row[position] is None else float(row[position]) for row in accounts]  # type: ignore[arg-type]
+        )
+
+    monthly = list(
+        MonthlyAggregate.objects.values("account_id", "month")
+        .annotate(
+            revenue=Sum("revenue_cents"), cost=Sum("cost_cents"), costed=Sum("costed_revenue_cents")
+        )
+        .values_list("account_id", "month", "revenue", "cost", "costed")
+    )
+    costs = list(
+        CostToServe.objects.values("account_id", "month")
+        .annotate(total=Sum("amount"))
+        .values_list("account_id", "month", "total")
+    )
+    history = max(rules.lifecycle_window_months, 24, rules.lost_after_months) + 12
+    first_needed = month_index(last_month_end(first_as_of)) - history
+    months_seen = [month_index(row[1]) for row in monthly] + [month_index(row[1]) for row in costs]
+    base = min([first_needed, *months_seen])
+    width = month_index(last_month_end(last_as_of)) - base + 1
+    width = max(width, 1)
+    n = len(accounts)
+    revenue = np.zeros((n, width), dtype=np.int64)
+    cost = np.zeros((n, width), dtype=np.int64)
+    costed = np.zeros((n, width), dtype=np.int64)
+    cost_to_serve = np.zeros((n, width), dtype=np.int64)
+    if monthly:
+        rows = np.array([index_of[row[0]] for row in monthly], dtype=np.int64)
+        cols = np.array([month_index(row[1]) - base for row in monthly], dtype=np.int64)
+        keep = cols < width
+        for target, position in ((revenue, 2), (cost, 3), (costed, 4)):
+            values = np.array([int(row[position] or 0) for row in monthly], dtype=np.int64)  # type: ignore[arg-type]
+            np.add.at(target, (rows[keep], cols[keep]), values[keep])
+    if costs:
+        rows = np.array([index_of[row[0]] for row in costs], dtype=np.int64)
+        cols = np.array([month_index(row[1]) - base for row in costs], dtype=np.int64)
+        keep = cols < width
+        values = np.array([_cents(Decimal(row[2])) for row in costs], dtype=np.int64)
+        np.add.at(cost_to_serve, (rows[keep], cols[keep]), values[keep])
+
+    estimates = list(
+        PotentialEstimate.objects.order_by(
+            "account_id", "estimated_on", "created_at", "pk"
+        ).values_list("account_id", "estimated_on", "amount")
+    )
+    ledger = Ledger(
+        account_ids=ids,
+        codes=np.array([row[1] for row in accounts], dtype=str),
+        index_of=index_of,
+        root=_roots(parent_rows),
+        base=base,
+        revenue=revenue,
+        cost=cost,
+        costed_revenue=costed,
+        cost_to_serve=cost_to_serve,
+        strategic_importance=rating(3),
+        technical_fit=rating(4),
+        credit_reputation=rating(5),
+        is_key=np.array([bool(row[6]) for row in accounts], dtype=bool),
+    )
+    # Estimates sort by account row, then date and entry (the query's order within an account).
+    order = sorted(range(len(estimates)), key=lambda i: (index_of[estimates[i][0]], i))
+    ledger.estimate_row = np.array([index_of[estimates[i][0]] for i in order], dtype=np.int64)
+    ledger.estimate_day = np.array([estimates[i][1].toordinal() for i in order], dtype=np.int64)
+    ledger.estimate_cents = np.array([_cents(estimates[i][2]) for i in order], dtype=np.int64)
+    ledger.estimate_date = [estimates[i][1] for i in order]
+    return ledger
+
+
+@dataclass(frozen=True)
+class View:
+    """One scope's rows: entities, or groups rolled up to their top parent (§2 groups)."""
+
+    scope: str
+    account_ids: IntArray
+    codes: StrArray
+    revenue: IntArray
+    cost: IntArray
+    costed_revenue: IntArray
+    cost_to_serve: IntArray
+    strategic_importance: FloatArray
+    technical_fit: FloatArray
+    credit_reputation: FloatArray
+    is_key: BoolArray
+    members: IntArray  # entity rows → view row (identity for entities)
+    top_rows: IntArray  # the entity row that stands for each view row
+
+
+def entity_view(ledger: Ledger) -> View:
+    rows = np.arange(ledger.account_ids.shape[0], dtype=np.int64)
+    return View(
+        Scope.ENTITY,
+        ledger.account_ids,
+        ledger.codes,
+        ledger.revenue,
+        ledger.cost,
+        ledger.costed_revenue,
+        ledger.cost_to_serve,
+        ledger.strategic_importance,
+        ledger.technical_fit,
+        ledger.credit_reputation,
+        ledger.is_key,
+        rows,
+        rows,
+    )
+
+
+def group_view(ledger: Ledger) -> View:
+    """Top parents with every descendant's ledger summed; standalone accounts as themselves."""
+    top_rows = np.unique(ledger.root)
+    position = np.full(ledger.account_ids.shape[0], -1, dtype=np.int64)
+    position[top_rows] = np.arange(top_rows.size)
+    members = position[ledger.root]
+
+    def rolled(values: IntArray) -> IntArray:
+        out = np.zeros((top_rows.size, values.shape[1]), dtype=np.int64)
+        np.add.at(out, members, values)
+        return out
+
+    return View(
+        Scope.GROUP,
+        ledger.account_ids[top_rows],
+        ledger.codes[top_rows],
+        rolled(ledger.revenue),
+        rolled(ledger.cost),
+        rolled(ledger.costed_revenue),
+        rolled(ledger.cost_to_serve),
+        ledger.strategic_importance[top_rows],
+        ledger.technical_fit[top_rows],
+        ledger.credit_reputation[top_rows],
+        ledger.is_key[top_rows],
+        members,
+        top_rows,
+    )
+
+
+def _window_sum(values: IntArray, last: int, months: int) -> IntArray:
+    """Sum of the `months` columns ending with column `last` (columns before 0 count as 0)."""
+    start = max(last - months + 1, 0)
+    if last < 0:
+        return np.zeros(values.shape[0], dtype=np.int64)
+    return values[:, start : last + 1].sum(axis=1).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Potential:
+    amount: IntArray  # the estimate used (cents); meaningless where age is NaN
+    age: FloatArray  # NaN: no estimate
+    estimated_on: list[dt.date | None]
+
+
+def view_potential(ledger: Ledger, view: View, as_of: dt.date, contribution: IntArray) -> Potential:
+    """Potential of each view row as of the date (§2): entities their own latest estimate; a
+    group its parent's estimate when there is one, else the sum of its members' effective P."""
+    amount, age, dates = ledger.estimates_as_of(as_of)
+    if view.scope == Scope.ENTITY:
+        return Potential(amount, age, dates)
+    top = view.top_rows
+    own = ~np.isnan(age[top])
+    member_c = _window_sum(ledger.revenue, _last_col(ledger, as_of), 12)
+    member_p, _, _ = matrix.effective_potential(member_c, amount, ~np.isnan(age))
+    summed = np.zeros(top.size, dtype=np.int64)
+    np.add.at(summed, view.members, member_p)
+    oldest = np.full(top.size, np.nan)
+    known = ~np.isnan(age)
+    np.fmax.at(oldest, view.members[known], age[known])
+    group_amount = np.where(own, amount[top], summed)
+    group_age = np.where(own, age[top], oldest)
+    group_dates = [dates[int(row)] if own[i] else None for i, row in enumerate(top.tolist())]
+    del contribution  # the group's own rules run in classify, on the group's C
+    return Potential(group_amount.astype(np.int64), group_age, group_dates)
+
+
+def _last_col(ledger: Ledger, as_of: dt.date) -> int:
+    return month_index(last_month_end(as_of)) - ledger.base
+
+
+@dataclass
+class Result:
+    """Every figure of one view as of one date, one array per snapshot column."""
+
+    view: View
+    as_of: dt.date
+    columns: dict[str, Any]
+
+
+class ClassCache:
+    """Classes as of month ends, shared by the dates of a run (§6 R2 looks back 12 months)."""
+
+    def __init__(self) -> None:
+        self._classes: dict[tuple[str, int], StrArray] = {}
+
+    def at_month_end(self, ledger: Ledger, view: View, col: int, rules: Rules) -> StrArray:
+        key = (view.scope, col)
+        if key not in self._classes:
+            day = month_end(ledger.base + col)
+            c = _window_sum(view.revenue, col, 12)
+            potential = view_potential(ledger, view, day, c)
+            self._classes[key] = matrix.classify(
+                c, potential.amount, potential.age, rules
+            ).account_class
+        return self._classes[key]
+
+
+def compute(
+    ledger: Ledger,
+    view: View,
+    as_of: dt.date,
+    rules: Rules,
+    classes: ClassCache,
+    churn_risk_high: BoolArray | None = None,
+) -> Result:
+    """The snapshot of every row of a view as of a date (§2–§6)."""
+    last = _last_col(ledger, as_of)
+    n = view.account_ids.shape[0]
+    revenue = view.revenue[:, : last + 1] if last >= 0 else np.zeros((n, 1), dtype=np.int64)
+    c = _window_sum(view.revenue, last, 12)
+    c_prev = _window_sum(view.revenue, last - 12, 12)
+    active = _window_sum(view.revenue, last, 24) > 0
+    costed = _window_sum(view.costed_revenue, last, 12)
+    margin = costed - _window_sum(view.cost, last, 12)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        margin_pct = np.where(costed > 0, margin / np.where(costed > 0, costed, 1), np.nan)
+        growth = np.where(c_prev > 0, c / np.where(c_prev > 0, c_prev, 1) - 1.0, np.nan)
+    potential = view_potential(ledger, view, as_of, c)
+    classified = matrix.classify(c, potential.amount, potential.age, rules)
+
+    ranked = pareto.rank(
+        c, active, view.codes, rules.pareto_revenue_share, rules.pareto_max_account_share
+    )
+    has_estimate = ~np.isnan(potential.age)
+    factors = {
+        "contribution": score_core.percentile_rank(c.astype(np.float64), active),
+        "potential": score_core.percentile_rank(
+            classified.potential.astype(np.float64), active & has_estimate
+        ),
+        "growth": score_core.percentile_rank(growth, active & (c_prev > 0)),
+        "margin": score_core.percentile_rank(margin_pct, active & ~np.isnan(margin_pct)),
+        "strategic_importance": score_core.rating(view.strategic_importance),
+        "technical_fit": score_core.rating(view.technical_fit),
+        "credit_reputation": score_core.rating(view.credit_reputation),
+    }
+    scored = score_core.score(factors, rules.weights)
+    threshold = float(rules.key_score_threshold)
+    proposal = (ranked.candidate | (scored.score >= threshold)) & (view.credit_reputation != 1)
+
+    first = lifecycle_core.first_revenue_month(revenue)
+    stages = lifecycle_core.stage(revenue, first, rules)
+    was_a_or_b = np.zeros(n, dtype=bool)
+    for back in range(12):
+        if last - back >= 0:
+            was_a_or_b |= np.isin(
+                classes.at_month_end(ledger, view, last - back, rules), ("A", "B")
+            )
+    recommended = strategy.recommend(
+        first == -1,
+        classified.potential_level,
+        classified.account_class,
+        was_a_or_b,
+        stages.stage,
+        churn_risk_high if churn_risk_high is not None else np.zeros(n, dtype=bool),
+    )
+    invested = _window_sum(view.cost_to_serve, last, 12)
+    evaluated = investment_core.evaluate(invested, c, margin, classified.account_class, rules)
+    breakdown = [{name: _number(factors[name][i]) for name in score_core.FACTORS} for i in range(n)]
+    columns: dict[str, Any] = {
+        "account_id": view.account_ids,
+        "active": active,
+        "contribution_cents": c,
+        "contribution_prev_cents": c_prev,
+        "margin_cents": margin,
+        "margin_pct": margin_pct,
+        "growth": growth,
+        "potential_estimate_cents": np.where(has_estimate, potential.amount, -1),
+        "potential_estimated_on": potential.estimated_on,
+        "potential_cents": classified.potential,
+        "share_of_wallet": classified.share_of_wallet,
+        "potential_missing": classified.potential_missing,
+        "potential_below_contribution": classified.potential_below_contribution,
+        "potential_stale": classified.potential_stale,
+        "relative_rule": classified.relative_rule,
+        "contribution_level": classified.contribution_level,
+        "potential_level": classified.potential_level,
+        "account_class": classified.account_class,
+        "score": scored.score,
+        "score_factors": [json.dumps(row) for row in breakdown],
+        "pareto_rank": ranked.rank,
+        "revenue_share": ranked.revenue_share,
+        "cumulative_share": ranked.cumulative_share,
+        "pareto_candidate": ranked.candidate,
+        "key_proposal": proposal,
+        "is_key": view.is_key,
+        "lifecycle": stages.stage,
+        "trend_slope": stages.slope,
+        "trend_t": stages.t_statistic,
+        "trend_relative_slope": stages.relative_slope,
+        "trend_months": stages.months,
+        "strategy": recommended.strategy,
+        "strategy_rule": recommended.rule,
+        "review_key_status": recommended.review_key_status,
+        "investment_cents": invested,
+        "investment_ratio": evaluated.ratio,
+        "roi": evaluated.roi,
+        "investment_band": evaluated.band,
+    }
+    return Result(view, as_of, columns)
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else round(float(value), 6)
+
+
+NULLABLE_NEGATIVE = {"potential_estimate_cents"}
+ZERO_RANK_IS_NULL = {"pareto_rank"}
+
+
+def rows_of(result: Result, computed_at: dt.datetime) -> tuple[list[str], list[tuple[object, ...]]]:
+    """Plain tuples for the bulk path, NaN and sentinels as NULL, infinities kept finite."""
+    names = [*result.columns, "as_of", "scope", "computed_at"]
+    converted: list[list[object]] = []
+    for name, values in result.columns.items():
+        if isinstance(values, list):
+            converted.append(values)
+            continue
+        if values.dtype.kind == "f":
+            plain = values.tolist()
+            converted.append([_finite(v) for v in plain])
+        elif values.dtype.kind == "b":
+            converted.append([bool(v) for v in values.tolist()])
+        elif values.dtype.kind in "iu":
+            plain = values.tolist()
+            if name in NULLABLE_NEGATIVE:
+                plain = [None if v < 0 else v for v in plain]
+            elif name in ZERO_RANK_IS_NULL:
+                plain = [None if v == 0 else v for v in plain]
+            converted.append(plain)
+        else:
+            converted.append([str(v) for v in values.tolist()])
+    n = len(result.view.account_ids)
+    converted.extend([[result.as_of] * n, [result.view.scope] * n, [computed_at] * n])
+    return names, list(zip(*converted, strict=True))
+
+
+# A t-statistic of ±infinity (an exact line) is stored as ±1e300: JSON and every database
+# take it, and every comparison of §5 reads the same.
+_INFINITE = 1e300
+
+
+def _finite(value: float) -> float | None:
+    if math.isnan(value):
+        return None
+    if math.isinf(value):
+        return math.copysign(_INFINITE, value)
+    return value
+
+
+Progress = Callable[[int, int], None]

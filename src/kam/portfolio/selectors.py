@@ -1,0 +1,179 @@
+"""Reads of the portfolio, every one through the visibility rule (DOMAIN §13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from kam.accounts.models import Account
+from kam.accounts.selectors import accounts_visible_to
+from kam.org.models import User
+from kam.portfolio.models import (
+    Alert,
+    CostToServe,
+    KeyProposal,
+    Playbook,
+    PortfolioSettings,
+    Scope,
+    ScoreRun,
+    Snapshot,
+    StrategyOverride,
+)
+
+
+def portfolio_settings() -> PortfolioSettings:
+    """The one settings row (created with the defaults of DOMAIN §2–§6 when absent)."""
+    settings, _ = PortfolioSettings.objects.get_or_create(pk=1)
+    return settings
+
+
+def snapshot_dates(*, scope: str = Scope.ENTITY) -> list[dt.date]:
+    """Every as-of date with a snapshot, newest first."""
+    return list(
+        Snapshot.objects.filter(scope=scope)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .distinct()
+    )
+
+
+def latest_snapshot_date(*, on_or_before: dt.date | None = None) -> dt.date | None:
+    dates = Snapshot.objects.filter(scope=Scope.ENTITY)
+    if on_or_before is not None:
+        dates = dates.filter(as_of__lte=on_or_before)
+    return dates.order_by("-as_of").values_list("as_of", flat=True).first()
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    as_of: dt.date | None = None
+    scope: str = Scope.ENTITY
+    account_class: str | None = None
+    lifecycle: str | None = None
+    strategy: str | None = None
+    owner: int | None = None
+    industry: str | None = None
+    region: str | None = None
+    key: bool | None = None
+    proposed: bool | None = None
+
+
+def portfolio(
+    *, actor: User, filters: PortfolioFilters
+) -> tuple[dt.date | None, QuerySet[Snapshot]]:
+    """The snapshot rows of one date the actor may see (§2–§6): the latest date on or before
+    `as_of` (the latest of all when not given)."""
+    as_of = latest_snapshot_date(on_or_before=filters.as_of)
+    if as_of is None:
+        return None, Snapshot.objects.none()
+    rows = Snapshot.objects.filter(
+        as_of=as_of, scope=filters.scope, account__in=accounts_visible_to(actor)
+    ).select_related("account", "account__owner")
+    exact = {
+        "account_class": filters.account_class,
+        "lifecycle": filters.lifecycle,
+        "strategy": filters.strategy,
+        "account__owner_id": filters.owner,
+        "account__industry": filters.industry,
+        "account__region": filters.region,
+        "is_key": filters.key,
+        "key_proposal": filters.proposed,
+    }
+    rows = rows.filter(**{name: value for name, value in exact.items() if value is not None})
+    return as_of, rows.order_by("-contribution_cents", "account__code")
+
+
+def account_snapshots(*, account: Account, scope: str = Scope.ENTITY) -> QuerySet[Snapshot]:
+    return account.snapshots.filter(scope=scope).order_by("-as_of")
+
+
+def account_latest_snapshot(*, account: Account, scope: str = Scope.ENTITY) -> Snapshot | None:
+    return account_snapshots(account=account, scope=scope).first()
+
+
+def account_strategy_override(*, account: Account) -> StrategyOverride | None:
+    """The manager's override in force, if any (§6)."""
+    return (
+        account.strategy_overrides.filter(withdrawn_at__isnull=True)
+        .select_related("decided_by")
+        .first()
+    )
+
+
+def playbooks() -> QuerySet[Playbook]:
+    return Playbook.objects.prefetch_related("tactics").order_by("strategy")
+
+
+def playbook_get(*, strategy: str) -> Playbook:
+    return get_object_or_404(playbooks(), strategy=strategy)
+
+
+def account_costs_to_serve(*, account: Account) -> QuerySet[CostToServe]:
+    return account.costs_to_serve.select_related("created_by").order_by("-month", "kind", "-id")
+
+
+def cost_to_serve_get(*, account: Account, cost_id: int) -> CostToServe:
+    return get_object_or_404(account.costs_to_serve, pk=cost_id)
+
+
+def alerts_visible_to(actor: User) -> QuerySet[Alert]:
+    return Alert.objects.filter(account__in=accounts_visible_to(actor)).select_related(
+        "account", "acknowledged_by"
+    )
+
+
+def alert_list(
+    *,
+    actor: User,
+    open_only: bool = True,
+    acknowledged: bool | None = None,
+    kind: str | None = None,
+) -> QuerySet[Alert]:
+    rows = alerts_visible_to(actor)
+    if open_only:
+        rows = rows.filter(is_open=True)
+    if acknowledged is not None:
+        rows = rows.filter(acknowledged_at__isnull=not acknowledged)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("-created_at", "-id")
+
+
+def alert_get(*, actor: User, alert_id: int) -> Alert:
+    return get_object_or_404(alerts_visible_to(actor), pk=alert_id)
+
+
+def key_proposals_pending(*, actor: User) -> QuerySet[Snapshot]:
+    """Latest-snapshot accounts proposed as key (or due a key-status review) and not yet
+    decided since that snapshot (§2, §6 R5)."""
+    as_of = latest_snapshot_date()
+    if as_of is None:
+        return Snapshot.objects.none()
+    decided_since = KeyProposal.objects.filter(as_of__gte=as_of).values("account_id")
+    rows = Snapshot.objects.filter(
+        as_of=as_of, scope=Scope.ENTITY, account__in=accounts_visible_to(actor)
+    ).exclude(account_id__in=decided_since)
+    proposed = Q(key_proposal=True, account__is_key=False)
+    review = Q(key_proposal=False, account__is_key=True, review_key_status=True)
+    return (
+        rows.filter(proposed | review)
+        .select_related("account", "account__owner")
+        .order_by("-score", "account__code")
+    )
+
+
+def key_proposal_decisions(*, actor: User) -> QuerySet[KeyProposal]:
+    return KeyProposal.objects.filter(account__in=accounts_visible_to(actor)).select_related(
+        "account", "decided_by"
+    )
+
+
+def score_runs() -> QuerySet[ScoreRun]:
+    return ScoreRun.objects.select_related("created_by").order_by("-created_at")
+
+
+def score_run_get(*, run_id: object) -> ScoreRun:
+    return get_object_or_404(ScoreRun, pk=run_id)

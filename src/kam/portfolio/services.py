@@ -1,0 +1,514 @@
+"""Writes of the portfolio: scoring, settings, overrides, decisions, cost to serve, alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kam.accounts.models import Account
+from kam.accounts.services import account_set_key_status
+from kam.core.bulk import bulk_insert
+from kam.core.dates import today
+from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
+from kam.ledger.models import LedgerLine, MonthlyAggregate
+from kam.ledger.selectors import last_month_end
+from kam.org.models import User
+from kam.org.permissions import require_governing, require_write
+from kam.portfolio import alerts
+from kam.portfolio.models import (
+    Alert,
+    AlertSeverity,
+    CostKind,
+    CostToServe,
+    KeyProposal,
+    Playbook,
+    PortfolioSettings,
+    ProposalDecision,
+    Scope,
+    ScoreRun,
+    ScoreRunStatus,
+    Snapshot,
+    Strategy,
+    StrategyOverride,
+    Tactic,
+)
+from kam.portfolio.scoring import (
+    ClassCache,
+    Result,
+    compute,
+    entity_view,
+    group_view,
+    load_ledger,
+    month_end,
+    month_index,
+    rows_of,
+    rules_from,
+)
+from kam.portfolio.selectors import account_strategy_override, portfolio_settings
+
+Progress = Callable[[int, int], None]
+
+
+def history_dates(as_of: dt.date) -> list[dt.date]:
+    """Month ends from the ledger's first month to the last month as of the date, then the
+    date itself when it is not a month end (§2 --history)."""
+    first = MonthlyAggregate.objects.aggregate(first=Min("month"))["first"]
+    last = last_month_end(as_of)
+    dates: list[dt.date] = []
+    if first is not None:
+        dates = [month_end(i) for i in range(month_index(first), month_index(last) + 1)]
+    if as_of not in dates:
+        dates.append(as_of)
+    return dates
+
+
+@dataclass(frozen=True)
+class ScoreOutcome:
+    dates: list[dt.date]
+    accounts: int
+    groups: int
+
+
+def score_portfolio(
+    *, dates: list[dt.date], progress: Progress | None = None, raise_alerts: bool = True
+) -> ScoreOutcome:
+    """Compute and store the snapshots of every account and group on each date (§2–§6).
+
+    Each date is replaced whole in its own transaction; alerts follow the newest date.
+    """
+    if not dates:
+        raise InvalidInput(_("Give at least one date to score."), field="as_of")
+    dates = sorted(set(dates))
+    rules = rules_from(portfolio_settings())
+    ledger = load_ledger(dates[0], dates[-1], rules)
+    views = (entity_view(ledger), group_view(ledger))
+    classes = ClassCache()
+    computed_at = timezone.now()
+    newest: Result | None = None
+    for done, as_of in enumerate(dates, start=1):
+        results = [compute(ledger, view, as_of, rules, classes) for view in views]
+        with transaction.atomic():
+            Snapshot.objects.filter(as_of=as_of).delete()
+            for result in results:
+                names, rows = rows_of(result, computed_at)
+                bulk_insert(Snapshot, names, rows)
+        newest = results[0]
+        if progress is not None:
+            progress(done, len(dates))
+    if raise_alerts and newest is not None and dates[-1] >= _latest_other_date(dates[-1]):
+        _portfolio_alerts(newest)
+    return ScoreOutcome(dates, len(views[0].account_ids), len(views[1].account_ids))
+
+
+def _latest_other_date(as_of: dt.date) -> dt.date:
+    latest = Snapshot.objects.order_by("-as_of").values_list("as_of", flat=True).first()
+    return latest or as_of
+
+
+def _portfolio_alerts(result: Result) -> None:
+    """Raise and resolve the alerts of the newest snapshot (issue: stale or missing potential
+    on a key account, investment outside its band, key account without a manager, class drop)."""
+    cols = result.columns
+    ids = [int(i) for i in np.asarray(cols["account_id"]).tolist()]
+    key = np.asarray(cols["is_key"])
+    klass = np.asarray(cols["account_class"])
+    band = np.asarray(cols["investment_band"])
+    owners = dict(Account.objects.filter(pk__in=ids).values_list("pk", "owner_id"))
+    previous = dict(
+        Snapshot.objects.filter(
+            scope=Scope.ENTITY,
+            as_of=Snapshot.objects.filter(scope=Scope.ENTITY, as_of__lt=result.as_of)
+            .order_by("-as_of")
+            .values("as_of")[:1],
+        ).values_list("account_id", "account_class")
+    )
+    raised: dict[str, list[int]] = {kind: [] for kind in alerts.PORTFOLIO_KINDS}
+
+    def emit(row: int, kind: str, severity: str, message: str, **data: Any) -> None:
+        alerts.raise_alert(
+            ids[row], kind, severity, message, as_of=result.as_of.isoformat(), **data
+        )
+        raised[kind].append(ids[row])
+
+    stale = np.asarray(cols["potential_stale"])
+    missing = np.asarray(cols["potential_missing"])
+    ratio = np.asarray(cols["investment_ratio"])
+    for row in np.flatnonzero(key).tolist():
+        if missing[row]:
+            emit(
+                row,
+                alerts.KIND_POTENTIAL_MISSING,
+                AlertSeverity.WARNING,
+                "Key account without a potential estimate.",
+            )
+        elif stale[row]:
+            emit(
+                row,
+                alerts.KIND_POTENTIAL_STALE,
+                AlertSeverity.WARNING,
+                "The potential estimate of this key account is out of date.",
+            )
+        if owners.get(ids[row]) is None:
+            emit(
+                row,
+                alerts.KIND_NO_MANAGER,
+                AlertSeverity.CRITICAL,
+                "Key account without a manager.",
+            )
+    for row in np.flatnonzero((band == "below") | (band == "above")).tolist():
+        emit(
+            row,
+            alerts.KIND_INVESTMENT_BAND,
+            AlertSeverity.WARNING,
+            f"Investment ratio {ratio[row]:.1%} is {band[row]} the class {klass[row]} band.",
+            band=str(band[row]),
+            account_class=str(klass[row]),
+            ratio=float(ratio[row]),
+        )
+    for row, account_id in enumerate(ids):
+        before = previous.get(account_id)
+        if before in {"A", "B"} and klass[row] in {"C", "D"}:
+            emit(
+                row,
+                alerts.KIND_CLASS_DROP,
+                AlertSeverity.CRITICAL,
+                f"Class dropped from {before} to {klass[row]}.",
+                previous_class=before,
+                account_class=str(klass[row]),
+            )
+    for kind in alerts.PORTFOLIO_KINDS:
+        if kind != alerts.KIND_CLASS_DROP:  # a drop stays open until acknowledged
+            alerts.resolve_alerts(kind, raised[kind])
+
+
+# --- Background scoring -------------------------------------------------------------------
+
+
+def score_run_create(
+    *, actor: User | None, as_of: dt.date | None = None, history: bool = False, reason: str = ""
+) -> ScoreRun:
+    """Queue a scoring job (after an import, a settings change, or on request)."""
+    if actor is not None:
+        require_governing(actor, _("start a scoring run"))
+    run = ScoreRun.objects.create(
+        as_of=as_of or today(), history=history, reason=reason[:200], created_by=actor
+    )
+    from kam.portfolio.tasks import score_run_task
+
+    transaction.on_commit(lambda: score_run_task.enqueue(run_id=str(run.pk)))
+    return run
+
+
+def score_run_execute(*, run_id: uuid.UUID | str) -> ScoreRun:
+    """Run a queued scoring job, recording progress on its row."""
+    run = ScoreRun.objects.get(pk=run_id)
+    if run.status in {ScoreRunStatus.DONE, ScoreRunStatus.FAILED}:
+        return run
+    dates = history_dates(run.as_of) if run.history else [run.as_of]
+    ScoreRun.objects.filter(pk=run.pk).update(status=ScoreRunStatus.RUNNING, dates_total=len(dates))
+
+    def progress(done: int, total: int) -> None:
+        ScoreRun.objects.filter(pk=run.pk).update(dates_done=done, dates_total=total)
+
+    outcome = score_portfolio(dates=dates, progress=progress)
+    ScoreRun.objects.filter(pk=run.pk).update(
+        status=ScoreRunStatus.DONE,
+        accounts=outcome.accounts,
+        finished_at=timezone.now(),
+        message="",
+    )
+    run.refresh_from_db()
+    return run
+
+
+def score_run_fail(*, run_id: uuid.UUID | str, message: str) -> None:
+    ScoreRun.objects.filter(pk=run_id).update(
+        status=ScoreRunStatus.FAILED, finished_at=timezone.now(), message=message[:500]
+    )
+
+
+def score_after_import() -> None:
+    """Re-score as of today once an import commits (ARCHITECTURE data flow)."""
+    score_run_create(actor=None, reason="import")
+
+
+# --- Settings -----------------------------------------------------------------------------
+
+SETTINGS_FIELDS = tuple(
+    f.name
+    for f in PortfolioSettings._meta.get_fields()
+    if f.concrete and f.name not in {"id", "updated_at"}
+)
+
+
+@transaction.atomic
+def settings_update(*, actor: User, **changes: Any) -> PortfolioSettings:
+    """Edit thresholds and weights (director, admin); validated, in history, then re-score."""
+    require_governing(actor, _("edit the portfolio settings"))
+    unknown = sorted(set(changes) - set(SETTINGS_FIELDS))
+    if unknown:
+        raise InvalidInput(_("Unknown setting."), field=unknown[0])
+    settings = PortfolioSettings.objects.select_for_update().get(pk=portfolio_settings().pk)
+    old_currency = settings.currency
+    for name, value in changes.items():
+        setattr(settings, name, value)
+    settings.currency = str(settings.currency).strip().upper()
+    full_clean_or_raise(settings)
+    _check_settings(settings)
+    if settings.currency != old_currency and LedgerLine.objects.exists():
+        raise Conflict(
+            _("The ledger is stored in %(currency)s; the base currency cannot change under it.")
+            % {"currency": old_currency},
+            field="currency",
+        )
+    settings._history_user = actor  # type: ignore[attr-defined]
+    settings.save()
+    score_run_create(actor=actor, reason="settings")
+    return settings
+
+
+def _check_settings(s: PortfolioSettings) -> None:
+    pairs = [
+        ("contribution_medium", s.contribution_medium, s.contribution_high),
+        ("potential_medium", s.potential_medium, s.potential_high),
+        ("band_a_low", s.band_a_low, s.band_a_high),
+        ("band_b_low", s.band_b_low, s.band_b_high),
+        ("band_c_low", s.band_c_low, s.band_c_high),
+        ("band_d_low", s.band_d_low, s.band_d_high),
+    ]
+    for name, low, high in pairs:
+        if Decimal(low) > Decimal(high):
+            raise InvalidInput(_("The lower threshold must not exceed the upper one."), field=name)
+    weights = [getattr(s, name) for name in SETTINGS_FIELDS if name.startswith("weight_")]
+    if sum(Decimal(w) for w in weights) <= 0:
+        raise InvalidInput(
+            _("At least one score weight must be above zero."), field="weight_contribution"
+        )
+    if len(s.currency) != 3 or not s.currency.isalpha():
+        raise InvalidInput(_("A currency is a three-letter ISO 4217 code."), field="currency")
+
+
+# --- Strategy overrides and key-account proposals ------------------------------------------
+
+
+def _latest_entity_snapshot(account: Account) -> Snapshot | None:
+    return account.snapshots.filter(scope=Scope.ENTITY).order_by("-as_of").first()
+
+
+@transaction.atomic
+def strategy_override_set(
+    *, actor: User, account: Account, strategy: str, reason: str
+) -> StrategyOverride:
+    """A manager chooses a strategy over the recommendation, with a reason (§6)."""
+    require_write(actor)
+    if strategy not in Strategy.values:
+        raise InvalidInput(_("Unknown strategy."), field="strategy")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Give a reason for overriding the recommendation."), field="reason")
+    current = account_strategy_override(account=account)
+    if current is not None:
+        current.withdrawn_at = timezone.now()
+        current._history_user = actor  # type: ignore[attr-defined]
+        current.save(update_fields=["withdrawn_at"])
+    snapshot = _latest_entity_snapshot(account)
+    override = StrategyOverride(
+        account=account,
+        strategy=strategy,
+        reason=reason,
+        recommended=snapshot.strategy if snapshot else "",
+        recommended_rule=snapshot.strategy_rule if snapshot else "",
+        decided_by=actor,
+    )
+    override._history_user = actor  # type: ignore[attr-defined]
+    full_clean_or_raise(override)
+    override.save()
+    return override
+
+
+@transaction.atomic
+def strategy_override_withdraw(*, actor: User, account: Account) -> None:
+    """Return to the recommended strategy."""
+    require_write(actor)
+    current = account_strategy_override(account=account)
+    if current is None:
+        raise Conflict(
+            _("This account follows the recommended strategy already."), field="strategy"
+        )
+    current.withdrawn_at = timezone.now()
+    current._history_user = actor  # type: ignore[attr-defined]
+    current.save(update_fields=["withdrawn_at"])
+
+
+@transaction.atomic
+def key_proposal_decide(
+    *, actor: User, account: Account, decision: str, reason: str
+) -> KeyProposal:
+    """The director confirms or declines a key-account proposal, with the reason (§2).
+
+    Confirming makes the account key (or, for a review proposal, keeps it); declining a
+    review of a key account withdraws its key status.
+    """
+    require_governing(actor, _("decide on key-account proposals"))
+    if decision not in ProposalDecision.values:
+        raise InvalidInput(_("Decide with confirmed or declined."), field="decision")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Give a reason for the decision."), field="reason")
+    snapshot = _latest_entity_snapshot(account)
+    if snapshot is None:
+        raise Conflict(_("This account has not been scored yet."), field="account")
+    record = KeyProposal(
+        account=account,
+        as_of=snapshot.as_of,
+        score=snapshot.score,
+        pareto_candidate=snapshot.pareto_candidate,
+        decision=decision,
+        reason=reason,
+        decided_by=actor,
+    )
+    record._history_user = actor  # type: ignore[attr-defined]
+    full_clean_or_raise(record)
+    record.save()
+    make_key = decision == ProposalDecision.CONFIRMED
+    if snapshot.key_proposal and make_key != account.is_key:
+        account_set_key_status(actor=actor, account=account, is_key=True, reason=reason)
+    elif not snapshot.key_proposal and account.is_key and not make_key:
+        account_set_key_status(actor=actor, account=account, is_key=False, reason=reason)
+    return record
+
+
+# --- Playbooks --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def playbook_update(
+    *, actor: User, playbook: Playbook, summary: str | None = None, tactics: list[str] | None = None
+) -> Playbook:
+    """Rewrite a playbook's summary and tactics (director, admin)."""
+    require_governing(actor, _("edit playbooks"))
+    if summary is not None:
+        playbook.summary = summary.strip()
+        if not playbook.summary:
+            raise InvalidInput(_("A playbook needs a summary."), field="summary")
+        playbook._history_user = actor  # type: ignore[attr-defined]
+        full_clean_or_raise(playbook)
+        playbook.save()
+    if tactics is not None:
+        texts = [text.strip() for text in tactics if text.strip()]
+        if not texts:
+            raise InvalidInput(_("A playbook needs at least one tactic."), field="tactics")
+        existing = list(playbook.tactics.order_by("position", "id"))
+        for position, text in enumerate(texts):
+            tactic = existing[position] if position < len(existing) else Tactic(playbook=playbook)
+            if tactic.pk and (tactic.text, tactic.position) == (text, position):
+                continue
+            tactic.text, tactic.position = text, position
+            tactic._history_user = actor  # type: ignore[attr-defined]
+            full_clean_or_raise(tactic)
+            tactic.save()
+        for tactic in existing[len(texts) :]:
+            tactic._history_user = actor  # type: ignore[attr-defined]
+            tactic.delete()
+    return playbook
+
+
+# --- Cost to serve ------------------------------------------------------------------------
+
+
+def _cost_amount(
+    kind: str, hours: Decimal | None, rate: Decimal | None, amount: Decimal | None
+) -> Decimal:
+    if kind == CostKind.PEOPLE and hours is not None and rate is not None:
+        return (Decimal(hours) * Decimal(rate)).quantize(Decimal("0.01"))
+    if amount is None:
+        field = "hours" if kind == CostKind.PEOPLE else "amount"
+        raise InvalidInput(_("Give an amount, or hours and a rate for people's time."), field=field)
+    return Decimal(amount)
+
+
+@transaction.atomic
+def cost_to_serve_add(
+    *,
+    actor: User,
+    account: Account,
+    month: dt.date,
+    kind: str,
+    amount: Decimal | None = None,
+    hours: Decimal | None = None,
+    rate: Decimal | None = None,
+    description: str = "",
+) -> CostToServe:
+    """Record resources spent on an account in a month (§4)."""
+    require_write(actor)
+    if kind not in CostKind.values:
+        raise InvalidInput(_("Unknown kind of cost."), field="kind")
+    record = CostToServe(
+        account=account,
+        month=month.replace(day=1),
+        kind=kind,
+        hours=hours,
+        rate=rate,
+        amount=_cost_amount(kind, hours, rate, amount),
+        description=description.strip(),
+        created_by=actor,
+    )
+    record._history_user = actor  # type: ignore[attr-defined]
+    full_clean_or_raise(record)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def cost_to_serve_update(*, actor: User, record: CostToServe, **changes: Any) -> CostToServe:
+    require_write(actor)
+    allowed = {"month", "kind", "amount", "hours", "rate", "description"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise InvalidInput(_("Unknown field."), field=unknown[0])
+    for name, value in changes.items():
+        setattr(record, name, value)
+    if record.kind not in CostKind.values:
+        raise InvalidInput(_("Unknown kind of cost."), field="kind")
+    record.month = record.month.replace(day=1)
+    amount = record.amount if "amount" in changes or record.kind != CostKind.PEOPLE else None
+    record.amount = _cost_amount(record.kind, record.hours, record.rate, amount)
+    record._history_user = actor  # type: ignore[attr-defined]
+    full_clean_or_raise(record)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def cost_to_serve_delete(*, actor: User, record: CostToServe) -> None:
+    require_write(actor)
+    record._history_user = actor  # type: ignore[attr-defined]
+    record.delete()
+
+
+# --- Alerts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
+    """Someone has seen the alert and taken it on; it stays until its condition clears."""
+    require_write(actor)
+    if alert.acknowledged_at is not None:
+        raise Conflict(_("This alert has been acknowledged already."), field="alert")
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = actor
+    if alert.kind == alerts.KIND_CLASS_DROP:
+        alert.is_open, alert.resolved_at = False, alert.acknowledged_at
+    alert._history_user = actor  # type: ignore[attr-defined]
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by", "is_open", "resolved_at"])
+    return alert
