@@ -22,6 +22,24 @@ from kam.ledger.jobs import import_job_create
 from kam.ledger.models import ExchangeRate, ImportBatch, ImportJob, LedgerLine, MonthlyAggregate
 from kam.org.models import ApiToken, Role, Team, User
 from kam.org.services import token_create
+from kam.portfolio.alerts import raise_alert
+from kam.portfolio.models import (
+    Alert,
+    CostToServe,
+    KeyProposal,
+    Playbook,
+    PortfolioSettings,
+    ScoreRun,
+    Snapshot,
+    StrategyOverride,
+    Tactic,
+)
+from kam.portfolio.services import (
+    cost_to_serve_add,
+    score_portfolio,
+    score_run_create,
+    strategy_override_set,
+)
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
@@ -53,6 +71,13 @@ BODIES: dict[str, dict[str, Any]] = {
     "add_potential_estimate": {"amount": "1000.00", "estimated_on": "2026-10-01"},
     "add_note": {"body": "walk"},
     "create_import": {},  # multipart: see _request
+    "start_score_run": {"as_of": "2026-10-31"},
+    "update_portfolio_settings": {"key_score_threshold": "60"},
+    "update_playbook": {"strategy": "retention", "tactics": ["Call them"]},
+    "override_strategy": {"strategy": "retention", "reason": "walk"},
+    "decide_key_proposal": {"decision": "declined", "reason": "walk"},
+    "add_cost_to_serve": {"month": "2026-10-01", "kind": "travel", "amount": "10.00"},
+    "update_cost_to_serve": {"amount": "20.00"},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {"update_me", "create_token", "revoke_token"}
@@ -70,6 +95,15 @@ MODELS = [
     LedgerLine,
     MonthlyAggregate,
     ExchangeRate,
+    Snapshot,
+    ScoreRun,
+    PortfolioSettings,
+    Playbook,
+    Tactic,
+    StrategyOverride,
+    KeyProposal,
+    CostToServe,
+    Alert,
 ]
 
 
@@ -114,6 +148,18 @@ def world(manager: User, other_manager: User) -> dict[str, Any]:
     )
     call_command("worker", "--batch")
     job.refresh_from_db()
+    score_portfolio(dates=[dt.date(2026, 10, 31)])
+    cost = cost_to_serve_add(
+        actor=other_manager,
+        account=theirs,
+        month=dt.date(2026, 9, 1),
+        kind="travel",
+        amount=Decimal("10.00"),
+        description=SECRET,
+    )
+    strategy_override_set(actor=other_manager, account=theirs, strategy="retention", reason=SECRET)
+    alert = raise_alert(theirs, "walk", "warning", SECRET)
+    run = score_run_create(actor=director, reason=SECRET)
     return {
         "mine": mine,
         "params": {
@@ -123,6 +169,9 @@ def world(manager: User, other_manager: User) -> dict[str, Any]:
             "token_id": token.pk,
             "job_id": str(job.pk),
             "batch_id": job.batch_id,
+            "cost_id": cost.pk,
+            "alert_id": alert.pk,
+            "run_id": str(run.pk),
         },
         "colleague": member.user_id,
     }
@@ -163,7 +212,17 @@ def _fill(path: str, params: dict[str, Any]) -> str:
 
 def test_every_operation_is_known_to_the_walk() -> None:
     """A new path parameter or body must be taught to the walk before it can pass."""
-    known_params = {"account_id", "member_id", "note_id", "token_id", "job_id", "batch_id"}
+    known_params = {
+        "account_id",
+        "member_id",
+        "note_id",
+        "token_id",
+        "job_id",
+        "batch_id",
+        "cost_id",
+        "alert_id",
+        "run_id",
+    }
     for _method, _path, spec in OPERATIONS:
         assert set(path_parameters(spec)) <= known_params, spec["operationId"]
         assert "requestBody" not in spec or spec["operationId"] in BODIES, spec["operationId"]

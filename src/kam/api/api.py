@@ -16,6 +16,9 @@ from kam.api.auth import api_auth
 from kam.core.errors import DomainError
 from kam.ledger.api import router as ledger_router
 from kam.org.api import router as org_router
+from kam.portfolio.api import accounts_router as portfolio_accounts_router
+from kam.portfolio.api import alerts_router
+from kam.portfolio.api import router as portfolio_router
 
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 
@@ -29,13 +32,17 @@ class KamAPI(NinjaAPI):
 api = KamAPI(
     title="kam API",
     version="1.0.0",
-    description="Key account management: accounts, teams, potential, notes, tokens.",
+    description="Key account management: accounts, teams, potential, notes, tokens, the sales "
+    "ledger, the portfolio (snapshots, settings, playbooks, strategy, cost to serve) and alerts.",
     auth=api_auth,
     urls_namespace="api-1.0.0",
 )
 api.add_router("/", org_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/", ledger_router)
+api.add_router("/portfolio", portfolio_router)
+api.add_router("/accounts", portfolio_accounts_router)
+api.add_router("/alerts", alerts_router)
 
 
 def _error(

@@ -131,8 +131,11 @@ def alert_list(
     open_only: bool = True,
     acknowledged: bool | None = None,
     kind: str | None = None,
+    account_id: int | None = None,
 ) -> QuerySet[Alert]:
     rows = alerts_visible_to(actor)
+    if account_id is not None:
+        rows = rows.filter(account_id=account_id)
     if open_only:
         rows = rows.filter(is_open=True)
     if acknowledged is not None:
@@ -171,9 +174,49 @@ def key_proposal_decisions(*, actor: User) -> QuerySet[KeyProposal]:
     )
 
 
-def score_runs() -> QuerySet[ScoreRun]:
+def score_runs_visible_to(actor: User) -> QuerySet[ScoreRun]:
+    """Scoring runs are the director's and administrator's business (§13)."""
+    if not actor.is_authenticated or not actor.governs:
+        return ScoreRun.objects.none()
     return ScoreRun.objects.select_related("created_by").order_by("-created_at")
 
 
-def score_run_get(*, run_id: object) -> ScoreRun:
-    return get_object_or_404(ScoreRun, pk=run_id)
+def score_run_get(*, actor: User, run_id: object) -> ScoreRun:
+    return get_object_or_404(score_runs_visible_to(actor), pk=run_id)
+
+
+@dataclass(frozen=True)
+class AccountStrategy:
+    """What the account page and the API show of an account's strategy (§6)."""
+
+    snapshot: Snapshot | None
+    override: StrategyOverride | None
+    playbook: Playbook | None
+
+    @property
+    def as_of(self) -> dt.date | None:
+        return self.snapshot.as_of if self.snapshot else None
+
+    @property
+    def recommended(self) -> str | None:
+        return self.snapshot.strategy if self.snapshot else None
+
+    @property
+    def rule(self) -> str | None:
+        return self.snapshot.strategy_rule if self.snapshot else None
+
+    @property
+    def strategy(self) -> str | None:
+        return self.override.strategy if self.override else self.recommended
+
+    @property
+    def tactics(self) -> list[str]:
+        return [t.text for t in self.playbook.tactics.all()] if self.playbook else []
+
+
+def account_strategy(*, account: Account) -> AccountStrategy:
+    snapshot = account_latest_snapshot(account=account)
+    override = account_strategy_override(account=account)
+    chosen = override.strategy if override else (snapshot.strategy if snapshot else None)
+    playbook = playbooks().filter(strategy=chosen).first() if chosen else None
+    return AccountStrategy(snapshot, override, playbook)

@@ -21,7 +21,7 @@ from kam.core.bulk import bulk_insert
 from kam.core.dates import today
 from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
 from kam.ledger.models import LedgerLine, MonthlyAggregate
-from kam.ledger.selectors import last_month_end
+from kam.ledger.selectors import last_month_end, month_add
 from kam.org.models import User
 from kam.org.permissions import require_governing, require_write
 from kam.portfolio import alerts
@@ -95,6 +95,7 @@ def score_portfolio(
     classes = ClassCache()
     computed_at = timezone.now()
     newest: Result | None = None
+    migrations = _MigrationWatch(dates[0])
     for done, as_of in enumerate(dates, start=1):
         results = [compute(ledger, view, as_of, rules, classes) for view in views]
         with transaction.atomic():
@@ -103,11 +104,49 @@ def score_portfolio(
                 names, rows = rows_of(result, computed_at)
                 bulk_insert(Snapshot, names, rows)
         newest = results[0]
+        migrations.see(newest)
         if progress is not None:
             progress(done, len(dates))
     if raise_alerts and newest is not None and dates[-1] >= _latest_other_date(dates[-1]):
-        _portfolio_alerts(newest)
+        _portfolio_alerts(newest, migrations.drops_since(month_add(dates[-1], -12)))
     return ScoreOutcome(dates, len(views[0].account_ids), len(views[1].account_ids))
+
+
+class _MigrationWatch:
+    """Class drops (A/B → C/D, §3 migration) between consecutive snapshots of a run, starting
+    from the snapshot stored before its first date."""
+
+    def __init__(self, first: dt.date) -> None:
+        before = (
+            Snapshot.objects.filter(scope=Scope.ENTITY, as_of__lt=first)
+            .order_by("-as_of")
+            .values_list("as_of", flat=True)
+            .first()
+        )
+        self.previous: dict[int, str] = (
+            dict(
+                Snapshot.objects.filter(scope=Scope.ENTITY, as_of=before).values_list(
+                    "account_id", "account_class"
+                )
+            )
+            if before
+            else {}
+        )
+        self.drops: dict[int, tuple[dt.date, str, str]] = {}
+
+    def see(self, result: Result) -> None:
+        ids = np.asarray(result.columns["account_id"]).tolist()
+        classes = np.asarray(result.columns["account_class"]).tolist()
+        for account_id, now in zip(ids, classes, strict=True):
+            before = self.previous.get(account_id)
+            if before in {"A", "B"} and now in {"C", "D"}:
+                self.drops[account_id] = (result.as_of, before, now)
+            elif now in {"A", "B"}:
+                self.drops.pop(account_id, None)
+            self.previous[account_id] = now
+
+    def drops_since(self, start: dt.date) -> dict[int, tuple[dt.date, str, str]]:
+        return {k: v for k, v in self.drops.items() if v[0] > start}
 
 
 def _latest_other_date(as_of: dt.date) -> dt.date:
@@ -115,7 +154,7 @@ def _latest_other_date(as_of: dt.date) -> dt.date:
     return latest or as_of
 
 
-def _portfolio_alerts(result: Result) -> None:
+def _portfolio_alerts(result: Result, drops: dict[int, tuple[dt.date, str, str]]) -> None:
     """Raise and resolve the alerts of the newest snapshot (issue: stale or missing potential
     on a key account, investment outside its band, key account without a manager, class drop)."""
     cols = result.columns
@@ -124,14 +163,6 @@ def _portfolio_alerts(result: Result) -> None:
     klass = np.asarray(cols["account_class"])
     band = np.asarray(cols["investment_band"])
     owners = dict(Account.objects.filter(pk__in=ids).values_list("pk", "owner_id"))
-    previous = dict(
-        Snapshot.objects.filter(
-            scope=Scope.ENTITY,
-            as_of=Snapshot.objects.filter(scope=Scope.ENTITY, as_of__lt=result.as_of)
-            .order_by("-as_of")
-            .values("as_of")[:1],
-        ).values_list("account_id", "account_class")
-    )
     raised: dict[str, list[int]] = {kind: [] for kind in alerts.PORTFOLIO_KINDS}
 
     def emit(row: int, kind: str, severity: str, message: str, **data: Any) -> None:
@@ -176,15 +207,16 @@ def _portfolio_alerts(result: Result) -> None:
             ratio=float(ratio[row]),
         )
     for row, account_id in enumerate(ids):
-        before = previous.get(account_id)
-        if before in {"A", "B"} and klass[row] in {"C", "D"}:
+        if account_id in drops:
+            when, before, after = drops[account_id]
             emit(
                 row,
                 alerts.KIND_CLASS_DROP,
                 AlertSeverity.CRITICAL,
-                f"Class dropped from {before} to {klass[row]}.",
+                f"Class dropped from {before} to {after} as of {when.isoformat()}.",
                 previous_class=before,
-                account_class=str(klass[row]),
+                account_class=after,
+                dropped_on=when.isoformat(),
             )
     for kind in alerts.PORTFOLIO_KINDS:
         if kind != alerts.KIND_CLASS_DROP:  # a drop stays open until acknowledged

@@ -1,0 +1,246 @@
+"""API: the portfolio, snapshots, scoring, settings, playbooks, strategy, cost to serve, alerts."""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from kam.accounts.selectors import account_get
+from kam.api.schemas import ERROR_CODES, ErrorOut, Page, PathId
+from kam.portfolio.models import (
+    Alert,
+    CostToServe,
+    KeyProposal,
+    Playbook,
+    PortfolioSettings,
+    ScoreRun,
+    Snapshot,
+    StrategyOverride,
+)
+from kam.portfolio.schemas import (
+    AlertOut,
+    AlertQuery,
+    CostIn,
+    CostOut,
+    CostPatch,
+    KeyProposalIn,
+    KeyProposalOut,
+    PlaybookIn,
+    PlaybookOut,
+    PortfolioQuery,
+    ScoreRunIn,
+    ScoreRunOut,
+    SettingsOut,
+    SettingsPatch,
+    SnapshotOut,
+    SnapshotScope,
+    StrategyOut,
+    StrategyOverrideIn,
+    StrategyOverrideOut,
+)
+from kam.portfolio.selectors import (
+    AccountStrategy,
+    PortfolioFilters,
+    account_costs_to_serve,
+    account_snapshots,
+    account_strategy,
+    alert_get,
+    alert_list,
+    cost_to_serve_get,
+    key_proposals_pending,
+    playbook_get,
+    playbooks,
+    portfolio,
+    portfolio_settings,
+    score_run_get,
+    snapshot_dates,
+)
+from kam.portfolio.services import (
+    alert_acknowledge,
+    cost_to_serve_add,
+    cost_to_serve_delete,
+    cost_to_serve_update,
+    key_proposal_decide,
+    playbook_update,
+    score_run_create,
+    settings_update,
+    strategy_override_set,
+    strategy_override_withdraw,
+)
+
+router = Router(tags=["portfolio"])
+accounts_router = Router(tags=["portfolio"])
+alerts_router = Router(tags=["alerts"])
+
+
+@router.get("", response={200: list[SnapshotOut], ERROR_CODES: ErrorOut})
+@paginate(Page)
+def list_portfolio(request: Any, filters: Query[PortfolioQuery]) -> QuerySet[Snapshot]:
+    """One row per account (or group) as of the latest snapshot on or before `as_of`."""
+    data = filters.dict()
+    data["owner"] = data.pop("owner_id")
+    data["key"] = data.pop("is_key")
+    return portfolio(actor=request.user, filters=PortfolioFilters(**data))[1]
+
+
+@router.get("/dates", response={200: list[dt.date], ERROR_CODES: ErrorOut})
+def list_snapshot_dates(request: Any, scope: SnapshotScope = "entity") -> list[dt.date]:
+    return snapshot_dates(scope=scope)
+
+
+@router.post("/score", response={202: ScoreRunOut, ERROR_CODES: ErrorOut})
+def start_score_run(request: Any, body: ScoreRunIn) -> Status[ScoreRun]:
+    """Queue a scoring run (director, admin); `kam worker` carries it out."""
+    run = score_run_create(actor=request.user, as_of=body.as_of, history=body.history, reason="api")
+    return Status(202, run)
+
+
+@router.get("/score/{run_id}", response={200: ScoreRunOut, ERROR_CODES: ErrorOut})
+def get_score_run(request: Any, run_id: uuid.UUID) -> ScoreRun:
+    return score_run_get(actor=request.user, run_id=run_id)
+
+
+@router.get("/settings", response={200: SettingsOut, ERROR_CODES: ErrorOut})
+def get_portfolio_settings(request: Any) -> PortfolioSettings:
+    return portfolio_settings()
+
+
+@router.patch("/settings", response={200: SettingsOut, ERROR_CODES: ErrorOut})
+def update_portfolio_settings(request: Any, body: SettingsPatch) -> PortfolioSettings:
+    """Change thresholds and weights (director, admin); the portfolio is re-scored."""
+    changes = {k: v for k, v in body.dict(exclude_unset=True).items() if v is not None}
+    return settings_update(actor=request.user, **changes)
+
+
+@router.get("/playbooks", response={200: list[PlaybookOut], ERROR_CODES: ErrorOut})
+def list_playbooks(request: Any) -> QuerySet[Playbook]:
+    return playbooks()
+
+
+@router.put("/playbooks", response={200: PlaybookOut, ERROR_CODES: ErrorOut})
+def update_playbook(request: Any, body: PlaybookIn) -> Playbook:
+    """Rewrite one strategy's summary and tactics (director, admin)."""
+    playbook = playbook_get(strategy=body.strategy)
+    playbook_update(
+        actor=request.user, playbook=playbook, summary=body.summary, tactics=body.tactics
+    )
+    return playbook_get(strategy=body.strategy)
+
+
+@router.get("/proposals", response={200: list[SnapshotOut], ERROR_CODES: ErrorOut})
+@paginate(Page)
+def list_key_proposals(request: Any) -> QuerySet[Snapshot]:
+    """Accounts proposed as key, or key accounts due a review, not yet decided (§2, §6 R5)."""
+    return key_proposals_pending(actor=request.user)
+
+
+@accounts_router.get(
+    "/{account_id}/snapshots", response={200: list[SnapshotOut], ERROR_CODES: ErrorOut}
+)
+@paginate(Page)
+def list_account_snapshots(
+    request: Any, account_id: PathId, scope: SnapshotScope = "entity"
+) -> QuerySet[Snapshot]:
+    account = account_get(actor=request.user, account_id=account_id)
+    return account_snapshots(account=account, scope=scope).select_related("account")
+
+
+@accounts_router.get("/{account_id}/strategy", response={200: StrategyOut, ERROR_CODES: ErrorOut})
+def get_account_strategy(request: Any, account_id: PathId) -> AccountStrategy:
+    return account_strategy(account=account_get(actor=request.user, account_id=account_id))
+
+
+@accounts_router.post(
+    "/{account_id}/strategy-override",
+    response={201: StrategyOverrideOut, ERROR_CODES: ErrorOut},
+)
+def override_strategy(
+    request: Any, account_id: PathId, body: StrategyOverrideIn
+) -> Status[StrategyOverride]:
+    account = account_get(actor=request.user, account_id=account_id)
+    override = strategy_override_set(
+        actor=request.user, account=account, strategy=body.strategy, reason=body.reason
+    )
+    return Status(201, override)
+
+
+@accounts_router.delete(
+    "/{account_id}/strategy-override", response={204: None, ERROR_CODES: ErrorOut}
+)
+def withdraw_strategy_override(request: Any, account_id: PathId) -> Status[None]:
+    account = account_get(actor=request.user, account_id=account_id)
+    strategy_override_withdraw(actor=request.user, account=account)
+    return Status(204, None)
+
+
+@accounts_router.post(
+    "/{account_id}/key-proposal", response={201: KeyProposalOut, ERROR_CODES: ErrorOut}
+)
+def decide_key_proposal(
+    request: Any, account_id: PathId, body: KeyProposalIn
+) -> Status[KeyProposal]:
+    """The director confirms or declines a key-account proposal, with the reason (§2)."""
+    account = account_get(actor=request.user, account_id=account_id)
+    decision = key_proposal_decide(
+        actor=request.user, account=account, decision=body.decision, reason=body.reason
+    )
+    return Status(201, decision)
+
+
+@accounts_router.get(
+    "/{account_id}/cost-to-serve", response={200: list[CostOut], ERROR_CODES: ErrorOut}
+)
+@paginate(Page)
+def list_costs_to_serve(request: Any, account_id: PathId) -> QuerySet[CostToServe]:
+    return account_costs_to_serve(account=account_get(actor=request.user, account_id=account_id))
+
+
+@accounts_router.post("/{account_id}/cost-to-serve", response={201: CostOut, ERROR_CODES: ErrorOut})
+def add_cost_to_serve(request: Any, account_id: PathId, body: CostIn) -> Status[CostToServe]:
+    account = account_get(actor=request.user, account_id=account_id)
+    return Status(201, cost_to_serve_add(actor=request.user, account=account, **body.dict()))
+
+
+@accounts_router.patch(
+    "/{account_id}/cost-to-serve/{cost_id}", response={200: CostOut, ERROR_CODES: ErrorOut}
+)
+def update_cost_to_serve(
+    request: Any, account_id: PathId, cost_id: PathId, body: CostPatch
+) -> CostToServe:
+    account = account_get(actor=request.user, account_id=account_id)
+    record = cost_to_serve_get(account=account, cost_id=cost_id)
+    changes = {k: v for k, v in body.dict(exclude_unset=True).items() if v is not None}
+    return cost_to_serve_update(actor=request.user, record=record, **changes)
+
+
+@accounts_router.delete(
+    "/{account_id}/cost-to-serve/{cost_id}", response={204: None, ERROR_CODES: ErrorOut}
+)
+def delete_cost_to_serve(request: Any, account_id: PathId, cost_id: PathId) -> Status[None]:
+    account = account_get(actor=request.user, account_id=account_id)
+    cost_to_serve_delete(
+        actor=request.user, record=cost_to_serve_get(account=account, cost_id=cost_id)
+    )
+    return Status(204, None)
+
+
+@alerts_router.get("", response={200: list[AlertOut], ERROR_CODES: ErrorOut})
+@paginate(Page)
+def list_alerts(request: Any, filters: Query[AlertQuery]) -> QuerySet[Alert]:
+    return alert_list(
+        actor=request.user,
+        open_only=filters.open,
+        acknowledged=filters.acknowledged,
+        kind=filters.kind,
+        account_id=filters.account_id,
+    )
+
+
+@alerts_router.post("/{alert_id}/acknowledge", response={200: AlertOut, ERROR_CODES: ErrorOut})
+def acknowledge_alert(request: Any, alert_id: PathId) -> Alert:
+    return alert_acknowledge(
+        actor=request.user, alert=alert_get(actor=request.user, alert_id=alert_id)
+    )
