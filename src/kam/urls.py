@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from kam.api.api import api
 from kam.ledger import urls as ledger_urls
+from kam.portfolio import urls as portfolio_urls
 
 urlpatterns = [
     # The admin signs in through kam's own rate-limited sign-in page.
@@ -15,5 +16,8 @@ urlpatterns = [
     path("accounts/", include("kam.accounts.urls")),
     path("imports/", include("kam.ledger.urls")),
     path("accounts/<int:account_id>/ledger/", include(ledger_urls.account_urlpatterns)),
+    path("accounts/<int:account_id>/portfolio/", include(portfolio_urls.account_urlpatterns)),
+    path("portfolio/", include("kam.portfolio.urls")),
+    path("alerts/", include(portfolio_urls.alert_urlpatterns)),
     path("", include("kam.web.urls")),
 ]

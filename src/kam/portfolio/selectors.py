@@ -220,3 +220,61 @@ def account_strategy(*, account: Account) -> AccountStrategy:
     chosen = override.strategy if override else (snapshot.strategy if snapshot else None)
     playbook = playbooks().filter(strategy=chosen).first() if chosen else None
     return AccountStrategy(snapshot, override, playbook)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """Class migration between two snapshot dates (§3, §11): counts from → to, with "lost"."""
+
+    start: dt.date
+    end: dt.date
+    counts: dict[tuple[str, str], int]
+
+    @property
+    def states(self) -> list[str]:
+        return ["A", "B", "C", "D", "lost"]
+
+    def matrix(self) -> list[tuple[str, list[int]]]:
+        """Rows: the state at the start (and "new": no revenue yet then); columns: at the end."""
+        return [
+            (a, [self.counts.get((a, b), 0) for b in self.states]) for a in [*self.states, "new"]
+        ]
+
+    @property
+    def drops(self) -> int:
+        return sum(n for (a, b), n in self.counts.items() if a in "AB" and b in {"C", "D", "lost"})
+
+    @property
+    def upgrades(self) -> int:
+        return sum(n for (a, b), n in self.counts.items() if a in {"C", "D"} and b in "AB")
+
+
+def _state(account_class: str, lifecycle: str) -> str:
+    return "lost" if lifecycle == "lost" else account_class
+
+
+def class_migration(
+    *, actor: User, start: dt.date, end: dt.date, scope: str = Scope.ENTITY
+) -> Migration:
+    """Accounts by class at two snapshot dates; accounts without revenue ever are left out."""
+    visible = accounts_visible_to(actor)
+
+    def states(day: dt.date) -> dict[int, str]:
+        rows = Snapshot.objects.filter(as_of=day, scope=scope, account__in=visible).values_list(
+            "account_id", "account_class", "lifecycle", "active", "contribution_prev_cents"
+        )
+        return {
+            pk: _state(klass, stage)
+            for pk, klass, stage, active, prev in rows
+            if active or stage == "lost" or prev
+        }
+
+    before, after = states(start), states(end)
+    counts: dict[tuple[str, str], int] = {}
+    for pk, state in before.items():
+        key = (state, after.get(pk, "lost"))
+        counts[key] = counts.get(key, 0) + 1
+    for pk, state in after.items():
+        if pk not in before:
+            counts[("new", state)] = counts.get(("new", state), 0) + 1
+    return Migration(start, end, counts)

@@ -24,6 +24,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [
         NavItem(_("Dashboard"), reverse("dashboard"), "dashboard"),
         NavItem(_("Accounts"), reverse("account_list"), "accounts"),
+        NavItem(_("Portfolio"), reverse("portfolio_matrix"), "portfolio"),
+        NavItem(_("Alerts"), reverse("portfolio_alerts"), "alerts"),
         NavItem(_("Imports"), reverse("import_list"), "imports"),
     ]
     if user.is_staff:

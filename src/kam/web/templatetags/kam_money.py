@@ -23,3 +23,11 @@ def percent(value: float | None, places: int = 1) -> str:
     if value is None:
         return "—"
     return f"{value * 100:+.{places}f} %"
+
+
+@register.filter
+def share(value: float | None, places: int = 1) -> str:
+    """0.2 → "20.0 %" (unsigned: shares, ratios, percentiles)."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.{places}f} %"

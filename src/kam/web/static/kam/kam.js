@@ -51,6 +51,150 @@ document.addEventListener("submit", function (event) {
       };
     }
   };
+  var compact = new Intl.NumberFormat(document.documentElement.lang || "en", {
+    notation: "compact", maximumFractionDigits: 1
+  });
+  function escapeText(text) {
+    var div = document.createElement("div");
+    div.textContent = String(text);
+    return div.innerHTML;
+  }
+  builders.matrix = function (data) {
+    var all = [];
+    data.series.forEach(function (s) { s.points.forEach(function (p) { all.push(p); }); });
+    var maxMargin = all.reduce(function (m, p) { return Math.max(m, p.margin); }, 1);
+    var values = all.map(function (p) { return p.value; });
+    function bound(index, fn, extra) {
+      var list = values.map(function (v) { return v[index]; }).concat(extra);
+      return fn.apply(null, list);
+    }
+    var xMin = Math.pow(10, Math.floor(Math.log10(bound(0, Math.min, [data.potentialMedium / 10]))));
+    var xMax = Math.pow(10, Math.ceil(Math.log10(bound(0, Math.max, [data.potentialHigh * 3]))));
+    var yMin = Math.pow(10, Math.floor(Math.log10(bound(1, Math.min, [data.contributionMedium / 10]))));
+    var yMax = Math.pow(10, Math.ceil(Math.log10(bound(1, Math.max, [data.contributionHigh * 3]))));
+    var line = { type: "dashed", color: "#98a2b3" };
+    // The relative rule's diagonal (C = share × P), clipped to the plotted range.
+    var diagonalFrom = Math.max(xMin, yMin / data.relativeShare);
+    var diagonalTo = Math.min(xMax, yMax / data.relativeShare);
+    var area = function (x0, x1, y0, y1, name, color) {
+      return [{ name: name, xAxis: x0, yAxis: y0, itemStyle: { color: color } }, { xAxis: x1, yAxis: y1 }];
+    };
+    var series = data.series.map(function (s, index) {
+      var out = {
+        type: "scatter", name: s.name, data: s.points,
+        itemStyle: { color: s.colour, opacity: 0.8, borderColor: "#fff", borderWidth: 0.5 },
+        symbolSize: function (value, params) {
+          var margin = params.data.margin;
+          return 6 + 30 * Math.sqrt(Math.max(margin, 0) / maxMargin);
+        },
+        emphasis: { focus: "self", label: { show: true, formatter: function (p) { return p.data.code; }, position: "top" } }
+      };
+      if (index === 0) {
+        out.markLine = {
+          silent: true, symbol: "none", lineStyle: line,
+          label: { color: "#667085", fontSize: 11, formatter: function (p) { return compact.format(p.value); } },
+          data: [
+            { xAxis: data.potentialMedium }, { xAxis: data.potentialHigh },
+            { yAxis: data.contributionMedium }, { yAxis: data.contributionHigh }
+          ]
+        };
+        out.markArea = {
+          silent: true, label: { color: "#344054", fontWeight: 700, fontSize: 18, position: "insideTopRight" },
+          data: [
+            area(data.potentialHigh, xMax, data.contributionHigh, yMax, "A", "rgba(31,78,140,0.07)"),
+            area(xMin, data.potentialHigh, data.contributionHigh, yMax, "B", "rgba(91,139,208,0.07)"),
+            area(data.potentialMedium, xMax, yMin, data.contributionHigh, "C", "rgba(46,158,91,0.06)"),
+            area(xMin, data.potentialMedium, yMin, data.contributionHigh, "D", "rgba(152,162,179,0.06)")
+          ]
+        };
+      }
+      return out;
+    });
+    series.push({
+      type: "line", name: data.labels.relative, silent: true, symbol: "none", z: 1,
+      data: [[diagonalFrom, diagonalFrom * data.relativeShare], [diagonalTo, diagonalTo * data.relativeShare]],
+      lineStyle: { type: "dotted", color: "#98a2b3", width: 1.5 }, tooltip: { show: false },
+      endLabel: { show: true, formatter: data.labels.relative, color: "#667085", fontSize: 11, offset: [-150, 12] }
+    });
+    return {
+      grid: { left: 40, right: 56, top: 48, bottom: 40, containLabel: true },
+      legend: { top: 0, data: data.series.map(function (s) { return s.name; }) },
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) {
+          var d = p.data;
+          return "<strong>" + escapeText(d.code) + "</strong> " + escapeText(d.name) + "<br>" +
+            data.labels["class"] + ": " + d.cls + " · " + escapeText(p.seriesName) + "<br>" +
+            data.labels.contribution + ": " + money.format(d.value[1]) + " " + data.currency + "<br>" +
+            data.labels.potential + ": " + money.format(d.value[0]) + " " + data.currency + "<br>" +
+            data.labels.share + ": " + (d.sow === null ? "—" : (100 * d.sow).toFixed(1) + " %") + "<br>" +
+            data.labels.margin + ": " + money.format(d.margin) + " " + data.currency;
+        }
+      },
+      xAxis: {
+        type: "log", min: xMin, max: xMax, name: data.labels.potential + " (" + data.currency + ")",
+        nameLocation: "middle", nameGap: 28,
+        axisLabel: { formatter: function (v) { return compact.format(v); } },
+        splitLine: { lineStyle: { color: "#f0f2f5" } }
+      },
+      yAxis: {
+        type: "log", min: yMin, max: yMax, name: data.labels.contribution + " (" + data.currency + ")",
+        nameLocation: "middle", nameGap: 52,
+        axisLabel: { formatter: function (v) { return compact.format(v); } },
+        splitLine: { lineStyle: { color: "#f0f2f5" } }
+      },
+      series: series
+    };
+  };
+  builders.pareto = function (data) {
+    return {
+      grid: { left: 16, right: 16, top: 48, bottom: 16, containLabel: true },
+      legend: { top: 0, data: [data.labels.candidate, data.labels.other, data.labels.cumulative] },
+      tooltip: {
+        trigger: "axis",
+        formatter: function (items) {
+          var i = items[0].dataIndex;
+          return "#" + (i + 1) + " <strong>" + escapeText(data.codes[i]) + "</strong> " + escapeText(data.names[i]) + "<br>" +
+            data.labels.contribution + ": " + money.format(data.contribution[i]) + " " + data.currency + "<br>" +
+            data.labels.cumulative + ": " + data.cumulative[i].toFixed(1) + " %";
+        }
+      },
+      xAxis: { type: "category", data: data.codes, axisLabel: { show: data.codes.length <= 40, rotate: 60 } },
+      yAxis: [
+        { type: "value", name: data.currency, axisLabel: { formatter: function (v) { return compact.format(v); } } },
+        { type: "value", min: 0, max: 100, name: "%", splitLine: { show: false } }
+      ],
+      series: [
+        { type: "bar", name: data.labels.candidate, stack: "c", itemStyle: { color: "#1f4e8c" },
+          data: data.contribution.map(function (v, i) { return data.candidate[i] ? v : null; }) },
+        { type: "bar", name: data.labels.other, stack: "c", itemStyle: { color: "#b8c4d6" },
+          data: data.contribution.map(function (v, i) { return data.candidate[i] ? null : v; }) },
+        { type: "line", name: data.labels.cumulative, yAxisIndex: 1, data: data.cumulative, showSymbol: false,
+          lineStyle: { color: "#d9822b", width: 2 }, itemStyle: { color: "#d9822b" },
+          markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#d9822b" },
+            label: { formatter: data.labels.target + " {c} %", position: "insideEndTop" }, data: [{ yAxis: data.target }] } }
+      ]
+    };
+  };
+  builders.sankey = function (data) {
+    var colours = { A: "#1f4e8c", B: "#5b8bd0", C: "#2e9e5b", D: "#98a2b3", lost: "#c23b3b", "new": "#7c8da6" };
+    return {
+      tooltip: { trigger: "item", formatter: function (p) {
+        return p.dataType === "edge" ? escapeText(p.data.source) + " → " + escapeText(p.data.target) + ": " + p.data.value + " " + data.label : escapeText(p.name);
+      } },
+      series: [{
+        type: "sankey", left: 8, right: 120, top: 16, bottom: 16, nodeGap: 14, draggable: false,
+        layoutIterations: 0,  // keep A, B, C, D, lost in reading order
+        emphasis: { focus: "adjacency" },
+        data: data.nodes.map(function (name) {
+          return { name: name, itemStyle: { color: colours[name.split(" ")[0]] || "#667085" } };
+        }),
+        links: data.links,
+        lineStyle: { color: "gradient", opacity: 0.35 },
+        label: { color: "#344054" }
+      }]
+    };
+  };
   function draw(root) {
     if (typeof window.echarts === "undefined") { return; }
     root.querySelectorAll("[data-chart]").forEach(function (element) {
@@ -58,8 +202,13 @@ document.addEventListener("submit", function (event) {
       var source = document.getElementById(element.getAttribute("data-chart-source"));
       var build = builders[element.getAttribute("data-chart")];
       if (!source || !build) { return; }
-      var chart = window.echarts.init(element, null, { renderer: "svg" });
+      var kind = element.getAttribute("data-chart");
+      // Thousands of bubbles draw faster on a canvas than as SVG nodes.
+      var chart = window.echarts.init(element, null, { renderer: kind === "matrix" ? "canvas" : "svg" });
       chart.setOption(build(JSON.parse(source.textContent)));
+      chart.on("click", function (params) {
+        if (params.data && params.data.url) { window.location.href = params.data.url; }
+      });
       element.setAttribute("data-chart-ready", "1");
       window.addEventListener("resize", function () { chart.resize(); });
     });
