@@ -306,6 +306,7 @@ def settings_update(*, actor: User, **changes: Any) -> PortfolioSettings:
     settings._history_user = actor  # type: ignore[attr-defined]
     settings.save()
     score_run_create(actor=actor, reason="settings")
+    settings.refresh_from_db()
     return settings
 
 

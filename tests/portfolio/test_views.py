@@ -1,0 +1,120 @@
+"""Portfolio pages: what each reader sees, and the forms' answers to bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kam.core.dates import today
+from kam.portfolio.models import CostToServe, Snapshot, StrategyOverride
+from kam.portfolio.selectors import portfolio_settings
+from kam.portfolio.services import score_portfolio
+from tests.factories import AccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_pages_explain_what_to_do_before_the_first_scoring(director) -> None:
+    client = signed_in(director)
+    for name in ("portfolio_matrix", "portfolio_pareto", "portfolio_migration"):
+        page = client.get(reverse(name))
+        assert page.status_code == 200
+        assert "kam score" in page.content.decode()
+
+
+def test_the_matrix_shows_only_the_managers_accounts(manager, other_manager) -> None:
+    mine = AccountFactory(owner=manager, code="MINE")
+    AccountFactory(owner=other_manager, code="THEIRS", name="Secret Co")
+    score_portfolio(dates=[today()])
+
+    page = signed_in(manager).get(reverse("portfolio_matrix"))
+
+    body = page.content.decode()
+    assert "MINE" in body and "THEIRS" not in body and "Secret Co" not in body
+    assert mine.code in body
+
+
+def test_the_strategy_panel_shows_the_rule_and_takes_an_override(manager) -> None:
+    account = AccountFactory(owner=manager)
+    score_portfolio(dates=[today()])
+    client = signed_in(manager)
+
+    panel = client.get(reverse("account_strategy", args=[account.pk]))
+    assert "R5" in panel.content.decode()
+
+    refused = client.post(
+        reverse("account_strategy_override", args=[account.pk]), {"strategy": "promotion"}
+    )
+    assert refused.status_code == 422
+    assert not StrategyOverride.objects.exists()
+
+    accepted = client.post(
+        reverse("account_strategy_override", args=[account.pk]),
+        {"strategy": "promotion", "reason": "Tender next spring"},
+    )
+    assert accepted.status_code == 200
+    assert "Tender next spring" in accepted.content.decode()
+
+
+def test_cost_form_refuses_a_cost_without_amount(manager) -> None:
+    account = AccountFactory(owner=manager)
+    client = signed_in(manager)
+    refused = client.post(
+        reverse("account_cost_add", args=[account.pk]), {"month": "2026-10", "kind": "travel"}
+    )
+    assert refused.status_code == 422
+    assert not CostToServe.objects.exists()
+    added = client.post(
+        reverse("account_cost_add", args=[account.pk]),
+        {"month": "2026-10", "kind": "people", "hours": "3", "rate": "400"},
+    )
+    assert added.status_code == 200
+    assert CostToServe.objects.get().amount == 1200
+
+
+def test_another_managers_account_panel_answers_404(manager, other_manager) -> None:
+    theirs = AccountFactory(owner=other_manager)
+    assert signed_in(manager).get(reverse("account_strategy", args=[theirs.pk])).status_code == 404
+
+
+def test_settings_page_shows_errors_and_changes_nothing(director) -> None:
+    client = signed_in(director)
+    form = client.get(reverse("portfolio_settings")).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data["contribution_medium"] = "99999999"
+    page = client.post(reverse("portfolio_settings"), data)
+    assert page.status_code == 200
+    assert "must not exceed" in page.content.decode()
+    assert portfolio_settings().contribution_medium == 5_000_000
+
+
+def test_managers_read_settings_but_cannot_save(manager) -> None:
+    page = signed_in(manager).get(reverse("portfolio_settings"))
+    assert "Only a director or an administrator" in page.content.decode()
+
+
+def test_migration_counts_class_moves_between_two_dates(director) -> None:
+    account = AccountFactory()
+    score_portfolio(dates=[dt.date(2026, 9, 30), dt.date(2026, 10, 31)])
+    Snapshot.objects.filter(account=account, as_of=dt.date(2026, 9, 30)).update(
+        account_class="A", active=True
+    )
+    Snapshot.objects.filter(account=account, as_of=dt.date(2026, 10, 31)).update(
+        account_class="C", active=True
+    )
+    page = signed_in(director).get(reverse("portfolio_migration"))
+    migration = page.context["migration"]
+    assert migration.counts == {("A", "C"): 1}
+    assert migration.drops == 1
+    chart = json.loads(page.context["chart"] and json.dumps(page.context["chart"]))
+    assert chart["links"] == [{"source": "A · 2026-09-30", "target": "C · 2026-10-31", "value": 1}]
