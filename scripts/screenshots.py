@@ -13,6 +13,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import sync_playwright
 
@@ -28,6 +29,39 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# (address, file, what to wait for, whole page); the last ones after switching to Chinese.
+SHOTS = [
+    ("/", "dashboard", "", False),
+    ("/accounts/?key=yes", "account-list", "#account-table", False),
+    ("/accounts/?q=Orient+Auto+Group", "account-detail", "#strategy-panel .tiles", True),
+    ("/portfolio/", "portfolio-matrix", "[data-chart-ready]", False),
+    ("/portfolio/pareto/", "portfolio-pareto", "[data-chart-ready]", False),
+    ("/portfolio/migration/", "portfolio-migration", "[data-chart-ready]", True),
+    ("/portfolio/proposals/", "portfolio-proposals", "", False),
+    ("/alerts/", "alerts", "", False),
+    ("/portfolio/settings/", "portfolio-settings", "", True),
+    ("/imports/", "imports", "", False),
+    ("zh", "", "", False),
+    ("/accounts/", "account-list-zh", "", False),
+    ("/portfolio/", "portfolio-matrix-zh", "[data-chart-ready]", False),
+]
+
+
+def _shoot(page: Any, url: str, name: str, wait: str, full_page: bool) -> None:
+    if url == "zh":
+        page.click("button[name=language][value=zh-hans]")
+        return
+    page.goto(url)
+    if name == "account-detail":
+        page.click("#account-table tbody a")
+    if wait:
+        page.wait_for_selector(wait)
+        page.wait_for_timeout(800)  # the charts' entry animation
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page)
+    if name == "account-detail":
+        page.locator("#strategy-panel").screenshot(path=str(OUT / "strategy-panel.png"))
 
 
 def main() -> None:
@@ -68,44 +102,8 @@ def main() -> None:
             page.fill("#id_username", "director")
             page.fill("#id_password", "kam-demo")
             page.click("button[type=submit].primary")
-            page.goto("/")
-            page.screenshot(path=str(OUT / "dashboard.png"))
-            page.goto("/accounts/?key=yes")
-            page.wait_for_selector("#account-table")
-            page.screenshot(path=str(OUT / "account-list.png"))
-            page.goto("/accounts/?q=Orient+Auto+Group")
-            page.click("#account-table tbody a")
-            page.wait_for_selector("#sales svg")
-            page.wait_for_selector("#strategy-panel .tiles")
-            page.screenshot(path=str(OUT / "account-detail.png"), full_page=True)
-            page.locator("#strategy-panel").screenshot(path=str(OUT / "strategy-panel.png"))
-            page.goto("/portfolio/")
-            page.wait_for_selector("[data-chart-ready]")
-            page.wait_for_timeout(800)
-            page.screenshot(path=str(OUT / "portfolio-matrix.png"))
-            page.goto("/portfolio/pareto/")
-            page.wait_for_selector("[data-chart-ready]")
-            page.wait_for_timeout(800)
-            page.screenshot(path=str(OUT / "portfolio-pareto.png"))
-            page.goto("/portfolio/migration/")
-            page.wait_for_selector("[data-chart-ready]")
-            page.wait_for_timeout(800)
-            page.screenshot(path=str(OUT / "portfolio-migration.png"), full_page=True)
-            page.goto("/portfolio/proposals/")
-            page.screenshot(path=str(OUT / "portfolio-proposals.png"))
-            page.goto("/alerts/")
-            page.screenshot(path=str(OUT / "alerts.png"))
-            page.goto("/portfolio/settings/")
-            page.screenshot(path=str(OUT / "portfolio-settings.png"), full_page=True)
-            page.goto("/imports/")
-            page.screenshot(path=str(OUT / "imports.png"))
-            page.click("button[name=language][value=zh-hans]")
-            page.goto("/accounts/")
-            page.screenshot(path=str(OUT / "account-list-zh.png"))
-            page.goto("/portfolio/")
-            page.wait_for_selector("[data-chart-ready]")
-            page.wait_for_timeout(800)
-            page.screenshot(path=str(OUT / "portfolio-matrix-zh.png"))
+            for url, name, wait, full_page in SHOTS:
+                _shoot(page, url, name, wait, full_page)
             browser.close()
     finally:
         server.terminate()
