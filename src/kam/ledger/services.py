@@ -86,7 +86,16 @@ class _Rejected(Exception):
 
 
 def base_currency() -> str:
-    return str(getattr(settings, "KAM_BASE_CURRENCY", "CNY"))
+    """The director's base currency (portfolio settings); KAM_BASE_CURRENCY seeds it."""
+    from django.apps import apps
+
+    stored = (
+        apps.get_model("portfolio", "PortfolioSettings")
+        .objects.filter(pk=1)
+        .values_list("currency", flat=True)
+        .first()
+    )
+    return str(stored or getattr(settings, "KAM_BASE_CURRENCY", "CNY"))
 
 
 def file_sha256(path: Path) -> str:

@@ -437,7 +437,15 @@ def compute(
     )
     invested = _window_sum(view.cost_to_serve, last, 12)
     evaluated = investment_core.evaluate(invested, c, margin, classified.account_class, rules)
-    breakdown = [{name: _number(factors[name][i]) for name in score_core.FACTORS} for i in range(n)]
+    # The breakdown as JSON text, built column-wise: NaN (a missing factor) becomes null.
+    factor_columns = [
+        [None if math.isnan(v) else v for v in np.round(factors[name], 6).tolist()]
+        for name in score_core.FACTORS
+    ]
+    breakdown = [
+        json.dumps(dict(zip(score_core.FACTORS, values, strict=True)))
+        for values in zip(*factor_columns, strict=True)
+    ]
     columns: dict[str, Any] = {
         "account_id": view.account_ids,
         "active": active,
@@ -458,7 +466,7 @@ def compute(
         "potential_level": classified.potential_level,
         "account_class": classified.account_class,
         "score": scored.score,
-        "score_factors": [json.dumps(row) for row in breakdown],
+        "score_factors": breakdown,
         "pareto_rank": ranked.rank,
         "revenue_share": ranked.revenue_share,
         "cumulative_share": ranked.cumulative_share,
@@ -479,10 +487,6 @@ def compute(
         "investment_band": evaluated.band,
     }
     return Result(view, as_of, columns)
-
-
-def _number(value: float) -> float | None:
-    return None if math.isnan(value) else round(float(value), 6)
 
 
 NULLABLE_NEGATIVE = {"potential_estimate_cents"}

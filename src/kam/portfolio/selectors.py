@@ -155,7 +155,10 @@ def key_proposals_pending(*, actor: User) -> QuerySet[Snapshot]:
     as_of = latest_snapshot_date()
     if as_of is None:
         return Snapshot.objects.none()
-    decided_since = KeyProposal.objects.filter(as_of__gte=as_of).values("account_id")
+    # A decision holds for a year; after that the proposal comes back for a fresh look.
+    decided_since = KeyProposal.objects.filter(as_of__gt=as_of - dt.timedelta(days=365)).values(
+        "account_id"
+    )
     rows = Snapshot.objects.filter(
         as_of=as_of, scope=Scope.ENTITY, account__in=accounts_visible_to(actor)
     ).exclude(account_id__in=decided_since)
