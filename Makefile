@@ -86,6 +86,7 @@ bench: $(VENV)/.installed-dev postgres
 	@command -v sqlite3 >/dev/null || $(MAKE) --no-print-directory system-deps APT_PACKAGES=sqlite3
 	$(BIN)/pip install --quiet -r requirements/bench.lock
 	$(BIN)/python bench/import_ledger.py $(BENCH_ARGS)
+	$(BIN)/python bench/score_portfolio.py $(SCORE_BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests scripts bench
