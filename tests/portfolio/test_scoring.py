@@ -253,6 +253,7 @@ def test_investment_ratio_and_roi_from_cost_to_serve(tmp_path, director) -> None
     assert row.investment_band == "above"  # D: 0–2 %
 
 
+@pytest.mark.django_db(transaction=True)  # the worker runs its tasks on its own connection
 def test_an_import_queues_a_scoring_run_that_the_worker_carries_out(
     tmp_path, director, django_capture_on_commit_callbacks
 ) -> None:
