@@ -90,7 +90,7 @@ def pandas_snapshot(as_of: dt.date) -> Any:
     warnings.filterwarnings("ignore", message="pandas only supports SQLAlchemy")
     from django.db import connection
 
-    from kam.ledger.selectors import last_month_end
+    from kam.core.months import last_month_end
     from kam.portfolio.scoring import rules_from
     from kam.portfolio.selectors import portfolio_settings
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from kam.core.dates import today
-from kam.ledger.selectors import last_month_end, month_add
+from kam.core.months import last_month_end, month_add
 from kam.org.models import Role
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, AccountFactory, UserFactory

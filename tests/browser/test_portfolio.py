@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kam.core.dates import today
-from kam.ledger.selectors import last_month_end, month_add
+from kam.core.months import last_month_end, month_add
 from kam.ledger.services import ledger_import
 from kam.org.models import Role
 from kam.portfolio.services import history_dates, score_portfolio

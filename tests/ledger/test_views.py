@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from kam.core.dates import today
+from kam.core.months import last_month_end
 from kam.ledger.models import ImportBatch, ImportJob, JobStatus, LedgerLine
-from kam.ledger.selectors import last_month_end
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -26,7 +26,7 @@ def test_portfolio_rows_with_filters_and_as_of(manager) -> None:
     assert rows["count"] == 1
     row = rows["items"][0]
     assert row["as_of"] == "2026-09-30" and row["account_code"] == "P1"
-    assert row["potential_estimate"] == "12000000"  # money as exact decimal strings
+    assert row["potential_estimate"] == "12000000.00"  # money as exact decimal strings
     assert row["score_factors"]["contribution"] is None  # inactive: no percentile factors
 
     assert client.get("/api/v1/portfolio", {"account_class": "A"}).json()["count"] == 0

@@ -278,7 +278,7 @@ def test_report_portfolio_as_csv_and_json(tmp_path, director, capsys) -> None:
     call_command("report", "portfolio", "--as-of", AS_OF.isoformat(), "--format", "json")
     payload = json.loads(capsys.readouterr().out)
     assert payload["as_of"] == AS_OF.isoformat()
-    assert payload["accounts"][0]["contribution"] == "10"
+    assert payload["accounts"][0]["contribution"] == "10.00"
     assert payload["accounts"][0]["class"] == "D"
 
     call_command("report", "portfolio", "--format", "csv")
@@ -297,3 +297,10 @@ def test_score_refuses_a_bad_date() -> None:
     with pytest.raises(CommandError) as error:
         call_command("score", "--as-of", "2026-02-30")
     assert error.value.returncode == 2
+
+
+def test_score_refuses_a_date_beyond_the_calendar_it_can_step_through() -> None:
+    with pytest.raises(CommandError) as error:
+        call_command("score", "--as-of", "9999-12-31", "--quiet")
+    assert error.value.returncode == 2
+    assert not Snapshot.objects.exists()

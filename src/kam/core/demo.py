@@ -27,6 +27,7 @@ from kam.accounts.services import (
     team_member_add,
 )
 from kam.core.dates import today
+from kam.core.months import last_month_end, month_add
 from kam.ledger.demo import (
     TRAJECTORIES,
     TRAJECTORY_SHARES,
@@ -37,7 +38,6 @@ from kam.ledger.demo import (
     write_ledger_csv,
 )
 from kam.ledger.models import ExchangeRate
-from kam.ledger.selectors import last_month_end, month_add
 from kam.ledger.services import ledger_import
 from kam.org.models import Role, User
 from kam.org.services import user_create

@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Schema
 
 from kam.api.schemas import text
+from kam.core.money import cents_text
 from kam.ledger.models import ImportJob
 
 
@@ -98,10 +99,3 @@ class SalesOut(Schema):
     growth: float | None
     top_categories: list[dict[str, str]]
     last_purchase: dt.date | None
-
-
-def cents_text(cents: int) -> str:
-    """Exact decimal text of an amount in cents: -1234 → "-12.34"."""
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole}.{part:02d}"

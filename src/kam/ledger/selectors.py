@@ -10,6 +10,7 @@ from django.db.models import Max, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.models import Account
+from kam.core.months import last_month_end, month_add
 from kam.ledger.models import ImportBatch, ImportJob, LedgerLine, MonthlyAggregate
 from kam.org.models import User
 
@@ -35,19 +36,6 @@ def batch_get(*, actor: User, batch_id: int) -> ImportBatch:
 
 def account_ledger_lines(*, account: Account) -> QuerySet[LedgerLine]:
     return LedgerLine.objects.filter(account=account).order_by("-date", "-id")
-
-
-def last_month_end(as_of: dt.date) -> dt.date:
-    """The last day of the last calendar month ending on or before `as_of` (DOMAIN months)."""
-    following = as_of + dt.timedelta(days=1)
-    if following.day == 1:
-        return as_of
-    return as_of.replace(day=1) - dt.timedelta(days=1)
-
-
-def month_add(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)

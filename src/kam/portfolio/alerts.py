@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kam.accounts.models import Account
 from kam.portfolio.models import Alert, AlertSeverity
@@ -18,13 +19,6 @@ KIND_POTENTIAL_MISSING = "potential_missing"
 KIND_INVESTMENT_BAND = "investment_out_of_band"
 KIND_NO_MANAGER = "key_account_without_manager"
 KIND_CLASS_DROP = "class_drop"
-PORTFOLIO_KINDS = (
-    KIND_POTENTIAL_STALE,
-    KIND_POTENTIAL_MISSING,
-    KIND_INVESTMENT_BAND,
-    KIND_NO_MANAGER,
-    KIND_CLASS_DROP,
-)
 KIND_TITLES = {
     KIND_POTENTIAL_STALE: _("Potential estimate is stale"),
     KIND_POTENTIAL_MISSING: _("Potential estimate is missing"),
@@ -57,14 +51,40 @@ def raise_alert(
         return alert
 
 
-def resolve_alerts(kind: str, still_open: Iterable[int]) -> int:
-    """Close the open alerts of a kind whose condition no longer holds."""
-    keep = set(still_open)
-    stale = Alert.objects.filter(kind=kind, is_open=True).exclude(account_id__in=keep)
-    resolved = 0
-    for alert in stale:
-        alert.is_open = False
-        alert.resolved_at = timezone.now()
-        alert.save(update_fields=["is_open", "resolved_at"])
-        resolved += 1
-    return resolved
+@dataclass(frozen=True)
+class Wanted:
+    """An alert a scoring wants open on an account: its message and data."""
+
+    message: str
+    data: dict[str, Any]
+
+
+@transaction.atomic
+def sync_alerts(
+    kind: str, severity: str, wanted: dict[int, Wanted], *, resolve_others: bool = True
+) -> None:
+    """Make the open alerts of a kind match `wanted` (account id → alert) in a few bulk
+    statements: open the new ones, refresh the changed ones and, unless told not to, resolve
+    the ones whose condition no longer holds. History records every change."""
+    open_now = {
+        alert.account_id: alert
+        for alert in Alert.objects.select_for_update().filter(kind=kind, is_open=True)
+    }
+    created = [
+        Alert(account_id=pk, kind=kind, severity=severity, message=w.message, data=w.data)
+        for pk, w in wanted.items()
+        if pk not in open_now
+    ]
+    changed = []
+    for pk, alert in open_now.items():
+        w = wanted.get(pk)
+        if w is None:
+            if resolve_others:
+                alert.is_open, alert.resolved_at = False, timezone.now()
+                changed.append(alert)
+        elif (alert.severity, alert.message, alert.data) != (severity, w.message, w.data):
+            alert.severity, alert.message, alert.data = severity, w.message, w.data
+            changed.append(alert)
+    bulk_create_with_history(created, Alert, batch_size=1000)
+    fields = ["severity", "message", "data", "is_open", "resolved_at"]
+    bulk_update_with_history(changed, Alert, fields, batch_size=1000)

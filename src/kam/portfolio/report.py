@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 
+from kam.core.money import cents_to_decimal
 from kam.portfolio.models import Snapshot
 
 REPORT_COLUMNS = (
@@ -24,10 +24,6 @@ REPORT_COLUMNS = (
 )
 
 
-def money(cents: int | None) -> Decimal | None:
-    return None if cents is None else Decimal(cents) / 100
-
-
 def key_status(row: Snapshot) -> str:
     """key, proposed (awaiting the director) or not key."""
     if row.is_key:
@@ -42,8 +38,8 @@ def report_rows(rows: Iterable[Snapshot]) -> list[dict[str, object]]:
             "code": row.account.code,
             "name": row.account.name,
             "class": row.account_class,
-            "potential": money(row.potential_cents),
-            "contribution": money(row.contribution_cents),
+            "potential": cents_to_decimal(row.potential_cents),
+            "contribution": cents_to_decimal(row.contribution_cents),
             "share_of_wallet": None
             if row.share_of_wallet is None
             else round(row.share_of_wallet, 6),

@@ -10,6 +10,7 @@ from pydantic import StrictBool, StrictInt
 
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS
 from kam.api.schemas import IsoDate, StrictIn, text
+from kam.core.money import cents_to_decimal
 from kam.portfolio.models import (
     AccountClass,
     CostKind,
@@ -23,8 +24,8 @@ Money = Field(..., ge=0, le=MAX_MONEY, max_digits=MONEY_DIGITS, decimal_places=2
 Share = Field(..., ge=0, le=1, max_digits=5, decimal_places=4)
 
 
-def _money(cents: int | None) -> Decimal | None:
-    return None if cents is None else Decimal(cents) / 100
+def _money_or_none(cents: int | None) -> Decimal | None:
+    return None if cents is None else cents_to_decimal(cents)
 
 
 class SnapshotOut(Schema):
@@ -73,27 +74,27 @@ class SnapshotOut(Schema):
 
     @staticmethod
     def resolve_contribution(obj: Any) -> Decimal | None:
-        return _money(obj.contribution_cents)
+        return _money_or_none(obj.contribution_cents)
 
     @staticmethod
     def resolve_contribution_prev(obj: Any) -> Decimal | None:
-        return _money(obj.contribution_prev_cents)
+        return _money_or_none(obj.contribution_prev_cents)
 
     @staticmethod
     def resolve_margin(obj: Any) -> Decimal | None:
-        return _money(obj.margin_cents)
+        return _money_or_none(obj.margin_cents)
 
     @staticmethod
     def resolve_potential_estimate(obj: Any) -> Decimal | None:
-        return _money(obj.potential_estimate_cents)
+        return _money_or_none(obj.potential_estimate_cents)
 
     @staticmethod
     def resolve_potential(obj: Any) -> Decimal | None:
-        return _money(obj.potential_cents)
+        return _money_or_none(obj.potential_cents)
 
     @staticmethod
     def resolve_investment(obj: Any) -> Decimal | None:
-        return _money(obj.investment_cents)
+        return _money_or_none(obj.investment_cents)
 
 
 class PortfolioQuery(Schema):

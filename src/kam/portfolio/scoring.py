@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -25,18 +24,15 @@ from kam.analytics import lifecycle as lifecycle_core
 from kam.analytics import matrix, pareto, strategy
 from kam.analytics import score as score_core
 from kam.analytics.rules import Band, Rules, Weights
+from kam.core.money import decimal_to_cents
+from kam.core.months import last_month_end, month_end, month_index
 from kam.ledger.models import MonthlyAggregate
-from kam.ledger.selectors import last_month_end
 from kam.portfolio.models import CostToServe, PortfolioSettings, Scope
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 StrArray = npt.NDArray[np.str_]
-
-
-def _cents(amount: Decimal) -> int:
-    return int((amount * 100).to_integral_value())
 
 
 def rules_from(settings: PortfolioSettings) -> Rules:
@@ -47,10 +43,10 @@ def rules_from(settings: PortfolioSettings) -> Rules:
         pareto_max_account_share=s.pareto_max_account_share,
         key_score_threshold=s.key_score_threshold,
         potential_max_age_months=s.potential_max_age_months,
-        contribution_high_cents=_cents(s.contribution_high),
-        contribution_medium_cents=_cents(s.contribution_medium),
-        potential_high_cents=_cents(s.potential_high),
-        potential_medium_cents=_cents(s.potential_medium),
+        contribution_high_cents=decimal_to_cents(s.contribution_high),
+        contribution_medium_cents=decimal_to_cents(s.contribution_medium),
+        potential_high_cents=decimal_to_cents(s.potential_high),
+        potential_medium_cents=decimal_to_cents(s.potential_medium),
         relative_share_threshold=s.relative_share_threshold,
         lost_after_months=s.lost_after_months,
         min_history_months=s.min_history_months,
@@ -75,26 +71,22 @@ def rules_from(settings: PortfolioSettings) -> Rules:
     )
 
 
-def month_index(day: dt.date) -> int:
-    return day.year * 12 + day.month - 1
+def potential_age_months(
+    estimate_month: IntArray, estimate_day: IntArray, as_of: dt.date
+) -> FloatArray:
+    """Whole calendar months from each estimate to the date, plus ½ for a part month.
 
-
-def month_end(index: int) -> dt.date:
-    first_of_next = dt.date((index + 1) // 12, (index + 1) % 12 + 1, 1)
-    return first_of_next - dt.timedelta(days=1)
-
-
-def potential_age_months(estimated_on: dt.date, as_of: dt.date) -> float:
-    """Whole calendar months from the estimate to the date, plus ½ for a part month.
-
-    Only "more than N months" is ever asked of it (§2 stale), which the half answers exactly.
+    `estimate_month` is the estimate's `month_index`, `estimate_day` its day of the month. Only
+    "more than N months" is ever asked of it (§2 stale), which the half answers exactly: the
+    anniversary is clamped to the month's last day, as calendar months are.
     """
-    months = month_index(as_of) - month_index(estimated_on)
-    last_day = month_end(month_index(as_of)).day
-    anniversary_day = min(estimated_on.day, last_day)
-    if anniversary_day > as_of.day:
-        return months - 0.5
-    return float(months) + (0.5 if anniversary_day < as_of.day else 0.0)
+    months = (month_index(as_of) - estimate_month).astype(np.float64)
+    anniversary_day = np.minimum(estimate_day, month_end(month_index(as_of)).day)
+    return np.where(
+        anniversary_day > as_of.day,
+        months - 0.5,
+        months + np.where(anniversary_day < as_of.day, 0.5, 0.0),
+    )
 
 
 @dataclass
@@ -114,34 +106,41 @@ class Ledger:
     technical_fit: FloatArray
     credit_reputation: FloatArray
     is_key: BoolArray
-    estimate_row: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    estimate_day: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    estimate_cents: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    estimate_date: list[dt.date] = field(default_factory=list)
+    # Potential estimates sorted by account row, date and entry, one element each.
+    estimate_row: IntArray
+    estimate_ordinal: IntArray
+    estimate_month: IntArray
+    estimate_day: IntArray
+    estimate_cents: IntArray
+    estimate_date: list[dt.date]
 
     @property
     def width(self) -> int:
         return int(self.revenue.shape[1])
 
-    def estimates_as_of(self, as_of: dt.date) -> tuple[IntArray, FloatArray, list[dt.date | None]]:
+    def estimates_as_of(self, as_of: dt.date) -> tuple[IntArray, FloatArray, IntArray]:
         """Each account's latest estimate on or before the date (ties: latest entered):
-        amount in cents, age in months (NaN: none) and date (§2)."""
+        amount in cents, age in months (NaN: none) and its position in the estimate arrays
+        (−1: none) (§2)."""
         n = self.account_ids.shape[0]
         amount = np.zeros(n, dtype=np.int64)
         age = np.full(n, np.nan)
-        dates: list[dt.date | None] = [None] * n
-        taken = np.flatnonzero(self.estimate_day <= as_of.toordinal())
+        position = np.full(n, -1, dtype=np.int64)
+        taken = np.flatnonzero(self.estimate_ordinal <= as_of.toordinal())
         if taken.size:
             rows = self.estimate_row[taken]
-            # Estimates are sorted by account, date, entry: the last of each run wins.
+            # Sorted by account, date and entry: the last of each account's run wins.
             last = taken[np.concatenate((rows[1:] != rows[:-1], [True]))]
-            for position in last.tolist():
-                row = int(self.estimate_row[position])
-                amount[row] = self.estimate_cents[position]
-                day = self.estimate_date[position]
-                age[row] = potential_age_months(day, as_of)
-                dates[row] = day
-        return amount, age, dates
+            rows = self.estimate_row[last]
+            amount[rows] = self.estimate_cents[last]
+            age[rows] = potential_age_months(
+                self.estimate_month[last], self.estimate_day[last], as_of
+            )
+            position[rows] = last
+        return amount, age, position
+
+    def estimate_dates(self, position: IntArray) -> list[dt.date | None]:
+        return [None if p < 0 else self.estimate_date[p] for p in position.tolist()]
 
 
 def _roots(parent_rows: list[int]) -> IntArray:
@@ -210,15 +209,17 @@ def load_ledger(first_as_of: dt.date, last_as_of: dt.date, rules: Rules) -> Ledg
         rows = np.array([index_of[row[0]] for row in costs], dtype=np.int64)
         cols = np.array([month_index(row[1]) - base for row in costs], dtype=np.int64)
         keep = cols < width
-        values = np.array([_cents(Decimal(row[2])) for row in costs], dtype=np.int64)
+        values = np.array([decimal_to_cents(Decimal(row[2])) for row in costs], dtype=np.int64)
         np.add.at(cost_to_serve, (rows[keep], cols[keep]), values[keep])
 
+    # Accounts are in primary-key order, so ordering by account_id is ordering by row.
     estimates = list(
         PotentialEstimate.objects.order_by(
             "account_id", "estimated_on", "created_at", "pk"
         ).values_list("account_id", "estimated_on", "amount")
     )
-    ledger = Ledger(
+    dates = [row[1] for row in estimates]
+    return Ledger(
         account_ids=ids,
         codes=np.array([row[1] for row in accounts], dtype=str),
         index_of=index_of,
@@ -232,14 +233,13 @@ def load_ledger(first_as_of: dt.date, last_as_of: dt.date, rules: Rules) -> Ledg
         technical_fit=rating(4),
         credit_reputation=rating(5),
         is_key=np.array([bool(row[6]) for row in accounts], dtype=bool),
+        estimate_row=np.array([index_of[row[0]] for row in estimates], dtype=np.int64),
+        estimate_ordinal=np.array([d.toordinal() for d in dates], dtype=np.int64),
+        estimate_month=np.array([month_index(d) for d in dates], dtype=np.int64),
+        estimate_day=np.array([d.day for d in dates], dtype=np.int64),
+        estimate_cents=np.array([decimal_to_cents(row[2]) for row in estimates], dtype=np.int64),
+        estimate_date=dates,
     )
-    # Estimates sort by account row, then date and entry (the query's order within an account).
-    order = sorted(range(len(estimates)), key=lambda i: (index_of[estimates[i][0]], i))
-    ledger.estimate_row = np.array([index_of[estimates[i][0]] for i in order], dtype=np.int64)
-    ledger.estimate_day = np.array([estimates[i][1].toordinal() for i in order], dtype=np.int64)
-    ledger.estimate_cents = np.array([_cents(estimates[i][2]) for i in order], dtype=np.int64)
-    ledger.estimate_date = [estimates[i][1] for i in order]
-    return ledger
 
 
 @dataclass(frozen=True)
@@ -321,29 +321,30 @@ def _window_sum(values: IntArray, last: int, months: int) -> IntArray:
 class Potential:
     amount: IntArray  # the estimate used (cents); meaningless where age is NaN
     age: FloatArray  # NaN: no estimate
-    estimated_on: list[dt.date | None]
+    position: IntArray  # the estimate's position in the ledger's arrays; −1: none or summed
 
 
-def view_potential(ledger: Ledger, view: View, as_of: dt.date, contribution: IntArray) -> Potential:
+def view_potential(ledger: Ledger, view: View, as_of: dt.date) -> Potential:
     """Potential of each view row as of the date (§2): entities their own latest estimate; a
-    group its parent's estimate when there is one, else the sum of its members' effective P."""
-    amount, age, dates = ledger.estimates_as_of(as_of)
+    group its parent's estimate when there is one, else the sum of its members' effective P
+    (the group's own potential rules then run in classify, on the group's C)."""
+    amount, age, position = ledger.estimates_as_of(as_of)
     if view.scope == Scope.ENTITY:
-        return Potential(amount, age, dates)
+        return Potential(amount, age, position)
     top = view.top_rows
     own = ~np.isnan(age[top])
+    known = ~np.isnan(age)
     member_c = _window_sum(ledger.revenue, _last_col(ledger, as_of), 12)
-    member_p, _, _ = matrix.effective_potential(member_c, amount, ~np.isnan(age))
+    member_p, _, _ = matrix.effective_potential(member_c, amount, known)
     summed = np.zeros(top.size, dtype=np.int64)
     np.add.at(summed, view.members, member_p)
     oldest = np.full(top.size, np.nan)
-    known = ~np.isnan(age)
     np.fmax.at(oldest, view.members[known], age[known])
-    group_amount = np.where(own, amount[top], summed)
-    group_age = np.where(own, age[top], oldest)
-    group_dates = [dates[int(row)] if own[i] else None for i, row in enumerate(top.tolist())]
-    del contribution  # the group's own rules run in classify, on the group's C
-    return Potential(group_amount.astype(np.int64), group_age, group_dates)
+    return Potential(
+        np.where(own, amount[top], summed).astype(np.int64),
+        np.where(own, age[top], oldest),
+        np.where(own, position[top], -1),
+    )
 
 
 def _last_col(ledger: Ledger, as_of: dt.date) -> int:
@@ -357,6 +358,7 @@ class Result:
     view: View
     as_of: dt.date
     columns: dict[str, Any]
+    nulls: dict[str, BoolArray]  # where an integer column is NULL
 
 
 class ClassCache:
@@ -370,7 +372,7 @@ class ClassCache:
         if key not in self._classes:
             day = month_end(ledger.base + col)
             c = _window_sum(view.revenue, col, 12)
-            potential = view_potential(ledger, view, day, c)
+            potential = view_potential(ledger, view, day)
             self._classes[key] = matrix.classify(
                 c, potential.amount, potential.age, rules
             ).account_class
@@ -397,7 +399,7 @@ def compute(
     with np.errstate(invalid="ignore", divide="ignore"):
         margin_pct = np.where(costed > 0, margin / np.where(costed > 0, costed, 1), np.nan)
         growth = np.where(c_prev > 0, c / np.where(c_prev > 0, c_prev, 1) - 1.0, np.nan)
-    potential = view_potential(ledger, view, as_of, c)
+    potential = view_potential(ledger, view, as_of)
     classified = matrix.classify(c, potential.amount, potential.age, rules)
 
     ranked = pareto.rank(
@@ -454,8 +456,8 @@ def compute(
         "margin_cents": margin,
         "margin_pct": margin_pct,
         "growth": growth,
-        "potential_estimate_cents": np.where(has_estimate, potential.amount, -1),
-        "potential_estimated_on": potential.estimated_on,
+        "potential_estimate_cents": potential.amount,
+        "potential_estimated_on": ledger.estimate_dates(potential.position),
         "potential_cents": classified.potential,
         "share_of_wallet": classified.share_of_wallet,
         "potential_missing": classified.potential_missing,
@@ -486,38 +488,8 @@ def compute(
         "roi": evaluated.roi,
         "investment_band": evaluated.band,
     }
-    return Result(view, as_of, columns)
-
-
-NULLABLE_NEGATIVE = {"potential_estimate_cents"}
-ZERO_RANK_IS_NULL = {"pareto_rank"}
-
-
-def rows_of(result: Result, computed_at: dt.datetime) -> tuple[list[str], list[tuple[object, ...]]]:
-    """Plain tuples for the bulk path, NaN and sentinels as NULL, infinities kept finite."""
-    names = [*result.columns, "as_of", "scope", "computed_at"]
-    converted: list[list[object]] = []
-    for name, values in result.columns.items():
-        if isinstance(values, list):
-            converted.append(values)
-            continue
-        if values.dtype.kind == "f":
-            plain = values.tolist()
-            converted.append([_finite(v) for v in plain])
-        elif values.dtype.kind == "b":
-            converted.append([bool(v) for v in values.tolist()])
-        elif values.dtype.kind in "iu":
-            plain = values.tolist()
-            if name in NULLABLE_NEGATIVE:
-                plain = [None if v < 0 else v for v in plain]
-            elif name in ZERO_RANK_IS_NULL:
-                plain = [None if v == 0 else v for v in plain]
-            converted.append(plain)
-        else:
-            converted.append([str(v) for v in values.tolist()])
-    n = len(result.view.account_ids)
-    converted.extend([[result.as_of] * n, [result.view.scope] * n, [computed_at] * n])
-    return names, list(zip(*converted, strict=True))
+    nulls = {"potential_estimate_cents": ~has_estimate, "pareto_rank": ranked.rank == 0}
+    return Result(view, as_of, columns, nulls)
 
 
 # A t-statistic of ±infinity (an exact line) is stored as ±1e300: JSON and every database
@@ -525,12 +497,24 @@ def rows_of(result: Result, computed_at: dt.datetime) -> tuple[list[str], list[t
 _INFINITE = 1e300
 
 
-def _finite(value: float) -> float | None:
-    if math.isnan(value):
-        return None
-    if math.isinf(value):
-        return math.copysign(_INFINITE, value)
-    return value
+def _plain(values: Any, null: BoolArray | None) -> list[object]:
+    """One column as Python values for the bulk path: NaN and `null` as None."""
+    if isinstance(values, list):
+        return values
+    if values.dtype.kind == "f":
+        missing = np.isnan(values)
+        values = np.where(np.isinf(values), np.copysign(_INFINITE, values), values)
+        null = missing if null is None else null | missing
+    plain = values.astype(object)
+    if null is not None:
+        plain[null] = None
+    return list(plain.tolist())
 
 
-Progress = Callable[[int, int], None]
+def rows_of(result: Result, computed_at: dt.datetime) -> tuple[list[str], list[tuple[object, ...]]]:
+    """Plain tuples (in the returned column order) for the bulk path."""
+    names = [*result.columns, "as_of", "scope", "computed_at"]
+    columns = [_plain(values, result.nulls.get(name)) for name, values in result.columns.items()]
+    n = len(result.view.account_ids)
+    columns.extend([[result.as_of] * n, [result.view.scope] * n, [computed_at] * n])
+    return names, list(zip(*columns, strict=True))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -20,8 +21,8 @@ from kam.accounts.services import account_set_key_status
 from kam.core.bulk import bulk_insert
 from kam.core.dates import today
 from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
+from kam.core.months import last_month_end, month_add
 from kam.ledger.models import LedgerLine, MonthlyAggregate
-from kam.ledger.selectors import last_month_end, month_add
 from kam.org.models import User
 from kam.org.permissions import require_governing, require_write
 from kam.portfolio import alerts
@@ -79,6 +80,11 @@ class ScoreOutcome:
     groups: int
 
 
+# Dates kam scores: calendar months must exist a century either side (month arithmetic).
+EARLIEST_AS_OF = dt.date(1900, 1, 1)
+LATEST_AS_OF = dt.date(2999, 12, 31)
+
+
 def score_portfolio(
     *, dates: list[dt.date], progress: Progress | None = None, raise_alerts: bool = True
 ) -> ScoreOutcome:
@@ -89,13 +95,18 @@ def score_portfolio(
     if not dates:
         raise InvalidInput(_("Give at least one date to score."), field="as_of")
     dates = sorted(set(dates))
+    if dates[0] < EARLIEST_AS_OF or dates[-1] > LATEST_AS_OF:
+        raise InvalidInput(
+            _("Score as of a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_AS_OF.isoformat(), "last": LATEST_AS_OF.isoformat()},
+            field="as_of",
+        )
     rules = rules_from(portfolio_settings())
     ledger = load_ledger(dates[0], dates[-1], rules)
     views = (entity_view(ledger), group_view(ledger))
     classes = ClassCache()
     computed_at = timezone.now()
-    newest: Result | None = None
-    migrations = _MigrationWatch(dates[0])
+    migrations = _MigrationWatch(dates[0], ledger.account_ids)
     for done, as_of in enumerate(dates, start=1):
         results = [compute(ledger, view, as_of, rules, classes) for view in views]
         with transaction.atomic():
@@ -103,124 +114,126 @@ def score_portfolio(
             for result in results:
                 names, rows = rows_of(result, computed_at)
                 bulk_insert(Snapshot, names, rows)
-        newest = results[0]
-        migrations.see(newest)
+        migrations.see(results[0])
         if progress is not None:
             progress(done, len(dates))
-    if raise_alerts and newest is not None and dates[-1] >= _latest_other_date(dates[-1]):
-        _portfolio_alerts(newest, migrations.drops_since(month_add(dates[-1], -12)))
+    newest_stored = not Snapshot.objects.filter(as_of__gt=dates[-1]).exists()
+    if raise_alerts and newest_stored:
+        _portfolio_alerts(results[0], migrations, since=month_add(dates[-1], -12))
     return ScoreOutcome(dates, len(views[0].account_ids), len(views[1].account_ids))
 
 
 class _MigrationWatch:
-    """Class drops (A/B → C/D, §3 migration) between consecutive snapshots of a run, starting
-    from the snapshot stored before its first date."""
+    """Class drops (A/B → C/D, §3 migration) between consecutive entity snapshots of a run,
+    starting from the snapshot stored before its first date."""
 
-    def __init__(self, first: dt.date) -> None:
+    def __init__(self, first: dt.date, account_ids: npt.NDArray[np.int64]) -> None:
         before = (
             Snapshot.objects.filter(scope=Scope.ENTITY, as_of__lt=first)
             .order_by("-as_of")
             .values_list("as_of", flat=True)
             .first()
         )
-        self.previous: dict[int, str] = (
-            dict(
+        stored: dict[int, str] = {}
+        if before is not None:
+            stored = dict(
                 Snapshot.objects.filter(scope=Scope.ENTITY, as_of=before).values_list(
                     "account_id", "account_class"
                 )
             )
-            if before
-            else {}
-        )
-        self.drops: dict[int, tuple[dt.date, str, str]] = {}
+        self.previous = np.array([stored.get(pk, "") for pk in account_ids.tolist()], dtype="<U1")
+        n = account_ids.shape[0]
+        self.dropped_on = np.zeros(n, dtype=np.int64)  # date ordinal of the last drop; 0: none
+        self.dropped_from = np.full(n, "", dtype="<U1")
+        self.dropped_to = np.full(n, "", dtype="<U1")
 
     def see(self, result: Result) -> None:
-        ids = np.asarray(result.columns["account_id"]).tolist()
-        classes = np.asarray(result.columns["account_class"]).tolist()
-        for account_id, now in zip(ids, classes, strict=True):
-            before = self.previous.get(account_id)
-            if before in {"A", "B"} and now in {"C", "D"}:
-                self.drops[account_id] = (result.as_of, before, now)
-            elif now in {"A", "B"}:
-                self.drops.pop(account_id, None)
-            self.previous[account_id] = now
+        now = np.asarray(result.columns["account_class"])
+        drop = np.isin(self.previous, ("A", "B")) & np.isin(now, ("C", "D"))
+        self.dropped_on[drop] = result.as_of.toordinal()
+        self.dropped_from[drop] = self.previous[drop]
+        self.dropped_to[drop] = now[drop]
+        self.dropped_on[np.isin(now, ("A", "B"))] = 0  # back up: the drop is over
+        self.previous = now
 
-    def drops_since(self, start: dt.date) -> dict[int, tuple[dt.date, str, str]]:
-        return {k: v for k, v in self.drops.items() if v[0] > start}
+    def drops_since(self, start: dt.date) -> npt.NDArray[np.bool_]:
+        return self.dropped_on > start.toordinal()
 
-
-def _latest_other_date(as_of: dt.date) -> dt.date:
-    latest = Snapshot.objects.order_by("-as_of").values_list("as_of", flat=True).first()
-    return latest or as_of
+    def dropped_date(self, row: int) -> str:
+        return dt.date.fromordinal(int(self.dropped_on[row])).isoformat()
 
 
-def _portfolio_alerts(result: Result, drops: dict[int, tuple[dt.date, str, str]]) -> None:
-    """Raise and resolve the alerts of the newest snapshot (issue: stale or missing potential
-    on a key account, investment outside its band, key account without a manager, class drop)."""
+def _portfolio_alerts(result: Result, migrations: _MigrationWatch, since: dt.date) -> None:
+    """Raise and resolve the alerts of the newest snapshot (§3, §4, §13): stale or missing
+    potential on a key account, investment outside its band, a key account without a manager,
+    a class drop. Messages are kept in English for API readers; pages word them from the data."""
     cols = result.columns
-    ids = [int(i) for i in np.asarray(cols["account_id"]).tolist()]
+    ids = np.asarray(cols["account_id"]).tolist()
     key = np.asarray(cols["is_key"])
     klass = np.asarray(cols["account_class"])
     band = np.asarray(cols["investment_band"])
-    owners = dict(Account.objects.filter(pk__in=ids).values_list("pk", "owner_id"))
-    raised: dict[str, list[int]] = {kind: [] for kind in alerts.PORTFOLIO_KINDS}
-
-    def emit(row: int, kind: str, severity: str, message: str, **data: Any) -> None:
-        alerts.raise_alert(
-            ids[row], kind, severity, message, as_of=result.as_of.isoformat(), **data
-        )
-        raised[kind].append(ids[row])
-
-    stale = np.asarray(cols["potential_stale"])
-    missing = np.asarray(cols["potential_missing"])
     ratio = np.asarray(cols["investment_ratio"])
-    for row in np.flatnonzero(key).tolist():
-        if missing[row]:
-            emit(
-                row,
-                alerts.KIND_POTENTIAL_MISSING,
-                AlertSeverity.WARNING,
-                "Key account without a potential estimate.",
+    missing = key & np.asarray(cols["potential_missing"])
+    stale = key & ~missing & np.asarray(cols["potential_stale"])
+    owners = dict(Account.objects.filter(pk__in=ids).values_list("pk", "owner_id"))
+    no_manager = key & np.array([owners.get(pk) is None for pk in ids], dtype=bool)
+    as_of = result.as_of.isoformat()
+
+    def each(mask: npt.NDArray[np.bool_], text: str) -> dict[int, alerts.Wanted]:
+        return {
+            ids[row]: alerts.Wanted(text, {"as_of": as_of}) for row in np.flatnonzero(mask).tolist()
+        }
+
+    alerts.sync_alerts(
+        alerts.KIND_POTENTIAL_MISSING,
+        AlertSeverity.WARNING,
+        each(missing, "Key account without a potential estimate."),
+    )
+    alerts.sync_alerts(
+        alerts.KIND_POTENTIAL_STALE,
+        AlertSeverity.WARNING,
+        each(stale, "The potential estimate of this key account is out of date."),
+    )
+    alerts.sync_alerts(
+        alerts.KIND_NO_MANAGER,
+        AlertSeverity.CRITICAL,
+        each(no_manager, "Key account without a manager."),
+    )
+    outside = (band == "below") | (band == "above")
+    alerts.sync_alerts(
+        alerts.KIND_INVESTMENT_BAND,
+        AlertSeverity.WARNING,
+        {
+            ids[row]: alerts.Wanted(
+                f"Investment ratio {ratio[row]:.1%} is {band[row]} the class {klass[row]} band.",
+                {
+                    "as_of": as_of,
+                    "band": str(band[row]),
+                    "account_class": str(klass[row]),
+                    "ratio": float(ratio[row]),
+                },
             )
-        elif stale[row]:
-            emit(
-                row,
-                alerts.KIND_POTENTIAL_STALE,
-                AlertSeverity.WARNING,
-                "The potential estimate of this key account is out of date.",
+            for row in np.flatnonzero(outside).tolist()
+        },
+    )
+    m = migrations
+    alerts.sync_alerts(
+        alerts.KIND_CLASS_DROP,
+        AlertSeverity.CRITICAL,
+        {
+            ids[row]: alerts.Wanted(
+                f"Class dropped from {m.dropped_from[row]} to {m.dropped_to[row]} "
+                f"as of {m.dropped_date(row)}.",
+                {
+                    "previous_class": str(m.dropped_from[row]),
+                    "account_class": str(m.dropped_to[row]),
+                    "dropped_on": m.dropped_date(row),
+                },
             )
-        if owners.get(ids[row]) is None:
-            emit(
-                row,
-                alerts.KIND_NO_MANAGER,
-                AlertSeverity.CRITICAL,
-                "Key account without a manager.",
-            )
-    for row in np.flatnonzero((band == "below") | (band == "above")).tolist():
-        emit(
-            row,
-            alerts.KIND_INVESTMENT_BAND,
-            AlertSeverity.WARNING,
-            f"Investment ratio {ratio[row]:.1%} is {band[row]} the class {klass[row]} band.",
-            band=str(band[row]),
-            account_class=str(klass[row]),
-            ratio=float(ratio[row]),
-        )
-    for row, account_id in enumerate(ids):
-        if account_id in drops:
-            when, before, after = drops[account_id]
-            emit(
-                row,
-                alerts.KIND_CLASS_DROP,
-                AlertSeverity.CRITICAL,
-                f"Class dropped from {before} to {after} as of {when.isoformat()}.",
-                previous_class=before,
-                account_class=after,
-                dropped_on=when.isoformat(),
-            )
-    for kind in alerts.PORTFOLIO_KINDS:
-        if kind != alerts.KIND_CLASS_DROP:  # a drop stays open until acknowledged
-            alerts.resolve_alerts(kind, raised[kind])
+            for row in np.flatnonzero(m.drops_since(since)).tolist()
+        },
+        resolve_others=False,  # a drop stays open until someone acknowledges it
+    )
 
 
 # --- Background scoring -------------------------------------------------------------------
@@ -267,11 +280,6 @@ def score_run_fail(*, run_id: uuid.UUID | str, message: str) -> None:
     ScoreRun.objects.filter(pk=run_id).update(
         status=ScoreRunStatus.FAILED, finished_at=timezone.now(), message=message[:500]
     )
-
-
-def score_after_import() -> None:
-    """Re-score as of today once an import commits (ARCHITECTURE data flow)."""
-    score_run_create(actor=None, reason="import")
 
 
 # --- Settings -----------------------------------------------------------------------------
