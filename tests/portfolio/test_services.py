@@ -24,6 +24,7 @@ from kam.portfolio.services import (
     key_proposal_decide,
     playbook_update,
     score_portfolio,
+    score_run_create,
     settings_update,
     strategy_override_set,
     strategy_override_withdraw,
@@ -228,3 +229,16 @@ def test_potential_estimate_ties_go_to_the_latest_entered(tmp_path, director) ->
     row = account.snapshots.get(as_of=AS_OF, scope="entity")
     assert row.potential_estimate_cents == 30_000  # the December estimate is after the date
     assert row.potential_estimated_on == dt.date(2026, 5, 1)
+
+
+def test_imports_in_a_row_queue_one_scoring_run() -> None:
+    first = score_run_create(actor=None, reason="import")
+    second = score_run_create(actor=None, reason="import")
+    assert first.pk == second.pk
+    assert ScoreRun.objects.count() == 1
+
+
+def test_a_scoring_run_outside_the_calendar_is_refused(director) -> None:
+    with pytest.raises(InvalidInput):
+        score_run_create(actor=director, as_of=dt.date(1, 1, 1))
+    assert not ScoreRun.objects.exists()

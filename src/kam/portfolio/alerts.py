@@ -88,3 +88,38 @@ def sync_alerts(
     bulk_create_with_history(created, Alert, batch_size=1000)
     fields = ["severity", "message", "data", "is_open", "resolved_at"]
     bulk_update_with_history(changed, Alert, fields, batch_size=1000)
+
+
+# What each kind says, worded from the alert's data in the reader's language.
+_DETAILS = {
+    KIND_POTENTIAL_MISSING: _("Key account without a potential estimate."),
+    KIND_POTENTIAL_STALE: _("The potential estimate of this key account is out of date."),
+    KIND_NO_MANAGER: _("Nobody owns this key account."),
+    (KIND_INVESTMENT_BAND, "below"): _(
+        "Investment ratio %(ratio)s is below the class %(klass)s band."
+    ),
+    (KIND_INVESTMENT_BAND, "above"): _(
+        "Investment ratio %(ratio)s is above the class %(klass)s band."
+    ),
+    KIND_CLASS_DROP: _("Class dropped from %(before)s to %(after)s as of %(date)s."),
+}
+
+
+def alert_detail(alert: Alert) -> str:
+    """The alert's message in the reader's language; alerts of other areas (or with data
+    this version does not know) fall back to the stored English message."""
+    data = alert.data
+    try:
+        if alert.kind == KIND_INVESTMENT_BAND:
+            text = _DETAILS[(alert.kind, data["band"])]
+            return str(text) % {"ratio": f"{data['ratio']:.1%}", "klass": data["account_class"]}
+        if alert.kind == KIND_CLASS_DROP:
+            values = {
+                "before": data["previous_class"],
+                "after": data["account_class"],
+                "date": data["dropped_on"],
+            }
+            return str(_DETAILS[alert.kind]) % values
+        return str(_DETAILS[alert.kind])
+    except (KeyError, TypeError, ValueError):
+        return alert.message

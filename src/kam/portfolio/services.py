@@ -85,6 +85,15 @@ EARLIEST_AS_OF = dt.date(1900, 1, 1)
 LATEST_AS_OF = dt.date(2999, 12, 31)
 
 
+def _check_as_of(as_of: dt.date) -> None:
+    if not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
+        raise InvalidInput(
+            _("Score as of a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_AS_OF.isoformat(), "last": LATEST_AS_OF.isoformat()},
+            field="as_of",
+        )
+
+
 def score_portfolio(
     *, dates: list[dt.date], progress: Progress | None = None, raise_alerts: bool = True
 ) -> ScoreOutcome:
@@ -95,12 +104,8 @@ def score_portfolio(
     if not dates:
         raise InvalidInput(_("Give at least one date to score."), field="as_of")
     dates = sorted(set(dates))
-    if dates[0] < EARLIEST_AS_OF or dates[-1] > LATEST_AS_OF:
-        raise InvalidInput(
-            _("Score as of a date between %(first)s and %(last)s.")
-            % {"first": EARLIEST_AS_OF.isoformat(), "last": LATEST_AS_OF.isoformat()},
-            field="as_of",
-        )
+    _check_as_of(dates[0])
+    _check_as_of(dates[-1])
     rules = rules_from(portfolio_settings())
     ledger = load_ledger(dates[0], dates[-1], rules)
     views = (entity_view(ledger), group_view(ledger))
@@ -242,11 +247,23 @@ def _portfolio_alerts(result: Result, migrations: _MigrationWatch, since: dt.dat
 def score_run_create(
     *, actor: User | None, as_of: dt.date | None = None, history: bool = False, reason: str = ""
 ) -> ScoreRun:
-    """Queue a scoring job (after an import, a settings change, or on request)."""
+    """Queue a scoring job (after an import, a settings change, or on request).
+
+    A run asked for by the system while the same run still waits in the queue is that run:
+    ten imports in a row re-score once, not ten times.
+    """
     if actor is not None:
         require_governing(actor, _("start a scoring run"))
+    as_of = as_of or today()
+    _check_as_of(as_of)
+    if actor is None:
+        waiting = ScoreRun.objects.filter(
+            as_of=as_of, history=history, status=ScoreRunStatus.QUEUED, created_by=None
+        ).first()
+        if waiting is not None:
+            return waiting
     run = ScoreRun.objects.create(
-        as_of=as_of or today(), history=history, reason=reason[:200], created_by=actor
+        as_of=as_of, history=history, reason=reason[:200], created_by=actor
     )
     from kam.portfolio.tasks import score_run_task
 

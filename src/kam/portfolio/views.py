@@ -8,17 +8,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kam.accounts.models import Account
 from kam.accounts.selectors import account_facets, account_get
 from kam.core.errors import DomainError
-from kam.core.http import AuthedRequest
+from kam.core.http import AuthedRequest, safe_next
 from kam.ledger.services import base_currency
 from kam.org.models import User
 from kam.portfolio.forms import (
@@ -30,7 +30,7 @@ from kam.portfolio.forms import (
     ProposalForm,
     SettingsForm,
 )
-from kam.portfolio.models import AccountClass, Lifecycle, PortfolioSettings, Scope, Snapshot
+from kam.portfolio.models import AccountClass, Lifecycle, PortfolioSettings, Scope
 from kam.portfolio.selectors import (
     PortfolioFilters,
     account_costs_to_serve,
@@ -45,7 +45,6 @@ from kam.portfolio.selectors import (
     playbooks,
     portfolio,
     portfolio_settings,
-    score_runs_visible_to,
     snapshot_dates,
 )
 from kam.portfolio.services import (
@@ -75,6 +74,15 @@ RULE_REASONS = {
         "whether it is still a key account."
     ),
 }
+FACTOR_LABELS = (
+    ("contribution", gettext_lazy("Contribution")),
+    ("potential", gettext_lazy("Potential")),
+    ("growth", gettext_lazy("Growth")),
+    ("margin", gettext_lazy("Margin %")),
+    ("strategic_importance", gettext_lazy("Strategic importance")),
+    ("technical_fit", gettext_lazy("Technical fit")),
+    ("credit_reputation", gettext_lazy("Credit and reputation")),
+)
 LIFECYCLE_COLOURS = {
     "acquisition": "#7c8da6",
     "growth": "#2e9e5b",
@@ -111,24 +119,21 @@ def _filters(request: AuthedRequest) -> tuple[MatrixFilterForm, PortfolioFilters
     )
 
 
-def _class_counts(rows: QuerySet[Snapshot]) -> list[tuple[str, str, int, int]]:
-    """(class, label, accounts, contribution cents) for the four classes."""
-    totals = {c: [0, 0] for c in AccountClass.values}
-    for klass, cents in rows.values_list("account_class", "contribution_cents"):
-        totals[klass][0] += 1
-        totals[klass][1] += cents
-    return [(c, str(AccountClass(c).label), n, cents) for c, (n, cents) in totals.items()]
-
-
 @login_required
 def matrix_view(request: AuthedRequest) -> HttpResponse:
     """The potential–contribution matrix (§3) of the visible accounts."""
     form, filters = _filters(request)
-    as_of, rows = portfolio(actor=request.user, filters=filters)
+    as_of, queryset = portfolio(actor=request.user, filters=filters)
+    rows = list(queryset)
     settings = portfolio_settings()
     points: dict[str, list[dict[str, Any]]] = {stage: [] for stage in Lifecycle.values}
+    totals = {klass: [0, 0] for klass in AccountClass.values}  # accounts, contribution cents
+    # One reverse() for all rows: the account id is swapped into the pattern.
+    account_url = reverse("account_detail", args=[0]).replace("/0/", "/{}/")
     hidden = 0
     for row in rows:
+        totals[row.account_class][0] += 1
+        totals[row.account_class][1] += row.contribution_cents
         if row.contribution_cents <= 0 or row.potential_cents <= 0:
             hidden += 1
             continue
@@ -140,7 +145,7 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
                 "name": row.account.name,
                 "cls": row.account_class,
                 "sow": row.share_of_wallet,
-                "url": reverse("account_detail", args=[row.account_id]),
+                "url": account_url.format(row.account_id),
             }
         )
     chart = {
@@ -174,10 +179,12 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
             "scope": filters.scope,
             "chart": chart,
             "hidden": hidden,
-            "classes": _class_counts(rows),
+            "classes": [
+                (klass, AccountClass(klass).label, count, cents)
+                for klass, (count, cents) in totals.items()
+            ],
             "rows": rows[:500],
-            "row_count": rows.count(),
-            "runs": score_runs_visible_to(request.user)[:1],
+            "row_count": len(rows),
             "settings": settings,
         },
     )
@@ -251,15 +258,21 @@ def migration_view(request: AuthedRequest) -> HttpResponse:
         migration = class_migration(
             actor=request.user, start=start, end=end, scope=data.get("scope") or Scope.ENTITY
         )
-        left = {s: f"{s} · {start.isoformat()}" for s in [*migration.states, "new"]}
-        right = {s: f"{s} · {end.isoformat()}" for s in migration.states}
+        names = {"lost": _("lost"), "new": _("new")}
+        left = {s: f"{names.get(s, s)} · {start.isoformat()}" for s in [*migration.states, "new"]}
+        right = {s: f"{names.get(s, s)} · {end.isoformat()}" for s in migration.states}
         links = [
             {"source": left[a], "target": right[b], "value": n}
             for (a, b), n in sorted(migration.counts.items())
             if n
         ]
         used = {link["source"] for link in links} | {link["target"] for link in links}
-        nodes = [name for name in [*left.values(), *right.values()] if name in used]
+        nodes = [
+            {"name": name, "state": state}
+            for side in (left, right)
+            for state, name in side.items()
+            if name in used
+        ]
         chart = {"nodes": nodes, "links": links, "label": _("accounts")}
     return render(
         request,
@@ -334,7 +347,7 @@ def alert_acknowledge_view(request: AuthedRequest, alert_id: int) -> HttpRespons
         alert_acknowledge(actor=request.user, alert=alert)
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect(request.POST.get("next") or "portfolio_alerts")
+    return HttpResponseRedirect(safe_next(request, reverse("portfolio_alerts")))
 
 
 @login_required
@@ -445,35 +458,28 @@ def score_start_view(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def account_strategy_view(request: AuthedRequest, account_id: int) -> HttpResponse:
-    return _strategy_panel(request, account_id, OverrideForm(), CostForm())
+    account = account_get(actor=request.user, account_id=account_id)
+    return _strategy_panel(request, account, OverrideForm(), CostForm())
 
 
 def _strategy_panel(
     request: AuthedRequest,
-    account_id: int,
+    account: Account,
     override_form: OverrideForm,
     cost_form: CostForm,
     status: int = 200,
 ) -> HttpResponse:
-    account = account_get(actor=request.user, account_id=account_id)
     strategy = account_strategy(account=account)
     snapshot = strategy.snapshot
     factors = []
     if snapshot is not None:
         weights = portfolio_settings()
-        for name, label in (
-            ("contribution", _("Contribution")),
-            ("potential", _("Potential")),
-            ("growth", _("Growth")),
-            ("margin", _("Margin %")),
-            ("strategic_importance", _("Strategic importance")),
-            ("technical_fit", _("Technical fit")),
-            ("credit_reputation", _("Credit and reputation")),
-        ):
-            value = snapshot.score_factors.get(name)
-            factors.append((label, value, getattr(weights, f"weight_{name}")))
+        for name, label in FACTOR_LABELS:
+            factors.append(
+                (label, snapshot.score_factors.get(name), getattr(weights, f"weight_{name}"))
+            )
     group = account.snapshots.filter(scope=Scope.GROUP).order_by("-as_of").first()
-    response = render(
+    return render(
         request,
         "portfolio/account_strategy.html",
         {
@@ -492,7 +498,6 @@ def _strategy_panel(
         },
         status=status,
     )
-    return response
 
 
 def _t_text(value: float | None) -> str:
@@ -507,27 +512,23 @@ def _t_text(value: float | None) -> str:
 @login_required
 @require_POST
 def strategy_override_view(request: AuthedRequest, account_id: int) -> HttpResponse:
+    """Override the recommendation with a reason, or (`withdraw`) go back to it (§6)."""
     account = account_get(actor=request.user, account_id=account_id)
-    form = OverrideForm(request.POST)
-    if form.is_valid():
+    withdraw = bool(request.POST.get("withdraw"))
+    form = OverrideForm() if withdraw else OverrideForm(request.POST)
+    status = 422
+    if withdraw or form.is_valid():
         try:
-            if request.POST.get("withdraw"):
+            if withdraw:
                 strategy_override_withdraw(actor=request.user, account=account)
             else:
                 strategy_override_set(actor=request.user, account=account, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
+            status = error.status
         else:
-            return _strategy_panel(request, account_id, OverrideForm(), CostForm())
-    elif request.POST.get("withdraw"):
-        try:
-            strategy_override_withdraw(actor=request.user, account=account)
-        except DomainError as error:
-            form = OverrideForm()
-            form.add_error(None, error.message)
-        else:
-            return _strategy_panel(request, account_id, OverrideForm(), CostForm())
-    return _strategy_panel(request, account_id, form, CostForm(), status=422)
+            return _strategy_panel(request, account, OverrideForm(), CostForm())
+    return _strategy_panel(request, account, form, CostForm(), status=status)
 
 
 @login_required
@@ -535,14 +536,16 @@ def strategy_override_view(request: AuthedRequest, account_id: int) -> HttpRespo
 def cost_add_view(request: AuthedRequest, account_id: int) -> HttpResponse:
     account = account_get(actor=request.user, account_id=account_id)
     form = CostForm(request.POST)
+    status = 422
     if form.is_valid():
         try:
             cost_to_serve_add(actor=request.user, account=account, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
+            status = error.status
         else:
-            return _strategy_panel(request, account_id, OverrideForm(), CostForm())
-    return _strategy_panel(request, account_id, OverrideForm(), form, status=422)
+            return _strategy_panel(request, account, OverrideForm(), CostForm())
+    return _strategy_panel(request, account, OverrideForm(), form, status=status)
 
 
 @login_required
@@ -550,10 +553,10 @@ def cost_add_view(request: AuthedRequest, account_id: int) -> HttpResponse:
 def cost_delete_view(request: AuthedRequest, account_id: int, cost_id: int) -> HttpResponse:
     account = account_get(actor=request.user, account_id=account_id)
     record = cost_to_serve_get(account=account, cost_id=cost_id)
+    form = CostForm()
     try:
         cost_to_serve_delete(actor=request.user, record=record)
     except DomainError as error:
-        form = CostForm()
         form.add_error(None, error.message)
-        return _strategy_panel(request, account_id, OverrideForm(), form, status=403)
-    return _strategy_panel(request, account_id, OverrideForm(), CostForm())
+        return _strategy_panel(request, account, OverrideForm(), form, status=error.status)
+    return _strategy_panel(request, account, OverrideForm(), form)

@@ -14,14 +14,13 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts.selectors import dashboard_summary
 from kam.core.errors import DomainError
-from kam.core.http import AuthedRequest
+from kam.core.http import AuthedRequest, safe_next
 from kam.org.login_limit import login_allowed, login_failed, login_succeeded
 from kam.org.models import Language
 from kam.org.selectors import token_get, tokens_of
@@ -84,12 +83,7 @@ def dashboard_view(request: AuthedRequest) -> HttpResponse:
 def set_language_view(request: HttpRequest) -> HttpResponse:
     """Switch the page language; signed-in users keep it as their preference."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(safe_next(request, "/"))
     if language not in Language.values:
         return response
     if request.user.is_authenticated:

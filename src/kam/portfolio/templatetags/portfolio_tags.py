@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext
 
+from kam.portfolio.alerts import KIND_TITLES, alert_detail
+from kam.portfolio.models import Alert
+
 register = template.Library()
 
 
@@ -24,6 +27,9 @@ def factor(value: float | None) -> str:
 
 @register.filter
 def alert_title(kind: str) -> str:
-    from kam.portfolio.alerts import KIND_TITLES
-
     return str(KIND_TITLES.get(kind, kind))
+
+
+@register.filter
+def alert_text(alert: Alert) -> str:
+    return alert_detail(alert)

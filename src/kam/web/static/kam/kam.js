@@ -186,8 +186,8 @@ document.addEventListener("submit", function (event) {
         type: "sankey", left: 8, right: 120, top: 16, bottom: 16, nodeGap: 14, draggable: false,
         layoutIterations: 0,  // keep A, B, C, D, lost in reading order
         emphasis: { focus: "adjacency" },
-        data: data.nodes.map(function (name) {
-          return { name: name, itemStyle: { color: colours[name.split(" ")[0]] || "#667085" } };
+        data: data.nodes.map(function (node) {
+          return { name: node.name, itemStyle: { color: colours[node.state] || "#667085" } };
         }),
         links: data.links,
         lineStyle: { color: "gradient", opacity: 0.35 },
