@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.models import Account
@@ -20,6 +20,7 @@ from kam.portfolio.models import (
     Scope,
     ScoreRun,
     Snapshot,
+    Strategy,
     StrategyOverride,
 )
 
@@ -104,7 +105,12 @@ def account_strategy_override(*, account: Account) -> StrategyOverride | None:
 
 
 def playbooks() -> QuerySet[Playbook]:
-    return Playbook.objects.prefetch_related("tactics").order_by("strategy")
+    """The playbooks in S1's order: acquisition, promotion, retention, win-back, wait-and-see."""
+    order = Case(
+        *(When(strategy=value, then=Value(i)) for i, value in enumerate(Strategy.values)),
+        output_field=IntegerField(),
+    )
+    return Playbook.objects.prefetch_related("tactics").order_by(order)
 
 
 def playbook_get(*, strategy: str) -> Playbook:
