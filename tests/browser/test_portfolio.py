@@ -4,6 +4,7 @@ overriding a recommendation on the account page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +70,10 @@ def test_a_manager_overrides_the_recommended_strategy(page, shoot, tmp_path) -> 
 
     panel = page.locator("#strategy-panel")
     expect(panel.locator(".tiles")).to_be_visible()
-    expect(panel).to_contain_text("R")
+    expect(panel.locator(".badge", has_text=re.compile(r"^R[1-5]$"))).to_be_visible()
     panel.locator("summary", has_text="Override").click()
-    panel.locator("select[name=strategy]").select_option("promotion")
-    panel.locator("textarea[name=reason]").fill("Their new plant opens next spring")
+    panel.locator("select[name=override-strategy]").select_option("promotion")
+    panel.locator("textarea[name=override-reason]").fill("Their new plant opens next spring")
     panel.locator("button", has_text="Save").click()
 
     expect(page.locator("#strategy-panel")).to_contain_text("Their new plant opens next spring")

@@ -52,14 +52,14 @@ def test_the_strategy_panel_shows_the_rule_and_takes_an_override(manager) -> Non
     assert "R5" in panel.content.decode()
 
     refused = client.post(
-        reverse("account_strategy_override", args=[account.pk]), {"strategy": "promotion"}
+        reverse("account_strategy_override", args=[account.pk]), {"override-strategy": "promotion"}
     )
     assert refused.status_code == 422
     assert not StrategyOverride.objects.exists()
 
     accepted = client.post(
         reverse("account_strategy_override", args=[account.pk]),
-        {"strategy": "promotion", "reason": "Tender next spring"},
+        {"override-strategy": "promotion", "override-reason": "Tender next spring"},
     )
     assert accepted.status_code == 200
     assert "Tender next spring" in accepted.content.decode()
@@ -69,13 +69,14 @@ def test_cost_form_refuses_a_cost_without_amount(manager) -> None:
     account = AccountFactory(owner=manager)
     client = signed_in(manager)
     refused = client.post(
-        reverse("account_cost_add", args=[account.pk]), {"month": "2026-10", "kind": "travel"}
+        reverse("account_cost_add", args=[account.pk]),
+        {"cost-month": "2026-10", "cost-kind": "travel"},
     )
     assert refused.status_code == 422
     assert not CostToServe.objects.exists()
     added = client.post(
         reverse("account_cost_add", args=[account.pk]),
-        {"month": "2026-10", "kind": "people", "hours": "3", "rate": "400"},
+        {"cost-month": "2026-10", "cost-kind": "people", "cost-hours": "3", "cost-rate": "400"},
     )
     assert added.status_code == 200
     assert CostToServe.objects.get().amount == 1200

@@ -52,6 +52,9 @@ class MigrationForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
+    # Prefixed: the account page holds other forms with a `reason` field.
+    prefix = "override"
+
     strategy = forms.ChoiceField(label=_("Strategy"), choices=Strategy.choices)
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
@@ -64,6 +67,9 @@ class ProposalForm(forms.Form):
 
 
 class CostForm(forms.Form):
+    # Prefixed: the account page holds the potential form with its own `amount` field.
+    prefix = "cost"
+
     month = forms.DateField(
         label=_("Month"),
         widget=forms.DateInput(attrs={"type": "month"}),
