@@ -326,8 +326,13 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=10_000_000)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/kam_bench")
+    parser.add_argument(
+        "--home", type=Path, help="keep the company here and reuse it on the next run (SQLite)"
+    )
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="kam-bench-score-"))
+    home = args.home or Path(tempfile.mkdtemp(prefix="kam-bench-score-"))
+    home.mkdir(parents=True, exist_ok=True)
+    reuse = args.database == "sqlite" and (home / "kam.sqlite3").exists()
     env = {**os.environ, "KAM_HOME": str(home), "KAM_HTTPS": "false"}
     env["KAM_DATABASE_URL"] = args.pg if args.database == "postgres" else ""
     if args.database == "postgres":
@@ -335,9 +340,10 @@ def main() -> None:
             ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "kam_bench"], check=True
         )
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "kam_bench"], check=True)
-    started = time.perf_counter()
-    build_company(home, args.accounts, args.lines, env)
-    print(f"built the company in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if not reuse:
+        started = time.perf_counter()
+        build_company(home, args.accounts, args.lines, env)
+        print(f"built the company in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")

@@ -1,5 +1,7 @@
-"""`kam import ledger PATH [--map SRC=DST …] [--date-format F] [--dry-run] [--errors PATH]
-[--no-create-accounts]`: load an ERP export whole or not at all."""
+"""`kam import ledger|accounts|costs|contacts PATH …`: load a file whole or not at all.
+
+`kam import ledger PATH [--map SRC=DST …] [--date-format F] [--dry-run] [--errors PATH]
+[--no-create-accounts]` loads an ERP export; the others load master data the same way."""
 
 from __future__ import annotations
 
@@ -15,12 +17,14 @@ from kam.core.errors import DomainError
 from kam.ledger.importing.mapping import parse_map_options
 from kam.ledger.importing.reading import FileRejected, sniff
 from kam.ledger.services import (
+    RowError,
     count_data_rows,
     ledger_import,
     write_error_report,
     write_rows_report,
 )
 from kam.org.models import User
+from kam.portfolio.importing import costs_import
 
 
 class Command(BaseCommand):
@@ -62,9 +66,20 @@ class Command(BaseCommand):
             "--user", required=True, help="The director or administrator importing."
         )
 
+        costs = sub.add_parser("costs", help="Import cost to serve per account and month.")
+        costs.add_argument("path", type=Path)
+        costs.add_argument("--map", action="append", default=[], metavar="SRC=DST")
+        costs.add_argument("--date-format", help="strptime form of month.")
+        costs.add_argument("--dry-run", action="store_true")
+        costs.add_argument("--errors", type=Path, metavar="PATH")
+        costs.add_argument("--user", required=True, help="The user recording the costs.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "accounts":
             self._accounts(options)
+            return
+        if options["what"] == "costs":
+            self._costs(options)
             return
         path: Path = options["path"]
         if not path.is_file():
@@ -131,13 +146,53 @@ class Command(BaseCommand):
                 f"New prospect accounts: {shown}" + (f" and {more} more" if more > 0 else "")
             )
 
-    def _accounts(self, options: dict[str, Any]) -> None:
+    def _file_and_user(self, options: dict[str, Any]) -> tuple[Path, User]:
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file", returncode=2)
         actor = User.objects.filter(username=options["user"], is_active=True).first()
         if actor is None:
             raise CommandError(f"no active user named {options['user']!r}", returncode=2)
+        return path, actor
+
+    def _reject(self, path: Path, errors: list[RowError], report: Path | None) -> None:
+        report = report or path.with_name(path.stem + ".errors.csv")
+        write_rows_report(errors, report)
+        for bad in errors[:20]:
+            self.stderr.write(
+                f"row {bad.row}, {bad.column}: {bad.reason}"
+                + (f" ({bad.value!r})" if bad.value else "")
+            )
+        if len(errors) > 20:
+            self.stderr.write(f"… and {len(errors) - 20} more")
+        raise CommandError(
+            f"{path.name}: rejected, {len(errors)} bad value(s); "
+            f"nothing was imported. Error report: {report}",
+            returncode=2,
+        )
+
+    def _costs(self, options: dict[str, Any]) -> None:
+        path, actor = self._file_and_user(options)
+        try:
+            result = costs_import(
+                actor=actor,
+                path=path,
+                mapping=parse_map_options(options["map"]),
+                date_format=options["date_format"],
+                dry_run=options["dry_run"],
+            )
+        except (FileRejected, DomainError) as error:
+            raise CommandError(f"{path.name}: rejected: {error}", returncode=2) from error
+        if result.status == "rejected":
+            self._reject(path, result.errors, options["errors"])
+        prefix = "dry run, nothing changed: " if result.status == "dry_run" else ""
+        self.stdout.write(
+            f"{path.name}: {prefix}{result.rows_read} row(s): {result.records_added} cost "
+            f"record(s) for {result.accounts} account(s), {result.records_replaced} replaced."
+        )
+
+    def _accounts(self, options: dict[str, Any]) -> None:
+        path, actor = self._file_and_user(options)
         try:
             result = accounts_import(
                 actor=actor,
@@ -149,18 +204,7 @@ class Command(BaseCommand):
         except (FileRejected, DomainError) as error:
             raise CommandError(f"{path.name}: rejected: {error}", returncode=2) from error
         if result.status == "rejected":
-            report = options["errors"] or path.with_name(path.stem + ".errors.csv")
-            write_rows_report(result.errors, report)
-            for bad in result.errors[:20]:
-                self.stderr.write(
-                    f"row {bad.row}, {bad.column}: {bad.reason}"
-                    + (f" ({bad.value!r})" if bad.value else "")
-                )
-            raise CommandError(
-                f"{path.name}: rejected, {result.error_count} bad value(s); "
-                f"nothing was imported. Error report: {report}",
-                returncode=2,
-            )
+            self._reject(path, result.errors, options["errors"])
         prefix = "dry run, nothing changed: " if result.status == "dry_run" else ""
         self.stdout.write(
             f"{path.name}: {prefix}{result.rows_read} row(s): "
