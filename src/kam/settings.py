@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kam.accounts",
     "kam.ledger",
     "kam.portfolio",
+    "kam.relationships",
     "kam.web",
     "kam.api",
 ]

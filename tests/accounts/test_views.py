@@ -130,3 +130,24 @@ def test_team_members_see_the_account_in_their_list(other_manager) -> None:
     account.team_members.create(user=sales, role="sales")
     response = client_for(sales).get(reverse("account_list"))
     assert [a.pk for a in response.context["page"].object_list] == [account.pk]
+
+
+def test_the_account_page_lists_the_buying_centre_active_people_first(manager) -> None:
+    from kam.relationships.models import Contact
+
+    account = AccountFactory(owner=manager)
+    boss = Contact.objects.create(account=account, name="Zhang Min", buying_role="decision_maker")
+    Contact.objects.create(account=account, name="Alan Left", active=False)
+    Contact.objects.create(account=account, name="Li Wei", influence=4, reports_to=boss)
+
+    page = client_for(manager).get(reverse("account_detail", args=[account.pk])).content.decode()
+
+    section = page[page.index('id="contacts"') :]
+    assert section.index("Li Wei") < section.index("Alan Left")
+    assert "Decision maker" in section and "Zhang Min" in section
+
+
+def test_an_account_without_contacts_says_how_to_load_them(manager) -> None:
+    account = AccountFactory(owner=manager)
+    page = client_for(manager).get(reverse("account_detail", args=[account.pk])).content.decode()
+    assert "kam import contacts" in page

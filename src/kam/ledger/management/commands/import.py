@@ -25,6 +25,7 @@ from kam.ledger.services import (
 )
 from kam.org.models import User
 from kam.portfolio.importing import costs_import
+from kam.relationships.importing import contacts_import
 
 
 class Command(BaseCommand):
@@ -74,12 +75,23 @@ class Command(BaseCommand):
         costs.add_argument("--errors", type=Path, metavar="PATH")
         costs.add_argument("--user", required=True, help="The user recording the costs.")
 
+        contacts = sub.add_parser("contacts", help="Import the people at each customer.")
+        contacts.add_argument("path", type=Path)
+        contacts.add_argument("--map", action="append", default=[], metavar="SRC=DST")
+        contacts.add_argument("--date-format", help="strptime form of the dates.")
+        contacts.add_argument("--dry-run", action="store_true")
+        contacts.add_argument("--errors", type=Path, metavar="PATH")
+        contacts.add_argument("--user", required=True, help="The user recording the contacts.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "accounts":
             self._accounts(options)
             return
         if options["what"] == "costs":
             self._costs(options)
+            return
+        if options["what"] == "contacts":
+            self._contacts(options)
             return
         path: Path = options["path"]
         if not path.is_file():
@@ -189,6 +201,26 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{path.name}: {prefix}{result.rows_read} row(s): {result.records_added} cost "
             f"record(s) for {result.accounts} account(s), {result.records_replaced} replaced."
+        )
+
+    def _contacts(self, options: dict[str, Any]) -> None:
+        path, actor = self._file_and_user(options)
+        try:
+            result = contacts_import(
+                actor=actor,
+                path=path,
+                mapping=parse_map_options(options["map"]),
+                date_format=options["date_format"],
+                dry_run=options["dry_run"],
+            )
+        except (FileRejected, DomainError) as error:
+            raise CommandError(f"{path.name}: rejected: {error}", returncode=2) from error
+        if result.status == "rejected":
+            self._reject(path, result.errors, options["errors"])
+        prefix = "dry run, nothing changed: " if result.status == "dry_run" else ""
+        self.stdout.write(
+            f"{path.name}: {prefix}{result.rows_read} row(s): "
+            f"{result.created} contact(s) created, {result.updated} updated."
         )
 
     def _accounts(self, options: dict[str, Any]) -> None:
