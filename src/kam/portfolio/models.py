@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS, Account
+from kam.analytics.score import FACTORS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -154,8 +155,13 @@ class InvestmentBand(models.TextChoices):
 class Snapshot(models.Model):
     """Every computed figure of one account (or group) as of one date (§2–§6)."""
 
+    # No index of its own: (account, as_of) below serves every lookup by account.
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("account")
+        Account,
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+        verbose_name=_("account"),
+        db_index=False,
     )
     as_of = models.DateField(_("as of"))
     scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices)
@@ -179,11 +185,17 @@ class Snapshot(models.Model):
         _("contribution level"), max_length=8, choices=Level.choices
     )
     potential_level = models.CharField(_("potential level"), max_length=8, choices=Level.choices)
-    account_class = models.CharField(
-        _("class"), max_length=1, choices=AccountClass.choices, db_index=True
-    )
+    account_class = models.CharField(_("class"), max_length=1, choices=AccountClass.choices)
     score = models.FloatField(_("score"), null=True)
-    score_factors = models.JSONField(_("score factors"), default=dict)
+    # The factors of the score (§2), each 0–1 or NULL when missing: plain columns, not JSON,
+    # so a back-fill of many dates writes numbers rather than encoding and checking text.
+    factor_contribution = models.FloatField(_("contribution factor"), null=True)
+    factor_potential = models.FloatField(_("potential factor"), null=True)
+    factor_growth = models.FloatField(_("growth factor"), null=True)
+    factor_margin = models.FloatField(_("margin factor"), null=True)
+    factor_strategic_importance = models.FloatField(_("strategic importance factor"), null=True)
+    factor_technical_fit = models.FloatField(_("technical fit factor"), null=True)
+    factor_credit_reputation = models.FloatField(_("credit and reputation factor"), null=True)
     pareto_rank = models.PositiveIntegerField(_("Pareto rank"), null=True)
     revenue_share = models.FloatField(_("revenue share"), null=True)
     cumulative_share = models.FloatField(_("cumulative revenue share"), null=True)
@@ -210,15 +222,22 @@ class Snapshot(models.Model):
         verbose_name = _("snapshot")
         verbose_name_plural = _("snapshots")
         ordering = ["-as_of", "scope", "account__code"]
+        # Date first: a date's rows are written together and read together (the portfolio
+        # of a date), so its index grows at one end instead of everywhere.
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "as_of", "scope"], name="snapshot_unique_account_date_scope"
+                fields=["as_of", "scope", "account"], name="snapshot_unique_date_scope_account"
             )
         ]
-        indexes = [models.Index(fields=["as_of", "scope"], name="snapshot_date_scope")]
+        indexes = [models.Index(fields=["account", "as_of"], name="snapshot_account_date")]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.as_of} {self.scope} {self.account_class}"
+
+    @property
+    def score_factors(self) -> dict[str, float | None]:
+        """Each factor of the score by its name in §2."""
+        return {name: getattr(self, f"factor_{name}") for name in FACTORS}
 
 
 class ScoreRunStatus(models.TextChoices):

@@ -8,14 +8,13 @@ through the store's bulk path.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from django.db import connection
 from django.db.models import Sum
 
 from kam.accounts.models import Account, PotentialEstimate
@@ -439,15 +438,6 @@ def compute(
     )
     invested = _window_sum(view.cost_to_serve, last, 12)
     evaluated = investment_core.evaluate(invested, c, margin, classified.account_class, rules)
-    # The breakdown as JSON text, built column-wise: NaN (a missing factor) becomes null.
-    factor_columns = [
-        [None if math.isnan(v) else v for v in np.round(factors[name], 6).tolist()]
-        for name in score_core.FACTORS
-    ]
-    breakdown = [
-        json.dumps(dict(zip(score_core.FACTORS, values, strict=True)))
-        for values in zip(*factor_columns, strict=True)
-    ]
     columns: dict[str, Any] = {
         "account_id": view.account_ids,
         "active": active,
@@ -468,7 +458,7 @@ def compute(
         "potential_level": classified.potential_level,
         "account_class": classified.account_class,
         "score": scored.score,
-        "score_factors": breakdown,
+        **{f"factor_{name}": np.round(factors[name], 6) for name in score_core.FACTORS},
         "pareto_rank": ranked.rank,
         "revenue_share": ranked.revenue_share,
         "cumulative_share": ranked.cumulative_share,
@@ -499,22 +489,36 @@ _INFINITE = 1e300
 
 def _plain(values: Any, null: BoolArray | None) -> list[object]:
     """One column as Python values for the bulk path: NaN and `null` as None."""
-    if isinstance(values, list):
-        return values
+    if isinstance(values, list):  # dates: each distinct one converted once
+        ops, stored = connection.ops, {}
+        for value in set(values) - {None}:
+            stored[value] = ops.adapt_datefield_value(value)
+        return [None if value is None else stored[value] for value in values]
     if values.dtype.kind == "f":
         missing = np.isnan(values)
         values = np.where(np.isinf(values), np.copysign(_INFINITE, values), values)
         null = missing if null is None else null | missing
-    plain = values.astype(object)
+    plain: list[object] = values.tolist()
     if null is not None:
-        plain[null] = None
-    return list(plain.tolist())
+        for row in np.flatnonzero(null).tolist():
+            plain[row] = None
+    return plain
 
 
 def rows_of(result: Result, computed_at: dt.datetime) -> tuple[list[str], list[tuple[object, ...]]]:
-    """Plain tuples (in the returned column order) for the bulk path."""
+    """Plain tuples (in the returned column order) for the bulk path.
+
+    Dates go in as the store writes them, converted once per date rather than once per row.
+    """
+    ops = connection.ops
     names = [*result.columns, "as_of", "scope", "computed_at"]
     columns = [_plain(values, result.nulls.get(name)) for name, values in result.columns.items()]
     n = len(result.view.account_ids)
-    columns.extend([[result.as_of] * n, [result.view.scope] * n, [computed_at] * n])
+    columns.extend(
+        [
+            [ops.adapt_datefield_value(result.as_of)] * n,
+            [result.view.scope] * n,
+            [ops.adapt_datetimefield_value(computed_at)] * n,
+        ]
+    )
     return names, list(zip(*columns, strict=True))
