@@ -80,6 +80,12 @@ def test_demo_loads_once_and_prints_the_sign_ins() -> None:
     assert {u for u, *_ in DEMO_USERS} <= set(User.objects.values_list("username", flat=True))
     assert Account.objects.filter(parent__isnull=False).exists()
     assert Account.objects.filter(is_key=True).exists()
+    # S0's drifting group has lost its champion inside the customer (§7).
+    from kam.relationships.models import Contact
+
+    drifting = Contact.objects.filter(account__code__startswith="G200")
+    assert drifting.filter(buying_role="decision_maker").exists()
+    assert not drifting.filter(buying_role="coach", active=True).exists()
 
 
 def test_the_kam_console_script_runs_commands(tmp_path: Path) -> None:
