@@ -182,6 +182,9 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--skip-import-export", action="store_true")
+    parser.add_argument(
+        "--stores", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql"
+    )
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kam-bench-"))
     try:
@@ -196,10 +199,12 @@ def main() -> None:
             )
         pg = (f"{options.pg}/{databases[0]}", f"{options.pg}/{databases[1]}")
         iex = not options.skip_import_export
-        rows = {
-            "SQLite": run_store("sqlite", ledger, accounts, ("", ""), None, iex, work),
-            "PostgreSQL": run_store("postgresql", ledger, accounts, pg, pg[0], iex, work),
-        }
+        stores = options.stores.split(",")
+        rows: dict[str, dict[str, float]] = {}
+        if "sqlite" in stores:
+            rows["SQLite"] = run_store("sqlite", ledger, accounts, ("", ""), None, iex, work)
+        if "postgresql" in stores:
+            rows["PostgreSQL"] = run_store("postgresql", ledger, accounts, pg, pg[0], iex, work)
         for database in databases:
             subprocess.run(
                 [

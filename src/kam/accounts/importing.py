@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -26,18 +25,18 @@ from kam.accounts.models import (
     PotentialEstimate,
     SizeBand,
 )
+from kam.core.choices import choice_lookup
 from kam.ledger.importing.mapping import ACCOUNT_FIELDS, ACCOUNT_REQUIRED, match_columns
 from kam.ledger.importing.reading import FileRejected, batches, sniff
 from kam.ledger.importing.values import (
     clean_text,
     date_order,
     decimal_separator,
-    looks_like_formula,
     normalise_header,
     parse_cents,
     parse_dates,
 )
-from kam.ledger.services import RowError
+from kam.ledger.services import RowError, formula_cells
 from kam.org.models import User
 from kam.org.permissions import require_governing
 
@@ -50,19 +49,6 @@ LIMITS = {
     "potential_source": 200,
 }
 UPDATABLE = ["name", "legal_name", "industry", "region", "account_type", "size_band", "owner"]
-
-
-def _choice_lookup(choices: type[AccountType] | type[SizeBand]) -> dict[str, str]:
-    """Codes and labels (English and Chinese) → code, compared loosely."""
-    from django.utils import translation
-
-    lookup: dict[str, str] = {}
-    for value, label in choices.choices:
-        lookup[normalise_header(value)] = value
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                lookup[normalise_header(str(label))] = value
-    return lookup
 
 
 @dataclass
@@ -173,16 +159,7 @@ def _check_cells(
     for name in ACCOUNT_FIELDS:
         if name not in columns:
             continue
-        raw = table.column(columns[name]).combine_chunks()
-        errors.extend(
-            RowError(
-                int(position) + 2,
-                name,
-                "looks like a spreadsheet formula",
-                str(values[name][int(position)]),
-            )
-            for position in np.flatnonzero(looks_like_formula(clean_text(raw)))
-        )
+        errors.extend(formula_cells(name, clean_text(table.column(columns[name]).combine_chunks())))
         limit = LIMITS.get(name)
         if limit:
             errors.extend(
@@ -196,7 +173,7 @@ def _accounts_from_rows(
     count: int, values: dict[str, list[str | None]], errors: list[RowError]
 ) -> list[Account]:
     """New or updated Account objects, one per row (unsaved)."""
-    types, sizes = _choice_lookup(AccountType), _choice_lookup(SizeBand)
+    types, sizes = choice_lookup(AccountType), choice_lookup(SizeBand)
     users = {user.username.casefold(): user for user in User.objects.filter(is_active=True)}
     existing = {account.code.casefold(): account for account in Account.objects.all()}
     seen: dict[str, int] = {}

@@ -63,6 +63,15 @@ class RowError:
     value: str
 
 
+def formula_cells(column: str, values: pa.Array) -> list[RowError]:
+    """An error for each cell of a master-data column a spreadsheet would run as a formula
+    (row numbers count the header as row 1)."""
+    return [
+        RowError(index + 2, column, "looks like a spreadsheet formula", str(values[index]))
+        for index in np.flatnonzero(looks_like_formula(values)).tolist()
+    ]
+
+
 @dataclass
 class ImportResult:
     status: str  # imported | rejected | duplicate | dry_run

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import transaction
@@ -26,18 +25,18 @@ from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import MAX_MONEY
 from kam.accounts.selectors import accounts_visible_to
+from kam.core.choices import choice_lookup
 from kam.ledger.importing.mapping import match_columns
 from kam.ledger.importing.reading import FileRejected, batches, sniff
 from kam.ledger.importing.values import (
     clean_text,
     date_order,
     decimal_separator,
-    looks_like_formula,
     normalise_header,
     parse_dates,
     parse_scaled,
 )
-from kam.ledger.services import RowError
+from kam.ledger.services import RowError, formula_cells
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.portfolio.models import CostKind, CostToServe
@@ -74,19 +73,6 @@ class CostImportResult:
 
 class _Rollback(Exception):
     pass
-
-
-def _kind_lookup() -> dict[str, str]:
-    """Codes and names (English and Chinese) → kind, compared loosely."""
-    from django.utils import translation
-
-    lookup: dict[str, str] = {}
-    for value, label in CostKind.choices:
-        lookup[normalise_header(value)] = value
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                lookup[normalise_header(str(label))] = value
-    return lookup
 
 
 def costs_import(
@@ -157,10 +143,7 @@ def _records(
     """Unsaved records, one per row; every bad cell is added to `errors`."""
     raw = {name: _column(table, columns, name) for name in COST_FIELDS}
     for name, values in raw.items():
-        errors.extend(
-            RowError(index + 2, name, "looks like a spreadsheet formula", str(values[index]))
-            for index in np.flatnonzero(looks_like_formula(values)).tolist()
-        )
+        errors.extend(formula_cells(name, values))
     accounts = _account_ids(actor, raw["account"].to_pylist(), errors)
     months = _month_values(raw["month"], date_format, errors)
     kinds = _kinds(raw["kind"].to_pylist(), errors)
@@ -244,7 +227,7 @@ def _month_values(
 
 
 def _kinds(texts: list[str | None], errors: list[RowError]) -> list[str | None]:
-    lookup = _kind_lookup()
+    lookup = choice_lookup(CostKind)
     kinds = [lookup.get(normalise_header(text or "")) for text in texts]
     errors.extend(
         RowError(row, "kind", "not one of: " + ", ".join(CostKind.values), text or "")

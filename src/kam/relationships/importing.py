@@ -18,20 +18,19 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 from django.db import transaction
-from django.utils import translation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kam.accounts.selectors import accounts_visible_to
+from kam.core.choices import choice_lookup
 from kam.ledger.importing.mapping import match_columns
 from kam.ledger.importing.reading import FileRejected, batches, sniff
 from kam.ledger.importing.values import (
     clean_text,
     date_order,
-    looks_like_formula,
     normalise_header,
     parse_dates,
 )
-from kam.ledger.services import RowError
+from kam.ledger.services import RowError, formula_cells
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.relationships.models import Attitude, BuyingRole, Contact
@@ -94,17 +93,6 @@ class _Rollback(Exception):
     pass
 
 
-def _lookup(choices: type[BuyingRole] | type[Attitude]) -> dict[str, str]:
-    """Codes and names (English and Chinese) → choice, compared loosely."""
-    found: dict[str, str] = {}
-    for value, label in choices.choices:
-        found[normalise_header(value)] = value
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                found[normalise_header(str(label))] = value
-    return found
-
-
 def contacts_import(
     *,
     actor: User,
@@ -154,10 +142,7 @@ def _contacts(
 ) -> list[Contact | None]:
     """One unsaved (new) or loaded (known) contact per row; None where the row is bad."""
     for name, values in raw.items():
-        errors.extend(
-            RowError(index + 2, name, "looks like a spreadsheet formula", str(values[index]))
-            for index in np.flatnonzero(looks_like_formula(values)).tolist()
-        )
+        errors.extend(formula_cells(name, values))
     text = {name: values.to_pylist() for name, values in raw.items()}
     for name, limit in LIMITS.items():
         errors.extend(
@@ -169,7 +154,7 @@ def _contacts(
         name: _dates(raw[name], name, date_format, errors) for name in ("last_contact", "left_on")
     }
     ratings = {name: _ratings(text[name], name, errors) for name in RATINGS}
-    roles, attitudes = _lookup(BuyingRole), _lookup(Attitude)
+    roles, attitudes = choice_lookup(BuyingRole), choice_lookup(Attitude)
     visible = {
         code.casefold(): pk for pk, code in accounts_visible_to(actor).values_list("pk", "code")
     }
