@@ -15,7 +15,7 @@ from kam.core.dates import today
 from kam.core.months import last_month_end, month_add
 from kam.ledger.services import ledger_import
 from kam.org.models import Role
-from kam.portfolio.services import history_dates, score_portfolio
+from kam.portfolio.services import score_history
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, AccountFactory, PotentialEstimateFactory, UserFactory
 
@@ -39,7 +39,7 @@ def _scored_company(tmp_path: Path) -> Any:
     path = tmp_path / "ledger.csv"
     path.write_text("\n".join(lines) + "\n")
     assert ledger_import(actor=director, path=path).status == "imported"
-    score_portfolio(dates=history_dates(today()))
+    score_history(as_of=today())
     return manager
 
 

@@ -9,7 +9,7 @@ import pytest
 from kam.core.dates import today
 from kam.portfolio.alerts import raise_alert
 from kam.portfolio.selectors import portfolio_settings
-from kam.portfolio.services import score_portfolio
+from kam.portfolio.services import score_history, score_portfolio
 from tests.conftest import api_client_for
 from tests.factories import AccountFactory, PotentialEstimateFactory
 
@@ -33,6 +33,30 @@ def test_portfolio_rows_with_filters_and_as_of(manager) -> None:
     snapshots = client.get(f"/api/v1/accounts/{account.pk}/snapshots").json()
     assert [s["as_of"] for s in snapshots["items"]] == ["2026-10-31", "2026-09-30"]
     assert client.get("/api/v1/portfolio/dates").json() == ["2026-10-31", "2026-09-30"]
+
+
+def test_an_accounts_monthly_history_after_a_backfill(tmp_path, director, manager, other_manager):
+    # Given an account with a ledger from September 2026 and a back-fill as of mid-November
+    from kam.ledger.services import ledger_import
+
+    account = AccountFactory(owner=manager, code="H1")
+    theirs = AccountFactory(owner=other_manager, code="H2")
+    path = tmp_path / "ledger.csv"
+    path.write_text("customer,date,amount\nH1,2026-09-10,1000.00\nH1,2026-10-10,500.00\n")
+    ledger_import(actor=director, path=path)
+    score_history(as_of=dt.date(2026, 11, 15))
+    client = api_client_for(manager)
+
+    # When the manager reads it, then each month end shows its class, lifecycle and figures
+    response = client.get(f"/api/v1/accounts/{account.pk}/monthly-history")
+    assert response.status_code == 200, response.content
+    months = response.json()
+    assert [m["as_of"] for m in months][-2:] == ["2026-09-30", "2026-10-31"]
+    assert months[-1]["contribution"] == "1500.00"
+    assert months[-1]["lifecycle"] == "acquisition" and months[-1]["strategy_rule"][0] == "R"
+    assert {m["account_class"] for m in months} <= {"A", "B", "C", "D"}
+    # And another manager's account answers 404
+    assert client.get(f"/api/v1/accounts/{theirs.pk}/monthly-history").status_code == 404
 
 
 def test_settings_over_the_api(director, manager) -> None:

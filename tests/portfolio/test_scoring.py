@@ -14,8 +14,19 @@ from django.core.management.base import CommandError
 from kam.accounts.models import Account
 from kam.accounts.services import account_set_key_status, potential_estimate_add
 from kam.ledger.services import ledger_import
-from kam.portfolio.models import Alert, Scope, ScoreRun, Snapshot
-from kam.portfolio.services import cost_to_serve_add, history_dates, score_portfolio
+from kam.portfolio.models import Alert, Scope, ScoreRun, Snapshot, SnapshotSeries
+from kam.portfolio.selectors import (
+    class_migration,
+    history_month_ends,
+    migration_dates,
+    stored_classes_before,
+)
+from kam.portfolio.services import (
+    cost_to_serve_add,
+    history_dates,
+    score_history,
+    score_portfolio,
+)
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,13 +182,25 @@ def test_history_backfills_month_ends_and_a_class_drop_raises_an_alert(tmp_path,
 
     # When the whole history is back-filled
     dates = history_dates(AS_OF)
-    score_portfolio(dates=dates)
+    score_history(as_of=AS_OF)
 
-    # Then there is a snapshot at every month end from the first ledger month, and as of today
+    # Then every month end from the first ledger month is in the monthly history, and today
+    # is a full snapshot
     assert dates[0] == dt.date(2024, 11, 30)
     assert dates[-2:] == [dt.date(2026, 10, 31), AS_OF]
-    assert Snapshot.objects.filter(account=account, scope=Scope.ENTITY).count() == len(dates)
-    assert entity("DRIFT", dt.date(2025, 10, 31)).account_class == "B"
+    assert history_month_ends() == dates[-2::-1]
+    series = SnapshotSeries.objects.get(account=account, scope=Scope.ENTITY)
+    assert (series.first_month_end, series.months) == (dates[0], len(dates) - 1)
+    october_2025 = dates.index(dt.date(2025, 10, 31))
+    assert series.classes[october_2025] == "B"
+    assert series.contribution_cents[october_2025] == 12 * 120_000_000
+    assert series.strategy_rules[-1] == "2" and series.stages[-1] == "d"
+    assert Snapshot.objects.filter(account=account, scope=Scope.ENTITY).count() == 1
+    # And migration reads a month end of the history against today's snapshot
+    assert migration_dates()[:2] == [AS_OF, dt.date(2026, 10, 31)]
+    drift = class_migration(actor=director, start=dt.date(2025, 10, 31), end=AS_OF)
+    assert drift.counts == {("B", "C"): 1}
+    assert stored_classes_before(AS_OF) == {account.pk: series.classes[-1]}
     now = entity("DRIFT")
     assert now.account_class == "C"  # low C, medium P
     assert now.lifecycle == "decline"

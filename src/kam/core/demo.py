@@ -42,7 +42,7 @@ from kam.ledger.services import ledger_import
 from kam.org.models import Role, User
 from kam.org.services import user_create
 from kam.portfolio.models import CostKind, CostToServe
-from kam.portfolio.services import history_dates, score_portfolio
+from kam.portfolio.services import score_history
 from kam.relationships.models import Attitude, BuyingRole, Contact
 
 DEMO_PASSWORD = "kam-demo"  # noqa: S105 - published demo sign-in, printed by `make run`
@@ -370,7 +370,7 @@ def demo_load(*, seed: int = 7, accounts: int = 300, years: int = 3) -> DemoResu
         _decisions_and_notes(created, users)
         _costs_to_serve(rng, created, plan, last_month)
         _buying_centres(rng, created, plan, as_of)
-    score_portfolio(dates=history_dates(as_of))
+    score_history(as_of=as_of)
     return DemoResult(True, User.objects.count(), len(created), result.lines_added)
 
 

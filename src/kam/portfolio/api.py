@@ -26,6 +26,7 @@ from kam.portfolio.schemas import (
     CostIn,
     CostOut,
     CostPatch,
+    HistoryMonthOut,
     KeyProposalIn,
     KeyProposalOut,
     PlaybookIn,
@@ -43,8 +44,10 @@ from kam.portfolio.schemas import (
 )
 from kam.portfolio.selectors import (
     AccountStrategy,
+    HistoryMonth,
     PortfolioFilters,
     account_costs_to_serve,
+    account_history,
     account_snapshots,
     account_strategy,
     alert_get,
@@ -146,6 +149,17 @@ def list_account_snapshots(
 ) -> QuerySet[Snapshot]:
     account = account_get(actor=request.user, account_id=account_id)
     return account_snapshots(account=account, scope=scope).select_related("account")
+
+
+@accounts_router.get(
+    "/{account_id}/monthly-history", response={200: list[HistoryMonthOut], ERROR_CODES: ErrorOut}
+)
+def list_account_history(
+    request: Any, account_id: PathId, scope: SnapshotScope = "entity"
+) -> list[HistoryMonth]:
+    """The account's month ends from the last back-fill (`kam score --history`), oldest first."""
+    account = account_get(actor=request.user, account_id=account_id)
+    return account_history(account=account, scope=scope)
 
 
 @accounts_router.get("/{account_id}/strategy", response={200: StrategyOut, ERROR_CODES: ErrorOut})

@@ -240,6 +240,47 @@ class Snapshot(models.Model):
         return {name: getattr(self, f"factor_{name}") for name in FACTORS}
 
 
+class SnapshotSeries(models.Model):
+    """The monthly history of one account (or group) from a back-fill (§2 --history, §3
+    migration): one row per account and scope holding a value per month end, so that
+    36 months of history are 20,000 rows rather than 720,000 full snapshots.
+
+    Month i (from 0) is the month end `months_after(first_month_end, i)`. One character per
+    month: `classes` A–D; `stages` the lifecycle's first letter (a, g, m, d, l); `present`
+    1 where the account counts in the portfolio (revenue in the last 24 months or the 12
+    before); `strategy_rules` the rule's digit (R1–R5). The amounts and scores are JSON lists.
+    """
+
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.CASCADE,
+        related_name="snapshot_series",
+        verbose_name=_("account"),
+        db_index=False,
+    )
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices)
+    first_month_end = models.DateField(_("first month end"))
+    months = models.PositiveSmallIntegerField(_("months"))
+    classes = models.TextField(_("classes"))
+    stages = models.TextField(_("lifecycle stages"))
+    present = models.TextField(_("present"))
+    strategy_rules = models.TextField(_("strategy rules"))
+    contribution_cents = models.JSONField(_("contribution"), default=list)
+    potential_cents = models.JSONField(_("effective potential"), default=list)
+    score = models.JSONField(_("score"), default=list)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("monthly history")
+        verbose_name_plural = _("monthly histories")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "scope"], name="series_unique_account_scope")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.scope} {self.first_month_end} +{self.months}"
+
+
 class ScoreRunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

@@ -321,3 +321,23 @@ class AlertOut(Schema):
 
 
 SnapshotScope = Literal["entity", "group"]
+
+
+class HistoryMonthOut(Schema):
+    """One month end of the monthly history: class, lifecycle, rule, C, P and score (§2)."""
+
+    as_of: dt.date
+    account_class: str
+    lifecycle: str
+    strategy_rule: str
+    contribution: Decimal
+    potential: Decimal
+    score: float | None
+
+    @staticmethod
+    def resolve_contribution(obj: Any) -> Decimal:
+        return cents_to_decimal(obj.contribution_cents)
+
+    @staticmethod
+    def resolve_potential(obj: Any) -> Decimal:
+        return cents_to_decimal(obj.potential_cents)

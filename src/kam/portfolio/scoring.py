@@ -8,6 +8,8 @@ through the store's bulk path.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -522,3 +524,78 @@ def rows_of(result: Result, computed_at: dt.datetime) -> tuple[list[str], list[t
         ]
     )
     return names, list(zip(*columns, strict=True))
+
+
+class SeriesBuilder:
+    """Collects one view's figures month end by month end, then gives the monthly-history rows
+    (`SnapshotSeries`): one row per account, a value per month (§2 --history)."""
+
+    def __init__(self, view: View, months: int) -> None:
+        n = view.account_ids.shape[0]
+        self.view = view
+        self.months = months
+        self.filled = 0
+        self.classes = np.full((n, months), "D", dtype="<U1")
+        self.stages = np.full((n, months), "a", dtype="<U1")
+        self.present = np.full((n, months), "0", dtype="<U1")
+        self.rules = np.full((n, months), "5", dtype="<U1")
+        self.contribution = np.zeros((n, months), dtype=np.int64)
+        self.potential = np.zeros((n, months), dtype=np.int64)
+        self.score = np.full((n, months), np.nan)
+
+    def add(self, result: Result) -> None:
+        cols, month = result.columns, self.filled
+        self.classes[:, month] = cols["account_class"]
+        self.stages[:, month] = np.asarray(cols["lifecycle"]).astype("<U1")
+        present = np.asarray(cols["active"]) | (np.asarray(cols["contribution_prev_cents"]) > 0)
+        self.present[:, month] = np.where(present, "1", "0")
+        self.rules[:, month] = np.char.lstrip(np.asarray(cols["strategy_rule"]).astype(str), "R")
+        self.contribution[:, month] = cols["contribution_cents"]
+        self.potential[:, month] = cols["potential_cents"]
+        self.score[:, month] = np.round(np.asarray(cols["score"], dtype=np.float64), 4)
+        self.filled += 1
+
+    def rows(
+        self, first_month_end: dt.date, computed_at: dt.datetime
+    ) -> tuple[list[str], list[tuple[object, ...]]]:
+        """Plain tuples for the bulk path; JSON written once per row, dates once per run."""
+        m = self.filled
+        ops = connection.ops
+
+        def text(values: StrArray) -> list[str]:
+            # A C-ordered (n, m) array of single characters read as n strings of m.
+            return list(np.ascontiguousarray(values[:, :m]).view(f"<U{m}")[:, 0].tolist())
+
+        scores = [
+            json.dumps([None if math.isnan(v) else v for v in row])
+            for row in self.score[:, :m].tolist()
+        ]
+        columns: list[list[object]] = [
+            list(self.view.account_ids.tolist()),
+            [self.view.scope] * len(scores),
+            [ops.adapt_datefield_value(first_month_end)] * len(scores),
+            [m] * len(scores),
+            list(text(self.classes)),
+            list(text(self.stages)),
+            list(text(self.present)),
+            list(text(self.rules)),
+            [json.dumps(row) for row in self.contribution[:, :m].tolist()],
+            [json.dumps(row) for row in self.potential[:, :m].tolist()],
+            list(scores),
+            [ops.adapt_datetimefield_value(computed_at)] * len(scores),
+        ]
+        names = [
+            "account_id",
+            "scope",
+            "first_month_end",
+            "months",
+            "classes",
+            "stages",
+            "present",
+            "strategy_rules",
+            "contribution_cents",
+            "potential_cents",
+            "score",
+            "computed_at",
+        ]
+        return names, list(zip(*columns, strict=True))

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from kam.accounts.models import Account
 from kam.accounts.selectors import accounts_visible_to
+from kam.core.months import month_end, month_index
 from kam.org.models import User
 from kam.portfolio.models import (
     Alert,
@@ -20,6 +21,7 @@ from kam.portfolio.models import (
     Scope,
     ScoreRun,
     Snapshot,
+    SnapshotSeries,
     Strategy,
     StrategyOverride,
 )
@@ -38,6 +40,57 @@ def snapshot_dates(*, scope: str = Scope.ENTITY) -> list[dt.date]:
         .order_by("-as_of")
         .values_list("as_of", flat=True)
         .distinct()
+    )
+
+
+def history_month_ends(*, scope: str = Scope.ENTITY) -> list[dt.date]:
+    """The month ends of the monthly history (the last back-fill), newest first."""
+    row = (
+        SnapshotSeries.objects.filter(scope=scope).values_list("first_month_end", "months").first()
+    )
+    if row is None:
+        return []
+    first = month_index(row[0])
+    return [month_end(first + i) for i in range(row[1] - 1, -1, -1)]
+
+
+def migration_dates(*, scope: str = Scope.ENTITY) -> list[dt.date]:
+    """Dates whose classes are stored: full snapshots and the monthly history, newest first."""
+    return sorted(set(snapshot_dates(scope=scope)) | set(history_month_ends(scope=scope)))[::-1]
+
+
+def _series_states(
+    day: dt.date, scope: str, accounts: QuerySet[Account] | None
+) -> dict[int, tuple[str, str, bool]] | None:
+    """(class, lifecycle letter, present) per account at a month end of the monthly history;
+    None when the history does not hold the day."""
+    if day not in history_month_ends(scope=scope):
+        return None
+    rows = SnapshotSeries.objects.filter(scope=scope)
+    if accounts is not None:
+        rows = rows.filter(account__in=accounts)
+    found: dict[int, tuple[str, str, bool]] = {}
+    for pk, first, classes, stages, present in rows.values_list(
+        "account_id", "first_month_end", "classes", "stages", "present"
+    ):
+        i = month_index(day) - month_index(first)
+        found[pk] = (classes[i], stages[i], present[i] == "1")
+    return found
+
+
+def stored_classes_before(day: dt.date, *, scope: str = Scope.ENTITY) -> dict[int, str]:
+    """Each account's class on the latest date before `day` that kam stored: a full snapshot
+    or a month end of the monthly history (§3 class drops)."""
+    candidates = [d for d in migration_dates(scope=scope) if d < day]
+    if not candidates:
+        return {}
+    series = _series_states(candidates[0], scope, None)
+    if series is not None and candidates[0] not in snapshot_dates(scope=scope):
+        return {pk: state[0] for pk, state in series.items()}
+    return dict(
+        Snapshot.objects.filter(scope=scope, as_of=candidates[0]).values_list(
+            "account_id", "account_class"
+        )
     )
 
 
@@ -89,6 +142,42 @@ def portfolio(
 
 def account_snapshots(*, account: Account, scope: str = Scope.ENTITY) -> QuerySet[Snapshot]:
     return account.snapshots.filter(scope=scope).order_by("-as_of")
+
+
+@dataclass(frozen=True)
+class HistoryMonth:
+    """One month end of an account's monthly history (§2 --history)."""
+
+    as_of: dt.date
+    account_class: str
+    lifecycle: str
+    strategy_rule: str
+    contribution_cents: int
+    potential_cents: int
+    score: float | None
+
+
+_STAGES = {stage[0]: stage for stage in ("acquisition", "growth", "maturity", "decline", "lost")}
+
+
+def account_history(*, account: Account, scope: str = Scope.ENTITY) -> list[HistoryMonth]:
+    """The account's month ends from the last back-fill, oldest first (empty without one)."""
+    series = SnapshotSeries.objects.filter(account=account, scope=scope).first()
+    if series is None:
+        return []
+    first = month_index(series.first_month_end)
+    return [
+        HistoryMonth(
+            as_of=month_end(first + i),
+            account_class=series.classes[i],
+            lifecycle=_STAGES[series.stages[i]],
+            strategy_rule=f"R{series.strategy_rules[i]}",
+            contribution_cents=series.contribution_cents[i],
+            potential_cents=series.potential_cents[i],
+            score=series.score[i],
+        )
+        for i in range(series.months)
+    ]
 
 
 def account_latest_snapshot(*, account: Account, scope: str = Scope.ENTITY) -> Snapshot | None:
@@ -233,7 +322,7 @@ def account_strategy(*, account: Account) -> AccountStrategy:
 
 @dataclass(frozen=True)
 class Migration:
-    """Class migration between two snapshot dates (§3, §11): counts from → to, with "lost"."""
+    """Class migration between two stored dates (§3, §11): counts from → to, with "lost"."""
 
     start: dt.date
     end: dt.date
@@ -269,6 +358,13 @@ def class_migration(
     visible = accounts_visible_to(actor)
 
     def states(day: dt.date) -> dict[int, str]:
+        series = _series_states(day, scope, visible)
+        if series is not None and not Snapshot.objects.filter(as_of=day, scope=scope).exists():
+            return {
+                pk: "lost" if stage == "l" else klass
+                for pk, (klass, stage, present) in series.items()
+                if present or stage == "l"
+            }
         rows = Snapshot.objects.filter(as_of=day, scope=scope, account__in=visible).values_list(
             "account_id", "account_class", "lifecycle", "active", "contribution_prev_cents"
         )

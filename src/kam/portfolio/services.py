@@ -39,6 +39,7 @@ from kam.portfolio.models import (
     ScoreRun,
     ScoreRunStatus,
     Snapshot,
+    SnapshotSeries,
     Strategy,
     StrategyOverride,
     Tactic,
@@ -46,6 +47,7 @@ from kam.portfolio.models import (
 from kam.portfolio.scoring import (
     ClassCache,
     Result,
+    SeriesBuilder,
     compute,
     entity_view,
     group_view,
@@ -55,7 +57,11 @@ from kam.portfolio.scoring import (
     rows_of,
     rules_from,
 )
-from kam.portfolio.selectors import account_strategy_override, portfolio_settings
+from kam.portfolio.selectors import (
+    account_strategy_override,
+    portfolio_settings,
+    stored_classes_before,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -95,11 +101,17 @@ def _check_as_of(as_of: dt.date) -> None:
 
 
 def score_portfolio(
-    *, dates: list[dt.date], progress: Progress | None = None, raise_alerts: bool = True
+    *,
+    dates: list[dt.date],
+    progress: Progress | None = None,
+    raise_alerts: bool = True,
+    monthly_series: bool = False,
 ) -> ScoreOutcome:
     """Compute and store the snapshots of every account and group on each date (§2–§6).
 
-    Each date is replaced whole in its own transaction; alerts follow the newest date.
+    Each date is replaced whole in its own transaction; alerts follow the newest date. With
+    `monthly_series` (a back-fill), every date but the last is a month end kept in the monthly
+    history (`SnapshotSeries`, replaced whole) and only the last is stored as full snapshots.
     """
     if not dates:
         raise InvalidInput(_("Give at least one date to score."), field="as_of")
@@ -112,20 +124,38 @@ def score_portfolio(
     classes = ClassCache()
     computed_at = timezone.now()
     migrations = _MigrationWatch(dates[0], ledger.account_ids)
+    series = [SeriesBuilder(view, len(dates) - 1) for view in views] if monthly_series else []
     for done, as_of in enumerate(dates, start=1):
         results = [compute(ledger, view, as_of, rules, classes) for view in views]
-        with transaction.atomic():
-            Snapshot.objects.filter(as_of=as_of).delete()
-            for result in results:
-                names, rows = rows_of(result, computed_at)
-                bulk_insert(Snapshot, names, rows)
+        if series and done < len(dates):
+            for builder, result in zip(series, results, strict=True):
+                builder.add(result)
+        else:
+            with transaction.atomic():
+                Snapshot.objects.filter(as_of=as_of).delete()
+                for result in results:
+                    names, rows = rows_of(result, computed_at)
+                    bulk_insert(Snapshot, names, rows)
         migrations.see(results[0])
         if progress is not None:
             progress(done, len(dates))
+    if series:
+        with transaction.atomic():
+            SnapshotSeries.objects.all().delete()
+            for builder in series:
+                names, rows = builder.rows(dates[0], computed_at)
+                bulk_insert(SnapshotSeries, names, rows)
     newest_stored = not Snapshot.objects.filter(as_of__gt=dates[-1]).exists()
     if raise_alerts and newest_stored:
         _portfolio_alerts(results[0], migrations, since=month_add(dates[-1], -12))
     return ScoreOutcome(dates, len(views[0].account_ids), len(views[1].account_ids))
+
+
+def score_history(*, as_of: dt.date, progress: Progress | None = None) -> ScoreOutcome:
+    """Back-fill the monthly history over the whole ledger and score the date (§2
+    --history): month ends go to the monthly history, the date to full snapshots."""
+    _check_as_of(as_of)
+    return score_portfolio(dates=history_dates(as_of), progress=progress, monthly_series=True)
 
 
 class _MigrationWatch:
@@ -133,19 +163,7 @@ class _MigrationWatch:
     starting from the snapshot stored before its first date."""
 
     def __init__(self, first: dt.date, account_ids: npt.NDArray[np.int64]) -> None:
-        before = (
-            Snapshot.objects.filter(scope=Scope.ENTITY, as_of__lt=first)
-            .order_by("-as_of")
-            .values_list("as_of", flat=True)
-            .first()
-        )
-        stored: dict[int, str] = {}
-        if before is not None:
-            stored = dict(
-                Snapshot.objects.filter(scope=Scope.ENTITY, as_of=before).values_list(
-                    "account_id", "account_class"
-                )
-            )
+        stored = stored_classes_before(first)
         self.previous = np.array([stored.get(pk, "") for pk in account_ids.tolist()], dtype="<U1")
         n = account_ids.shape[0]
         self.dropped_on = np.zeros(n, dtype=np.int64)  # date ordinal of the last drop; 0: none
@@ -282,7 +300,10 @@ def score_run_execute(*, run_id: uuid.UUID | str) -> ScoreRun:
     def progress(done: int, total: int) -> None:
         ScoreRun.objects.filter(pk=run.pk).update(dates_done=done, dates_total=total)
 
-    outcome = score_portfolio(dates=dates, progress=progress)
+    if run.history:
+        outcome = score_history(as_of=run.as_of, progress=progress)
+    else:
+        outcome = score_portfolio(dates=dates, progress=progress)
     ScoreRun.objects.filter(pk=run.pk).update(
         status=ScoreRunStatus.DONE,
         accounts=outcome.accounts,

@@ -41,11 +41,11 @@ from kam.portfolio.selectors import (
     cost_to_serve_get,
     key_proposal_decisions,
     key_proposals_pending,
+    migration_dates,
     playbook_get,
     playbooks,
     portfolio,
     portfolio_settings,
-    snapshot_dates,
 )
 from kam.portfolio.services import (
     alert_acknowledge,
@@ -246,8 +246,8 @@ def pareto_view(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def migration_view(request: AuthedRequest) -> HttpResponse:
-    """Class migration between two snapshot dates (§3): a Sankey and its matrix."""
-    dates = snapshot_dates()
+    """Class migration between two stored dates (§3): a Sankey and its matrix."""
+    dates = migration_dates()
     form = MigrationForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     migration = None

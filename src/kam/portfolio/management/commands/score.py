@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kam.core.dates import today
 from kam.core.errors import DomainError
-from kam.portfolio.services import history_dates, score_portfolio
+from kam.portfolio.services import history_dates, score_history, score_portfolio
 
 
 def parse_date(value: str) -> dt.date:
@@ -49,9 +49,14 @@ class Command(BaseCommand):
         ) as bar:
             task = bar.add_task("score", total=len(dates))
             try:
-                outcome = score_portfolio(
-                    dates=dates, progress=lambda done, total: bar.update(task, completed=done)
-                )
+
+                def progress(done: int, total: int) -> None:
+                    bar.update(task, completed=done)
+
+                if options["history"]:
+                    outcome = score_history(as_of=as_of, progress=progress)
+                else:
+                    outcome = score_portfolio(dates=dates, progress=progress)
             except DomainError as error:
                 raise CommandError(error.message, returncode=2) from error
         self.stdout.write(
