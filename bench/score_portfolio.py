@@ -351,7 +351,7 @@ def main() -> None:
 
     django.setup()
     from kam.ledger.models import LedgerLine
-    from kam.portfolio.services import history_dates, score_portfolio
+    from kam.portfolio.services import history_dates, score_history, score_portfolio
 
     line_count = LedgerLine.objects.count()
     t0 = time.perf_counter()
@@ -359,7 +359,7 @@ def main() -> None:
     one = time.perf_counter() - t0
     dates = history_dates(AS_OF)
     t0 = time.perf_counter()
-    score_portfolio(dates=dates)
+    score_history(as_of=AS_OF)
     history = time.perf_counter() - t0
     t0 = time.perf_counter()
     reference = pandas_snapshot(AS_OF)

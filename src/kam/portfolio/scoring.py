@@ -8,9 +8,9 @@ through the store's bulk path.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -118,6 +118,10 @@ class Ledger:
     @property
     def width(self) -> int:
         return int(self.revenue.shape[1])
+
+    @functools.cached_property
+    def revenue_sums(self) -> WindowSums:
+        return WindowSums(self.revenue)
 
     def estimates_as_of(self, as_of: dt.date) -> tuple[IntArray, FloatArray, IntArray]:
         """Each account's latest estimate on or before the date (ties: latest entered):
@@ -261,6 +265,16 @@ class View:
     members: IntArray  # entity rows → view row (identity for entities)
     top_rows: IntArray  # the entity row that stands for each view row
 
+    def __post_init__(self) -> None:
+        for name in ("revenue", "cost", "costed_revenue", "cost_to_serve"):
+            object.__setattr__(self, f"{name}_sums", WindowSums(getattr(self, name)))
+
+    # Set in __post_init__ (typed here for readers and mypy).
+    revenue_sums: WindowSums = field(init=False, repr=False, compare=False)
+    cost_sums: WindowSums = field(init=False, repr=False, compare=False)
+    costed_revenue_sums: WindowSums = field(init=False, repr=False, compare=False)
+    cost_to_serve_sums: WindowSums = field(init=False, repr=False, compare=False)
+
 
 def entity_view(ledger: Ledger) -> View:
     rows = np.arange(ledger.account_ids.shape[0], dtype=np.int64)
@@ -310,12 +324,21 @@ def group_view(ledger: Ledger) -> View:
     )
 
 
-def _window_sum(values: IntArray, last: int, months: int) -> IntArray:
-    """Sum of the `months` columns ending with column `last` (columns before 0 count as 0)."""
-    start = max(last - months + 1, 0)
-    if last < 0:
-        return np.zeros(values.shape[0], dtype=np.int64)
-    return values[:, start : last + 1].sum(axis=1).astype(np.int64)
+class WindowSums:
+    """Sums of trailing windows of months (columns), from prefix sums taken once: every date
+    of a run then costs one subtraction per account instead of a sum over the window."""
+
+    def __init__(self, values: IntArray) -> None:
+        self.width = int(values.shape[1])
+        self.prefix = np.zeros((values.shape[0], self.width + 1), dtype=np.int64)
+        np.cumsum(values, axis=1, out=self.prefix[:, 1:])
+
+    def __call__(self, last: int, months: int) -> IntArray:
+        """Sum of the `months` columns ending with column `last` (outside columns count 0)."""
+        start, stop = max(last - months + 1, 0), min(last + 1, self.width)
+        if stop <= start:
+            return np.zeros(self.prefix.shape[0], dtype=np.int64)
+        return self.prefix[:, stop] - self.prefix[:, start]
 
 
 @dataclass(frozen=True)
@@ -335,7 +358,7 @@ def view_potential(ledger: Ledger, view: View, as_of: dt.date) -> Potential:
     top = view.top_rows
     own = ~np.isnan(age[top])
     known = ~np.isnan(age)
-    member_c = _window_sum(ledger.revenue, _last_col(ledger, as_of), 12)
+    member_c = ledger.revenue_sums(_last_col(ledger, as_of), 12)
     member_p, _, _ = matrix.effective_potential(member_c, amount, known)
     summed = np.zeros(top.size, dtype=np.int64)
     np.add.at(summed, view.members, member_p)
@@ -372,7 +395,7 @@ class ClassCache:
         key = (view.scope, col)
         if key not in self._classes:
             day = month_end(ledger.base + col)
-            c = _window_sum(view.revenue, col, 12)
+            c = view.revenue_sums(col, 12)
             potential = view_potential(ledger, view, day)
             self._classes[key] = matrix.classify(
                 c, potential.amount, potential.age, rules
@@ -392,11 +415,11 @@ def compute(
     last = _last_col(ledger, as_of)
     n = view.account_ids.shape[0]
     revenue = view.revenue[:, : last + 1] if last >= 0 else np.zeros((n, 1), dtype=np.int64)
-    c = _window_sum(view.revenue, last, 12)
-    c_prev = _window_sum(view.revenue, last - 12, 12)
-    active = _window_sum(view.revenue, last, 24) > 0
-    costed = _window_sum(view.costed_revenue, last, 12)
-    margin = costed - _window_sum(view.cost, last, 12)
+    c = view.revenue_sums(last, 12)
+    c_prev = view.revenue_sums(last - 12, 12)
+    active = view.revenue_sums(last, 24) > 0
+    costed = view.costed_revenue_sums(last, 12)
+    margin = costed - view.cost_sums(last, 12)
     with np.errstate(invalid="ignore", divide="ignore"):
         margin_pct = np.where(costed > 0, margin / np.where(costed > 0, costed, 1), np.nan)
         growth = np.where(c_prev > 0, c / np.where(c_prev > 0, c_prev, 1) - 1.0, np.nan)
@@ -438,7 +461,7 @@ def compute(
         stages.stage,
         churn_risk_high if churn_risk_high is not None else np.zeros(n, dtype=bool),
     )
-    invested = _window_sum(view.cost_to_serve, last, 12)
+    invested = view.cost_to_serve_sums(last, 12)
     evaluated = investment_core.evaluate(invested, c, margin, classified.account_class, rules)
     columns: dict[str, Any] = {
         "account_id": view.account_ids,
@@ -566,11 +589,8 @@ class SeriesBuilder:
             # A C-ordered (n, m) array of single characters read as n strings of m.
             return list(np.ascontiguousarray(values[:, :m]).view(f"<U{m}")[:, 0].tolist())
 
-        scores = [
-            json.dumps([None if math.isnan(v) else v for v in row])
-            for row in self.score[:, :m].tolist()
-        ]
-        columns: list[list[object]] = [
+        scores = _json_rows(self.score[:, :m])
+        columns: list[list[Any]] = [
             list(self.view.account_ids.tolist()),
             [self.view.scope] * len(scores),
             [ops.adapt_datefield_value(first_month_end)] * len(scores),
@@ -579,8 +599,8 @@ class SeriesBuilder:
             list(text(self.stages)),
             list(text(self.present)),
             list(text(self.rules)),
-            [json.dumps(row) for row in self.contribution[:, :m].tolist()],
-            [json.dumps(row) for row in self.potential[:, :m].tolist()],
+            _json_rows(self.contribution[:, :m]),
+            _json_rows(self.potential[:, :m]),
             list(scores),
             [ops.adapt_datetimefield_value(computed_at)] * len(scores),
         ]
@@ -599,3 +619,15 @@ class SeriesBuilder:
             "computed_at",
         ]
         return names, list(zip(*columns, strict=True))
+
+
+def _json_rows(values: npt.NDArray[Any]) -> list[str]:
+    """Each row of a matrix as a JSON list (NaN as null), encoded in one call: the encoder
+    writes the whole matrix and the text is cut at the rows' boundaries."""
+    if values.shape[1] == 0:
+        return ["[]"] * values.shape[0]
+    plain = values.astype(object)
+    if values.dtype.kind == "f":
+        plain[np.isnan(values)] = None
+    text = json.dumps(plain.tolist(), separators=(",", ":"))
+    return [f"[{row}]" for row in text[2:-2].split("],[")]
