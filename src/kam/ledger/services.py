@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from django.conf import settings
 from django.db import transaction
 from django.utils.timezone import now as timezone_now
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import Account, AccountStatus
 from kam.core.errors import Conflict
@@ -604,8 +604,14 @@ def _prospects_with_revenue_become_customers(account_ids: set[int], actor: User 
     )
     for account in buyers:
         account.status = AccountStatus.CUSTOMER
+    # One UPDATE per chunk of keys (bulk_update would write a CASE per row), then history.
+    pks = [account.pk for account in buyers]
+    for start in range(0, len(pks), 5000):
+        Account.objects.filter(pk__in=pks[start : start + 5000]).update(
+            status=AccountStatus.CUSTOMER
+        )
     if buyers:
-        bulk_update_with_history(buyers, Account, ["status"], default_user=actor, batch_size=1000)
+        Account.history.bulk_history_create(buyers, default_user=actor, batch_size=1000)
 
 
 @transaction.atomic
