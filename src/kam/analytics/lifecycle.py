@@ -48,11 +48,11 @@ def stage(monthly_revenue: IntArray, first_revenue_month: IntArray, rules: Rules
     with revenue > 0 over the account's whole history (negative when it lies before the first
     column; −1 is reserved for none, so pass a large negative number for "long ago").
     """
-    y_all = monthly_revenue.astype(np.int64)
+    y_all = np.asarray(monthly_revenue, dtype=np.int64)
     n, width = y_all.shape
     last = width - 1
     never = first_revenue_month == -1
-    stage_out = np.full(n, MATURITY, dtype=object)
+    stage_out = np.full(n, MATURITY, dtype=f"<U{max(map(len, STAGES))}")
     slope = np.full(n, np.nan)
     t_stat = np.full(n, np.nan)
     relative = np.full(n, np.nan)
@@ -78,7 +78,7 @@ def stage(monthly_revenue: IntArray, first_revenue_month: IntArray, rules: Rules
     t_stat[ok] = t_value[ok]
     relative[ok] = g[ok]
     months[ok] = count[ok]
-    return Lifecycle(stage_out.astype(str), slope, t_stat, relative, months)
+    return Lifecycle(stage_out, slope, t_stat, relative, months)
 
 
 def _regression(

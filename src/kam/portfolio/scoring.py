@@ -626,8 +626,7 @@ def _json_rows(values: npt.NDArray[Any]) -> list[str]:
     writes the whole matrix and the text is cut at the rows' boundaries."""
     if values.shape[1] == 0:
         return ["[]"] * values.shape[0]
-    plain = values.astype(object)
+    text = json.dumps(values.tolist(), separators=(",", ":"))
     if values.dtype.kind == "f":
-        plain[np.isnan(values)] = None
-    text = json.dumps(plain.tolist(), separators=(",", ":"))
+        text = text.replace("NaN", "null")  # no JSON number contains these letters
     return [f"[{row}]" for row in text[2:-2].split("],[")]
