@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -124,6 +125,9 @@ def count_data_rows(path: Path, source: Source) -> int | None:
         for block in iter(lambda: handle.read(16 << 20), b""):
             newlines += block.count(b"\n")
     return max(newlines - 1, 0)
+
+
+INSERT_SLICE = 50_000
 
 
 class _LedgerLoader:
@@ -436,37 +440,41 @@ class _LedgerLoader:
         currencies: pa.Array | None,
         account_ids: np.ndarray,
     ) -> None:
-        n = table.num_rows
+        # Python rows are built and written a slice at a time, so a block of the file never
+        # exists as hundreds of thousands of tuples at once (peak memory, 10M-line files).
+        def part(column: pa.Array | None, start: int, n: int) -> list[Any]:
+            return [None] * n if column is None else column.slice(start, n).to_pylist()
 
-        def strings(name: str) -> list[str]:
-            column = text.get(name)
-            return [""] * n if column is None else pc.fill_null(column, "").to_pylist()
+        for start in range(0, table.num_rows, INSERT_SLICE):
+            stop = min(start + INSERT_SLICE, table.num_rows)
+            n = stop - start
 
-        quantities: list[Decimal | None] = (
-            [None] * n
-            if quantity is None
-            else [None if q is None else Decimal(q).scaleb(-4) for q in quantity.to_pylist()]
-        )
-        rows = list(
-            zip(
-                account_ids.tolist(),
-                [self.batch.pk] * n,
-                dates.values.to_pylist(),
-                months.to_pylist(),
-                strings("document"),
-                strings("line"),
-                strings("product"),
-                strings("category"),
-                quantities,
-                base_amounts,
-                base_costs if base_costs is not None else [None] * n,
-                [self.base] * n if currencies is None else currencies.to_pylist(),
-                amounts.values.to_pylist(),
-                strict=True,
+            def strings(name: str, start: int = start, n: int = n) -> list[str]:
+                return ["" if v is None else v for v in part(text.get(name), start, n)]
+
+            quantities: list[Decimal | None] = [
+                None if q is None else Decimal(q).scaleb(-4) for q in part(quantity, start, n)
+            ]
+            rows = list(
+                zip(
+                    account_ids[start:stop].tolist(),
+                    [self.batch.pk] * n,
+                    part(dates.values, start, n),
+                    part(months, start, n),
+                    strings("document"),
+                    strings("line"),
+                    strings("product"),
+                    strings("category"),
+                    quantities,
+                    base_amounts[start:stop],
+                    base_costs[start:stop] if base_costs is not None else [None] * n,
+                    [self.base] * n if currencies is None else part(currencies, start, n),
+                    part(amounts.values, start, n),
+                    strict=True,
+                )
             )
-        )
-        self.lines_offered += len(rows)
-        self.lines_added += insert_lines(rows)
+            self.lines_offered += len(rows)
+            self.lines_added += insert_lines(rows)
         self.touched.update(np.unique(account_ids).tolist())
         month_values = [m for m in (pc.min(months).as_py(), pc.max(months).as_py()) if m]
         if month_values:
