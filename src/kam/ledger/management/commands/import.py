@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -183,10 +184,13 @@ class Command(BaseCommand):
             returncode=2,
         )
 
-    def _costs(self, options: dict[str, Any]) -> None:
+    def _master_data(
+        self, options: dict[str, Any], importer: Callable[..., Any], summary: Callable[[Any], str]
+    ) -> None:
+        """Accounts, contacts or costs: the same options, the same all-or-nothing answer."""
         path, actor = self._file_and_user(options)
         try:
-            result = costs_import(
+            result = importer(
                 actor=actor,
                 path=path,
                 mapping=parse_map_options(options["map"]),
@@ -198,48 +202,31 @@ class Command(BaseCommand):
         if result.status == "rejected":
             self._reject(path, result.errors, options["errors"])
         prefix = "dry run, nothing changed: " if result.status == "dry_run" else ""
-        self.stdout.write(
-            f"{path.name}: {prefix}{result.rows_read} row(s): {result.records_added} cost "
-            f"record(s) for {result.accounts} account(s), {result.records_replaced} replaced."
+        self.stdout.write(f"{path.name}: {prefix}{result.rows_read} row(s): {summary(result)}.")
+
+    def _costs(self, options: dict[str, Any]) -> None:
+        self._master_data(
+            options,
+            costs_import,
+            lambda r: (
+                f"{r.records_added} cost record(s) for {r.accounts} account(s), "
+                f"{r.records_replaced} replaced"
+            ),
         )
 
     def _contacts(self, options: dict[str, Any]) -> None:
-        path, actor = self._file_and_user(options)
-        try:
-            result = contacts_import(
-                actor=actor,
-                path=path,
-                mapping=parse_map_options(options["map"]),
-                date_format=options["date_format"],
-                dry_run=options["dry_run"],
-            )
-        except (FileRejected, DomainError) as error:
-            raise CommandError(f"{path.name}: rejected: {error}", returncode=2) from error
-        if result.status == "rejected":
-            self._reject(path, result.errors, options["errors"])
-        prefix = "dry run, nothing changed: " if result.status == "dry_run" else ""
-        self.stdout.write(
-            f"{path.name}: {prefix}{result.rows_read} row(s): "
-            f"{result.created} contact(s) created, {result.updated} updated."
+        self._master_data(
+            options,
+            contacts_import,
+            lambda r: f"{r.created} contact(s) created, {r.updated} updated",
         )
 
     def _accounts(self, options: dict[str, Any]) -> None:
-        path, actor = self._file_and_user(options)
-        try:
-            result = accounts_import(
-                actor=actor,
-                path=path,
-                mapping=parse_map_options(options["map"]),
-                date_format=options["date_format"],
-                dry_run=options["dry_run"],
-            )
-        except (FileRejected, DomainError) as error:
-            raise CommandError(f"{path.name}: rejected: {error}", returncode=2) from error
-        if result.status == "rejected":
-            self._reject(path, result.errors, options["errors"])
-        prefix = "dry run, nothing changed: " if result.status == "dry_run" else ""
-        self.stdout.write(
-            f"{path.name}: {prefix}{result.rows_read} row(s): "
-            f"{len(result.created)} created, {len(result.updated)} updated, "
-            f"{result.estimates_added} potential estimate(s)."
+        self._master_data(
+            options,
+            accounts_import,
+            lambda r: (
+                f"{len(r.created)} created, {len(r.updated)} updated, "
+                f"{r.estimates_added} potential estimate(s)"
+            ),
         )
