@@ -55,7 +55,8 @@ def accounts_csv(path: Path, accounts: int) -> None:
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and this child's own peak RSS in MiB (wait4 reports it per process)."""
+    """Wall seconds and this child's own peak RSS in MiB (wait4 reports it per process; it
+    includes the parent's pages until the child execs, so the parent stays small)."""
     start = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
@@ -189,7 +190,22 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="kam-bench-"))
     try:
         ledger, accounts = work / "ledger.csv", work / "accounts.csv"
-        make_csv(ledger, options.lines, options.accounts)
+        # In a child: a forked child's peak RSS counts the parent's pages until it execs, so
+        # the parent must not hold the generated file's arrays when kam is measured.
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; sys.path.insert(0, sys.argv[1]); from import_ledger import make_csv;"
+                " from pathlib import Path; make_csv(Path(sys.argv[2]), int(sys.argv[3]),"
+                " int(sys.argv[4]))",
+                str(Path(__file__).resolve().parent),
+                str(ledger),
+                str(options.lines),
+                str(options.accounts),
+            ],
+            check=True,
+        )
         accounts_csv(accounts, options.accounts)
         databases = (f"kam_bench_{os.getpid()}", f"kam_bench_{os.getpid()}_iex")
         for database in databases:
