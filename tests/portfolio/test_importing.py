@@ -146,3 +146,17 @@ def test_the_command_imports_costs_and_exits_2_with_a_report_on_bad_rows(
     assert raised.value.returncode == 2
     assert "soon" in (tmp_path / "bad.errors.csv").read_text()
     assert CostToServe.objects.count() == 1
+
+
+def test_a_month_outside_the_calendar_kam_scores_is_refused(tmp_path, director) -> None:
+    AccountFactory(code="ACME")
+    path = write(
+        tmp_path, "account,month,kind,amount\nACME,0001-03,travel,1\nACME,2026-03,travel,1\n"
+    )
+
+    result = costs_import(actor=director, path=path)
+
+    assert [(e.row, e.column, e.reason) for e in result.errors] == [
+        (2, "month", "outside 1900–2999")
+    ]
+    assert not CostToServe.objects.exists()

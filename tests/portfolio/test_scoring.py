@@ -14,11 +14,13 @@ from django.core.management.base import CommandError
 from kam.accounts.models import Account
 from kam.accounts.services import account_set_key_status, potential_estimate_add
 from kam.ledger.services import ledger_import
-from kam.portfolio.models import Alert, Scope, ScoreRun, Snapshot, SnapshotSeries
+from kam.portfolio.models import Alert, CostToServe, Scope, ScoreRun, Snapshot, SnapshotSeries
+from kam.portfolio.scoring import load_ledger, rules_from
 from kam.portfolio.selectors import (
     class_migration,
     history_month_ends,
     migration_dates,
+    portfolio_settings,
     stored_classes_before,
 )
 from kam.portfolio.services import (
@@ -327,3 +329,17 @@ def test_score_refuses_a_date_beyond_the_calendar_it_can_step_through() -> None:
         call_command("score", "--as-of", "9999-12-31", "--quiet")
     assert error.value.returncode == 2
     assert not Snapshot.objects.exists()
+
+
+def test_an_old_cost_record_does_not_widen_the_arrays(tmp_path, director) -> None:
+    # Given a ledger of one recent month and a cost record from long before it
+    account = AccountFactory(code="OLD")
+    load(tmp_path, director, [("OLD", months_back(1)[0], "100.00", "")])
+    CostToServe.objects.create(
+        account=account, month=dt.date(1950, 1, 1), kind="travel", amount=Decimal(5)
+    )
+
+    # When the ledger is read for scoring, then its months start at the window, not in 1950
+    ledger = load_ledger(AS_OF, AS_OF, rules_from(portfolio_settings()))
+    assert ledger.width < 100
+    assert int(ledger.cost_to_serve.sum()) == 0

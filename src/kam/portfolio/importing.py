@@ -40,7 +40,7 @@ from kam.ledger.services import RowError, formula_cells
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.portfolio.models import CostKind, CostToServe
-from kam.portfolio.services import score_run_create
+from kam.portfolio.services import EARLIEST_AS_OF, LATEST_AS_OF, score_run_create
 
 COST_FIELDS: dict[str, tuple[str, ...]] = {
     "account": ("account", "account_code", "code", "customer", "customer_code", "客户编码", "客户"),
@@ -223,6 +223,9 @@ def _month_values(
             values[index] = None
         elif value is None:
             errors.append(RowError(index + 2, "month", "required", ""))
+        elif not EARLIEST_AS_OF <= value <= LATEST_AS_OF:
+            errors.append(RowError(index + 2, "month", "outside 1900–2999", str(raw[index])))
+            values[index] = None
     return values
 
 

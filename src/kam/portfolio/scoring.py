@@ -194,8 +194,9 @@ def load_ledger(first_as_of: dt.date, last_as_of: dt.date, rules: Rules) -> Ledg
     )
     history = max(rules.lifecycle_window_months, 24, rules.lost_after_months) + 12
     first_needed = month_index(last_month_end(first_as_of)) - history
-    months_seen = [month_index(row[1]) for row in monthly] + [month_index(row[1]) for row in costs]
-    base = min([first_needed, *months_seen])
+    # The ledger's whole span counts (a lifecycle starts at the first revenue month); cost to
+    # serve only within the window, so a stray old cost record cannot widen every array.
+    base = min([first_needed, *(month_index(row[1]) for row in monthly)])
     width = month_index(last_month_end(last_as_of)) - base + 1
     width = max(width, 1)
     n = len(accounts)
@@ -213,7 +214,7 @@ def load_ledger(first_as_of: dt.date, last_as_of: dt.date, rules: Rules) -> Ledg
     if costs:
         rows = np.array([index_of[row[0]] for row in costs], dtype=np.int64)
         cols = np.array([month_index(row[1]) - base for row in costs], dtype=np.int64)
-        keep = cols < width
+        keep = (cols >= 0) & (cols < width)
         values = np.array([decimal_to_cents(Decimal(row[2])) for row in costs], dtype=np.int64)
         np.add.at(cost_to_serve, (rows[keep], cols[keep]), values[keep])
 
