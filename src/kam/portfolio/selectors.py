@@ -84,14 +84,15 @@ def stored_classes_before(day: dt.date, *, scope: str = Scope.ENTITY) -> dict[in
     candidates = [d for d in migration_dates(scope=scope) if d < day]
     if not candidates:
         return {}
-    series = _series_states(candidates[0], scope, None)
-    if series is not None and candidates[0] not in snapshot_dates(scope=scope):
-        return {pk: state[0] for pk, state in series.items()}
-    return dict(
+    stored = dict(
         Snapshot.objects.filter(scope=scope, as_of=candidates[0]).values_list(
             "account_id", "account_class"
         )
     )
+    if stored:
+        return stored
+    series = _series_states(candidates[0], scope, None) or {}
+    return {pk: state[0] for pk, state in series.items()}
 
 
 def latest_snapshot_date(*, on_or_before: dt.date | None = None) -> dt.date | None:
@@ -358,8 +359,11 @@ def class_migration(
     visible = accounts_visible_to(actor)
 
     def states(day: dt.date) -> dict[int, str]:
-        series = _series_states(day, scope, visible)
-        if series is not None and not Snapshot.objects.filter(as_of=day, scope=scope).exists():
+        # Full snapshots where the date has them, else the month end of the monthly history.
+        series = None
+        if not Snapshot.objects.filter(as_of=day, scope=scope).exists():
+            series = _series_states(day, scope, visible)
+        if series is not None:
             return {
                 pk: "lost" if stage == "l" else klass
                 for pk, (klass, stage, present) in series.items()
