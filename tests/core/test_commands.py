@@ -85,6 +85,7 @@ def test_demo_loads_once_and_prints_the_sign_ins() -> None:
 
     drifting = Contact.objects.filter(account__code__startswith="G200")
     assert drifting.filter(buying_role="decision_maker").exists()
+    assert drifting.filter(buying_role="coach", active=False, left_on__isnull=False).exists()
     assert not drifting.filter(buying_role="coach", active=True).exists()
 
 

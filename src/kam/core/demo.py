@@ -446,7 +446,9 @@ def _buying_centres(
         account = accounts[item.code]
         drifting = item.trajectory == "drifting"
         people: list[Contact] = []
-        for department, title, role in _BUYING_CENTRE[: rng.randint(3, len(_BUYING_CENTRE))]:
+        # The drifting group's whole buying centre is on file: its coach is the one who left.
+        size = len(_BUYING_CENTRE) if drifting else rng.randint(3, len(_BUYING_CENTRE))
+        for department, title, role in _BUYING_CENTRE[:size]:
             left = drifting and role == BuyingRole.COACH
             people.append(
                 Contact(
