@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -331,3 +332,134 @@ def test_a_parquet_export(tmp_path, director) -> None:
 
     assert result.lines_added == 2
     assert sum(LedgerLine.objects.values_list("amount_cents", flat=True)) == 925
+
+
+def test_every_value_of_a_line_is_stored_exactly_through_the_bulk_path(tmp_path, director) -> None:
+    # Given text a CSV must quote (quotes, commas, a line break), quantities with four
+    # places, an empty cost and a product
+    AccountFactory(code="C1")
+    path = tmp_path / "ledger.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "customer",
+                "date",
+                "amount",
+                "document",
+                "line",
+                "product",
+                "category",
+                "quantity",
+                "cost",
+            ]
+        )
+        writer.writerow(
+            [
+                "C1",
+                "2026-10-03",
+                "1234.56",
+                "INV 1",
+                "1",
+                'Pump "XL", 5"',
+                "Pumps,\nlarge",
+                "2.5",
+                "",
+            ]
+        )
+        writer.writerow(["C1", "2026-10-04", "-7.00", "", "", "", "", "-1.2345", "3.10"])
+
+    # When it is imported
+    result = ledger_import(actor=director, path=path)
+
+    # Then every value reads back as written
+    assert result.lines_added == 2
+    lines = list(
+        LedgerLine.objects.order_by("date").values_list(
+            "date",
+            "month",
+            "document",
+            "line",
+            "product",
+            "category",
+            "quantity",
+            "amount_cents",
+            "cost_cents",
+            "currency",
+            "original_amount_cents",
+        )
+    )
+    assert lines == [
+        (
+            dt.date(2026, 10, 3),
+            dt.date(2026, 10, 1),
+            "INV 1",
+            "1",
+            'Pump "XL", 5"',
+            "Pumps,\nlarge",
+            Decimal("2.5"),
+            123456,
+            None,
+            "CNY",
+            123456,
+        ),
+        (
+            dt.date(2026, 10, 4),
+            dt.date(2026, 10, 1),
+            "",
+            "",
+            "",
+            "",
+            Decimal("-1.2345"),
+            -700,
+            310,
+            "CNY",
+            -700,
+        ),
+    ]
+
+
+def test_dates_outside_1900_to_2999_reject_the_file(tmp_path, director) -> None:
+    # Given a line dated in year 1 (a typo an ERP export can carry) and one in 3000
+    path = write(
+        tmp_path,
+        "customer,date,amount\nC1,2026-10-03,1\nC1,0001-10-03,1\nC1,3000-01-01,1\n",
+    )
+
+    # When it is imported
+    result = ledger_import(actor=director, path=path)
+
+    # Then the file is rejected naming both rows, and nothing changed
+    assert result.status == "rejected"
+    assert [(e.row, e.column, e.reason) for e in result.errors] == [
+        (3, "date", "outside the years 1900–2999"),
+        (4, "date", "outside the years 1900–2999"),
+    ]
+    assert ledger_state() == (0, 0, 0, 0)
+
+
+def test_a_prospect_that_buys_becomes_a_customer_in_its_history(tmp_path, director) -> None:
+    # Given a prospect
+    prospect = AccountFactory(code="P1", status=AccountStatus.PROSPECT)
+
+    # When its first purchase is imported
+    ledger_import(actor=director, path=write(tmp_path, "customer,date,amount\nP1,2026-10-03,9\n"))
+
+    # Then it is a customer, and its history says who made it one
+    latest = prospect.history.order_by("-history_id").first()
+    assert (latest.status, latest.history_type, latest.history_user) == (
+        AccountStatus.CUSTOMER,
+        "~",
+        director,
+    )
+    assert Account.objects.get(pk=prospect.pk).status == AccountStatus.CUSTOMER
+
+
+def test_a_new_customers_name_comes_from_its_rows(tmp_path, director) -> None:
+    path = write(
+        tmp_path,
+        "customer,customer name,date,amount\nN1,,2026-10-03,1\nn1,Northwind,2026-10-04,1\n",
+    )
+    result = ledger_import(actor=director, path=path)
+    assert result.accounts_created == ["N1"]
+    assert Account.objects.get(code="N1").name == "Northwind"

@@ -15,6 +15,7 @@ from kam.ledger.importing.values import (
     looks_like_formula,
     month_start,
     normalise_header,
+    outside,
     parse_cents,
     parse_dates,
     parse_scaled,
@@ -188,3 +189,26 @@ def test_quantities_keep_four_places() -> None:
 )
 def test_column_names_match_ignoring_case_spaces_and_punctuation(name: str, key: str) -> None:
     assert normalise_header(name) == key
+
+
+def test_plain_numbers_read_the_same_alone_as_beside_decorated_ones() -> None:
+    # Given plain numbers (read on the fast path) and the same beside a decorated cell
+    plain = ["1234.565", "-0.5", "0.015", "", "9999999999999.99", "12"]
+
+    alone = parse_cents(pa.array(plain), ".")
+    mixed = parse_cents(pa.array([*plain, "¥1,000.00"]), ".")
+
+    # Then both paths give the same exact cents, rounded half to even
+    assert alone.values.to_pylist() == mixed.values.to_pylist()[:-1]
+    assert alone.values.to_pylist() == [123456, -50, 2, None, 999999999999999, 1200]
+    assert not alone.invalid.any() and not mixed.invalid.any()
+
+
+def test_dates_outside_a_range_are_found_and_nulls_are_not() -> None:
+    dates = pa.array([dt.date(1899, 12, 31), dt.date(1900, 1, 1), None, dt.date(3000, 1, 1)])
+    assert outside(dates, dt.date(1900, 1, 1), dt.date(2999, 12, 31)).tolist() == [
+        True,
+        False,
+        False,
+        True,
+    ]

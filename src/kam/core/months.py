@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+# The calendar kam accepts from files, pages and the API: dates outside it are refused, so a
+# stray year 1 or 9999 cannot widen every month array back or forward to it.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
+
 
 def last_month_end(as_of: dt.date) -> dt.date:
     """The last day of the last calendar month ending on or before `as_of` (DOMAIN months)."""

@@ -9,19 +9,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.timezone import now as timezone_now
 from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import Account, AccountStatus
+from kam.core.bulk import history_copy
 from kam.core.errors import Conflict
 from kam.core.export import spreadsheet_safe
+from kam.core.months import EARLIEST_DAY, LATEST_DAY
 from kam.ledger.importing.mapping import LEDGER_FIELDS, LEDGER_REQUIRED, match_columns
 from kam.ledger.importing.reading import FileRejected, Source, batches, sniff
 from kam.ledger.importing.values import (
@@ -33,6 +35,7 @@ from kam.ledger.importing.values import (
     decimal_separator,
     looks_like_formula,
     month_start,
+    outside,
     parse_cents,
     parse_dates,
     parse_scaled,
@@ -40,7 +43,7 @@ from kam.ledger.importing.values import (
 )
 from kam.ledger.models import BatchStatus, ExchangeRate, ImportBatch, ImportKind, LedgerLine
 from kam.ledger.signals import ledger_changed
-from kam.ledger.store import insert_lines, refresh_aggregates
+from kam.ledger.store import bulk_load, insert_lines, refresh_aggregates
 from kam.org.models import User
 from kam.org.permissions import require_governing, require_write
 
@@ -264,6 +267,16 @@ class _LedgerLoader:
             "not a date" + (f" in the form {self.date_format}" if self.date_format else ""),
             offset,
         )
+        too_far = outside(dates.values, EARLIEST_DAY, LATEST_DAY)
+        if too_far.any():
+            self.error(
+                np.flatnonzero(too_far),
+                "date",
+                f"outside the years {EARLIEST_DAY.year}–{LATEST_DAY.year}",
+                raw_dates,
+                offset,
+            )
+        bad |= too_far
         raw_amounts = _required_column(self._column(table, columns, "amount"))
         amounts = parse_cents(raw_amounts, self.separators.get("amount", "."))
         bad |= self._required(amounts, raw_amounts, "amount", "not an amount", offset)
@@ -305,7 +318,6 @@ class _LedgerLoader:
         if self.error_count:
             return  # keep validating the rest of the file, but insert nothing more
         self._insert(
-            table,
             text,
             dates,
             months,
@@ -352,22 +364,31 @@ class _LedgerLoader:
         amounts: pa.Array,
         cost: pa.Array | None,
         bad: np.ndarray,
-    ) -> tuple[list[int | None], list[int | None] | None, np.ndarray]:
-        """Amounts to base-currency cents at the month's rate, half to even (DOMAIN §2)."""
-        amount_list = amounts.to_pylist()
-        cost_list = cost.to_pylist() if cost is not None else None
-        no_rate = np.zeros(len(amount_list), dtype=bool)
+    ) -> tuple[pa.Array, pa.Array | None, np.ndarray]:
+        """Amounts to base-currency cents at the month's rate, half to even (DOMAIN §2).
+
+        Lines in the base currency stay as they are; only foreign ones are converted, one by
+        one in exact decimals.
+        """
+        no_rate = np.zeros(len(amounts), dtype=bool)
         if currencies is None:
-            return amount_list, cost_list, no_rate
+            return amounts, cost, no_rate
         foreign = np.flatnonzero(
             np.asarray(
-                pc.not_equal(currencies, self.base).to_numpy(zero_copy_only=False), dtype=bool
+                pc.fill_null(pc.not_equal(currencies, self.base), False).to_numpy(
+                    zero_copy_only=False
+                ),
+                dtype=bool,
             )
             & ~bad
         )
+        if not len(foreign):
+            return amounts, cost, no_rate
+        amount_list = amounts.to_pylist()
+        cost_list = cost.to_pylist() if cost is not None else None
         month_list = months.to_pylist()
         currency_list = currencies.to_pylist()
-        for index in foreign:
+        for index in foreign.tolist():
             rate = self.rates.get((currency_list[index], month_list[index]))
             if rate is None:
                 no_rate[index] = True
@@ -375,31 +396,34 @@ class _LedgerLoader:
             amount_list[index] = _convert_cents(amount_list[index], rate)
             if cost_list is not None:
                 cost_list[index] = _convert_cents(cost_list[index], rate)
-        return amount_list, cost_list, no_rate
+        return (
+            pa.array(amount_list, pa.int64()),
+            None if cost_list is None else pa.array(cost_list, pa.int64()),
+            no_rate,
+        )
 
     def _account_ids(
         self, codes: pa.Array, names: pa.Array | None, bad: np.ndarray, offset: int
     ) -> np.ndarray:
-        """Account id per row; -1 where the code is unknown and cannot be created."""
-        code_list: list[str | None] = codes.to_pylist()
-        name_list: list[str | None] = (
-            names.to_pylist() if names is not None else [None] * len(code_list)
+        """Account id per row; -1 where the code is unknown and cannot be created.
+
+        Codes are looked up once per distinct code (a block has thousands of rows per code).
+        """
+        encoded = pc.dictionary_encode(pc.if_else(pa.array(bad), None, codes))
+        distinct: list[str] = encoded.dictionary.to_pylist()  # nulls are in the indices
+        indices = np.asarray(
+            pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64
         )
-        ids = np.full(len(code_list), -1, dtype=np.int64)
-        unknown: dict[str, tuple[str, str]] = {}  # casefolded code → (code, name)
-        for index, code in enumerate(code_list):
-            if code is None or bad[index]:
-                continue
-            found = self.accounts.get(code.casefold())
-            if found is not None:
-                ids[index] = found
-            elif code.casefold() not in unknown or not unknown[code.casefold()][1]:
-                unknown[code.casefold()] = (code, name_list[index] or "")
-        if not unknown:
+        found = np.array(
+            [self.accounts.get(code.casefold(), -1) for code in distinct] + [-1], dtype=np.int64
+        )
+        ids = found[indices]  # index -1 (no code, or a bad row) picks the trailing -1
+        missing = np.flatnonzero(found[:-1] == -1)
+        if not len(missing):
             return ids
         if not self.create_accounts:
             self.error(
-                np.flatnonzero((ids == -1) & ~bad & present(codes)),
+                np.flatnonzero((ids == -1) & (indices >= 0)),
                 "account_code",
                 "unknown customer code (accounts are not created by this import)",
                 codes,
@@ -408,12 +432,21 @@ class _LedgerLoader:
             return ids
         if self.error_count:
             return ids  # nothing is written once the file is known to be bad
+        unknown: dict[str, tuple[str, str]] = {}  # casefolded code → (code, name)
+        name_list = names.to_pylist() if names is not None else None
+        for index in np.flatnonzero(np.isin(indices, missing)).tolist():
+            code = distinct[int(indices[index])]
+            key = code.casefold()
+            name = (name_list[index] if name_list else None) or ""
+            if key not in unknown:
+                unknown[key] = (code, name)  # the code as first written
+            elif name and not unknown[key][1]:
+                unknown[key] = (unknown[key][0], name)  # the first name given
         self._create_accounts(list(unknown.values()))
-        for index in np.flatnonzero(ids == -1).tolist():
-            code = code_list[index]
-            if code is not None and not bad[index]:
-                ids[index] = self.accounts[code.casefold()]
-        return ids
+        found = np.array(
+            [self.accounts.get(code.casefold(), -1) for code in distinct] + [-1], dtype=np.int64
+        )
+        return found[indices]
 
     def _create_accounts(self, new: list[tuple[str, str]]) -> None:
         """Unknown customers become prospect accounts without an owner (listed in the summary)."""
@@ -429,52 +462,41 @@ class _LedgerLoader:
 
     def _insert(
         self,
-        table: pa.Table,
         text: dict[str, pa.Array | None],
         dates: Parsed,
         months: pa.Array,
         amounts: Parsed,
-        base_amounts: list[int | None],
-        base_costs: list[int | None] | None,
+        base_amounts: pa.Array,
+        base_costs: pa.Array | None,
         quantity: pa.Array | None,
         currencies: pa.Array | None,
         account_ids: np.ndarray,
     ) -> None:
-        # Python rows are built and written a slice at a time, so a block of the file never
-        # exists as hundreds of thousands of tuples at once (peak memory, 10M-line files).
-        def part(column: pa.Array | None, start: int, n: int) -> list[Any]:
-            return [None] * n if column is None else column.slice(start, n).to_pylist()
+        n = len(account_ids)
 
-        for start in range(0, table.num_rows, INSERT_SLICE):
-            stop = min(start + INSERT_SLICE, table.num_rows)
-            n = stop - start
+        def strings(name: str) -> pa.Array:
+            column = text.get(name)
+            return pa.repeat("", n) if column is None else pc.fill_null(column, "")
 
-            def strings(name: str, start: int = start, n: int = n) -> list[str]:
-                return ["" if v is None else v for v in part(text.get(name), start, n)]
-
-            quantities: list[Decimal | None] = [
-                None if q is None else Decimal(q).scaleb(-4) for q in part(quantity, start, n)
-            ]
-            rows = list(
-                zip(
-                    account_ids[start:stop].tolist(),
-                    [self.batch.pk] * n,
-                    part(dates.values, start, n),
-                    part(months, start, n),
-                    strings("document"),
-                    strings("line"),
-                    strings("product"),
-                    strings("category"),
-                    quantities,
-                    base_amounts[start:stop],
-                    base_costs[start:stop] if base_costs is not None else [None] * n,
-                    [self.base] * n if currencies is None else part(currencies, start, n),
-                    part(amounts.values, start, n),
-                    strict=True,
-                )
-            )
-            self.lines_offered += len(rows)
-            self.lines_added += insert_lines(rows)
+        lines = pa.table(
+            {
+                "account_id": pa.array(account_ids, pa.int64()),
+                "batch_id": pa.repeat(self.batch.pk, n),
+                "date": dates.values,
+                "month": months,
+                "document": strings("document"),
+                "line": strings("line"),
+                "product": strings("product"),
+                "category": strings("category"),
+                "quantity": decimal_units(quantity, 4, n),
+                "amount_cents": base_amounts,
+                "cost_cents": pa.nulls(n, pa.int64()) if base_costs is None else base_costs,
+                "currency": pa.repeat(self.base, n) if currencies is None else currencies,
+                "original_amount_cents": amounts.values,
+            }
+        )
+        self.lines_offered += n
+        self.lines_added += insert_lines(lines)
         self.touched.update(np.unique(account_ids).tolist())
         month_values = [m for m in (pc.min(months).as_py(), pc.max(months).as_py()) if m]
         if month_values:
@@ -482,6 +504,22 @@ class _LedgerLoader:
                 [*month_values, *([self.first_month] if self.first_month else [])]
             )
             self.last_month = max([*month_values, *([self.last_month] if self.last_month else [])])
+
+
+def decimal_units(units: pa.Array | None, scale: int, n: int) -> pa.Array:
+    """Integer units of 10**-scale (as parse_scaled gives them) as exact decimal128 values."""
+    kind = pa.decimal128(18, scale)
+    if units is None:
+        return pa.nulls(n, kind)
+    values = np.asarray(pc.fill_null(units, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    # decimal128 is a little-endian 128-bit integer: the value, then its sign extension.
+    words = np.empty((len(values), 2), dtype=np.int64)
+    words[:, 0] = values
+    words[:, 1] = values >> 63
+    exact = pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(words)])
+    if units.null_count == 0:
+        return exact
+    return pc.if_else(pc.is_valid(units), exact, pa.scalar(None, kind))
 
 
 def _required_column(column: pa.Array | None) -> pa.Array:
@@ -532,7 +570,7 @@ def ledger_import(
     columns = dict(match_columns(source.header, LEDGER_FIELDS, LEDGER_REQUIRED, mapping).columns)
     result = ImportResult("imported", name)
     try:
-        with transaction.atomic():
+        with bulk_load(), transaction.atomic():
             batch = ImportBatch.objects.create(
                 kind=ImportKind.LEDGER,
                 file_name=name[:255],
@@ -603,23 +641,21 @@ def _finish(loader: _LedgerLoader, batch: ImportBatch, result: ImportResult) -> 
 
 def _prospects_with_revenue_become_customers(account_ids: set[int], actor: User | None) -> None:
     """A prospect that buys is a customer (docs/rules.md)."""
-    from django.db.models import Sum
-
-    buyers = list(
-        Account.objects.filter(pk__in=account_ids, status=AccountStatus.PROSPECT)
-        .annotate(revenue=Sum("monthly_aggregates__revenue_cents"))
-        .filter(revenue__gt=0)
+    buyers = sorted(
+        set(
+            Account.objects.filter(status=AccountStatus.PROSPECT)
+            .annotate(revenue=Sum("monthly_aggregates__revenue_cents"))
+            .filter(revenue__gt=0)
+            .values_list("pk", flat=True)
+        )
+        & account_ids
     )
-    for account in buyers:
-        account.status = AccountStatus.CUSTOMER
     # One UPDATE per chunk of keys (bulk_update would write a CASE per row), then history.
-    pks = [account.pk for account in buyers]
-    for start in range(0, len(pks), 5000):
-        Account.objects.filter(pk__in=pks[start : start + 5000]).update(
+    for start in range(0, len(buyers), 5000):
+        Account.objects.filter(pk__in=buyers[start : start + 5000]).update(
             status=AccountStatus.CUSTOMER
         )
-    if buyers:
-        Account.history.bulk_history_create(buyers, default_user=actor, batch_size=1000)
+    history_copy(Account, buyers, user_id=actor.pk if actor else None)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from kam.accounts.models import MAX_MONEY
 from kam.accounts.selectors import accounts_visible_to
 from kam.core.choices import choice_lookup
+from kam.core.months import EARLIEST_DAY, LATEST_DAY
 from kam.ledger.importing.mapping import match_columns
 from kam.ledger.importing.reading import FileRejected, batches, sniff
 from kam.ledger.importing.values import (
@@ -40,7 +41,7 @@ from kam.ledger.services import RowError, formula_cells
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.portfolio.models import CostKind, CostToServe
-from kam.portfolio.services import EARLIEST_AS_OF, LATEST_AS_OF, score_run_create
+from kam.portfolio.services import score_run_create
 
 COST_FIELDS: dict[str, tuple[str, ...]] = {
     "account": ("account", "account_code", "code", "customer", "customer_code", "客户编码", "客户"),
@@ -223,7 +224,7 @@ def _month_values(
             values[index] = None
         elif value is None:
             errors.append(RowError(index + 2, "month", "required", ""))
-        elif not EARLIEST_AS_OF <= value <= LATEST_AS_OF:
+        elif not EARLIEST_DAY <= value <= LATEST_DAY:
             errors.append(RowError(index + 2, "month", "outside 1900–2999", str(raw[index])))
             values[index] = None
     return values

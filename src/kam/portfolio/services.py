@@ -21,7 +21,7 @@ from kam.accounts.services import account_set_key_status
 from kam.core.bulk import bulk_insert
 from kam.core.dates import today
 from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
-from kam.core.months import last_month_end, month_add
+from kam.core.months import EARLIEST_DAY, LATEST_DAY, last_month_end, month_add
 from kam.ledger.models import LedgerLine, MonthlyAggregate
 from kam.org.models import User
 from kam.org.permissions import require_governing, require_write
@@ -87,15 +87,13 @@ class ScoreOutcome:
 
 
 # Dates kam scores: calendar months must exist a century either side (month arithmetic).
-EARLIEST_AS_OF = dt.date(1900, 1, 1)
-LATEST_AS_OF = dt.date(2999, 12, 31)
 
 
 def _check_as_of(as_of: dt.date) -> None:
-    if not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
+    if not EARLIEST_DAY <= as_of <= LATEST_DAY:
         raise InvalidInput(
             _("Score as of a date between %(first)s and %(last)s.")
-            % {"first": EARLIEST_AS_OF.isoformat(), "last": LATEST_AS_OF.isoformat()},
+            % {"first": EARLIEST_DAY.isoformat(), "last": LATEST_DAY.isoformat()},
             field="as_of",
         )
 

@@ -23,6 +23,7 @@ _CURRENCY_SUFFIX = r"(?:[A-Za-z]{3}|RMB|元|[¥￥$€£])$"
 _EXPONENT = r"(?:[eE][+-]?\d{1,3})?"
 NUMBER_POINT = rf"^[+-]?(?:[1-9]\d{{0,2}}(?:,\d{{3}})+|\d+)(?:\.\d+)?{_EXPONENT}$|^[+-]?\.\d+$"
 NUMBER_COMMA = rf"^[+-]?(?:[1-9]\d{{0,2}}(?:\.\d{{3}})+|\d+)(?:,\d+)?{_EXPONENT}$|^[+-]?,\d+$"
+_PLAIN = r"^-?\d{1,15}(?:\.\d{1,12})?$"
 FORMULA = r"^[=@\t\r]|^[+-][A-Za-z(=@]"
 
 # Dates. Year-first forms are unambiguous; day/month-first forms need the column's evidence.
@@ -104,7 +105,12 @@ def parse_cents(values: pa.Array, separator: str = ".") -> Parsed:
 
 def parse_scaled(values: pa.Array, separator: str = ".", scale: int = 2) -> Parsed:
     """Numbers to integers of 10**-scale units (cents at scale 2), rounded half to even."""
-    text = pc.replace_substring_regex(clean_text(values), _SPACES, "")
+    cleaned = clean_text(values)
+    if separator == "." and pc.all(pc.match_substring_regex(cleaned, _PLAIN)).as_py():
+        # Most ERP exports write plain numbers: skip the reshaping passes below.
+        units = _to_units(cleaned, scale)
+        return Parsed(units, present(cleaned) & ~present(units))
+    text = pc.replace_substring_regex(cleaned, _SPACES, "")
     negative_parens = _mask(pc.match_substring_regex(text, r"^\(.*\)$"))
     text = pc.replace_substring_regex(text, r"^\((.*)\)$", r"\1")
     text = pc.replace_substring_regex(text, _CURRENCY_PREFIX, "")
@@ -266,6 +272,11 @@ def _parse_with_format(text: pa.Array, date_format: str) -> Parsed:
             values[index] = None
     dates = pa.array(values, pa.date32())
     return Parsed(dates, present(text) & ~present(dates))
+
+
+def outside(dates: pa.Array, first: dt.date, last: dt.date) -> BoolArray:
+    """Dates before `first` or after `last` (nulls are not outside)."""
+    return _mask(pc.or_(pc.less(dates, pa.scalar(first)), pc.greater(dates, pa.scalar(last))))
 
 
 def month_start(dates: pa.Array) -> pa.Array:
