@@ -11,10 +11,12 @@ import pytest
 from django.db.models import Sum
 
 from kam.accounts.models import Account, AccountStatus
+from kam.accounts.services import account_delete
 from kam.core.errors import PermissionDenied
 from kam.ledger.importing.reading import FileRejected
 from kam.ledger.models import BatchStatus, ExchangeRate, ImportBatch, LedgerLine, MonthlyAggregate
 from kam.ledger.services import batch_undo, ledger_import, write_error_report
+from kam.ledger.store import lock_accounts
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -463,3 +465,44 @@ def test_a_new_customers_name_comes_from_its_rows(tmp_path, director) -> None:
     result = ledger_import(actor=director, path=path)
     assert result.accounts_created == ["N1"]
     assert Account.objects.get(code="N1").name == "Northwind"
+
+
+def test_deleting_an_account_takes_its_lines_and_aggregates_with_it(tmp_path, director) -> None:
+    # Given two customers with lines (the ledger tables carry no database foreign key)
+    AccountFactory(code="C1")
+    AccountFactory(code="C2")
+    ledger_import(
+        actor=director,
+        path=write(tmp_path, "customer,date,amount\nC1,2026-10-03,5\nC2,2026-10-03,7\n"),
+    )
+
+    # When one is deleted
+    account_delete(actor=director, account=Account.objects.get(code="C1"))
+
+    # Then its lines and totals went with it, and the other's stayed
+    assert list(LedgerLine.objects.values_list("account__code", flat=True)) == ["C2"]
+    assert list(MonthlyAggregate.objects.values_list("account__code", flat=True)) == ["C2"]
+
+
+def test_an_account_deleted_during_the_import_rejects_it(tmp_path, director) -> None:
+    # Given an import whose account disappears after its lines were written
+    account = AccountFactory(code="C1")
+
+    def delete_meanwhile(rows: int) -> None:
+        Account.objects.filter(pk=account.pk)._raw_delete(Account.objects.db)
+
+    # When it finishes
+    with pytest.raises(FileRejected, match="deleted during the import"):
+        ledger_import(
+            actor=director,
+            path=write(tmp_path, "customer,date,amount\nC1,2026-10-03,5\n"),
+            progress=delete_meanwhile,
+        )
+
+    # Then nothing of it stays, and the account is back
+    assert ledger_state() == (0, 0, 0, 1)
+
+
+def test_lock_accounts_counts_only_the_accounts_that_exist() -> None:
+    accounts = AccountFactory.create_batch(3)
+    assert lock_accounts([a.pk for a in accounts] + [10**9]) == 3

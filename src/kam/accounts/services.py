@@ -190,6 +190,9 @@ def account_delete(*, actor: User, account: Account) -> None:
         raise Conflict(
             _("The account has subsidiaries; move or delete them first."), field="parent_id"
         )
+    # Lock the row before the cascade collects the ledger (whose tables carry no database
+    # foreign key): an import using the account finishes first, and its lines are collected.
+    Account.objects.select_for_update().filter(pk=account.pk).exists()
     account._history_user = actor  # type: ignore[attr-defined]
     account.delete()
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.timezone import now as timezone_now
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import Account, AccountStatus
@@ -43,7 +44,7 @@ from kam.ledger.importing.values import (
 )
 from kam.ledger.models import BatchStatus, ExchangeRate, ImportBatch, ImportKind, LedgerLine
 from kam.ledger.signals import ledger_changed
-from kam.ledger.store import bulk_load, insert_lines, refresh_aggregates
+from kam.ledger.store import bulk_load, insert_lines, lock_accounts, refresh_aggregates
 from kam.org.models import User
 from kam.org.permissions import require_governing, require_write
 
@@ -608,6 +609,10 @@ def ledger_import(
 
 
 def _finish(loader: _LedgerLoader, batch: ImportBatch, result: ImportResult) -> None:
+    if lock_accounts(loader.touched) != len(loader.touched):
+        raise FileRejected(
+            _("an account this file refers to was deleted during the import; import it again")
+        )
     if loader.first_month and loader.last_month:
         refresh_aggregates(
             loader.touched,
