@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -145,8 +146,14 @@ CACHES = {
     }
 }
 
-LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+# The CLI's language and the pages' default (each user's own choice wins on the pages).
+LANGUAGE_CODE = os.environ.get("KAM_LANGUAGE", "en").strip().lower() or "en"
+if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured(
+        f"KAM_LANGUAGE must be one of {', '.join(code for code, _name in LANGUAGES)}, "
+        f"not {LANGUAGE_CODE!r}"
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("KAM_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

@@ -127,3 +127,32 @@ def test_the_production_profile_passes_the_deploy_check(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_kam_language_sets_the_cli_language_and_refuses_unknown_ones(tmp_path: Path) -> None:
+    kam = str(Path(sys.executable).with_name("kam"))
+    env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_DATABASE_URL": ""}
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+
+    # Given KAM_LANGUAGE=zh-hans, a refused file is explained in Chinese (exit 2)
+    chinese = subprocess.run(  # noqa: S603 - our own console script
+        [kam, "import", "ledger", str(empty)],
+        capture_output=True,
+        text=True,
+        env={**env, "KAM_LANGUAGE": "zh-hans"},
+        check=False,
+    )
+    assert chinese.returncode == 2
+    assert "文件为空" in chinese.stderr
+
+    # And a language kam does not speak is refused by name
+    french = subprocess.run(  # noqa: S603 - our own console script
+        [kam, "check"],
+        capture_output=True,
+        text=True,
+        env={**env, "KAM_LANGUAGE": "fr"},
+        check=False,
+    )
+    assert french.returncode != 0
+    assert "KAM_LANGUAGE must be one of en, zh-hans, not 'fr'" in french.stderr

@@ -6,8 +6,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils.translation import override
 
 from kam.core.errors import InvalidInput, PermissionDenied
+from kam.ledger.importing.messages import gettext_noop
+from kam.ledger.importing.reading import FileRejected
 from kam.ledger.jobs import import_job_create, import_job_progress, job_error_report
 from kam.ledger.models import ImportJob, JobStatus, LedgerLine
 
@@ -78,3 +81,31 @@ def test_an_unknown_encoding_or_a_long_delimiter_is_refused(manager) -> None:
     assert raised.value.errors[0].field == "encoding"
     with pytest.raises(InvalidInput):
         upload(manager, "a,b\n1,2\n", delimiter=";;")
+
+
+def test_a_job_reports_in_the_language_of_whoever_started_it(manager) -> None:
+    # Given a file with a bad amount, uploaded from a Chinese page
+    with override("zh-hans"):
+        job = upload(manager, "customer,date,amount\nC1,2026-10-03,abc\n")
+
+    # When the worker (whose own language is English) runs it
+    call_command("worker", "--batch")
+
+    # Then the outcome and each row's reason read in Chinese
+    job.refresh_from_db()
+    assert job.status == JobStatus.REJECTED
+    assert job.result["message"] == "1 个错误值；未导入任何内容"
+    assert job.result["errors"][0]["reason"] == "不是金额"
+    assert "不是金额" in job_error_report(job).read_text("utf-8-sig")
+
+
+def test_a_refused_file_says_why_in_the_language_it_is_shown_in(tmp_path) -> None:
+    # Given a rejection raised once
+    error = FileRejected(
+        gettext_noop("a row is longer than %(size)s MiB; this is not a ledger table"), size=16
+    )
+
+    # Then it reads in whichever language shows it
+    assert str(error) == "a row is longer than 16 MiB; this is not a ledger table"
+    with override("zh-hans"):
+        assert str(error) == "有一行超过 16 MiB；这不是销售台账表格"

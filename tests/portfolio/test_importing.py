@@ -157,6 +157,6 @@ def test_a_month_outside_the_calendar_kam_scores_is_refused(tmp_path, director) 
     result = costs_import(actor=director, path=path)
 
     assert [(e.row, e.column, e.reason) for e in result.errors] == [
-        (2, "month", "outside 1900–2999")
+        (2, "month", "outside the years 1900–2999")
     ]
     assert not CostToServe.objects.exists()

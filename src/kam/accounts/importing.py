@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyarrow as pa
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kam.accounts.models import (
@@ -27,6 +28,7 @@ from kam.accounts.models import (
 )
 from kam.core.choices import choice_lookup
 from kam.ledger.importing.mapping import ACCOUNT_FIELDS, ACCOUNT_REQUIRED, match_columns
+from kam.ledger.importing.messages import gettext_noop
 from kam.ledger.importing.reading import FileRejected, batches, sniff
 from kam.ledger.importing.values import (
     clean_text,
@@ -81,12 +83,12 @@ def accounts_import(
 
     Raises FileRejected when the file as a whole cannot be read.
     """
-    require_governing(actor, "import accounts")
+    require_governing(actor, _("import accounts"))
     source = sniff(path)
     columns = dict(match_columns(source.header, ACCOUNT_FIELDS, ACCOUNT_REQUIRED, mapping).columns)
     tables = list(batches(source))
     if not tables or sum(table.num_rows for table in tables) == 0:
-        raise FileRejected("the file has a header but no rows")
+        raise FileRejected(gettext_noop("the file has a header but no rows"))
     table = pa.concat_tables(tables)
     result = AccountImportResult("imported", rows_read=table.num_rows)
     try:
@@ -163,7 +165,12 @@ def _check_cells(
         limit = LIMITS.get(name)
         if limit:
             errors.extend(
-                RowError(row + 2, name, f"longer than {limit} characters", value[:200])
+                RowError(
+                    row + 2,
+                    name,
+                    _("longer than %(limit)s characters") % {"limit": limit},
+                    value[:200],
+                )
                 for row, value in enumerate(values[name])
                 if value is not None and len(value) > limit
             )
@@ -186,7 +193,9 @@ def _accounts_from_rows(
                 RowError(
                     row,
                     "code",
-                    f"repeats row {seen[code.casefold()]}" if code else "required",
+                    _("repeats row %(row)s") % {"row": seen[code.casefold()]}
+                    if code
+                    else _("required"),
                     code or "",
                 )
             )
@@ -194,7 +203,7 @@ def _accounts_from_rows(
         seen[code.casefold()] = row
         account = existing.get(code.casefold()) or Account(code=code, status=AccountStatus.PROSPECT)
         if not name and account.pk is None:
-            errors.append(RowError(row, "name", "required", ""))
+            errors.append(RowError(row, "name", _("required"), ""))
         account.name = name or account.name
         for target in ("legal_name", "industry", "region"):
             if values[target][index] is not None:
@@ -203,7 +212,7 @@ def _accounts_from_rows(
         _choice(values["size"][index], sizes, account, "size_band", row, errors)
         owner = values["owner"][index]
         if owner is not None and owner.casefold() not in users:
-            errors.append(RowError(row, "owner", "no active user with this name", owner))
+            errors.append(RowError(row, "owner", _("no active user with this name"), owner))
         elif owner is not None:
             account.owner = users[owner.casefold()]
         accounts.append(account)
@@ -226,7 +235,7 @@ def _choice(
             RowError(
                 row,
                 target.replace("account_type", "type").replace("size_band", "size"),
-                "not one of: " + ", ".join(sorted(set(lookup.values()))),
+                _("not one of: %(choices)s") % {"choices": ", ".join(sorted(set(lookup.values())))},
                 raw,
             )
         )
@@ -260,13 +269,13 @@ def _potentials(
     ):
         row = index + 2
         if amounts.invalid[index]:
-            errors.append(RowError(row, "potential", "not an amount", str(raw[index])))
+            errors.append(RowError(row, "potential", _("not an amount"), str(raw[index])))
         elif dates.invalid[index]:
-            errors.append(RowError(row, "potential_date", "not a date", str(dates_raw[index])))
+            errors.append(RowError(row, "potential_date", _("not a date"), str(dates_raw[index])))
         elif cents is not None:
             amount = Decimal(cents).scaleb(-2)
             if amount < 0 or amount > MAX_MONEY:
-                errors.append(RowError(row, "potential", "out of range", str(raw[index])))
+                errors.append(RowError(row, "potential", _("out of range"), str(raw[index])))
             else:
                 found[index] = (amount, on or today)
     return found
@@ -292,7 +301,7 @@ def _parents(
         child_id = by_code[code.casefold()]
         parent_id = by_code.get(parent.casefold())
         if parent_id is None:
-            errors.append(RowError(index + 2, "parent", "no account with this code", parent))
+            errors.append(RowError(index + 2, "parent", _("no account with this code"), parent))
             continue
         graph[child_id] = parent_id
         changed.append(Account(pk=child_id, parent_id=parent_id))
@@ -308,7 +317,7 @@ def _parents(
                 )
                 errors.append(
                     RowError(
-                        row, "parent", "makes a cycle of parent accounts", str(parents[row - 2])
+                        row, "parent", _("makes a cycle of parent accounts"), str(parents[row - 2])
                     )
                 )
                 break

@@ -6,3 +6,10 @@ class LedgerConfig(AppConfig):
     name = "kam.ledger"
     label = "ledger"
     verbose_name = _("Sales ledger")
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext
+
+        from kam.ledger.importing.messages import use_translator
+
+        use_translator(gettext)

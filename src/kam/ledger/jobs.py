@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.timezone import now as timezone_now
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from kam.core.errors import Conflict, InvalidInput
@@ -135,6 +136,8 @@ def _queue(job: ImportJob) -> None:
     from kam.ledger.tasks import import_job_run_task
 
     job.status = JobStatus.QUEUED
+    # The worker reports in the language of whoever started the import.
+    job.options = {**job.options, "language": get_language() or settings.LANGUAGE_CODE}
     job.save(update_fields=["status", "options"])
     transaction.on_commit(lambda: import_job_run_task.enqueue(job_id=str(job.pk)))
 
@@ -196,6 +199,11 @@ def import_job_run(*, job_id: uuid.UUID | str) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.is_finished:
         return job
+    with override(job.options.get("language") or settings.LANGUAGE_CODE):
+        return _run(job)
+
+
+def _run(job: ImportJob) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     key = PROGRESS_KEY.format(job_id=job.pk)
 

@@ -26,6 +26,7 @@ from kam.core.errors import Conflict
 from kam.core.export import spreadsheet_safe
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
 from kam.ledger.importing.mapping import LEDGER_FIELDS, LEDGER_REQUIRED, match_columns
+from kam.ledger.importing.messages import gettext_noop
 from kam.ledger.importing.reading import FileRejected, Source, batches, sniff
 from kam.ledger.importing.values import (
     AmbiguousDates,
@@ -72,7 +73,7 @@ def formula_cells(column: str, values: pa.Array) -> list[RowError]:
     """An error for each cell of a master-data column a spreadsheet would run as a formula
     (row numbers count the header as row 1)."""
     return [
-        RowError(index + 2, column, "looks like a spreadsheet formula", str(values[index]))
+        RowError(index + 2, column, _("looks like a spreadsheet formula"), str(values[index]))
         for index in np.flatnonzero(looks_like_formula(values)).tolist()
     ]
 
@@ -234,7 +235,7 @@ class _LedgerLoader:
                 self.error(
                     np.flatnonzero(formula),
                     name,
-                    "looks like a spreadsheet formula; kam does not import formulas",
+                    _("looks like a spreadsheet formula; kam does not import formulas"),
                     column,
                     offset,
                 )
@@ -247,7 +248,7 @@ class _LedgerLoader:
                 self.error(
                     np.flatnonzero(too_long),
                     name,
-                    f"longer than {limit} characters",
+                    _("longer than %(limit)s characters") % {"limit": limit},
                     column,
                     offset,
                 )
@@ -256,7 +257,7 @@ class _LedgerLoader:
         codes = _required_column(text["account_code"])
         missing_code = ~present(codes)
         if missing_code.any():
-            self.error(np.flatnonzero(missing_code), "account_code", "required", None, offset)
+            self.error(np.flatnonzero(missing_code), "account_code", _("required"), None, offset)
         bad |= missing_code
 
         raw_dates = _required_column(self._column(table, columns, "date"))
@@ -265,7 +266,9 @@ class _LedgerLoader:
             dates,
             raw_dates,
             "date",
-            "not a date" + (f" in the form {self.date_format}" if self.date_format else ""),
+            _("not a date in the form %(format)s") % {"format": self.date_format}
+            if self.date_format
+            else _("not a date"),
             offset,
         )
         too_far = outside(dates.values, EARLIEST_DAY, LATEST_DAY)
@@ -273,14 +276,15 @@ class _LedgerLoader:
             self.error(
                 np.flatnonzero(too_far),
                 "date",
-                f"outside the years {EARLIEST_DAY.year}–{LATEST_DAY.year}",
+                _("outside the years %(first)s–%(last)s")
+                % {"first": EARLIEST_DAY.year, "last": LATEST_DAY.year},
                 raw_dates,
                 offset,
             )
         bad |= too_far
         raw_amounts = _required_column(self._column(table, columns, "amount"))
         amounts = parse_cents(raw_amounts, self.separators.get("amount", "."))
-        bad |= self._required(amounts, raw_amounts, "amount", "not an amount", offset)
+        bad |= self._required(amounts, raw_amounts, "amount", _("not an amount"), offset)
 
         cost = self._optional_number(table, columns, "cost", offset, bad, scale=2)
         quantity = self._optional_number(table, columns, "quantity", offset, bad, scale=4)
@@ -297,7 +301,7 @@ class _LedgerLoader:
                 self.error(
                     np.flatnonzero(wrong),
                     "currency",
-                    "not a three-letter currency code",
+                    _("not a three-letter currency code"),
                     text_currency,
                     offset,
                 )
@@ -309,7 +313,7 @@ class _LedgerLoader:
             self.error(
                 np.flatnonzero(no_rate),
                 "currency",
-                "no exchange rate for this currency and month",
+                _("no exchange rate for this currency and month"),
                 currencies,
                 offset,
             )
@@ -335,7 +339,7 @@ class _LedgerLoader:
     ) -> np.ndarray:
         empty = ~present(raw)
         if empty.any():
-            self.error(np.flatnonzero(empty), name, "required", None, offset)
+            self.error(np.flatnonzero(empty), name, _("required"), None, offset)
         if parsed.invalid.any():
             self.error(np.flatnonzero(parsed.invalid), name, reason, raw, offset)
         return empty | parsed.invalid
@@ -354,7 +358,7 @@ class _LedgerLoader:
             return None
         parsed = parse_scaled(raw, self.separators.get(name, "."), scale)
         if parsed.invalid.any():
-            self.error(np.flatnonzero(parsed.invalid), name, "not a number", raw, offset)
+            self.error(np.flatnonzero(parsed.invalid), name, _("not a number"), raw, offset)
         bad |= parsed.invalid
         return parsed.values
 
@@ -426,7 +430,7 @@ class _LedgerLoader:
             self.error(
                 np.flatnonzero((ids == -1) & (indices >= 0)),
                 "account_code",
-                "unknown customer code (accounts are not created by this import)",
+                _("unknown customer code (accounts are not created by this import)"),
                 codes,
                 offset,
             )
@@ -525,7 +529,7 @@ def decimal_units(units: pa.Array | None, scale: int, n: int) -> pa.Array:
 
 def _required_column(column: pa.Array | None) -> pa.Array:
     if column is None:  # match_columns guarantees the required ones
-        raise FileRejected("a required column is missing")
+        raise FileRejected(gettext_noop("a required column is missing"))
     return column
 
 
@@ -565,7 +569,7 @@ def ledger_import(
             "duplicate",
             name,
             batch_id=holder.pk,
-            message=f"this file is already imported as batch {holder.pk}",
+            message=_("this file is already imported as batch %(batch)s") % {"batch": holder.pk},
         )
     source = sniff(path, delimiter=delimiter, encoding=encoding)
     columns = dict(match_columns(source.header, LEDGER_FIELDS, LEDGER_REQUIRED, mapping).columns)
@@ -590,14 +594,16 @@ def ledger_import(
             try:
                 loader.run(columns)
             except ColumnError as error:
-                raise FileRejected(f"date: {error}") from error
+                raise FileRejected(gettext_noop("date: %(reason)s"), reason=error) from error
             result.rows_read = loader.rows_read
             result.errors, result.error_count = loader.errors, loader.error_count
             if loader.rows_read == 0:
-                raise FileRejected("the file has a header but no rows")
+                raise FileRejected(gettext_noop("the file has a header but no rows"))
             if loader.error_count:
                 result.status = "rejected"
-                result.message = f"{loader.error_count} bad value(s); nothing was imported"
+                result.message = _("%(count)s bad value(s); nothing was imported") % {
+                    "count": loader.error_count
+                }
                 raise _Rejected
             _finish(loader, batch, result)
             if dry_run:
@@ -611,7 +617,9 @@ def ledger_import(
 def _finish(loader: _LedgerLoader, batch: ImportBatch, result: ImportResult) -> None:
     if lock_accounts(loader.touched) != len(loader.touched):
         raise FileRejected(
-            _("an account this file refers to was deleted during the import; import it again")
+            gettext_noop(
+                "an account this file refers to was deleted during the import; import it again"
+            )
         )
     if loader.first_month and loader.last_month:
         refresh_aggregates(
@@ -638,10 +646,13 @@ def _finish(loader: _LedgerLoader, batch: ImportBatch, result: ImportResult) -> 
     batch._history_user = loader.actor  # type: ignore[attr-defined]
     batch.save()
     ledger_changed.send(sender=ImportBatch, batch=batch, reason="import")
-    result.message = (
-        f"{result.lines_added} line(s) added, {result.lines_skipped} already "
-        f"present, {len(loader.created)} account(s) created"
-    )
+    result.message = _(
+        "%(added)s line(s) added, %(skipped)s already present, %(created)s account(s) created"
+    ) % {
+        "added": result.lines_added,
+        "skipped": result.lines_skipped,
+        "created": len(loader.created),
+    }
 
 
 def _prospects_with_revenue_become_customers(account_ids: set[int], actor: User | None) -> None:
@@ -666,10 +677,10 @@ def _prospects_with_revenue_become_customers(account_ids: set[int], actor: User 
 @transaction.atomic
 def batch_undo(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Remove an import's lines; aggregates follow (director or admin)."""
-    require_governing(actor, "undo an import")
+    require_governing(actor, _("undo an import"))
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status == BatchStatus.UNDONE:
-        raise Conflict("this import is already undone", field="batch")
+        raise Conflict(_("This import is already undone."), field="batch")
     lines = LedgerLine.objects.filter(batch=batch)
     touched = set(lines.values_list("account_id", flat=True).distinct())
     span = lines.order_by("month").values_list("month", flat=True)

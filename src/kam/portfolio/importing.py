@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import MAX_MONEY
@@ -28,6 +29,7 @@ from kam.accounts.selectors import accounts_visible_to
 from kam.core.choices import choice_lookup
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
 from kam.ledger.importing.mapping import match_columns
+from kam.ledger.importing.messages import gettext_noop
 from kam.ledger.importing.reading import FileRejected, batches, sniff
 from kam.ledger.importing.values import (
     clean_text,
@@ -94,12 +96,12 @@ def costs_import(
     columns = dict(match_columns(source.header, COST_FIELDS, COST_REQUIRED, mapping).columns)
     if "amount" not in columns and not {"hours", "rate"} <= set(columns):
         raise FileRejected(
-            "no column for amount (or for hours and rate); the file has: "
-            + ", ".join(source.header)
+            gettext_noop("no column for amount (or for hours and rate); the file has: %(columns)s"),
+            columns=", ".join(source.header),
         )
     tables = list(batches(source))
     if not tables or sum(table.num_rows for table in tables) == 0:
-        raise FileRejected("the file has a header but no rows")
+        raise FileRejected(gettext_noop("the file has a header but no rows"))
     table = pa.concat_tables(tables)
     result = CostImportResult("imported", rows_read=table.num_rows)
     records = _records(actor, table, columns, date_format, source.delimiter, result.errors)
@@ -156,7 +158,7 @@ def _records(
                 RowError(
                     row,
                     "description",
-                    f"longer than {DESCRIPTION_LIMIT} characters",
+                    _("longer than %(limit)s characters") % {"limit": DESCRIPTION_LIMIT},
                     description[:200],
                 )
             )
@@ -167,14 +169,17 @@ def _records(
         if kind == CostKind.PEOPLE and hours is not None and rate is not None:
             amount = (hours * rate).quantize(Decimal("0.01"))
             if amount > MAX_MONEY:
-                errors.append(RowError(index + 2, "hours", "hours × rate is out of range", ""))
+                errors.append(RowError(index + 2, "hours", _("hours × rate is out of range"), ""))
                 continue
         elif amount is None and kind is not None:
             if raw["amount"][index].is_valid:
                 continue  # written but unreadable: already reported
             errors.append(
                 RowError(
-                    index + 2, "amount", "give an amount, or hours and a rate for people's time", ""
+                    index + 2,
+                    "amount",
+                    _("give an amount, or hours and a rate for people's time"),
+                    "",
                 )
             )
             continue
@@ -207,7 +212,7 @@ def _account_ids(actor: User, codes: list[str | None], errors: list[RowError]) -
         if not code:
             errors.append(RowError(row, "account", "required", ""))
         elif account_id is None:
-            errors.append(RowError(row, "account", "no account with this code", code))
+            errors.append(RowError(row, "account", _("no account with this code"), code))
         found.append(account_id)
     return found
 
@@ -220,12 +225,20 @@ def _month_values(
     values: list[dt.date | None] = parsed.values.to_pylist()
     for index, value in enumerate(values):
         if parsed.invalid[index]:
-            errors.append(RowError(index + 2, "month", "not a date or month", str(raw[index])))
+            errors.append(RowError(index + 2, "month", _("not a date or month"), str(raw[index])))
             values[index] = None
         elif value is None:
             errors.append(RowError(index + 2, "month", "required", ""))
         elif not EARLIEST_DAY <= value <= LATEST_DAY:
-            errors.append(RowError(index + 2, "month", "outside 1900–2999", str(raw[index])))
+            errors.append(
+                RowError(
+                    index + 2,
+                    "month",
+                    _("outside the years %(first)s–%(last)s")
+                    % {"first": EARLIEST_DAY.year, "last": LATEST_DAY.year},
+                    str(raw[index]),
+                )
+            )
             values[index] = None
     return values
 
@@ -234,7 +247,12 @@ def _kinds(texts: list[str | None], errors: list[RowError]) -> list[str | None]:
     lookup = choice_lookup(CostKind)
     kinds = [lookup.get(normalise_header(text or "")) for text in texts]
     errors.extend(
-        RowError(row, "kind", "not one of: " + ", ".join(CostKind.values), text or "")
+        RowError(
+            row,
+            "kind",
+            _("not one of: %(choices)s") % {"choices": ", ".join(CostKind.values)},
+            text or "",
+        )
         for row, (text, kind) in enumerate(zip(texts, kinds, strict=True), start=2)
         if kind is None
     )
@@ -253,10 +271,10 @@ def _numbers(
         for index, cents in enumerate(parsed.values.to_pylist()):
             value = None if cents is None else Decimal(cents).scaleb(-2)
             if parsed.invalid[index]:
-                errors.append(RowError(index + 2, name, "not a number", str(raw[name][index])))
+                errors.append(RowError(index + 2, name, _("not a number"), str(raw[name][index])))
                 value = None
             elif value is not None and not Decimal(0) <= value <= limit:
-                errors.append(RowError(index + 2, name, "out of range", str(raw[name][index])))
+                errors.append(RowError(index + 2, name, _("out of range"), str(raw[name][index])))
                 value = None
             values.append(value)
         numbers[name] = values

@@ -18,11 +18,13 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kam.accounts.selectors import accounts_visible_to
 from kam.core.choices import choice_lookup
 from kam.ledger.importing.mapping import match_columns
+from kam.ledger.importing.messages import gettext_noop
 from kam.ledger.importing.reading import FileRejected, batches, sniff
 from kam.ledger.importing.values import (
     clean_text,
@@ -110,7 +112,7 @@ def contacts_import(
     columns = dict(match_columns(source.header, CONTACT_FIELDS, CONTACT_REQUIRED, mapping).columns)
     tables = list(batches(source))
     if not tables or sum(table.num_rows for table in tables) == 0:
-        raise FileRejected("the file has a header but no rows")
+        raise FileRejected(gettext_noop("the file has a header but no rows"))
     table = pa.concat_tables(tables)
     result = ContactImportResult("imported", rows_read=table.num_rows)
     raw = {
@@ -146,7 +148,9 @@ def _contacts(
     text = {name: values.to_pylist() for name, values in raw.items()}
     for name, limit in LIMITS.items():
         errors.extend(
-            RowError(row, name, f"longer than {limit} characters", value[:200])
+            RowError(
+                row, name, _("longer than %(limit)s characters") % {"limit": limit}, value[:200]
+            )
             for row, value in enumerate(text[name], start=2)
             if value is not None and len(value) > limit
         )
@@ -166,22 +170,24 @@ def _contacts(
         bad = len(errors)
         account_id = visible.get(code.casefold()) if code else None
         if account_id is None:
-            reason = "no account with this code" if code else "required"
+            reason = _("no account with this code") if code else _("required")
             errors.append(RowError(row, "account", reason, code or ""))
         if not name:
-            errors.append(RowError(row, "name", "required", ""))
+            errors.append(RowError(row, "name", _("required"), ""))
         role = _choice(text["role"][index], roles, "role", row, errors)
         attitude = _choice(text["attitude"][index], attitudes, "attitude", row, errors)
         active = _status(text["status"][index], row, errors)
         email = (text["email"][index] or "").lower()
         if email and ("@" not in email or " " in email):
-            errors.append(RowError(row, "email", "not an email address", email))
+            errors.append(RowError(row, "email", _("not an email address"), email))
         if account_id is None or not name or len(errors) > bad:
             contacts.append(None)
             continue
         key = (account_id, email or name.casefold())
         if key in seen:
-            errors.append(RowError(row, "name", f"repeats row {seen[key]}", name))
+            errors.append(
+                RowError(row, "name", _("repeats row %(row)s") % {"row": seen[key]}, name)
+            )
             contacts.append(None)
             continue
         seen[key] = row
@@ -221,7 +227,7 @@ def _dates(
 ) -> list[dt.date | None]:
     parsed = parse_dates(raw, None if date_format else date_order(raw), date_format)
     errors.extend(
-        RowError(index + 2, name, "not a date", str(raw[index]))
+        RowError(index + 2, name, _("not a date"), str(raw[index]))
         for index in np.flatnonzero(parsed.invalid).tolist()
     )
     values: list[dt.date | None] = parsed.values.to_pylist()
@@ -241,7 +247,7 @@ def _ratings(texts: list[str | None], name: str, errors: list[RowError]) -> list
             if number in {1, 2, 3, 4, 5}:
                 value = int(number)
             else:
-                errors.append(RowError(row, name, "not a rating from 1 to 5", text))
+                errors.append(RowError(row, name, _("not a rating from 1 to 5"), text))
         values.append(value)
     return values
 
@@ -254,7 +260,12 @@ def _choice(
     value = lookup.get(normalise_header(text))
     if value is None:
         errors.append(
-            RowError(row, name, "not one of: " + ", ".join(sorted(set(lookup.values()))), text)
+            RowError(
+                row,
+                name,
+                _("not one of: %(choices)s") % {"choices": ", ".join(sorted(set(lookup.values())))},
+                text,
+            )
         )
     return value
 
@@ -267,7 +278,7 @@ def _status(text: str | None, row: int, errors: list[RowError]) -> bool | None:
         return True
     if word in LEFT_WORDS:
         return False
-    errors.append(RowError(row, "status", "not active or left", text))
+    errors.append(RowError(row, "status", _("not active or left"), text))
     return None
 
 
@@ -305,9 +316,9 @@ def _save(
         boss_id = people.get((contact.account_id, boss.casefold()))
         own = saved[(contact.account_id, (contact.email or contact.name).casefold())]
         if boss_id is None or boss_id == own:
-            reason = "no contact of this account with this name or email"
+            reason = _("no contact of this account with this name or email")
             if boss_id == own:
-                reason = "a contact cannot report to themself"
+                reason = _("a contact cannot report to themself")
             result.errors.append(RowError(index + 2, "reports_to", reason, boss))
             continue
         linked.append(Contact(pk=own, reports_to_id=boss_id))
@@ -341,7 +352,7 @@ def _check_cycles(
             if current == contact.pk:
                 errors.append(
                     RowError(
-                        row_of[contact.pk], "reports_to", "makes a cycle of reporting lines", ""
+                        row_of[contact.pk], "reports_to", _("makes a cycle of reporting lines"), ""
                     )
                 )
                 break

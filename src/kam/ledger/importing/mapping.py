@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from kam.ledger.importing.messages import gettext_noop
 from kam.ledger.importing.reading import FileRejected
 from kam.ledger.importing.values import normalise_header
 
@@ -142,7 +143,9 @@ def parse_map_options(options: Sequence[str]) -> dict[str, str]:
     for option in options:
         source, separator, target = option.partition("=")
         if not separator or not source.strip() or not target.strip():
-            raise FileRejected(f"--map needs SOURCE=FIELD, not {option!r}")
+            raise FileRejected(
+                gettext_noop("--map needs SOURCE=FIELD, not %(option)r"), option=option
+            )
         pairs[source.strip()] = target.strip()
     return pairs
 
@@ -161,12 +164,19 @@ def match_columns(
     columns: dict[str, int] = {}
     for source, target in (explicit or {}).items():
         if target not in fields:
-            raise FileRejected(f"--map target {target!r} is not one of: {', '.join(fields)}")
+            raise FileRejected(
+                gettext_noop("--map target %(target)r is not one of: %(fields)s"),
+                target=target,
+                fields=", ".join(fields),
+            )
         key = normalise_header(source)
         if key not in normalised:
             raise FileRejected(
-                f"--map source {source!r} is not a column of the file "
-                f"(columns: {', '.join(header)})"
+                gettext_noop(
+                    "--map source %(source)r is not a column of the file (columns: %(columns)s)"
+                ),
+                source=source,
+                columns=", ".join(header),
             )
         columns[target] = normalised.index(key)
     taken = set(columns.values())
@@ -182,7 +192,11 @@ def match_columns(
     missing = [field for field in required if field not in columns]
     if missing:
         raise FileRejected(
-            f"no column for {', '.join(missing)}; the file has: {', '.join(header)}. "
-            'Name the columns, e.g. --map "Kunde=account_code"'
+            gettext_noop(
+                "no column for %(missing)s; the file has: %(columns)s. "
+                'Name the columns, e.g. --map "Kunde=account_code"'
+            ),
+            missing=", ".join(missing),
+            columns=", ".join(header),
         )
     return ColumnMap(columns)

@@ -19,6 +19,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from kam.ledger.importing.messages import ImportMessage, gettext_noop
+
 SAMPLE_BYTES = 1 << 20
 BLOCK_BYTES = 16 << 20
 DELIMITERS = ",;\t|"
@@ -26,7 +28,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
 
 
-class FileRejected(ValueError):
+class FileRejected(ImportMessage):
     """The file as a whole cannot be read; the message says why and what to do."""
 
 
@@ -50,7 +52,7 @@ def _detect_encoding(sample: bytes) -> str:
     if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4:
         return "utf-16-be"
     if b"\x00" in sample:
-        raise FileRejected("the file is binary, not a CSV, XLSX or Parquet file")
+        raise FileRejected(gettext_noop("the file is binary, not a CSV, XLSX or Parquet file"))
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
@@ -77,7 +79,7 @@ def _guess_legacy(sample: bytes) -> str:
 def _detect_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines()[:50] if line.strip()]
     if not lines:
-        raise FileRejected("the file is empty")
+        raise FileRejected(gettext_noop("the file is empty"))
     try:
         return csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
     except csv.Error:
@@ -92,7 +94,7 @@ def sniff(path: Path, *, delimiter: str | None = None, encoding: str | None = No
     with path.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
     if not sample.strip():
-        raise FileRejected("the file is empty")
+        raise FileRejected(gettext_noop("the file is empty"))
     if sample.startswith(PARQUET_MAGIC):
         schema = pq.read_schema(path)
         return Source(path, "parquet", header=tuple(schema.names))
@@ -104,7 +106,8 @@ def sniff(path: Path, *, delimiter: str | None = None, encoding: str | None = No
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     if len(sample) == SAMPLE_BYTES and "\n" not in text:
         raise FileRejected(
-            f"the first line is longer than {SAMPLE_BYTES // 1024} KiB; this is not a table"
+            gettext_noop("the first line is longer than %(size)s KiB; this is not a table"),
+            size=SAMPLE_BYTES // 1024,
         )
     chosen_delimiter = delimiter or _detect_delimiter(text)
     header = next(csv.reader([first_line.rstrip("\r")], delimiter=chosen_delimiter))
@@ -147,17 +150,28 @@ def _csv_batches(source: Source) -> Iterator[pa.Table]:
         for batch in reader:
             yield pa.Table.from_batches([batch])
     except pa.ArrowInvalid as error:
-        raise FileRejected(_explain_csv_error(str(error))) from error
+        raise _explain_csv_error(str(error)) from error
 
 
-def _explain_csv_error(message: str) -> str:
+def _explain_csv_error(message: str) -> FileRejected:
     if "straddling" in message or "block" in message:
-        return f"a row is longer than {BLOCK_BYTES >> 20} MiB; this is not a ledger table"
+        return FileRejected(
+            gettext_noop("a row is longer than %(size)s MiB; this is not a ledger table"),
+            size=BLOCK_BYTES >> 20,
+        )
     if "Expected" in message and "columns" in message:
-        return f"a row has a different number of columns than the header ({message})"
+        return FileRejected(
+            gettext_noop("a row has a different number of columns than the header (%(detail)s)"),
+            detail=message,
+        )
     if "UTF8" in message or "utf8" in message or "decode" in message.lower():
-        return f"the file's text encoding changes midway; save it as UTF-8 or GB18030 ({message})"
-    return message
+        return FileRejected(
+            gettext_noop(
+                "the file's text encoding changes midway; save it as UTF-8 or GB18030 (%(detail)s)"
+            ),
+            detail=message,
+        )
+    return FileRejected(gettext_noop("the file cannot be read as CSV: %(detail)s"), detail=message)
 
 
 def _parquet_batches(source: Source, rows_per_batch: int) -> Iterator[pa.Table]:
@@ -192,9 +206,11 @@ def _xlsx_rows(path: Path, *, header_only: bool = False) -> list[list[object]]:
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.to_python(nrows=1) if header_only else sheet.to_python()
     except Exception as error:  # calamine raises its own types for broken workbooks
-        raise FileRejected(f"the workbook cannot be read: {error}") from error
+        raise FileRejected(
+            gettext_noop("the workbook cannot be read: %(detail)s"), detail=str(error)
+        ) from error
     if not rows:
-        raise FileRejected("the first sheet is empty")
+        raise FileRejected(gettext_noop("the first sheet is empty"))
     return [list(row) for row in (rows[:1] if header_only else rows)]
 
 

@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kam.ledger.importing.messages import ImportMessage, gettext_noop
+
 BoolArray = np.ndarray
 
 _SPACES = r"[\s\x{00a0}\x{2007}\x{2009}\x{202f}\x{3000}']"
@@ -32,13 +34,8 @@ _COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
 _CHINESE = r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?(?:.*)?$"
 _PART_FIRST = r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4})(?:[T ].*)?$"
 
-ERROR_AMBIGUOUS_DATES = (
-    "dates such as {example} could be day-first or month-first; give the date format"
-)
-ERROR_MIXED_DATES = "the column mixes day-first ({day}) and month-first ({month}) dates"
 
-
-class ColumnError(ValueError):
+class ColumnError(ImportMessage):
     """A whole column cannot be read (for example ambiguous dates)."""
 
 
@@ -193,12 +190,11 @@ def date_order(values: pa.Array) -> str | None:
     if any_day and any_month:
         day = pc.filter(pc.struct_field(parts, "a"), day_first)
         raise ColumnError(
-            ERROR_MIXED_DATES.format(
-                day=_first(pc.filter(pc.drop_null(text), _valid_mask(parts, day_first))),
-                month=_first(pc.filter(pc.drop_null(text), _valid_mask(parts, month_first)))
-                if len(day)
-                else "",
-            )
+            gettext_noop("the column mixes day-first (%(day)s) and month-first (%(month)s) dates"),
+            day=_first(pc.filter(pc.drop_null(text), _valid_mask(parts, day_first))),
+            month=_first(pc.filter(pc.drop_null(text), _valid_mask(parts, month_first)))
+            if len(day)
+            else "",
         )
     if any_day:
         return "dmy"
@@ -207,9 +203,10 @@ def date_order(values: pa.Array) -> str | None:
     differing = pc.not_equal(a, b)
     if pc.any(differing).as_py():
         raise AmbiguousDates(
-            ERROR_AMBIGUOUS_DATES.format(
-                example=_first(pc.filter(pc.drop_null(text), _valid_mask(parts, differing)))
-            )
+            gettext_noop(
+                "dates such as %(example)s could be day-first or month-first; give the date format"
+            ),
+            example=_first(pc.filter(pc.drop_null(text), _valid_mask(parts, differing))),
         )
     return "dmy"  # every such date reads the same both ways (01/01/2026)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -21,7 +22,6 @@ from kam.ledger.services import (
     RowError,
     count_data_rows,
     ledger_import,
-    write_error_report,
     write_rows_report,
 )
 from kam.org.models import User
@@ -96,12 +96,14 @@ class Command(BaseCommand):
             return
         path: Path = options["path"]
         if not path.is_file():
-            raise CommandError(f"{path}: no such file", returncode=2)
+            raise CommandError(_("%(path)s: no such file") % {"path": path}, returncode=2)
         actor = None
         if options["user"]:
             actor = User.objects.filter(username=options["user"], is_active=True).first()
             if actor is None:
-                raise CommandError(f"no active user named {options['user']!r}", returncode=2)
+                raise CommandError(
+                    _("no active user named %(name)r") % {"name": options["user"]}, returncode=2
+                )
         console = Console(stderr=True)
         try:
             mapping = parse_map_options(options["map"])
@@ -109,7 +111,7 @@ class Command(BaseCommand):
                 path, sniff(path, delimiter=options["delimiter"], encoding=options["encoding"])
             )
             with Progress(
-                TextColumn("[bold]importing"),
+                TextColumn("[bold]" + _("importing")),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -129,58 +131,62 @@ class Command(BaseCommand):
                     progress=lambda rows: bar.update(task, completed=rows),
                 )
         except FileRejected as error:
-            raise CommandError(f"{path.name}: rejected: {error}", returncode=2) from error
+            raise _rejected(path, error) from error
         if result.status == "rejected":
-            report = options["errors"] or path.with_name(path.stem + ".errors.csv")
-            write_error_report(result, report)
-            for bad in sorted(result.errors[:20], key=lambda e: (e.row, e.column)):
-                self.stderr.write(
-                    f"row {bad.row}, {bad.column}: {bad.reason}"
-                    + (f" ({bad.value!r})" if bad.value else "")
-                )
-            if result.error_count > 20:
-                self.stderr.write(f"… and {result.error_count - 20} more")
-            raise CommandError(
-                f"{path.name}: rejected, {result.message}. Error report: {report}", returncode=2
-            )
+            self._reject(path, result.errors, options["errors"], result.error_count)
         if result.status == "duplicate":
-            self.stdout.write(f"{path.name}: nothing to do: {result.message}.")
+            self.stdout.write(
+                _("%(file)s: nothing to do: %(message)s.")
+                % {"file": path.name, "message": result.message}
+            )
             return
-        prefix = "dry run, nothing changed: " if result.status == "dry_run" else ""
-        self.stdout.write(
-            f"{path.name}: {prefix}{result.rows_read} row(s) read; "
-            f"{result.message}."
-            + (f" Batch {result.batch_id}." if result.status == "imported" else "")
-        )
+        read = _("%(count)s row(s) read; %(message)s.") % {
+            "count": result.rows_read,
+            "message": result.message,
+        }
+        if result.status == "imported":
+            read += " " + _("Batch %(batch)s.") % {"batch": result.batch_id}
+        self.stdout.write(_line(path, result.status, read))
         if result.accounts_created:
             shown = ", ".join(result.accounts_created[:20])
             more = len(result.accounts_created) - 20
             self.stdout.write(
-                f"New prospect accounts: {shown}" + (f" and {more} more" if more > 0 else "")
+                _("New prospect accounts: %(codes)s") % {"codes": shown}
+                + (" " + _("and %(count)s more") % {"count": more} if more > 0 else "")
             )
 
     def _file_and_user(self, options: dict[str, Any]) -> tuple[Path, User]:
         path: Path = options["path"]
         if not path.is_file():
-            raise CommandError(f"{path}: no such file", returncode=2)
+            raise CommandError(_("%(path)s: no such file") % {"path": path}, returncode=2)
         actor = User.objects.filter(username=options["user"], is_active=True).first()
         if actor is None:
-            raise CommandError(f"no active user named {options['user']!r}", returncode=2)
+            raise CommandError(
+                _("no active user named %(name)r") % {"name": options["user"]}, returncode=2
+            )
         return path, actor
 
-    def _reject(self, path: Path, errors: list[RowError], report: Path | None) -> None:
+    def _reject(
+        self, path: Path, errors: list[RowError], report: Path | None, count: int | None = None
+    ) -> None:
+        """The first bad values on stderr, all of them in the report; exit 2."""
+        count = len(errors) if count is None else count
         report = report or path.with_name(path.stem + ".errors.csv")
         write_rows_report(errors, report)
-        for bad in errors[:20]:
+        for bad in sorted(errors, key=lambda e: (e.row, e.column))[:20]:
             self.stderr.write(
-                f"row {bad.row}, {bad.column}: {bad.reason}"
+                _("row %(row)s, %(column)s: %(reason)s")
+                % {"row": bad.row, "column": bad.column, "reason": bad.reason}
                 + (f" ({bad.value!r})" if bad.value else "")
             )
-        if len(errors) > 20:
-            self.stderr.write(f"… and {len(errors) - 20} more")
+        if count > 20:
+            self.stderr.write(_("… and %(count)s more") % {"count": count - 20})
         raise CommandError(
-            f"{path.name}: rejected, {len(errors)} bad value(s); "
-            f"nothing was imported. Error report: {report}",
+            _(
+                "%(file)s: rejected, %(count)s bad value(s); nothing was imported. "
+                "Error report: %(report)s"
+            )
+            % {"file": path.name, "count": count, "report": report},
             returncode=2,
         )
 
@@ -198,19 +204,22 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
             )
         except (FileRejected, DomainError) as error:
-            raise CommandError(f"{path.name}: rejected: {error}", returncode=2) from error
+            raise _rejected(path, error) from error
         if result.status == "rejected":
             self._reject(path, result.errors, options["errors"])
-        prefix = "dry run, nothing changed: " if result.status == "dry_run" else ""
-        self.stdout.write(f"{path.name}: {prefix}{result.rows_read} row(s): {summary(result)}.")
+        rows = _("%(count)s row(s): %(summary)s.") % {
+            "count": result.rows_read,
+            "summary": summary(result),
+        }
+        self.stdout.write(_line(path, result.status, rows))
 
     def _costs(self, options: dict[str, Any]) -> None:
         self._master_data(
             options,
             costs_import,
             lambda r: (
-                f"{r.records_added} cost record(s) for {r.accounts} account(s), "
-                f"{r.records_replaced} replaced"
+                _("%(added)s cost record(s) for %(accounts)s account(s), %(replaced)s replaced")
+                % {"added": r.records_added, "accounts": r.accounts, "replaced": r.records_replaced}
             ),
         )
 
@@ -218,7 +227,10 @@ class Command(BaseCommand):
         self._master_data(
             options,
             contacts_import,
-            lambda r: f"{r.created} contact(s) created, {r.updated} updated",
+            lambda r: (
+                _("%(created)s contact(s) created, %(updated)s updated")
+                % {"created": r.created, "updated": r.updated}
+            ),
         )
 
     def _accounts(self, options: dict[str, Any]) -> None:
@@ -226,7 +238,23 @@ class Command(BaseCommand):
             options,
             accounts_import,
             lambda r: (
-                f"{len(r.created)} created, {len(r.updated)} updated, "
-                f"{r.estimates_added} potential estimate(s)"
+                _("%(created)s created, %(updated)s updated, %(estimates)s potential estimate(s)")
+                % {
+                    "created": len(r.created),
+                    "updated": len(r.updated),
+                    "estimates": r.estimates_added,
+                }
             ),
         )
+
+
+def _rejected(path: Path, error: Exception) -> CommandError:
+    return CommandError(
+        _("%(file)s: rejected: %(reason)s") % {"file": path.name, "reason": error}, returncode=2
+    )
+
+
+def _line(path: Path, status: str, text: str) -> str:
+    if status == "dry_run":
+        return _("%(file)s: dry run, nothing changed: %(text)s") % {"file": path.name, "text": text}
+    return f"{path.name}: {text}"
