@@ -506,3 +506,18 @@ def test_an_account_deleted_during_the_import_rejects_it(tmp_path, director) -> 
 def test_lock_accounts_counts_only_the_accounts_that_exist() -> None:
     accounts = AccountFactory.create_batch(3)
     assert lock_accounts([a.pk for a in accounts] + [10**9]) == 3
+
+
+def test_a_line_repeated_within_a_file_is_added_once(tmp_path, director) -> None:
+    # Given an export that lists invoice INV1 line 1 twice
+    AccountFactory(code="C1")
+    path = write(
+        tmp_path, HEADER + "C1,2026-10-03,5,INV1,1,Pumps,\nC1,2026-10-03,5,INV1,1,Pumps,\n"
+    )
+
+    # When it is imported
+    result = ledger_import(actor=director, path=path)
+
+    # Then the line is there once, and the summary says one was already present
+    assert (result.lines_added, result.lines_skipped) == (1, 1)
+    assert LedgerLine.objects.count() == 1

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from django.db import connection
+from django.db import connection, transaction
 
 LINE_COLUMNS = (
     "account_id",
@@ -134,16 +134,33 @@ def _sqlite_lines(lines: pa.Table) -> int:
 
 
 def _copy_lines(lines: pa.Table) -> int:
+    # Arrow writes the CSV (strings quoted, NULL unquoted and empty); COPY parses it.
+    text = pa.BufferOutputStream()
+    pacsv.write_csv(lines, text, pacsv.WriteOptions(include_header=False))
+    data = memoryview(text.getvalue())
+    from psycopg.errors import UniqueViolation
+
     with connection.cursor() as cursor:
+        # Usually every line is new: COPY straight into the ledger (a third faster than going
+        # through a staging table). A line already present breaks the unique key; the
+        # savepoint then undoes the attempt and the staging path skips what is there.
+        try:
+            with (
+                transaction.atomic(),
+                cursor.cursor.copy(
+                    f"COPY ledger_ledgerline ({_COLUMNS}) FROM STDIN (FORMAT csv)"
+                ) as copy,
+            ):
+                copy.write(data)
+            return lines.num_rows
+        except UniqueViolation:
+            pass
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} ON COMMIT DROP AS "  # noqa: S608
             f"SELECT {_COLUMNS} FROM ledger_ledgerline WITH NO DATA"
         )
-        # Arrow writes the CSV (strings quoted, NULL unquoted and empty); COPY parses it.
-        text = pa.BufferOutputStream()
-        pacsv.write_csv(lines, text, pacsv.WriteOptions(include_header=False))
         with cursor.cursor.copy(f"COPY {_STAGING} ({_COLUMNS}) FROM STDIN (FORMAT csv)") as copy:
-            copy.write(memoryview(text.getvalue()))
+            copy.write(data)
         cursor.execute(
             f"INSERT INTO ledger_ledgerline ({_COLUMNS}) "  # noqa: S608
             f"SELECT {_COLUMNS} FROM {_STAGING} ON CONFLICT DO NOTHING"

@@ -229,6 +229,8 @@ def parse_dates(
     text = clean_text(values)
     if date_format:
         return _parse_with_format(text, date_format)
+    if pc.all(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$")).as_py():
+        return _real_dates(text, text)  # plain ISO, as most exports write: no reshaping
     years = pa.nulls(len(text), pa.string())
     months = pa.nulls(len(text), pa.string())
     days = pa.nulls(len(text), pa.string())
@@ -248,6 +250,11 @@ def parse_dates(
     iso = pc.binary_join_element_wise(
         years, pc.utf8_lpad(months, 2, "0"), pc.utf8_lpad(days, 2, "0"), "-"
     )
+    return _real_dates(text, iso)
+
+
+def _real_dates(text: pa.Array, iso: pa.Array) -> Parsed:
+    """ISO strings to dates; impossible dates (2026-02-30) are invalid, not rolled over."""
     parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
     # strptime rolls 2026-02-30 over to 2026-03-02; a real date prints back the same.
     real = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), iso)
