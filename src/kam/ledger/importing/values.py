@@ -255,10 +255,10 @@ def parse_dates(
 
 def _real_dates(text: pa.Array, iso: pa.Array) -> Parsed:
     """ISO strings to dates; impossible dates (2026-02-30) are invalid, not rolled over."""
-    parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
+    parsed = pc.cast(pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
     # strptime rolls 2026-02-30 over to 2026-03-02; a real date prints back the same.
-    real = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), iso)
-    dates = pc.if_else(real, pc.cast(parsed, pa.date32()), pa.scalar(None, pa.date32()))
+    real = pc.equal(pc.cast(parsed, pa.string()), iso)
+    dates = pc.if_else(real, parsed, pa.scalar(None, pa.date32()))
     return Parsed(dates, present(text) & ~present(dates))
 
 
