@@ -59,3 +59,26 @@ def test_upload_map_preview_import_and_see_the_account_change(page, shoot, tmp_p
     expect(sales).to_contain_text("78,006.00")
     expect(sales.locator("svg")).to_be_visible()
     shoot("account-sales")
+
+
+def test_a_rejected_upload_is_explained_in_the_uploaders_language(page, shoot, tmp_path) -> None:
+    # Given a manager who reads kam in Chinese, and an export with an unreadable amount
+    UserFactory(username="li", role=Role.MANAGER, language="zh-hans")
+    sign_in(page, "li", PASSWORD)
+    export = tmp_path / "导出.csv"
+    export.write_text("客户编码,日期,金额\nHX-1,2026-10-03,一百\n", encoding="gb18030")
+
+    # When it is uploaded and imported
+    page.goto("/imports/")
+    page.set_input_files("input[type=file]", str(export))
+    page.click("form.upload-form button[type=submit]")
+    expect(page.locator("table.preview")).to_contain_text("HX-1")
+    page.click("form[action*='start'] button[type=submit]")
+    call_command("worker", "--batch")
+
+    # Then the page names the row, the field and the reason, in Chinese
+    rows = page.locator("#job-status table")
+    expect(rows).to_contain_text("不是金额", timeout=15_000)
+    expect(rows).to_contain_text("净额")
+    expect(rows).to_contain_text("一百")
+    shoot("rejected-zh")

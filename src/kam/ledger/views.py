@@ -16,7 +16,7 @@ from kam.accounts.selectors import account_get
 from kam.core.dates import today
 from kam.core.errors import DomainError
 from kam.core.http import AuthedRequest
-from kam.ledger.forms import MappingForm, UploadForm
+from kam.ledger.forms import FIELD_LABELS, MappingForm, UploadForm
 from kam.ledger.jobs import (
     import_job_create,
     import_job_preview,
@@ -24,7 +24,7 @@ from kam.ledger.jobs import (
     import_job_start,
     job_error_report,
 )
-from kam.ledger.models import JobStatus
+from kam.ledger.models import ImportJob, JobStatus
 from kam.ledger.selectors import (
     account_ledger_lines,
     account_sales,
@@ -84,7 +84,7 @@ def import_upload_view(request: AuthedRequest) -> HttpResponse:
 @login_required
 def import_detail_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpResponse:
     job = import_job_get(actor=request.user, job_id=job_id)
-    context: dict[str, object] = {"section": "imports", "job": job, "progress": _progress(job)}
+    context: dict[str, object] = {"section": "imports", **_status(job)}
     if job.status == JobStatus.UPLOADED:
         try:
             preview = import_job_preview(job)
@@ -96,6 +96,15 @@ def import_detail_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpRespons
                 header=preview.header, matched=preview.matched, initial={"create_accounts": True}
             )
     return render(request, "ledger/import_detail.html", context)
+
+
+def _status(job: ImportJob) -> dict[str, object]:
+    """What the job's status block shows: progress, and bad rows with kam's field names."""
+    rows = [
+        {**error, "column": FIELD_LABELS.get(error["column"], error["column"])}
+        for error in (job.result or {}).get("errors", [])
+    ]
+    return {"job": job, "progress": _progress(job), "rejected_rows": rows}
 
 
 def _progress(job: object) -> dict[str, int | None]:
@@ -115,13 +124,7 @@ def import_start_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpResponse
         return render(
             request,
             "ledger/import_detail.html",
-            {
-                "section": "imports",
-                "job": job,
-                "preview": preview,
-                "form": form,
-                "progress": _progress(job),
-            },
+            {"section": "imports", **_status(job), "preview": preview, "form": form},
             status=400,
         )
     try:
@@ -134,9 +137,7 @@ def import_start_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpResponse
 @login_required
 def import_progress_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpResponse:
     job = import_job_get(actor=request.user, job_id=job_id)
-    response = render(
-        request, "ledger/import_detail.html#status", {"job": job, "progress": _progress(job)}
-    )
+    response = render(request, "ledger/import_detail.html#status", _status(job))
     if job.is_finished:
         response["HX-Refresh"] = "true"  # show the whole result page once
     return response
