@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from kam.org.models import Role, User
 from kam.org.services import token_create
@@ -41,6 +42,15 @@ def _database_is_the_one_asked_for(django_db_setup: Any, django_db_blocker: Any)
 
         vendor = connection.vendor
         assert vendor == wanted, f"asked to test on {wanted}, configured for {vendor}"
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a page request in Chinese through the test
+    client leaves Chinese active in this thread, which would leak into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
