@@ -96,7 +96,9 @@ def test_a_job_reports_in_the_language_of_whoever_started_it(manager) -> None:
     assert job.status == JobStatus.REJECTED
     assert job.result["message"] == "1 个错误值；未导入任何内容"
     assert job.result["errors"][0]["reason"] == "不是金额"
-    assert "不是金额" in job_error_report(job).read_text("utf-8-sig")
+    report = job_error_report(job).read_text("utf-8-sig").splitlines()
+    assert report[0] == "行,列,问题,值"
+    assert report[1] == "2,amount,不是金额,abc"
 
 
 def test_a_refused_file_says_why_in_the_language_it_is_shown_in(tmp_path) -> None:

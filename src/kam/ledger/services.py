@@ -706,7 +706,7 @@ def write_rows_report(errors: list[RowError], path: Path) -> Path:
     """Rejected rows as CSV, sorted by row; values escaped against formula injection."""
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["row", "column", "reason", "value"])
+        writer.writerow([_("Row"), _("Column"), _("Problem"), _("Value")])
         for error in sorted(errors, key=lambda e: (e.row, e.column)):
             writer.writerow([error.row, error.column, error.reason, spreadsheet_safe(error.value)])
     return path
