@@ -90,3 +90,19 @@ def test_only_a_director_or_admin_imports_accounts(tmp_path, manager) -> None:
 def test_a_file_without_a_code_column_is_refused(tmp_path, director) -> None:
     with pytest.raises(FileRejected, match="no column for code"):
         accounts_import(actor=director, path=write(tmp_path, "id,title\n1,x\n"))
+
+
+def test_a_nul_character_past_the_first_megabyte_rejects_its_row(tmp_path, director) -> None:
+    # Given a clean first megabyte (the binary check reads only that) and a name with a NUL
+    rows = "".join(f"A{n},Customer number {n} of a long list\n" for n in range(30_000))
+    path = write(tmp_path, "code,name\n" + rows + "BAD,Broken\x00Name\n")
+
+    # When it is imported
+    result = accounts_import(actor=director, path=path)
+
+    # Then the row is named, and no account was written
+    assert result.status == "rejected"
+    assert [(e.row, e.column, e.reason) for e in result.errors] == [
+        (30_002, "name", "contains a NUL character")
+    ]
+    assert not Account.objects.exists()

@@ -521,3 +521,20 @@ def test_a_line_repeated_within_a_file_is_added_once(tmp_path, director) -> None
     # Then the line is there once, and the summary says one was already present
     assert (result.lines_added, result.lines_skipped) == (1, 1)
     assert LedgerLine.objects.count() == 1
+
+
+def test_a_nul_character_deep_in_the_file_rejects_its_row(tmp_path, director) -> None:
+    # Given an export whose first megabyte is clean (the binary check reads only that much)
+    # and a later cell with a NUL character, which no database text column may hold
+    clean = "".join(f"C1,2026-10-03,1,INV{n},1,Pumps,\n" for n in range(40_000))
+    path = write(tmp_path, HEADER + clean + "C1,2026-10-03,1,BAD\x001,1,Pumps,\n")
+
+    # When it is imported
+    result = ledger_import(actor=director, path=path)
+
+    # Then that row is named and nothing was imported
+    assert result.status == "rejected"
+    assert [(e.row, e.column, e.reason) for e in result.errors] == [
+        (40_002, "document", "contains a NUL character")
+    ]
+    assert ledger_state() == (0, 0, 0, 0)

@@ -38,7 +38,7 @@ from kam.ledger.importing.values import (
     parse_cents,
     parse_dates,
 )
-from kam.ledger.services import RowError, formula_cells
+from kam.ledger.services import RowError, unsafe_cells
 from kam.org.models import User
 from kam.org.permissions import require_governing
 
@@ -157,11 +157,11 @@ def _check_cells(
     values: dict[str, list[str | None]],
     errors: list[RowError],
 ) -> None:
-    """Formula-looking and over-long cells, in every mapped column."""
+    """Formula-looking, NUL-holding and over-long cells, in every mapped column."""
     for name in ACCOUNT_FIELDS:
         if name not in columns:
             continue
-        errors.extend(formula_cells(name, clean_text(table.column(columns[name]).combine_chunks())))
+        errors.extend(unsafe_cells(name, clean_text(table.column(columns[name]).combine_chunks())))
         limit = LIMITS.get(name)
         if limit:
             errors.extend(

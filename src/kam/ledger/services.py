@@ -35,6 +35,7 @@ from kam.ledger.importing.values import (
     clean_text,
     date_order,
     decimal_separator,
+    has_nul,
     looks_like_formula,
     month_start,
     outside,
@@ -69,12 +70,18 @@ class RowError:
     value: str
 
 
-def formula_cells(column: str, values: pa.Array) -> list[RowError]:
-    """An error for each cell of a master-data column a spreadsheet would run as a formula
-    (row numbers count the header as row 1)."""
+def unsafe_cells(column: str, values: pa.Array) -> list[RowError]:
+    """An error for each cell of a column that a spreadsheet would run as a formula or that
+    holds a NUL character (row numbers count the header as row 1)."""
+    formula, nul = looks_like_formula(values), has_nul(values)
     return [
-        RowError(index + 2, column, _("looks like a spreadsheet formula"), str(values[index]))
-        for index in np.flatnonzero(looks_like_formula(values)).tolist()
+        RowError(
+            index + 2,
+            column,
+            _("contains a NUL character") if nul[index] else _("looks like a spreadsheet formula"),
+            str(values[index]).replace("\x00", "\\0"),
+        )
+        for index in np.flatnonzero(formula | nul).tolist()
     ]
 
 
@@ -224,35 +231,7 @@ class _LedgerLoader:
             self._decide_formats(table, columns)
         n = table.num_rows
         bad = np.zeros(n, dtype=bool)
-        text: dict[str, pa.Array | None] = {}
-        for name, limit in TEXT_LIMITS.items():
-            column = self._column(table, columns, name)
-            text[name] = column
-            if column is None:
-                continue
-            formula = looks_like_formula(column)
-            if formula.any():
-                self.error(
-                    np.flatnonzero(formula),
-                    name,
-                    _("looks like a spreadsheet formula; kam does not import formulas"),
-                    column,
-                    offset,
-                )
-            too_long = np.asarray(
-                pc.fill_null(pc.greater(pc.utf8_length(column), limit), False).to_numpy(
-                    zero_copy_only=False
-                )
-            )
-            if too_long.any():
-                self.error(
-                    np.flatnonzero(too_long),
-                    name,
-                    _("longer than %(limit)s characters") % {"limit": limit},
-                    column,
-                    offset,
-                )
-            bad |= formula | too_long
+        text = self._texts(table, columns, offset, bad)
 
         codes = _required_column(text["account_code"])
         missing_code = ~present(codes)
@@ -333,6 +312,45 @@ class _LedgerLoader:
             currencies,
             account_ids,
         )
+
+    def _texts(
+        self, table: pa.Table, columns: dict[str, int], offset: int, bad: np.ndarray
+    ) -> dict[str, pa.Array | None]:
+        """The text columns, trimmed; NUL characters, formulas and over-long cells are
+        errors (marked in `bad`)."""
+        text: dict[str, pa.Array | None] = {}
+        for name, limit in TEXT_LIMITS.items():
+            column = self._column(table, columns, name)
+            text[name] = column
+            if column is None:
+                continue
+            nul = has_nul(column)
+            if nul.any():
+                self.error(np.flatnonzero(nul), name, _("contains a NUL character"), None, offset)
+            formula = looks_like_formula(column) & ~nul
+            if formula.any():
+                self.error(
+                    np.flatnonzero(formula),
+                    name,
+                    _("looks like a spreadsheet formula; kam does not import formulas"),
+                    column,
+                    offset,
+                )
+            too_long = np.asarray(
+                pc.fill_null(pc.greater(pc.utf8_length(column), limit), False).to_numpy(
+                    zero_copy_only=False
+                )
+            )
+            if too_long.any():
+                self.error(
+                    np.flatnonzero(too_long),
+                    name,
+                    _("longer than %(limit)s characters") % {"limit": limit},
+                    column,
+                    offset,
+                )
+            bad |= nul | formula | too_long
+        return text
 
     def _required(
         self, parsed: Parsed, raw: pa.Array, name: str, reason: str, offset: int

@@ -39,7 +39,7 @@ from kam.ledger.importing.values import (
     parse_dates,
     parse_scaled,
 )
-from kam.ledger.services import RowError, formula_cells
+from kam.ledger.services import RowError, unsafe_cells
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.portfolio.models import CostKind, CostToServe
@@ -146,7 +146,7 @@ def _records(
     """Unsaved records, one per row; every bad cell is added to `errors`."""
     raw = {name: _column(table, columns, name) for name in COST_FIELDS}
     for name, values in raw.items():
-        errors.extend(formula_cells(name, values))
+        errors.extend(unsafe_cells(name, values))
     accounts = _account_ids(actor, raw["account"].to_pylist(), errors)
     months = _month_values(raw["month"], date_format, errors)
     kinds = _kinds(raw["kind"].to_pylist(), errors)

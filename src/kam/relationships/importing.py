@@ -32,7 +32,7 @@ from kam.ledger.importing.values import (
     normalise_header,
     parse_dates,
 )
-from kam.ledger.services import RowError, formula_cells
+from kam.ledger.services import RowError, unsafe_cells
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.relationships.models import Attitude, BuyingRole, Contact
@@ -144,7 +144,7 @@ def _contacts(
 ) -> list[Contact | None]:
     """One unsaved (new) or loaded (known) contact per row; None where the row is bad."""
     for name, values in raw.items():
-        errors.extend(formula_cells(name, values))
+        errors.extend(unsafe_cells(name, values))
     text = {name: values.to_pylist() for name, values in raw.items()}
     for name, limit in LIMITS.items():
         errors.extend(

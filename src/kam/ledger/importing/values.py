@@ -68,6 +68,11 @@ def looks_like_formula(values: pa.Array) -> BoolArray:
     return _mask(pc.match_substring_regex(values, FORMULA))
 
 
+def has_nul(values: pa.Array) -> BoolArray:
+    """Cells holding a NUL character, which no database text column can store."""
+    return _mask(pc.match_substring(values, "\x00"))
+
+
 def decimal_separator(values: pa.Array, delimiter: str = ",") -> str:
     """The column's decimal separator: the evidence of its values, else the file's habit.
 
