@@ -106,3 +106,12 @@ def test_a_nul_character_past_the_first_megabyte_rejects_its_row(tmp_path, direc
         (30_002, "name", "contains a NUL character")
     ]
     assert not Account.objects.exists()
+
+
+def test_a_dry_run_lists_the_accounts_and_changes_nothing(tmp_path, director) -> None:
+    path = write(tmp_path, "code,name,parent\nG1,Group One,\nS1,Subsidiary One,G1\n")
+
+    result = accounts_import(actor=director, path=path, dry_run=True)
+
+    assert (result.status, result.created, result.errors) == ("dry_run", ["G1", "S1"], [])
+    assert not Account.objects.exists()

@@ -160,3 +160,14 @@ def test_a_month_outside_the_calendar_kam_scores_is_refused(tmp_path, director) 
         (2, "month", "outside the years 1900–2999")
     ]
     assert not CostToServe.objects.exists()
+
+
+def test_a_dry_run_counts_the_costs_and_changes_nothing(tmp_path, director) -> None:
+    AccountFactory(code="ACME")
+    path = write(tmp_path, "Account,Month,Kind,Amount\nACME,2026-03,travel,100\n")
+
+    result = costs_import(actor=director, path=path, dry_run=True)
+
+    assert (result.status, result.records_added, result.accounts) == ("dry_run", 1, 1)
+    assert not CostToServe.objects.exists()
+    assert not ScoreRun.objects.exists()

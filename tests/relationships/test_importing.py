@@ -149,3 +149,13 @@ def test_the_command_imports_contacts_and_exits_2_on_bad_rows(tmp_path, director
         call_command("import", "contacts", str(bad), "--user", director.username, stderr=StringIO())
     assert raised.value.returncode == 2
     assert Contact.objects.count() == 1
+
+
+def test_a_dry_run_counts_the_contacts_and_changes_nothing(tmp_path, manager) -> None:
+    AccountFactory(code="ACME", owner=manager)
+    path = write(tmp_path, "Account,Name,Reports To\nACME,Li Wei,Zhang Min\nACME,Zhang Min,\n")
+
+    result = contacts_import(actor=manager, path=path, dry_run=True)
+
+    assert (result.status, result.created, result.errors) == ("dry_run", 2, [])
+    assert not Contact.objects.exists()

@@ -28,8 +28,7 @@ from kam.accounts.models import (
 )
 from kam.core.choices import choice_lookup
 from kam.ledger.importing.mapping import ACCOUNT_FIELDS, ACCOUNT_REQUIRED, match_columns
-from kam.ledger.importing.messages import gettext_noop
-from kam.ledger.importing.reading import FileRejected, batches, sniff
+from kam.ledger.importing.reading import sniff, whole_table
 from kam.ledger.importing.values import (
     clean_text,
     date_order,
@@ -38,7 +37,7 @@ from kam.ledger.importing.values import (
     parse_cents,
     parse_dates,
 )
-from kam.ledger.services import RowError, unsafe_cells
+from kam.ledger.services import RowError, RowsResult, unsafe_cells
 from kam.org.models import User
 from kam.org.permissions import require_governing
 
@@ -54,21 +53,10 @@ UPDATABLE = ["name", "legal_name", "industry", "region", "account_type", "size_b
 
 
 @dataclass
-class AccountImportResult:
-    status: str  # imported | rejected | dry_run
-    rows_read: int = 0
+class AccountImportResult(RowsResult):
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     estimates_added: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors)
-
-
-class _Rejected(Exception):
-    pass
 
 
 def accounts_import(
@@ -86,22 +74,13 @@ def accounts_import(
     require_governing(actor, _("import accounts"))
     source = sniff(path)
     columns = dict(match_columns(source.header, ACCOUNT_FIELDS, ACCOUNT_REQUIRED, mapping).columns)
-    tables = list(batches(source))
-    if not tables or sum(table.num_rows for table in tables) == 0:
-        raise FileRejected(gettext_noop("the file has a header but no rows"))
-    table = pa.concat_tables(tables)
+    table = whole_table(source)
     result = AccountImportResult("imported", rows_read=table.num_rows)
-    try:
-        with transaction.atomic():
-            _load(actor, table, columns, date_format, source.delimiter, result)
-            if result.errors:
-                result.status = "rejected"
-                raise _Rejected
-            if dry_run:
-                result.status = "dry_run"
-                raise _Rejected
-    except _Rejected:
-        pass
+    with transaction.atomic():
+        _load(actor, table, columns, date_format, source.delimiter, result)
+        if result.errors or dry_run:
+            result.status = "rejected" if result.errors else "dry_run"
+            transaction.set_rollback(True)
     return result
 
 

@@ -27,7 +27,7 @@ from kam.core.export import spreadsheet_safe
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
 from kam.ledger.importing.mapping import LEDGER_FIELDS, LEDGER_REQUIRED, match_columns
 from kam.ledger.importing.messages import gettext_noop
-from kam.ledger.importing.reading import FileRejected, Source, batches, sniff
+from kam.ledger.importing.reading import NO_ROWS, FileRejected, Source, batches, sniff
 from kam.ledger.importing.values import (
     AmbiguousDates,
     ColumnError,
@@ -68,6 +68,15 @@ class RowError:
     column: str
     reason: str
     value: str
+
+
+@dataclass
+class RowsResult:
+    """What a master-data import did (accounts, contacts, costs): all rows or none."""
+
+    status: str  # imported | rejected | dry_run
+    rows_read: int = 0
+    errors: list[RowError] = field(default_factory=list)
 
 
 def unsafe_cells(column: str, values: pa.Array) -> list[RowError]:
@@ -592,43 +601,41 @@ def ledger_import(
     source = sniff(path, delimiter=delimiter, encoding=encoding)
     columns = dict(match_columns(source.header, LEDGER_FIELDS, LEDGER_REQUIRED, mapping).columns)
     result = ImportResult("imported", name)
-    try:
-        with bulk_load(), transaction.atomic():
-            batch = ImportBatch.objects.create(
-                kind=ImportKind.LEDGER,
-                file_name=name[:255],
-                file_sha256=digest,
-                file_size=path.stat().st_size,
-                created_by=actor,
-            )
-            loader = _LedgerLoader(
-                actor=actor,
-                source=source,
-                batch=batch,
-                create_accounts=create_accounts,
-                date_format=date_format,
-                progress=progress,
-            )
-            try:
-                loader.run(columns)
-            except ColumnError as error:
-                raise FileRejected(gettext_noop("date: %(reason)s"), reason=error) from error
-            result.rows_read = loader.rows_read
-            result.errors, result.error_count = loader.errors, loader.error_count
-            if loader.rows_read == 0:
-                raise FileRejected(gettext_noop("the file has a header but no rows"))
-            if loader.error_count:
-                result.status = "rejected"
-                result.message = _("%(count)s bad value(s); nothing was imported") % {
-                    "count": loader.error_count
-                }
-                raise _Rejected
-            _finish(loader, batch, result)
-            if dry_run:
-                result.status = "dry_run"
-                raise _Rejected
-    except _Rejected:
-        result.batch_id = None if result.status != "imported" else result.batch_id
+    with bulk_load(), transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=ImportKind.LEDGER,
+            file_name=name[:255],
+            file_sha256=digest,
+            file_size=path.stat().st_size,
+            created_by=actor,
+        )
+        loader = _LedgerLoader(
+            actor=actor,
+            source=source,
+            batch=batch,
+            create_accounts=create_accounts,
+            date_format=date_format,
+            progress=progress,
+        )
+        try:
+            loader.run(columns)
+        except ColumnError as error:
+            raise FileRejected(gettext_noop("date: %(reason)s"), reason=error) from error
+        result.rows_read = loader.rows_read
+        result.errors, result.error_count = loader.errors, loader.error_count
+        if loader.rows_read == 0:
+            raise FileRejected(NO_ROWS)
+        if loader.error_count:
+            result.status = "rejected"
+            result.message = _("%(count)s bad value(s); nothing was imported") % {
+                "count": loader.error_count
+            }
+            transaction.set_rollback(True)
+            return result
+        _finish(loader, batch, result)
+        if dry_run:
+            result.status, result.batch_id = "dry_run", None
+            transaction.set_rollback(True)
     return result
 
 

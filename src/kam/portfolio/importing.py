@@ -12,7 +12,7 @@ what the first one brought instead of adding to it (and the same file twice chan
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from kam.core.choices import choice_lookup
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
 from kam.ledger.importing.mapping import match_columns
 from kam.ledger.importing.messages import gettext_noop
-from kam.ledger.importing.reading import FileRejected, batches, sniff
+from kam.ledger.importing.reading import FileRejected, sniff, whole_table
 from kam.ledger.importing.values import (
     clean_text,
     date_order,
@@ -39,7 +39,7 @@ from kam.ledger.importing.values import (
     parse_dates,
     parse_scaled,
 )
-from kam.ledger.services import RowError, unsafe_cells
+from kam.ledger.services import RowError, RowsResult, unsafe_cells
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.portfolio.models import CostKind, CostToServe
@@ -61,21 +61,10 @@ MAX_RATE = Decimal("9999999999.99")
 
 
 @dataclass
-class CostImportResult:
-    status: str  # imported | rejected | dry_run
-    rows_read: int = 0
+class CostImportResult(RowsResult):
     records_added: int = 0
     records_replaced: int = 0
     accounts: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors)
-
-
-class _Rollback(Exception):
-    pass
 
 
 def costs_import(
@@ -99,25 +88,20 @@ def costs_import(
             gettext_noop("no column for amount (or for hours and rate); the file has: %(columns)s"),
             columns=", ".join(source.header),
         )
-    tables = list(batches(source))
-    if not tables or sum(table.num_rows for table in tables) == 0:
-        raise FileRejected(gettext_noop("the file has a header but no rows"))
-    table = pa.concat_tables(tables)
+    table = whole_table(source)
     result = CostImportResult("imported", rows_read=table.num_rows)
     records = _records(actor, table, columns, date_format, source.delimiter, result.errors)
     if result.errors:
         result.status = "rejected"
         return result
-    try:
-        with transaction.atomic():
-            result.records_replaced = _replace(actor, records)
-            result.records_added = len(records)
-            result.accounts = len({record.account_id for record in records})
-            if dry_run:
-                result.status = "dry_run"
-                raise _Rollback
-    except _Rollback:
-        return result
+    with transaction.atomic():
+        result.records_replaced = _replace(actor, records)
+        result.records_added = len(records)
+        result.accounts = len({record.account_id for record in records})
+        if dry_run:
+            result.status = "dry_run"
+            transaction.set_rollback(True)
+            return result
     # Investment ratios and ROI read the cost records: score again, as after an import.
     score_run_create(actor=None, reason="cost to serve")
     return result

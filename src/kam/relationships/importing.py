@@ -12,7 +12,7 @@ a known contact is updated with the cells the file fills, a new one is created.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,15 +24,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from kam.accounts.selectors import accounts_visible_to
 from kam.core.choices import choice_lookup
 from kam.ledger.importing.mapping import match_columns
-from kam.ledger.importing.messages import gettext_noop
-from kam.ledger.importing.reading import FileRejected, batches, sniff
+from kam.ledger.importing.reading import sniff, whole_table
 from kam.ledger.importing.values import (
     clean_text,
     date_order,
     normalise_header,
     parse_dates,
 )
-from kam.ledger.services import RowError, unsafe_cells
+from kam.ledger.services import RowError, RowsResult, unsafe_cells
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.relationships.models import Attitude, BuyingRole, Contact
@@ -79,20 +78,9 @@ UPDATABLE = [
 
 
 @dataclass
-class ContactImportResult:
-    status: str  # imported | rejected | dry_run
-    rows_read: int = 0
+class ContactImportResult(RowsResult):
     created: int = 0
     updated: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors)
-
-
-class _Rollback(Exception):
-    pass
 
 
 def contacts_import(
@@ -110,10 +98,7 @@ def contacts_import(
     require_write(actor)
     source = sniff(path)
     columns = dict(match_columns(source.header, CONTACT_FIELDS, CONTACT_REQUIRED, mapping).columns)
-    tables = list(batches(source))
-    if not tables or sum(table.num_rows for table in tables) == 0:
-        raise FileRejected(gettext_noop("the file has a header but no rows"))
-    table = pa.concat_tables(tables)
+    table = whole_table(source)
     result = ContactImportResult("imported", rows_read=table.num_rows)
     raw = {
         name: clean_text(table.column(columns[name]).combine_chunks())
@@ -125,17 +110,11 @@ def contacts_import(
     if result.errors:
         result.status = "rejected"
         return result
-    try:
-        with transaction.atomic():
-            _save(actor, contacts, raw["reports_to"].to_pylist(), result)
-            if result.errors:
-                result.status = "rejected"
-                raise _Rollback
-            if dry_run:
-                result.status = "dry_run"
-                raise _Rollback
-    except _Rollback:
-        pass
+    with transaction.atomic():
+        _save(actor, contacts, raw["reports_to"].to_pylist(), result)
+        if result.errors or dry_run:
+            result.status = "rejected" if result.errors else "dry_run"
+            transaction.set_rollback(True)
     return result
 
 

@@ -118,6 +118,17 @@ def sniff(path: Path, *, delimiter: str | None = None, encoding: str | None = No
     return Source(path, "csv", chosen, chosen_delimiter, tuple(header))
 
 
+NO_ROWS = gettext_noop("the file has a header but no rows")
+
+
+def whole_table(source: Source) -> pa.Table:
+    """A master-data file's rows as one table (such files are small); refused when empty."""
+    tables = list(batches(source))
+    if sum(table.num_rows for table in tables) == 0:
+        raise FileRejected(NO_ROWS)
+    return pa.concat_tables(tables)
+
+
 def batches(source: Source, rows_per_batch: int = 200_000) -> Iterator[pa.Table]:
     """The file's data rows as tables of strings, in order, `rows_per_batch` at a time."""
     if source.format == "parquet":
