@@ -34,55 +34,55 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
-        ledger = sub.add_parser("ledger", help="Import sales ledger (invoice or order) lines.")
-        ledger.add_argument("path", type=Path)
-        ledger.add_argument(
-            "--map",
-            action="append",
-            default=[],
-            metavar="SRC=DST",
-            help="The file's column SRC holds kam's field DST (repeatable).",
-        )
-        ledger.add_argument("--date-format", help="strptime form, e.g. %%d.%%m.%%Y")
-        ledger.add_argument("--delimiter", help="Force the CSV delimiter.")
-        ledger.add_argument("--encoding", help="Force the text encoding (e.g. gb18030).")
-        ledger.add_argument(
-            "--dry-run", action="store_true", help="Validate and count, change nothing."
-        )
-        ledger.add_argument(
-            "--errors", type=Path, metavar="PATH", help="Write the rejected rows here as CSV."
-        )
-        ledger.add_argument(
-            "--no-create-accounts",
-            action="store_true",
-            help="Reject unknown customer codes instead of creating prospects.",
-        )
-        ledger.add_argument("--user", help="Record the import as this user.")
-        accounts = sub.add_parser("accounts", help="Import customer master data.")
-        accounts.add_argument("path", type=Path)
-        accounts.add_argument("--map", action="append", default=[], metavar="SRC=DST")
-        accounts.add_argument("--date-format", help="strptime form of potential_date.")
-        accounts.add_argument("--dry-run", action="store_true")
-        accounts.add_argument("--errors", type=Path, metavar="PATH")
-        accounts.add_argument(
-            "--user", required=True, help="The director or administrator importing."
-        )
-
-        costs = sub.add_parser("costs", help="Import cost to serve per account and month.")
-        costs.add_argument("path", type=Path)
-        costs.add_argument("--map", action="append", default=[], metavar="SRC=DST")
-        costs.add_argument("--date-format", help="strptime form of month.")
-        costs.add_argument("--dry-run", action="store_true")
-        costs.add_argument("--errors", type=Path, metavar="PATH")
-        costs.add_argument("--user", required=True, help="The user recording the costs.")
-
-        contacts = sub.add_parser("contacts", help="Import the people at each customer.")
-        contacts.add_argument("path", type=Path)
-        contacts.add_argument("--map", action="append", default=[], metavar="SRC=DST")
-        contacts.add_argument("--date-format", help="strptime form of the dates.")
-        contacts.add_argument("--dry-run", action="store_true")
-        contacts.add_argument("--errors", type=Path, metavar="PATH")
-        contacts.add_argument("--user", required=True, help="The user recording the contacts.")
+        kinds = {
+            "ledger": (
+                "Import sales ledger (invoice or order) lines.",
+                "strptime form, e.g. %%d.%%m.%%Y",
+                "Record the import as this user.",
+            ),
+            "accounts": (
+                "Import customer master data.",
+                "strptime form of potential_date.",
+                "The director or administrator importing.",
+            ),
+            "costs": (
+                "Import cost to serve per account and month.",
+                "strptime form of month.",
+                "The user recording the costs.",
+            ),
+            "contacts": (
+                "Import the people at each customer.",
+                "strptime form of the dates.",
+                "The user recording the contacts.",
+            ),
+        }
+        for kind, (about, date_help, user_help) in kinds.items():
+            command = sub.add_parser(kind, help=about)
+            command.add_argument("path", type=Path)
+            command.add_argument(
+                "--map",
+                action="append",
+                default=[],
+                metavar="SRC=DST",
+                help="The file's column SRC holds kam's field DST (repeatable).",
+            )
+            command.add_argument("--date-format", help=date_help)
+            command.add_argument(
+                "--dry-run", action="store_true", help="Validate and count, change nothing."
+            )
+            command.add_argument(
+                "--errors", type=Path, metavar="PATH", help="Write the rejected rows here as CSV."
+            )
+            # Only the ledger may be imported anonymously (a system export run by cron).
+            command.add_argument("--user", required=kind != "ledger", help=user_help)
+            if kind == "ledger":
+                command.add_argument("--delimiter", help="Force the CSV delimiter.")
+                command.add_argument("--encoding", help="Force the text encoding (e.g. gb18030).")
+                command.add_argument(
+                    "--no-create-accounts",
+                    action="store_true",
+                    help="Reject unknown customer codes instead of creating prospects.",
+                )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "accounts":
@@ -94,16 +94,7 @@ class Command(BaseCommand):
         if options["what"] == "contacts":
             self._contacts(options)
             return
-        path: Path = options["path"]
-        if not path.is_file():
-            raise CommandError(_("%(path)s: no such file") % {"path": path}, returncode=2)
-        actor = None
-        if options["user"]:
-            actor = User.objects.filter(username=options["user"], is_active=True).first()
-            if actor is None:
-                raise CommandError(
-                    _("no active user named %(name)r") % {"name": options["user"]}, returncode=2
-                )
+        path, actor = self._file_and_user(options)
         console = Console(stderr=True)
         try:
             mapping = parse_map_options(options["map"])
@@ -155,10 +146,13 @@ class Command(BaseCommand):
                 + (" " + _("and %(count)s more") % {"count": more} if more > 0 else "")
             )
 
-    def _file_and_user(self, options: dict[str, Any]) -> tuple[Path, User]:
+    def _file_and_user(self, options: dict[str, Any]) -> tuple[Path, User | None]:
+        """The file and the acting user (None only for a ledger import without --user)."""
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(_("%(path)s: no such file") % {"path": path}, returncode=2)
+        if not options["user"]:
+            return path, None
         actor = User.objects.filter(username=options["user"], is_active=True).first()
         if actor is None:
             raise CommandError(
