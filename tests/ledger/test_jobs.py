@@ -101,7 +101,7 @@ def test_a_job_reports_in_the_language_of_whoever_started_it(manager) -> None:
     assert report[1] == "2,amount,不是金额,abc"
 
 
-def test_a_refused_file_says_why_in_the_language_it_is_shown_in(tmp_path) -> None:
+def test_a_refused_file_says_why_in_the_language_it_is_shown_in() -> None:
     # Given a rejection raised once
     error = FileRejected(
         gettext_noop("a row is longer than %(size)s MiB; this is not a ledger table"), size=16

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from kam.ledger.jobs import import_job_fail, import_job_run
@@ -18,5 +19,5 @@ def import_job_run_task(job_id: str) -> str:
         return str(import_job_run(job_id=job_id).status)
     except Exception as error:
         logger.exception("import job %s failed", job_id)
-        import_job_fail(job_id=job_id, message=f"unexpected error: {error}")
+        import_job_fail(job_id=job_id, message=_("unexpected error: %(error)s") % {"error": error})
         raise

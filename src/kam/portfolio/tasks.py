@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from kam.portfolio.services import score_run_execute, score_run_fail
@@ -18,5 +19,5 @@ def score_run_task(run_id: str) -> str:
         return str(score_run_execute(run_id=run_id).status)
     except Exception as error:
         logger.exception("score run %s failed", run_id)
-        score_run_fail(run_id=run_id, message=f"unexpected error: {error}")
+        score_run_fail(run_id=run_id, message=_("unexpected error: %(error)s") % {"error": error})
         raise
