@@ -171,3 +171,20 @@ def test_a_dry_run_counts_the_costs_and_changes_nothing(tmp_path, director) -> N
     assert (result.status, result.records_added, result.accounts) == ("dry_run", 1, 1)
     assert not CostToServe.objects.exists()
     assert not ScoreRun.objects.exists()
+
+
+def test_a_replaced_record_leaves_one_deletion_in_its_history(tmp_path, director) -> None:
+    # Given a recorded travel cost for March
+    account = AccountFactory(code="ACME")
+    old = CostToServe.objects.create(
+        account=account, month=dt.date(2026, 3, 1), kind="travel", amount=Decimal(999)
+    )
+
+    # When a file naming March's travel is imported
+    costs_import(
+        actor=director, path=write(tmp_path, "account,month,kind,amount\nACME,2026-03,travel,100\n")
+    )
+
+    # Then the old record's history ends with exactly one deletion, by the importer
+    deletions = CostToServe.history.filter(id=old.pk, history_type="-")
+    assert [(d.amount, d.history_user) for d in deletions] == [(Decimal("999.00"), director)]
