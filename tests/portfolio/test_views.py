@@ -80,6 +80,8 @@ def test_cost_form_refuses_a_cost_without_amount(manager) -> None:
     )
     assert added.status_code == 200
     assert CostToServe.objects.get().amount == 1200
+    # listed like every other amount on the page: grouped, two places
+    assert "1,200.00" in added.content.decode()
 
 
 def test_another_managers_account_panel_answers_404(manager, other_manager) -> None:
