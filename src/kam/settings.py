@@ -65,9 +65,11 @@ INSTALLED_APPS = [
     "kam.core",
     "kam.org",
     "kam.accounts",
+    "kam.alerts",
     "kam.ledger",
     "kam.portfolio",
     "kam.relationships",
+    "kam.ops",
     "kam.web",
     "kam.api",
 ]

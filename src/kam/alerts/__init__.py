@@ -1,0 +1,1 @@
+"""One alert model for every area and the registry of alert kinds (ARCHITECTURE.md)."""

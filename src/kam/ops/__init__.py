@@ -1,0 +1,1 @@
+"""Operations: commands that span apps (demo, import, worker) and the periodic-job scheduler."""
