@@ -53,7 +53,7 @@ from kam.accounts.services import (
     team_member_add,
     team_member_remove,
 )
-from kam.api.schemas import ERROR_CODES, ErrorOut, ObjectId, Page, PathId, text
+from kam.core.schemas import ERROR_CODES, ErrorOut, ObjectId, Page, PathId, text
 
 router = Router(tags=["accounts"])
 

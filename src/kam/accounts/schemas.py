@@ -15,7 +15,7 @@ from kam.accounts.models import (
     SizeBand,
     TeamRole,
 )
-from kam.api.schemas import BodyId, IsoDate, Rating, StrictIn, text
+from kam.core.schemas import BodyId, IsoDate, Rating, StrictIn, text
 
 Factor = Rating | None
 AccountSort = Literal[

@@ -10,9 +10,9 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from kam.accounts.selectors import account_get
-from kam.api.schemas import ERROR_CODES, ErrorOut, IsoDate, Page, PathId
 from kam.core.dates import today
 from kam.core.money import cents_text
+from kam.core.schemas import ERROR_CODES, ErrorOut, IsoDate, Page, PathId
 from kam.ledger.jobs import import_job_create, job_error_report
 from kam.ledger.models import ImportBatch, ImportJob, LedgerLine
 from kam.ledger.schemas import (

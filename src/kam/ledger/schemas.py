@@ -6,8 +6,8 @@ from typing import Any
 
 from ninja import Schema
 
-from kam.api.schemas import text
 from kam.core.money import cents_text
+from kam.core.schemas import text
 from kam.ledger.models import ImportJob
 
 

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from kam.api.schemas import ERROR_CODES, ErrorOut, Page, PathId, text
+from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId, text
 from kam.org.models import ApiToken, Department, Team, User
 from kam.org.schemas import (
     DepartmentOut,

@@ -4,7 +4,7 @@ import datetime as dt
 
 from ninja import Schema
 
-from kam.api.schemas import BodyId, StrictIn, text
+from kam.core.schemas import BodyId, StrictIn, text
 from kam.org.models import Department, Language, Role, User
 
 

@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from kam.accounts.selectors import account_get
-from kam.api.schemas import ERROR_CODES, ErrorOut, Page, PathId
+from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId
 from kam.portfolio.models import (
     Alert,
     CostToServe,

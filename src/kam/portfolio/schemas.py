@@ -9,8 +9,8 @@ from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS
-from kam.api.schemas import IsoDate, StrictIn, text
 from kam.core.money import cents_to_decimal
+from kam.core.schemas import IsoDate, StrictIn, text
 from kam.portfolio.models import (
     AccountClass,
     CostKind,
