@@ -355,7 +355,7 @@ def main() -> None:
 
     django.setup()
     from kam.ledger.models import LedgerLine
-    from kam.portfolio.services import history_dates, score_history, score_portfolio
+    from kam.portfolio.services.scoring import history_dates, score_history, score_portfolio
 
     line_count = LedgerLine.objects.count()
     if reuse:  # start from the state a fresh build leaves: nothing scored yet

@@ -34,12 +34,9 @@ from kam.portfolio.models import (
     StrategyOverride,
     Tactic,
 )
-from kam.portfolio.services import (
-    cost_to_serve_add,
-    score_portfolio,
-    score_run_create,
-    strategy_override_set,
-)
+from kam.portfolio.services.costs import cost_to_serve_add
+from kam.portfolio.services.scoring import score_portfolio, score_run_create
+from kam.portfolio.services.strategy import strategy_override_set
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,

@@ -15,7 +15,7 @@ from kam.core.dates import today
 from kam.core.months import last_month_end, month_add
 from kam.ledger.services import ledger_import
 from kam.org.models import Role
-from kam.portfolio.services import score_history
+from kam.portfolio.services.scoring import score_history
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, AccountFactory, PotentialEstimateFactory, UserFactory
 

@@ -9,7 +9,7 @@ import pytest
 from kam.core.dates import today
 from kam.portfolio.alerts import raise_alert
 from kam.portfolio.selectors import portfolio_settings
-from kam.portfolio.services import score_history, score_portfolio
+from kam.portfolio.services.scoring import score_history, score_portfolio
 from tests.conftest import api_client_for
 from tests.factories import AccountFactory, PotentialEstimateFactory
 

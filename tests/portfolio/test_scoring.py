@@ -23,12 +23,8 @@ from kam.portfolio.selectors import (
     portfolio_settings,
     stored_classes_before,
 )
-from kam.portfolio.services import (
-    cost_to_serve_add,
-    history_dates,
-    score_history,
-    score_portfolio,
-)
+from kam.portfolio.services.costs import cost_to_serve_add
+from kam.portfolio.services.scoring import history_dates, score_history, score_portfolio
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,14 +18,13 @@ from kam.portfolio.selectors import (
     playbook_get,
     portfolio_settings,
 )
-from kam.portfolio.services import (
-    alert_acknowledge,
-    cost_to_serve_add,
+from kam.portfolio.services.alerts import alert_acknowledge
+from kam.portfolio.services.costs import cost_to_serve_add
+from kam.portfolio.services.playbooks import playbook_update
+from kam.portfolio.services.scoring import score_portfolio, score_run_create
+from kam.portfolio.services.settings import settings_update
+from kam.portfolio.services.strategy import (
     key_proposal_decide,
-    playbook_update,
-    score_portfolio,
-    score_run_create,
-    settings_update,
     strategy_override_set,
     strategy_override_withdraw,
 )

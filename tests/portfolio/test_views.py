@@ -11,7 +11,7 @@ from django.urls import reverse
 from kam.core.dates import today
 from kam.portfolio.models import CostToServe, Snapshot, StrategyOverride
 from kam.portfolio.selectors import portfolio_settings
-from kam.portfolio.services import score_portfolio
+from kam.portfolio.services.scoring import score_portfolio
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db

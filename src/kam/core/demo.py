@@ -42,7 +42,7 @@ from kam.ledger.services import ledger_import
 from kam.org.models import Role, User
 from kam.org.services import user_create
 from kam.portfolio.models import CostKind, CostToServe
-from kam.portfolio.services import score_history
+from kam.portfolio.services.scoring import score_history
 from kam.relationships.models import Attitude, BuyingRole, Contact
 
 DEMO_PASSWORD = "kam-demo"  # noqa: S105 - published demo sign-in, printed by `make run`

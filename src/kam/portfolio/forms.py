@@ -14,7 +14,7 @@ from kam.portfolio.models import (
     Scope,
     Strategy,
 )
-from kam.portfolio.services import SETTINGS_FIELDS
+from kam.portfolio.services.settings import SETTINGS_FIELDS
 
 
 class SettingsForm(forms.ModelForm):

@@ -43,7 +43,7 @@ from kam.ledger.services import RowError, RowsResult, unsafe_cells
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.portfolio.models import CostKind, CostToServe
-from kam.portfolio.services import score_run_create
+from kam.portfolio.services.scoring import score_run_create
 
 COST_FIELDS: dict[str, tuple[str, ...]] = {
     "account": ("account", "account_code", "code", "customer", "customer_code", "客户编码", "客户"),

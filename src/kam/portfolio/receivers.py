@@ -10,6 +10,6 @@ from django.db import transaction
 def score_when_ledger_changes(sender: object, reason: str = "import", **kwargs: Any) -> None:
     """Every import and undo re-scores the portfolio in the background (ARCHITECTURE data
     flow), once the change has committed."""
-    from kam.portfolio.services import score_run_create
+    from kam.portfolio.services.scoring import score_run_create
 
     transaction.on_commit(lambda: score_run_create(actor=None, reason=reason))

@@ -7,7 +7,7 @@ import logging
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from kam.portfolio.services import score_run_execute, score_run_fail
+from kam.portfolio.services.scoring import score_run_execute, score_run_fail
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kam.core.dates import today
 from kam.core.errors import DomainError
-from kam.portfolio.services import history_dates, score_history, score_portfolio
+from kam.portfolio.services.scoring import history_dates, score_history, score_portfolio
 
 
 def parse_date(value: str) -> dt.date:

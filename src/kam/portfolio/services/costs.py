@@ -1,0 +1,92 @@
+"""Cost to serve records (§4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kam.accounts.models import Account
+from kam.core.errors import InvalidInput, full_clean_or_raise
+from kam.org.models import User
+from kam.org.permissions import require_write
+from kam.portfolio.models import (
+    CostKind,
+    CostToServe,
+)
+
+Progress = Callable[[int, int], None]
+
+
+def _cost_amount(
+    kind: str, hours: Decimal | None, rate: Decimal | None, amount: Decimal | None
+) -> Decimal:
+    if kind == CostKind.PEOPLE and hours is not None and rate is not None:
+        return (Decimal(hours) * Decimal(rate)).quantize(Decimal("0.01"))
+    if amount is None:
+        field = "hours" if kind == CostKind.PEOPLE else "amount"
+        raise InvalidInput(_("Give an amount, or hours and a rate for people's time."), field=field)
+    return Decimal(amount)
+
+
+@transaction.atomic
+def cost_to_serve_add(
+    *,
+    actor: User,
+    account: Account,
+    month: dt.date,
+    kind: str,
+    amount: Decimal | None = None,
+    hours: Decimal | None = None,
+    rate: Decimal | None = None,
+    description: str = "",
+) -> CostToServe:
+    """Record resources spent on an account in a month (§4)."""
+    require_write(actor)
+    if kind not in CostKind.values:
+        raise InvalidInput(_("Unknown kind of cost."), field="kind")
+    record = CostToServe(
+        account=account,
+        month=month.replace(day=1),
+        kind=kind,
+        hours=hours,
+        rate=rate,
+        amount=_cost_amount(kind, hours, rate, amount),
+        description=description.strip(),
+        created_by=actor,
+    )
+    record._history_user = actor  # type: ignore[attr-defined]
+    full_clean_or_raise(record)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def cost_to_serve_update(*, actor: User, record: CostToServe, **changes: Any) -> CostToServe:
+    require_write(actor)
+    allowed = {"month", "kind", "amount", "hours", "rate", "description"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise InvalidInput(_("Unknown field."), field=unknown[0])
+    for name, value in changes.items():
+        setattr(record, name, value)
+    if record.kind not in CostKind.values:
+        raise InvalidInput(_("Unknown kind of cost."), field="kind")
+    record.month = record.month.replace(day=1)
+    amount = record.amount if "amount" in changes or record.kind != CostKind.PEOPLE else None
+    record.amount = _cost_amount(record.kind, record.hours, record.rate, amount)
+    record._history_user = actor  # type: ignore[attr-defined]
+    full_clean_or_raise(record)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def cost_to_serve_delete(*, actor: User, record: CostToServe) -> None:
+    require_write(actor)
+    record._history_user = actor  # type: ignore[attr-defined]
+    record.delete()

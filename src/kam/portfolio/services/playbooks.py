@@ -1,0 +1,50 @@
+"""The strategy playbooks and their tactics (§6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kam.core.errors import InvalidInput, full_clean_or_raise
+from kam.org.models import User
+from kam.org.permissions import require_governing
+from kam.portfolio.models import (
+    Playbook,
+    Tactic,
+)
+
+Progress = Callable[[int, int], None]
+
+
+@transaction.atomic
+def playbook_update(
+    *, actor: User, playbook: Playbook, summary: str | None = None, tactics: list[str] | None = None
+) -> Playbook:
+    """Rewrite a playbook's summary and tactics (director, admin)."""
+    require_governing(actor, _("edit playbooks"))
+    if summary is not None:
+        playbook.summary = summary.strip()
+        if not playbook.summary:
+            raise InvalidInput(_("A playbook needs a summary."), field="summary")
+        playbook._history_user = actor  # type: ignore[attr-defined]
+        full_clean_or_raise(playbook)
+        playbook.save()
+    if tactics is not None:
+        texts = [text.strip() for text in tactics if text.strip()]
+        if not texts:
+            raise InvalidInput(_("A playbook needs at least one tactic."), field="tactics")
+        existing = list(playbook.tactics.order_by("position", "id"))
+        for position, text in enumerate(texts):
+            tactic = existing[position] if position < len(existing) else Tactic(playbook=playbook)
+            if tactic.pk and (tactic.text, tactic.position) == (text, position):
+                continue
+            tactic.text, tactic.position = text, position
+            tactic._history_user = actor  # type: ignore[attr-defined]
+            full_clean_or_raise(tactic)
+            tactic.save()
+        for tactic in existing[len(texts) :]:
+            tactic._history_user = actor  # type: ignore[attr-defined]
+            tactic.delete()
+    return playbook
