@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from kam.accounts.models import Account
-from kam.core.demo import DEMO_USERS
 from kam.ledger.models import LedgerLine, MonthlyAggregate
+from kam.org.demo import DEMO_USERS
 from kam.org.models import ApiToken, Role, Team, User
 from kam.org.services import token_authenticate
 

@@ -10,12 +10,21 @@ The lines go through the real import path (`ledger_import`) as one batch.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+
+from kam.accounts.demo import S0_GROUP
+from kam.accounts.models import Account, AccountStatus
+from kam.ledger.models import ExchangeRate
+from kam.ledger.services import ledger_import
+from kam.org.models import User
 
 CATEGORIES = {
     "Pumps": ["PU-100", "PU-220", "PU-450"],
@@ -179,3 +188,66 @@ def write_ledger_csv(table: pa.Table, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     pacsv.write_csv(table, path)
     return path
+
+
+def demo_plan(rng: random.Random, accounts: list[Account], seed: int) -> list[DemoAccount]:
+    """Revenue and trajectory per customer: the groups on top, S0's group drifting away."""
+    customers = [a for a in accounts if a.status == AccountStatus.CUSTOMER]
+    revenues = pareto_revenues(np.random.default_rng(seed), len(customers))
+    planned: list[DemoAccount] = []
+    for rank, account in enumerate(customers):
+        in_s0 = account.code == S0_GROUP or (
+            account.parent is not None and account.parent.code == S0_GROUP
+        )
+        if in_s0:
+            trajectory = "drifting"
+        elif rank < 6:
+            trajectory = rng.choice(["stable", "growing"])
+        else:
+            trajectory = rng.choices(TRAJECTORIES, TRAJECTORY_SHARES)[0]
+        currency = "USD" if account.region == "Overseas" and rank % 2 == 0 else "CNY"
+        planned.append(DemoAccount(account.code, trajectory, float(revenues[rank]), currency))
+    return planned
+
+
+def _exchange_rates(last_month: dt.date, years: int) -> None:
+    rate = Decimal("7.10")
+    for month in month_starts(last_month, years + 1):
+        ExchangeRate.objects.get_or_create(currency="USD", month=month, defaults={"rate": rate})
+        rate = (rate + Decimal("0.012") * (1 if month.month % 3 else -2)).quantize(
+            Decimal("0.0001")
+        )
+
+
+def _in_currency(table: pa.Table, usd_codes: set[str]) -> pa.Table:
+    """USD customers are invoiced in dollars: their amounts are divided by ~7.1."""
+    if not usd_codes:
+        return table
+    is_usd = pc.is_in(table.column("customer"), pa.array(sorted(usd_codes)))
+    columns = {}
+    for name in ("amount", "cost"):
+        values = pc.cast(table.column(name), pa.float64())
+        converted = pc.round(pc.divide(values, 7.1), 2)
+        columns[name] = pc.cast(pc.if_else(is_usd, converted, values), pa.string())
+    for name, column in columns.items():
+        table = table.set_column(table.schema.get_field_index(name), name, column)
+    return table
+
+
+def demo_ledger_load(
+    *, actor: User, plan: list[DemoAccount], last_month: dt.date, years: int, seed: int, path: Path
+) -> int:
+    """The plan's invoice lines, written to `path` as an ERP export and imported through the
+    real import path as one batch (USD customers in dollars, at monthly rates); the lines added.
+
+    Raises RuntimeError when the file does not import."""
+    _exchange_rates(last_month, years)
+    table = generate_lines(plan, last_month, years, seed)
+    usd = {item.code for item in plan if item.currency == "USD"}
+    write_ledger_csv(_in_currency(table, usd), path)
+    result = ledger_import(
+        actor=actor, path=path, file_name="demo-ledger.csv", create_accounts=False
+    )
+    if result.status != "imported":
+        raise RuntimeError(f"the demo ledger did not import: {result.message}")
+    return result.lines_added

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kam.core.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from kam.ops.demo import demo_load
+from kam.org.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):
