@@ -13,9 +13,10 @@ from django.core.management.base import CommandError
 
 from kam.accounts.models import Account
 from kam.accounts.services import account_set_key_status, potential_estimate_add
+from kam.analytics import portfolio as engine
 from kam.ledger.services import ledger_import
 from kam.portfolio.models import Alert, CostToServe, Scope, ScoreRun, Snapshot, SnapshotSeries
-from kam.portfolio.scoring import load_ledger, rules_from
+from kam.portfolio.scoring import rules_from
 from kam.portfolio.selectors import (
     class_migration,
     history_month_ends,
@@ -24,7 +25,12 @@ from kam.portfolio.selectors import (
     stored_classes_before,
 )
 from kam.portfolio.services.costs import cost_to_serve_add
-from kam.portfolio.services.scoring import history_dates, score_history, score_portfolio
+from kam.portfolio.services.scoring import (
+    history_dates,
+    load_inputs,
+    score_history,
+    score_portfolio,
+)
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -336,6 +342,10 @@ def test_an_old_cost_record_does_not_widen_the_arrays(tmp_path, director) -> Non
     )
 
     # When the ledger is read for scoring, then its months start at the window, not in 1950
-    ledger = load_ledger(AS_OF, AS_OF, rules_from(portfolio_settings()))
-    assert ledger.width < 100
-    assert int(ledger.cost_to_serve.sum()) == 0
+    inputs = load_inputs(AS_OF, AS_OF, rules_from(portfolio_settings()))
+    assert inputs.width < 100
+    assert int(inputs.cost_to_serve.sum()) == 0
+
+
+def test_the_engines_scopes_are_the_snapshot_scopes() -> None:
+    assert (engine.ENTITY, engine.GROUP) == (Scope.ENTITY, Scope.GROUP)

@@ -1,16 +1,20 @@
-"""Reads of the ledger: import jobs and batches, and an account's sales (DOMAIN §2, §13)."""
+"""Reads of the ledger: import jobs and batches, an account's sales, and the monthly aggregates
+as arrays for the analytics core (DOMAIN §2, §13)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Max, QuerySet, Sum
+import numpy as np
+import numpy.typing as npt
+from django.db.models import Max, Min, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.models import Account
-from kam.core.months import last_month_end, month_add
+from kam.core.months import last_month_end, month_add, month_index
 from kam.ledger.models import ImportBatch, ImportJob, LedgerLine, MonthlyAggregate
 from kam.org.models import User
 
@@ -92,3 +96,58 @@ def account_sales(*, account: Account, as_of: dt.date, months: int = 36) -> Sale
         top_categories=[(row["category"], int(row["revenue"])) for row in categories],
         last_purchase=last_purchase,
     )
+
+
+def ledger_first_month() -> dt.date | None:
+    """The first month with an aggregate (None: an empty ledger)."""
+    first: dt.date | None = MonthlyAggregate.objects.aggregate(first=Min("month"))["first"]
+    return first
+
+
+@dataclass(frozen=True, eq=False)
+class AccountMonthArrays:
+    """Account × month sums of the aggregates in cents: one row per account asked for, in
+    that order; column 0 is the month with `month_index` `base`."""
+
+    base: int
+    revenue: npt.NDArray[np.int64]
+    cost: npt.NDArray[np.int64]
+    costed_revenue: npt.NDArray[np.int64]
+
+    @property
+    def width(self) -> int:
+        return int(self.revenue.shape[1])
+
+
+def account_month_arrays(
+    *, account_ids: Sequence[int], since: dt.date, until: dt.date
+) -> AccountMonthArrays:
+    """Net revenue, cost and costed revenue per account and month, summed over categories, for
+    `kam.analytics` (ARCHITECTURE: the aggregates are the only source analytics reads).
+
+    The columns run from the month of `since`, or the ledger's first month when that is
+    earlier (a lifecycle starts at the first revenue month), to the month of `until`; later
+    months are left out. Every account of the aggregates must be among `account_ids`.
+    """
+    index_of = {pk: i for i, pk in enumerate(account_ids)}
+    monthly = list(
+        MonthlyAggregate.objects.values("account_id", "month")
+        .annotate(
+            revenue=Sum("revenue_cents"), cost=Sum("cost_cents"), costed=Sum("costed_revenue_cents")
+        )
+        .values_list("account_id", "month", "revenue", "cost", "costed")
+    )
+    base = min([month_index(since), *(month_index(row[1]) for row in monthly)])
+    width = max(month_index(until) - base + 1, 1)
+    n = len(account_ids)
+    revenue = np.zeros((n, width), dtype=np.int64)
+    cost = np.zeros((n, width), dtype=np.int64)
+    costed = np.zeros((n, width), dtype=np.int64)
+    if monthly:
+        rows = np.array([index_of[row[0]] for row in monthly], dtype=np.int64)
+        cols = np.array([month_index(row[1]) - base for row in monthly], dtype=np.int64)
+        keep = cols < width
+        for target, position in ((revenue, 2), (cost, 3), (costed, 4)):
+            values = np.array([int(row[position] or 0) for row in monthly], dtype=np.int64)  # type: ignore[arg-type]
+            np.add.at(target, (rows[keep], cols[keep]), values[keep])
+    return AccountMonthArrays(base=base, revenue=revenue, cost=cost, costed_revenue=costed)

@@ -10,16 +10,24 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
-from kam.core.bulk import bulk_insert
+from kam.analytics import portfolio as engine
+from kam.analytics.portfolio import ClassCache, MigrationWatch, PortfolioInputs, Result
+from kam.analytics.rules import Rules
 from kam.core.dates import today
 from kam.core.errors import InvalidInput
-from kam.core.months import EARLIEST_DAY, LATEST_DAY, last_month_end, month_add
-from kam.ledger.models import MonthlyAggregate
+from kam.core.months import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    last_month_end,
+    month_add,
+    month_end,
+    month_index,
+)
+from kam.ledger.selectors import account_month_arrays, ledger_first_month
 from kam.org.models import User
 from kam.org.permissions import require_governing
 from kam.portfolio import alerts
@@ -28,25 +36,16 @@ from kam.portfolio.models import (
     ScoreRun,
     ScoreRunStatus,
     Snapshot,
-    SnapshotSeries,
 )
-from kam.portfolio.scoring import (
-    ClassCache,
-    Result,
-    SeriesBuilder,
-    compute,
-    entity_view,
-    group_view,
-    load_ledger,
-    month_end,
-    month_index,
-    rows_of,
-    rules_from,
-)
+from kam.portfolio.scoring import rules_from
 from kam.portfolio.selectors import (
+    cost_to_serve_arrays,
     portfolio_settings,
+    potential_estimate_arrays,
+    scoring_accounts,
     stored_classes_before,
 )
+from kam.portfolio.store import store_monthly_history, store_snapshots
 
 Progress = Callable[[int, int], None]
 
@@ -54,7 +53,7 @@ Progress = Callable[[int, int], None]
 def history_dates(as_of: dt.date) -> list[dt.date]:
     """Month ends from the ledger's first month to the last month as of the date, then the
     date itself when it is not a month end (§2 --history)."""
-    first = MonthlyAggregate.objects.aggregate(first=Min("month"))["first"]
+    first = ledger_first_month()
     last = last_month_end(as_of)
     dates: list[dt.date] = []
     if first is not None:
@@ -83,18 +82,61 @@ def _check_as_of(as_of: dt.date) -> None:
         )
 
 
+def load_inputs(first_as_of: dt.date, last_as_of: dt.date, rules: Rules) -> PortfolioInputs:
+    """The load step of a run: accounts, aggregates, estimates and cost to serve read into
+    arrays once, wide enough for every date from `first_as_of` to `last_as_of`."""
+    accounts = scoring_accounts()
+    history = max(rules.lifecycle_window_months, 24, rules.lost_after_months) + 12
+    first_needed = month_index(last_month_end(first_as_of)) - history
+    # The ledger's whole span counts (a lifecycle starts at the first revenue month); cost to
+    # serve only within the window, so a stray old cost record cannot widen every array.
+    months = account_month_arrays(
+        account_ids=accounts.ids, since=month_end(first_needed), until=last_month_end(last_as_of)
+    )
+    estimates = potential_estimate_arrays(account_ids=accounts.ids)
+    return PortfolioInputs(
+        account_ids=np.array(accounts.ids, dtype=np.int64),
+        codes=accounts.codes,
+        parent=accounts.parent,
+        base=months.base,
+        revenue=months.revenue,
+        cost=months.cost,
+        costed_revenue=months.costed_revenue,
+        cost_to_serve=cost_to_serve_arrays(
+            account_ids=accounts.ids, base=months.base, width=months.width
+        ),
+        strategic_importance=accounts.strategic_importance,
+        technical_fit=accounts.technical_fit,
+        credit_reputation=accounts.credit_reputation,
+        is_key=accounts.is_key,
+        estimate_row=estimates.row,
+        estimate_date=estimates.estimated_on,
+        estimate_cents=estimates.cents,
+    )
+
+
+def _migration_watch(first: dt.date, account_ids: npt.NDArray[np.int64]) -> MigrationWatch:
+    """Class drops of a run are counted from the classes stored before its first date."""
+    stored = stored_classes_before(first)
+    return MigrationWatch(
+        np.array([stored.get(pk, "") for pk in account_ids.tolist()], dtype="<U1")
+    )
+
+
 def score_portfolio(
     *,
     dates: list[dt.date],
     progress: Progress | None = None,
     raise_alerts: bool = True,
-    monthly_series: bool = False,
+    monthly_history: bool = False,
 ) -> ScoreOutcome:
     """Compute and store the snapshots of every account and group on each date (§2–§6).
 
+    The pipeline: load (`load_inputs`, once) → compute (`kam.analytics.portfolio.compute`,
+    each scope on each date) → store (`store_snapshots`, `store_monthly_history`).
     Each date is replaced whole in its own transaction; alerts follow the newest date. With
-    `monthly_series` (a back-fill), every date but the last is a month end kept in the monthly
-    history (`SnapshotSeries`, replaced whole) and only the last is stored as full snapshots.
+    `monthly_history` (a back-fill), every date but the last is a month end kept in the
+    monthly history (replaced whole) and only the last is stored as full snapshots.
     """
     if not dates:
         raise InvalidInput(_("Give at least one date to score."), field="as_of")
@@ -102,74 +144,42 @@ def score_portfolio(
     _check_as_of(dates[0])
     _check_as_of(dates[-1])
     rules = rules_from(portfolio_settings())
-    ledger = load_ledger(dates[0], dates[-1], rules)
-    views = (entity_view(ledger), group_view(ledger))
+    inputs = load_inputs(dates[0], dates[-1], rules)
+    scopes = (engine.entity_scope(inputs), engine.group_scope(inputs))
     classes = ClassCache()
     computed_at = timezone.now()
-    migrations = _MigrationWatch(dates[0], ledger.account_ids)
-    series = [SeriesBuilder(view, len(dates) - 1) for view in views] if monthly_series else []
+    migrations = _migration_watch(dates[0], inputs.account_ids)
+    histories = (
+        [engine.MonthlyHistoryBuilder(scope, len(dates) - 1) for scope in scopes]
+        if monthly_history
+        else []
+    )
     for done, as_of in enumerate(dates, start=1):
-        results = [compute(ledger, view, as_of, rules, classes) for view in views]
-        if series and done < len(dates):
-            for builder, result in zip(series, results, strict=True):
+        results = [engine.compute(inputs, scope, as_of, rules, classes) for scope in scopes]
+        if histories and done < len(dates):
+            for builder, result in zip(histories, results, strict=True):
                 builder.add(result)
         else:
-            with transaction.atomic():
-                Snapshot.objects.filter(as_of=as_of).delete()
-                for result in results:
-                    names, rows = rows_of(result, computed_at)
-                    bulk_insert(Snapshot, names, rows)
+            store_snapshots(as_of, results, computed_at)
         migrations.see(results[0])
         if progress is not None:
             progress(done, len(dates))
-    if series:
-        with transaction.atomic():
-            SnapshotSeries.objects.all().delete()
-            for builder in series:
-                names, rows = builder.rows(dates[0], computed_at)
-                bulk_insert(SnapshotSeries, names, rows)
+    if histories:
+        store_monthly_history([builder.arrays() for builder in histories], dates[0], computed_at)
     newest_stored = not Snapshot.objects.filter(as_of__gt=dates[-1]).exists()
     if raise_alerts and newest_stored:
         _portfolio_alerts(results[0], migrations, since=month_add(dates[-1], -12))
-    return ScoreOutcome(dates, len(views[0].account_ids), len(views[1].account_ids))
+    return ScoreOutcome(dates, len(scopes[0].account_ids), len(scopes[1].account_ids))
 
 
 def score_history(*, as_of: dt.date, progress: Progress | None = None) -> ScoreOutcome:
     """Back-fill the monthly history over the whole ledger and score the date (§2
     --history): month ends go to the monthly history, the date to full snapshots."""
     _check_as_of(as_of)
-    return score_portfolio(dates=history_dates(as_of), progress=progress, monthly_series=True)
+    return score_portfolio(dates=history_dates(as_of), progress=progress, monthly_history=True)
 
 
-class _MigrationWatch:
-    """Class drops (A/B → C/D, §3 migration) between consecutive entity snapshots of a run,
-    starting from the snapshot stored before its first date."""
-
-    def __init__(self, first: dt.date, account_ids: npt.NDArray[np.int64]) -> None:
-        stored = stored_classes_before(first)
-        self.previous = np.array([stored.get(pk, "") for pk in account_ids.tolist()], dtype="<U1")
-        n = account_ids.shape[0]
-        self.dropped_on = np.zeros(n, dtype=np.int64)  # date ordinal of the last drop; 0: none
-        self.dropped_from = np.full(n, "", dtype="<U1")
-        self.dropped_to = np.full(n, "", dtype="<U1")
-
-    def see(self, result: Result) -> None:
-        now = np.asarray(result.columns["account_class"])
-        drop = np.isin(self.previous, ("A", "B")) & np.isin(now, ("C", "D"))
-        self.dropped_on[drop] = result.as_of.toordinal()
-        self.dropped_from[drop] = self.previous[drop]
-        self.dropped_to[drop] = now[drop]
-        self.dropped_on[np.isin(now, ("A", "B"))] = 0  # back up: the drop is over
-        self.previous = now
-
-    def drops_since(self, start: dt.date) -> npt.NDArray[np.bool_]:
-        return self.dropped_on > start.toordinal()
-
-    def dropped_date(self, row: int) -> str:
-        return dt.date.fromordinal(int(self.dropped_on[row])).isoformat()
-
-
-def _portfolio_alerts(result: Result, migrations: _MigrationWatch, since: dt.date) -> None:
+def _portfolio_alerts(result: Result, migrations: MigrationWatch, since: dt.date) -> None:
     """Raise and resolve the alerts of the newest snapshot (§3, §4, §13): stale or missing
     potential on a key account, investment outside its band, a key account without a manager,
     a class drop. Messages are kept in English for API readers; pages word them from the data."""
