@@ -359,9 +359,9 @@ def main() -> None:
 
     line_count = LedgerLine.objects.count()
     if reuse:  # start from the state a fresh build leaves: nothing scored yet
-        from kam.portfolio.models import Alert, Snapshot, SnapshotSeries
+        from kam.portfolio.models import Alert, MonthlyHistory, Snapshot
 
-        for model in (Snapshot, SnapshotSeries, Alert):
+        for model in (Snapshot, MonthlyHistory, Alert):
             model.objects.all().delete()
     t0 = time.perf_counter()
     score_portfolio(dates=[AS_OF])

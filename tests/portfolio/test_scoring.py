@@ -15,7 +15,7 @@ from kam.accounts.models import Account
 from kam.accounts.services import account_set_key_status, potential_estimate_add
 from kam.analytics import portfolio as engine
 from kam.ledger.services import ledger_import
-from kam.portfolio.models import Alert, CostToServe, Scope, ScoreRun, Snapshot, SnapshotSeries
+from kam.portfolio.models import Alert, CostToServe, MonthlyHistory, Scope, ScoreRun, Snapshot
 from kam.portfolio.scoring import rules_from
 from kam.portfolio.selectors import (
     class_migration,
@@ -193,7 +193,7 @@ def test_history_backfills_month_ends_and_a_class_drop_raises_an_alert(tmp_path,
     assert dates[0] == dt.date(2024, 11, 30)
     assert dates[-2:] == [dt.date(2026, 10, 31), AS_OF]
     assert history_month_ends() == dates[-2::-1]
-    series = SnapshotSeries.objects.get(account=account, scope=Scope.ENTITY)
+    series = MonthlyHistory.objects.get(account=account, scope=Scope.ENTITY)
     assert (series.first_month_end, series.months) == (dates[0], len(dates) - 1)
     october_2025 = dates.index(dt.date(2025, 10, 31))
     assert series.classes[october_2025] == "B"

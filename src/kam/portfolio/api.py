@@ -47,7 +47,7 @@ from kam.portfolio.selectors import (
     HistoryMonth,
     PortfolioFilters,
     account_costs_to_serve,
-    account_history,
+    account_monthly_history,
     account_snapshots,
     account_strategy,
     alert_get,
@@ -161,7 +161,7 @@ def list_account_history(
 ) -> list[HistoryMonth]:
     """The account's month ends from the last back-fill (`kam score --history`), oldest first."""
     account = account_get(actor=request.user, account_id=account_id)
-    return account_history(account=account, scope=scope)
+    return account_monthly_history(account=account, scope=scope)
 
 
 @accounts_router.get("/{account_id}/strategy", response={200: StrategyOut, ERROR_CODES: ErrorOut})

@@ -240,7 +240,7 @@ class Snapshot(models.Model):
         return {name: getattr(self, f"factor_{name}") for name in FACTORS}
 
 
-class SnapshotSeries(models.Model):
+class MonthlyHistory(models.Model):
     """The monthly history of one account (or group) from a back-fill (§2 --history, §3
     migration): one row per account and scope holding a value per month end, so that
     36 months of history are 20,000 rows rather than 720,000 full snapshots.
@@ -254,7 +254,7 @@ class SnapshotSeries(models.Model):
     account = models.ForeignKey(
         Account,
         on_delete=models.CASCADE,
-        related_name="snapshot_series",
+        related_name="monthly_history",
         verbose_name=_("account"),
         db_index=False,
     )

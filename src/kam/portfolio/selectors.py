@@ -21,12 +21,12 @@ from kam.portfolio.models import (
     Alert,
     CostToServe,
     KeyProposal,
+    MonthlyHistory,
     Playbook,
     PortfolioSettings,
     Scope,
     ScoreRun,
     Snapshot,
-    SnapshotSeries,
     Strategy,
     StrategyOverride,
 )
@@ -51,7 +51,7 @@ def snapshot_dates(*, scope: str = Scope.ENTITY) -> list[dt.date]:
 def history_month_ends(*, scope: str = Scope.ENTITY) -> list[dt.date]:
     """The month ends of the monthly history (the last back-fill), newest first."""
     row = (
-        SnapshotSeries.objects.filter(scope=scope).values_list("first_month_end", "months").first()
+        MonthlyHistory.objects.filter(scope=scope).values_list("first_month_end", "months").first()
     )
     if row is None:
         return []
@@ -64,14 +64,14 @@ def migration_dates(*, scope: str = Scope.ENTITY) -> list[dt.date]:
     return sorted(set(snapshot_dates(scope=scope)) | set(history_month_ends(scope=scope)))[::-1]
 
 
-def _series_states(
+def _monthly_history_states(
     day: dt.date, scope: str, accounts: QuerySet[Account] | None
 ) -> dict[int, tuple[str, str, bool]] | None:
     """(class, lifecycle letter, present) per account at a month end of the monthly history;
     None when the history does not hold the day."""
     if day not in history_month_ends(scope=scope):
         return None
-    rows = SnapshotSeries.objects.filter(scope=scope)
+    rows = MonthlyHistory.objects.filter(scope=scope)
     if accounts is not None:
         rows = rows.filter(account__in=accounts)
     found: dict[int, tuple[str, str, bool]] = {}
@@ -96,8 +96,8 @@ def stored_classes_before(day: dt.date, *, scope: str = Scope.ENTITY) -> dict[in
     )
     if stored:
         return stored
-    series = _series_states(candidates[0], scope, None) or {}
-    return {pk: state[0] for pk, state in series.items()}
+    history = _monthly_history_states(candidates[0], scope, None) or {}
+    return {pk: state[0] for pk, state in history.items()}
 
 
 # The inputs of a scoring run besides the ledger's aggregates (kam.analytics.portfolio), read
@@ -264,23 +264,23 @@ class HistoryMonth:
 _STAGES = {stage[0]: stage for stage in ("acquisition", "growth", "maturity", "decline", "lost")}
 
 
-def account_history(*, account: Account, scope: str = Scope.ENTITY) -> list[HistoryMonth]:
+def account_monthly_history(*, account: Account, scope: str = Scope.ENTITY) -> list[HistoryMonth]:
     """The account's month ends from the last back-fill, oldest first (empty without one)."""
-    series = SnapshotSeries.objects.filter(account=account, scope=scope).first()
-    if series is None:
+    history = MonthlyHistory.objects.filter(account=account, scope=scope).first()
+    if history is None:
         return []
-    first = month_index(series.first_month_end)
+    first = month_index(history.first_month_end)
     return [
         HistoryMonth(
             as_of=month_end(first + i),
-            account_class=series.classes[i],
-            lifecycle=_STAGES[series.stages[i]],
-            strategy_rule=f"R{series.strategy_rules[i]}",
-            contribution_cents=series.contribution_cents[i],
-            potential_cents=series.potential_cents[i],
-            score=series.score[i],
+            account_class=history.classes[i],
+            lifecycle=_STAGES[history.stages[i]],
+            strategy_rule=f"R{history.strategy_rules[i]}",
+            contribution_cents=history.contribution_cents[i],
+            potential_cents=history.potential_cents[i],
+            score=history.score[i],
         )
-        for i in range(series.months)
+        for i in range(history.months)
     ]
 
 
@@ -463,13 +463,13 @@ def class_migration(
 
     def states(day: dt.date) -> dict[int, str]:
         # Full snapshots where the date has them, else the month end of the monthly history.
-        series = None
+        history = None
         if not Snapshot.objects.filter(as_of=day, scope=scope).exists():
-            series = _series_states(day, scope, visible)
-        if series is not None:
+            history = _monthly_history_states(day, scope, visible)
+        if history is not None:
             return {
                 pk: "lost" if stage == "l" else klass
-                for pk, (klass, stage, present) in series.items()
+                for pk, (klass, stage, present) in history.items()
                 if present or stage == "l"
             }
         rows = Snapshot.objects.filter(as_of=day, scope=scope, account__in=visible).values_list(

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 
 from kam.analytics.portfolio import MonthlyHistoryArrays, Result
 from kam.core.bulk import bulk_insert
-from kam.portfolio.models import Snapshot, SnapshotSeries
+from kam.portfolio.models import MonthlyHistory, Snapshot
 
 Rows = tuple[list[str], list[tuple[object, ...]]]
 
@@ -41,10 +41,10 @@ def store_monthly_history(
 ) -> None:
     """Replace the monthly history whole (§2 --history), in one transaction."""
     with transaction.atomic():
-        SnapshotSeries.objects.all().delete()
+        MonthlyHistory.objects.all().delete()
         for history in histories:
             names, rows = monthly_history_rows(history, first_month_end, computed_at)
-            bulk_insert(SnapshotSeries, names, rows)
+            bulk_insert(MonthlyHistory, names, rows)
 
 
 def _plain(values: Any, null: npt.NDArray[np.bool_] | None) -> list[object]:
