@@ -223,3 +223,11 @@ def test_monthly_history_keeps_one_character_per_month_and_the_amounts() -> None
     assert history.stages.tolist()[1] == "aa"
     np.testing.assert_array_equal(history.contribution, [[12 * M] * 2, [0, 0]])
     assert history.score.shape == (2, 2)
+
+
+def test_monthly_history_of_no_month_ends_is_empty() -> None:
+    history = MonthlyHistoryBuilder(entity_scope(inputs([M, 0])), 0).arrays()
+
+    assert history.months == 0
+    assert history.classes.tolist() == ["", ""]
+    assert history.contribution.shape == (2, 0)

@@ -349,3 +349,14 @@ def test_an_old_cost_record_does_not_widen_the_arrays(tmp_path, director) -> Non
 
 def test_the_engines_scopes_are_the_snapshot_scopes() -> None:
     assert (engine.ENTITY, engine.GROUP) == (Scope.ENTITY, Scope.GROUP)
+
+
+def test_history_of_accounts_without_a_ledger_scores_the_date_alone() -> None:
+    # Given accounts but no ledger line yet, when the history is back-filled
+    account = AccountFactory(code="NEW")
+    call_command("score", "--history", "--as-of", AS_OF.isoformat(), "--quiet")
+
+    # Then the date is scored and the monthly history holds no month end
+    assert entity("NEW").lifecycle == "acquisition"
+    assert MonthlyHistory.objects.get(account=account, scope=Scope.ENTITY).months == 0
+    assert history_month_ends() == []

@@ -477,6 +477,8 @@ class MonthlyHistoryBuilder:
         m = self.filled
 
         def text(values: StrArray) -> StrArray:
+            if m == 0:  # no month end before the date (an empty ledger): "" each
+                return np.full(values.shape[0], "", dtype="<U1")
             # A C-ordered (n, m) array of single characters read as n strings of m.
             strings: StrArray = np.ascontiguousarray(values[:, :m]).view(f"<U{m}")[:, 0]
             return strings
