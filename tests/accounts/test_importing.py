@@ -11,7 +11,7 @@ import pytest
 from kam.accounts.importing import accounts_import
 from kam.accounts.models import Account
 from kam.core.errors import PermissionDenied
-from kam.ledger.importing.reading import FileRejected
+from kam.importing.reading import FileRejected
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils.translation import override
 
 from kam.core.errors import InvalidInput, PermissionDenied
-from kam.ledger.importing.messages import gettext_noop
-from kam.ledger.importing.reading import FileRejected
+from kam.importing.messages import gettext_noop
+from kam.importing.reading import FileRejected
 from kam.ledger.jobs import import_job_create, import_job_progress, job_error_report
 from kam.ledger.models import ImportJob, JobStatus, LedgerLine
 

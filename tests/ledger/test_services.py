@@ -13,7 +13,7 @@ from django.db.models import Sum
 from kam.accounts.models import Account, AccountStatus
 from kam.accounts.services import account_delete
 from kam.core.errors import PermissionDenied
-from kam.ledger.importing.reading import FileRejected
+from kam.importing.reading import FileRejected
 from kam.ledger.models import BatchStatus, ExchangeRate, ImportBatch, LedgerLine, MonthlyAggregate
 from kam.ledger.services import batch_undo, ledger_import, write_error_report
 from kam.ledger.store import lock_accounts

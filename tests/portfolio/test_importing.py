@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kam.core.errors import PermissionDenied
-from kam.ledger.importing.reading import FileRejected
+from kam.importing.reading import FileRejected
 from kam.portfolio.importing import costs_import
 from kam.portfolio.models import CostToServe, ScoreRun
 from tests.factories import AccountFactory

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kam.accounts.models import (
@@ -27,19 +28,36 @@ from kam.accounts.models import (
     SizeBand,
 )
 from kam.core.choices import choice_lookup
-from kam.ledger.importing.mapping import ACCOUNT_FIELDS, ACCOUNT_REQUIRED, match_columns
-from kam.ledger.importing.reading import sniff, whole_table
-from kam.ledger.importing.values import (
-    clean_text,
+from kam.importing.mapping import match_columns
+from kam.importing.reading import sniff, whole_table
+from kam.importing.registry import Importer, ImportRequest, register
+from kam.importing.results import RowError, RowsResult, rows_summary, unsafe_cells
+from kam.importing.values import (
     date_order,
     decimal_separator,
     normalise_header,
     parse_cents,
     parse_dates,
+    text_column,
 )
-from kam.ledger.services import RowError, RowsResult, unsafe_cells
 from kam.org.models import User
 from kam.org.permissions import require_governing
+
+ACCOUNT_FIELDS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "account_code", "customer_code", "customer", "客户编码", "客户代码"),
+    "name": ("name", "account_name", "customer_name", "客户名称", "名称"),
+    "legal_name": ("legal_name", "legal_entity", "法定名称", "公司全称"),
+    "industry": ("industry", "行业"),
+    "region": ("region", "区域", "地区"),
+    "type": ("type", "account_type", "customer_type", "类型", "客户类型"),
+    "size": ("size", "size_band", "规模"),
+    "parent": ("parent", "parent_code", "group", "上级客户", "集团"),
+    "owner": ("owner", "manager", "account_manager", "负责人", "客户经理"),
+    "potential": ("potential", "potential_amount", "潜力"),
+    "potential_date": ("potential_date", "estimated_on", "潜力日期"),
+    "potential_source": ("potential_source", "source", "潜力来源"),
+}
+ACCOUNT_REQUIRED = ("code", "name")
 
 LIMITS = {
     "code": 64,
@@ -67,7 +85,8 @@ def accounts_import(
     date_format: str | None = None,
     dry_run: bool = False,
 ) -> AccountImportResult:
-    """Create and update accounts from a master-data file (director or admin, §13).
+    """Create and update accounts from a master-data file (director or admin, §13: they may
+    write every account, so every code of the file is theirs to create or update).
 
     Raises FileRejected when the file as a whole cannot be read.
     """
@@ -84,12 +103,6 @@ def accounts_import(
     return result
 
 
-def _text(table: pa.Table, columns: dict[str, int], name: str) -> list[str | None]:
-    if name not in columns:
-        return [None] * table.num_rows
-    return clean_text(table.column(columns[name]).combine_chunks()).to_pylist()
-
-
 def _load(
     actor: User,
     table: pa.Table,
@@ -99,7 +112,7 @@ def _load(
     result: AccountImportResult,
 ) -> None:
     errors = result.errors
-    values = {name: _text(table, columns, name) for name in ACCOUNT_FIELDS}
+    values = {name: text_column(table, columns, name).to_pylist() for name in ACCOUNT_FIELDS}
     _check_cells(table, columns, values, errors)
     potentials = _potentials(table, columns, date_format, delimiter, errors)
     accounts = _accounts_from_rows(table.num_rows, values, errors)
@@ -140,7 +153,7 @@ def _check_cells(
     for name in ACCOUNT_FIELDS:
         if name not in columns:
             continue
-        errors.extend(unsafe_cells(name, clean_text(table.column(columns[name]).combine_chunks())))
+        errors.extend(unsafe_cells(name, text_column(table, columns, name)))
         limit = LIMITS.get(name)
         if limit:
             errors.extend(
@@ -232,13 +245,9 @@ def _potentials(
     """Row index → (amount, date) of the potential estimates the file records."""
     if "potential" not in columns:
         return {}
-    raw = clean_text(table.column(columns["potential"]).combine_chunks())
+    raw = text_column(table, columns, "potential")
     amounts = parse_cents(raw, decimal_separator(raw, delimiter))
-    dates_raw = (
-        clean_text(table.column(columns["potential_date"]).combine_chunks())
-        if "potential_date" in columns
-        else pa.nulls(table.num_rows, pa.string())
-    )
+    dates_raw = text_column(table, columns, "potential_date")
     order = None if date_format else date_order(dates_raw)
     dates = parse_dates(dates_raw, order, date_format)
     today = dt.date.today()  # noqa: DTZ011 - a default estimate date, not a timestamp
@@ -270,7 +279,7 @@ def _parents(
 ) -> None:
     if "parent" not in columns:
         return
-    codes = _text(table, columns, "code")
+    codes = text_column(table, columns, "code").to_pylist()
     graph = dict(Account.objects.values_list("id", "parent_id"))
     changed: list[Account] = []
     for index, parent in enumerate(parents):
@@ -308,3 +317,40 @@ def _parents(
         bulk_update_with_history(
             list(full.values()), Account, ["parent"], default_user=actor, batch_size=1000
         )
+
+
+def _load_request(request: ImportRequest) -> AccountImportResult:
+    return accounts_import(
+        actor=request.actor,
+        path=request.path,
+        mapping=dict(request.mapping) if request.mapping else None,
+        date_format=request.date_format,
+        dry_run=request.dry_run,
+    )
+
+
+def _summary(result: AccountImportResult) -> list[str]:
+    done = _("%(created)s created, %(updated)s updated, %(estimates)s potential estimate(s)") % {
+        "created": len(result.created),
+        "updated": len(result.updated),
+        "estimates": result.estimates_added,
+    }
+    return [rows_summary(result, done)]
+
+
+ACCOUNTS_IMPORTER = Importer(
+    kind="accounts",
+    label=gettext_noop("Accounts"),
+    aliases=ACCOUNT_FIELDS,
+    required=ACCOUNT_REQUIRED,
+    load=_load_request,
+    summary=_summary,
+    help="Import customer master data.",
+    date_help="strptime form of potential_date.",
+    user_help="The director or administrator importing.",
+)
+
+
+def register_importers() -> None:
+    """The accounts app's importers (AccountsConfig.ready)."""
+    register(ACCOUNTS_IMPORTER)

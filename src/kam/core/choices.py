@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import TextChoices
 from django.utils import translation
 
-from kam.ledger.importing.values import normalise_header
+from kam.importing.values import normalise_header
 
 LANGUAGES = ("en", "zh-hans")
 

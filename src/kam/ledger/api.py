@@ -13,7 +13,7 @@ from kam.accounts.selectors import account_get
 from kam.core.dates import today
 from kam.core.money import cents_text
 from kam.core.schemas import ERROR_CODES, ErrorOut, IsoDate, Page, PathId
-from kam.ledger.jobs import import_job_create, job_error_report
+from kam.ledger.jobs import DEFAULT_KIND, import_job_create, job_error_report
 from kam.ledger.models import ImportBatch, ImportJob, LedgerLine
 from kam.ledger.schemas import (
     BatchOut,
@@ -39,16 +39,19 @@ router = Router(tags=["ledger"])
 def create_import(
     request: Any, file: File[UploadedFile], options: Form[ImportOptionsIn]
 ) -> Status[ImportJob]:
-    """Upload a ledger file (CSV, XLSX, Parquet); it is imported in the background.
+    """Upload a file (CSV, XLSX, Parquet); it is imported in the background.
 
-    `map` pairs the file's columns with kam's fields (`Kunde=account_code`, repeatable).
+    `kind` names a registered importer (`ledger`, the default; `accounts`, `costs`,
+    `contacts` …); `map` pairs the file's columns with its fields (`Kunde=account_code`,
+    repeatable).
     """
     job = import_job_create(
         actor=request.user,
         file_name=file.name or "upload",
         content=file,
         size=file.size or 0,
-        options={**options.dict(exclude={"map"}), "mapping": options.map},
+        options={**options.dict(exclude={"map", "kind"}), "mapping": options.map},
+        kind=options.kind or DEFAULT_KIND,
     )
     return Status(202, job)
 

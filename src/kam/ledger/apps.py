@@ -8,8 +8,6 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Sales ledger")
 
     def ready(self) -> None:
-        from django.utils.translation import gettext
+        from kam.ledger.importing import register_importers
 
-        from kam.ledger.importing.messages import use_translator
-
-        use_translator(gettext)
+        register_importers()

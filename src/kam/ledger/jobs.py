@@ -1,4 +1,7 @@
-"""Import jobs: an uploaded file imported in the background with visible progress."""
+"""Import jobs: an uploaded file imported in the background with visible progress.
+
+A job runs any importer of the kam.importing registry (the ledger's by default), so an app
+that registers one gets uploads through the page and the API without touching the ledger."""
 
 from __future__ import annotations
 
@@ -16,21 +19,18 @@ from django.utils.timezone import now as timezone_now
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
-from kam.core.errors import Conflict, InvalidInput
-from kam.ledger.importing.mapping import (
-    LEDGER_FIELDS,
-    LEDGER_REQUIRED,
-    match_columns,
-    parse_map_options,
-)
-from kam.ledger.importing.reading import FileRejected, sniff, text_preview
+from kam.core.errors import Conflict, DomainError, InvalidInput
+from kam.importing.mapping import match_columns, parse_map_options
+from kam.importing.reading import FileRejected, count_data_rows, sniff, text_preview
+from kam.importing.registry import Importer, ImportRequest, UnknownKind, importer_for
 from kam.ledger.models import ImportBatch, ImportJob, ImportKind, JobStatus
-from kam.ledger.services import count_data_rows, ledger_import, write_error_report
+from kam.ledger.services import write_rows_report
 from kam.org.models import User
 from kam.org.permissions import require_write
 
 PROGRESS_KEY = "kam:import-progress:{job_id}"
-OPTION_NAMES = ("mapping", "date_format", "delimiter", "encoding", "dry_run", "create_accounts")
+DEFAULT_KIND = ImportKind.LEDGER.value
+MAX_LISTED = 1000  # codes and names kept in a job's result; the counts say how many in all
 
 
 def job_directory(job: ImportJob) -> Path:
@@ -45,7 +45,17 @@ def job_error_report(job: ImportJob) -> Path:
     return job_directory(job) / "errors.csv"
 
 
-def _clean_options(options: dict[str, Any]) -> dict[str, Any]:
+def job_importer(kind: str) -> Importer:
+    """The registered importer of `kind`; InvalidInput naming the kinds there are."""
+    try:
+        return importer_for(kind)
+    except UnknownKind as error:
+        raise InvalidInput(str(error), field="kind") from error
+
+
+def _clean_options(importer: Importer, options: dict[str, Any]) -> dict[str, Any]:
+    """The options `importer` takes, checked (others are ignored: a client may send every
+    option of the form, whichever kind it uploads)."""
     mapping = options.get("mapping") or {}
     if isinstance(mapping, list):
         try:
@@ -58,7 +68,7 @@ def _clean_options(options: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInput(
             _("The column mapping must pair file columns with fields."), field="mapping"
         )
-    unknown = sorted(set(mapping.values()) - set(LEDGER_FIELDS))
+    unknown = sorted(set(mapping.values()) - set(importer.fields))
     if unknown:
         raise InvalidInput(
             _("Unknown field %(field)s in the column mapping.") % {"field": unknown[0]},
@@ -77,14 +87,24 @@ def _clean_options(options: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInput(
             _("The delimiter must be one character, such as ; or a tab."), field="delimiter"
         )
-    return {
+    cleaned: dict[str, Any] = {
         "mapping": mapping,
         "date_format": options.get("date_format") or None,
-        "delimiter": delimiter,
-        "encoding": encoding,
         "dry_run": bool(options.get("dry_run", False)),
-        "create_accounts": bool(options.get("create_accounts", True)),
     }
+    for option in importer.options:
+        if option.switch:
+            cleaned[option.name] = bool(options.get(option.name, option.default))
+        else:
+            cleaned[option.name] = {"delimiter": delimiter, "encoding": encoding}.get(
+                option.name, options.get(option.name) or option.default
+            )
+    return cleaned
+
+
+def _file_options(options: dict[str, Any]) -> dict[str, Any]:
+    """How to read the file: the delimiter and encoding, when the importer takes them."""
+    return {"delimiter": options.get("delimiter"), "encoding": options.get("encoding")}
 
 
 @transaction.atomic
@@ -96,20 +116,24 @@ def import_job_create(
     size: int,
     options: dict[str, Any] | None = None,
     start: bool = True,
+    kind: str = DEFAULT_KIND,
 ) -> ImportJob:
-    """Store an uploaded ledger file; with `start`, queue its import (runs after commit).
+    """Store an uploaded file of a registered kind (the ledger by default); with `start`,
+    queue its import (runs after commit).
 
-    Without `start` the job waits for the user to check the preview and mapping.
+    Without `start` the job waits for the user to check the preview and mapping. Raises
+    InvalidInput for an unknown kind, a bad option or an unreadable file.
     """
     require_write(actor)
+    importer = job_importer(kind)
     if size > settings.KAM_MAX_UPLOAD_BYTES:
         raise InvalidInput(_("The file is larger than the upload limit."), field="file")
     if size == 0:
         raise InvalidInput(_("The file is empty."), field="file")
-    cleaned = _clean_options(options or {})
+    cleaned = _clean_options(importer, options or {})
     suffix = Path(file_name).suffix.lower()[:10]
     job = ImportJob(
-        kind=ImportKind.LEDGER,
+        kind=importer.kind,
         created_by=actor,
         file_name=file_name[:255],
         stored_name=f"upload{suffix}",
@@ -121,7 +145,7 @@ def import_job_create(
     with job_file(job).open("wb") as target:
         shutil.copyfileobj(content, target, length=1 << 20)
     try:
-        source = sniff(job_file(job), delimiter=cleaned["delimiter"], encoding=cleaned["encoding"])
+        source = sniff(job_file(job), **_file_options(cleaned))
     except FileRejected as error:
         shutil.rmtree(directory, ignore_errors=True)
         raise InvalidInput(str(error), field="file") from error
@@ -152,7 +176,7 @@ def import_job_start(
     if job.status != JobStatus.UPLOADED:
         raise Conflict(_("This import has already been started."), field="job")
     if options is not None:
-        job.options = _clean_options(options)
+        job.options = _clean_options(job_importer(job.kind), options)
     _queue(job)
     return job
 
@@ -170,17 +194,20 @@ class Preview:
 
 def import_job_preview(job: ImportJob, options: dict[str, Any] | None = None) -> Preview:
     """The file's columns, how they match kam's fields, and its first rows."""
-    chosen = _clean_options(options if options is not None else job.options)
+    importer = job_importer(job.kind)
+    chosen = _clean_options(importer, options if options is not None else job.options)
     try:
-        source = sniff(job_file(job), delimiter=chosen["delimiter"], encoding=chosen["encoding"])
+        source = sniff(job_file(job), **_file_options(chosen))
         rows = text_preview(source, rows=10)
     except FileRejected as error:
         raise InvalidInput(str(error), field="file") from error
     try:
-        matched = dict(match_columns(source.header, LEDGER_FIELDS, (), chosen["mapping"]).columns)
+        matched = dict(
+            match_columns(source.header, importer.aliases, (), chosen["mapping"]).columns
+        )
     except FileRejected as error:
         raise InvalidInput(str(error), field="mapping") from error
-    missing = [field for field in LEDGER_REQUIRED if field not in matched]
+    missing = [field for field in importer.required if field not in matched]
     return Preview(
         source.header, rows, matched, missing, source.encoding, source.delimiter, source.format
     )
@@ -210,44 +237,53 @@ def _run(job: ImportJob) -> ImportJob:
     def progress(rows: int) -> None:
         cache.set(key, rows, timeout=24 * 3600)
 
+    importer = importer_for(job.kind)
     options = job.options
     try:
-        result = ledger_import(
-            actor=job.created_by,
-            path=job_file(job),
-            file_name=job.file_name,
-            mapping=options.get("mapping") or None,
-            date_format=options.get("date_format"),
-            delimiter=options.get("delimiter"),
-            encoding=options.get("encoding"),
-            dry_run=options.get("dry_run", False),
-            create_accounts=options.get("create_accounts", True),
-            progress=progress,
+        result = importer.load(
+            ImportRequest(
+                actor=job.created_by,
+                path=job_file(job),
+                file_name=job.file_name,
+                mapping=options.get("mapping") or None,
+                date_format=options.get("date_format"),
+                dry_run=options.get("dry_run", False),
+                progress=progress,
+                options={option.name: options.get(option.name) for option in importer.options},
+            )
         )
-    except FileRejected as error:
+    except (FileRejected, DomainError) as error:
         job.status, job.result = JobStatus.REJECTED, {"message": str(error), "error_count": 0}
     else:
-        job.status = (
-            JobStatus(result.status) if result.status != "imported" else (JobStatus.IMPORTED)
-        )
-        job.result = {
-            "message": result.message,
-            "rows_read": result.rows_read,
-            "lines_added": result.lines_added,
-            "lines_skipped": result.lines_skipped,
-            "accounts_created": result.accounts_created[:1000],
-            "accounts_created_count": len(result.accounts_created),
-            "error_count": result.error_count,
-            "errors": [vars(error) for error in result.errors[:50]],
-        }
+        job.status = JobStatus(result.status)
+        job.result = _job_result(importer, result)
         if result.status == "rejected":
-            write_error_report(result, job_error_report(job))
-        if result.batch_id and result.status in {"imported", "duplicate"}:
-            job.batch = ImportBatch.objects.filter(pk=result.batch_id).first()
+            write_rows_report(result.errors, job_error_report(job))
+        batch_id = getattr(result, "batch_id", None)
+        if batch_id and result.status in {"imported", "duplicate"}:
+            job.batch = ImportBatch.objects.filter(pk=batch_id).first()
     job.finished_at = timezone_now()
     job.save(update_fields=["status", "result", "batch", "finished_at"])
     cache.delete(key)
     return job
+
+
+def _job_result(importer: Importer, result: Any) -> dict[str, Any]:
+    """What a finished job shows: the summary, the importer's own figures (lists cut to
+    MAX_LISTED, with their full count), and the first bad rows."""
+    figures: dict[str, Any] = {"message": getattr(result, "message", "") or ""}
+    if not figures["message"] and result.status != "rejected":
+        figures["message"] = importer.summary(result)[0]
+    for name, value in vars(result).items():
+        if name in {"status", "errors", "file_name", "batch_id", "message"}:
+            continue
+        if isinstance(value, list):
+            figures[name], figures[f"{name}_count"] = value[:MAX_LISTED], len(value)
+        else:
+            figures[name] = value
+    figures["error_count"] = result.error_count
+    figures["errors"] = [vars(error) for error in result.errors[:50]]
+    return figures
 
 
 def import_job_fail(*, job_id: uuid.UUID | str, message: str) -> None:

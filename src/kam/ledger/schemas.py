@@ -12,6 +12,7 @@ from kam.ledger.models import ImportJob
 
 
 class ImportOptionsIn(Schema):
+    kind: text(40) = "ledger"  # type: ignore[valid-type]
     map: list[text(200, 3)] = []  # type: ignore[valid-type]
     date_format: text(40) = ""  # type: ignore[valid-type]
     delimiter: text(1) = ""  # type: ignore[valid-type]

@@ -16,13 +16,14 @@ from kam.accounts.selectors import account_get
 from kam.core.dates import today
 from kam.core.errors import DomainError
 from kam.core.http import AuthedRequest
-from kam.ledger.forms import FIELD_LABELS, MappingForm, UploadForm
+from kam.ledger.forms import MappingForm, UploadForm
 from kam.ledger.jobs import (
     import_job_create,
     import_job_preview,
     import_job_progress,
     import_job_start,
     job_error_report,
+    job_importer,
 )
 from kam.ledger.models import ImportJob, JobStatus
 from kam.ledger.selectors import (
@@ -63,6 +64,7 @@ def import_upload_view(request: AuthedRequest) -> HttpResponse:
                 content=upload,
                 size=upload.size,
                 start=False,
+                kind=form.cleaned_data["kind"],
             )
         except DomainError as error:
             form.add_error("file", error.message)
@@ -93,15 +95,19 @@ def import_detail_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpRespons
         else:
             context["preview"] = preview
             context["form"] = MappingForm(
-                header=preview.header, matched=preview.matched, initial={"create_accounts": True}
+                importer=job_importer(job.kind), header=preview.header, matched=preview.matched
             )
     return render(request, "ledger/import_detail.html", context)
 
 
 def _status(job: ImportJob) -> dict[str, object]:
     """What the job's status block shows: progress, and bad rows with kam's field names."""
+    labels = job_importer(job.kind).labels
     rows = [
-        {**error, "column": FIELD_LABELS.get(error["column"], error["column"])}
+        {
+            **error,
+            "column": _(labels[error["column"]]) if error["column"] in labels else error["column"],
+        }
         for error in (job.result or {}).get("errors", [])
     ]
     return {"job": job, "progress": _progress(job), "rejected_rows": rows}
@@ -119,7 +125,12 @@ def _progress(job: object) -> dict[str, int | None]:
 def import_start_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpResponse:
     job = import_job_get(actor=request.user, job_id=job_id)
     preview = import_job_preview(job)
-    form = MappingForm(request.POST, header=preview.header, matched=preview.matched)
+    form = MappingForm(
+        request.POST,
+        importer=job_importer(job.kind),
+        header=preview.header,
+        matched=preview.matched,
+    )
     if not form.is_valid():
         return render(
             request,

@@ -9,6 +9,8 @@ class PortfolioConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.ledger.signals import ledger_changed
+        from kam.portfolio.importing import register_importers
         from kam.portfolio.receivers import score_when_ledger_changes
 
         ledger_changed.connect(score_when_ledger_changes, dispatch_uid="portfolio-score")
+        register_importers()

@@ -28,18 +28,19 @@ from kam.accounts.selectors import accounts_visible_to
 from kam.core.bulk import history_copy
 from kam.core.choices import choice_lookup
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
-from kam.ledger.importing.mapping import match_columns
-from kam.ledger.importing.messages import gettext_noop
-from kam.ledger.importing.reading import FileRejected, sniff, whole_table
-from kam.ledger.importing.values import (
-    clean_text,
+from kam.importing.mapping import match_columns
+from kam.importing.messages import gettext_noop
+from kam.importing.reading import FileRejected, sniff, whole_table
+from kam.importing.registry import Importer, ImportRequest, register
+from kam.importing.results import RowError, RowsResult, rows_summary, unsafe_cells
+from kam.importing.values import (
     date_order,
     decimal_separator,
     normalise_header,
     parse_dates,
     parse_scaled,
+    text_column,
 )
-from kam.ledger.services import RowError, RowsResult, unsafe_cells
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.portfolio.models import CostKind, CostToServe
@@ -107,12 +108,6 @@ def costs_import(
     return result
 
 
-def _column(table: pa.Table, columns: dict[str, int], name: str) -> pa.Array:
-    if name not in columns:
-        return pa.nulls(table.num_rows, pa.string())
-    return clean_text(table.column(columns[name]).combine_chunks())
-
-
 def _months(raw: pa.Array) -> pa.Array:
     """A month written without a day (2026-03, 2026/3, 2026年3月) is its first day."""
     text = pc.replace_substring_regex(raw, r"^(\d{4})[-/.](\d{1,2})$", r"\1-\2-1")
@@ -128,7 +123,7 @@ def _records(
     errors: list[RowError],
 ) -> list[CostToServe]:
     """Unsaved records, one per row; every bad cell is added to `errors`."""
-    raw = {name: _column(table, columns, name) for name in COST_FIELDS}
+    raw = {name: text_column(table, columns, name) for name in COST_FIELDS}
     for name, values in raw.items():
         errors.extend(unsafe_cells(name, values))
     accounts = _account_ids(actor, raw["account"].to_pylist(), errors)
@@ -282,3 +277,40 @@ def _replace(actor: User, records: list[CostToServe]) -> int:
             replaced += len(old)
     bulk_create_with_history(records, CostToServe, default_user=actor, batch_size=1000)
     return replaced
+
+
+def _load_request(request: ImportRequest) -> CostImportResult:
+    return costs_import(
+        actor=request.actor,
+        path=request.path,
+        mapping=dict(request.mapping) if request.mapping else None,
+        date_format=request.date_format,
+        dry_run=request.dry_run,
+    )
+
+
+def _summary(result: CostImportResult) -> list[str]:
+    done = _("%(added)s cost record(s) for %(accounts)s account(s), %(replaced)s replaced") % {
+        "added": result.records_added,
+        "accounts": result.accounts,
+        "replaced": result.records_replaced,
+    }
+    return [rows_summary(result, done)]
+
+
+COSTS_IMPORTER = Importer(
+    kind="costs",
+    label=gettext_noop("Cost to serve"),
+    aliases=COST_FIELDS,
+    required=COST_REQUIRED,
+    load=_load_request,
+    summary=_summary,
+    help="Import cost to serve per account and month.",
+    date_help="strptime form of month.",
+    user_help="The user recording the costs.",
+)
+
+
+def register_importers() -> None:
+    """The portfolio's importers (PortfolioConfig.ready)."""
+    register(COSTS_IMPORTER)

@@ -6,3 +6,8 @@ class RelationshipsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "kam.relationships"
     verbose_name = _("Relationships")
+
+    def ready(self) -> None:
+        from kam.relationships.importing import register_importers
+
+        register_importers()

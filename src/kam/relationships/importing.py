@@ -19,19 +19,16 @@ import numpy as np
 import pyarrow as pa
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kam.accounts.selectors import accounts_visible_to
 from kam.core.choices import choice_lookup
-from kam.ledger.importing.mapping import match_columns
-from kam.ledger.importing.reading import sniff, whole_table
-from kam.ledger.importing.values import (
-    clean_text,
-    date_order,
-    normalise_header,
-    parse_dates,
-)
-from kam.ledger.services import RowError, RowsResult, unsafe_cells
+from kam.importing.mapping import match_columns
+from kam.importing.reading import sniff, whole_table
+from kam.importing.registry import Importer, ImportRequest, register
+from kam.importing.results import RowError, RowsResult, rows_summary, unsafe_cells
+from kam.importing.values import date_order, normalise_header, parse_dates, text_column
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.relationships.models import Attitude, BuyingRole, Contact
@@ -100,12 +97,7 @@ def contacts_import(
     columns = dict(match_columns(source.header, CONTACT_FIELDS, CONTACT_REQUIRED, mapping).columns)
     table = whole_table(source)
     result = ContactImportResult("imported", rows_read=table.num_rows)
-    raw = {
-        name: clean_text(table.column(columns[name]).combine_chunks())
-        if name in columns
-        else pa.nulls(table.num_rows, pa.string())
-        for name in CONTACT_FIELDS
-    }
+    raw = {name: text_column(table, columns, name) for name in CONTACT_FIELDS}
     contacts = _contacts(actor, raw, date_format, result.errors)
     if result.errors:
         result.status = "rejected"
@@ -336,3 +328,39 @@ def _check_cycles(
                 )
                 break
             current, steps = boss_of.get(current), steps + 1
+
+
+def _load_request(request: ImportRequest) -> ContactImportResult:
+    return contacts_import(
+        actor=request.actor,
+        path=request.path,
+        mapping=dict(request.mapping) if request.mapping else None,
+        date_format=request.date_format,
+        dry_run=request.dry_run,
+    )
+
+
+def _summary(result: ContactImportResult) -> list[str]:
+    done = _("%(created)s contact(s) created, %(updated)s updated") % {
+        "created": result.created,
+        "updated": result.updated,
+    }
+    return [rows_summary(result, done)]
+
+
+CONTACTS_IMPORTER = Importer(
+    kind="contacts",
+    label=gettext_noop("Contacts"),
+    aliases=CONTACT_FIELDS,
+    required=CONTACT_REQUIRED,
+    load=_load_request,
+    summary=_summary,
+    help="Import the people at each customer.",
+    date_help="strptime form of the dates.",
+    user_help="The user recording the contacts.",
+)
+
+
+def register_importers() -> None:
+    """The relationships app's importers (RelationshipsConfig.ready)."""
+    register(CONTACTS_IMPORTER)

@@ -1,38 +1,25 @@
-"""Ledger imports (all or nothing, idempotent, bulk) and their undo (DOMAIN §2)."""
+"""The ledger loader: every row of a file validated in column batches, inserted in bulk while
+the file is clean (DOMAIN §2). No per-row ORM work: a block has thousands of rows per code."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.conf import settings
-from django.db import transaction
-from django.db.models import Sum
-from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import Account, AccountStatus
-from kam.core.bulk import history_copy
-from kam.core.errors import Conflict
-from kam.core.export import spreadsheet_safe
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
-from kam.ledger.importing.mapping import LEDGER_FIELDS, LEDGER_REQUIRED, match_columns
-from kam.ledger.importing.messages import gettext_noop
-from kam.ledger.importing.reading import NO_ROWS, FileRejected, Source, batches, sniff
-from kam.ledger.importing.values import (
+from kam.importing.messages import gettext_noop
+from kam.importing.reading import FileRejected, Source, batches
+from kam.importing.results import ProgressCallback, RowError
+from kam.importing.values import (
     AmbiguousDates,
-    ColumnError,
     Parsed,
-    clean_text,
     date_order,
     decimal_separator,
     has_nul,
@@ -43,12 +30,12 @@ from kam.ledger.importing.values import (
     parse_dates,
     parse_scaled,
     present,
+    text_column,
 )
-from kam.ledger.models import BatchStatus, ExchangeRate, ImportBatch, ImportKind, LedgerLine
-from kam.ledger.signals import ledger_changed
-from kam.ledger.store import bulk_load, insert_lines, lock_accounts, refresh_aggregates
+from kam.ledger.models import ExchangeRate, ImportBatch
+from kam.ledger.services.currency import base_currency
+from kam.ledger.store import insert_lines
 from kam.org.models import User
-from kam.org.permissions import require_governing, require_write
 
 TEXT_LIMITS = {
     "document": 64,
@@ -59,99 +46,9 @@ TEXT_LIMITS = {
     "account_name": 200,
 }
 MAX_REPORTED_ERRORS = 1_000_000
-ProgressCallback = Callable[[int], None]
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-    value: str
-
-
-@dataclass
-class RowsResult:
-    """What a master-data import did (accounts, contacts, costs): all rows or none."""
-
-    status: str  # imported | rejected | dry_run
-    rows_read: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-
-def unsafe_cells(column: str, values: pa.Array) -> list[RowError]:
-    """An error for each cell of a column that a spreadsheet would run as a formula or that
-    holds a NUL character (row numbers count the header as row 1)."""
-    formula, nul = looks_like_formula(values), has_nul(values)
-    return [
-        RowError(
-            index + 2,
-            column,
-            _("contains a NUL character") if nul[index] else _("looks like a spreadsheet formula"),
-            str(values[index]).replace("\x00", "\\0"),
-        )
-        for index in np.flatnonzero(formula | nul).tolist()
-    ]
-
-
-@dataclass
-class ImportResult:
-    status: str  # imported | rejected | duplicate | dry_run
-    file_name: str
-    rows_read: int = 0
-    lines_added: int = 0
-    lines_skipped: int = 0
-    accounts_created: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    message: str = ""
-    batch_id: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status in {"imported", "duplicate", "dry_run"}
-
-
-class _Rejected(Exception):
-    """Unwinds the import transaction; the database stays as it was."""
-
-
-def base_currency() -> str:
-    """The director's base currency (portfolio settings); KAM_BASE_CURRENCY seeds it."""
-    from django.apps import apps
-
-    stored = (
-        apps.get_model("portfolio", "PortfolioSettings")
-        .objects.filter(pk=1)
-        .values_list("currency", flat=True)
-        .first()
-    )
-    return str(stored or getattr(settings, "KAM_BASE_CURRENCY", "CNY"))
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def count_data_rows(path: Path, source: Source) -> int | None:
-    """Rows to expect (newlines less the header) for the progress bar; None if unknown."""
-    if source.format != "csv" or source.encoding.startswith("utf-16"):
-        return None
-    newlines = 0
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(16 << 20), b""):
-            newlines += block.count(b"\n")
-    return max(newlines - 1, 0)
-
-
-INSERT_SLICE = 50_000
-
-
-class _LedgerLoader:
+class LedgerLoader:
     """One import: validates every row, inserts while the file is clean, remembers errors."""
 
     def __init__(
@@ -215,9 +112,8 @@ class _LedgerLoader:
                 self.progress(self.rows_read)
 
     def _column(self, table: pa.Table, columns: dict[str, int], name: str) -> pa.Array | None:
-        if name not in columns:
-            return None
-        return clean_text(table.column(columns[name]).combine_chunks())
+        """The field's text, or None when the file has no such column (its default applies)."""
+        return text_column(table, columns, name) if name in columns else None
 
     def _decide_formats(self, table: pa.Table, columns: dict[str, int]) -> None:
         for name in ("amount", "cost", "quantity"):
@@ -564,174 +460,3 @@ def _convert_cents(cents: int | None, rate: Decimal) -> int | None:
     if cents is None:
         return None
     return int((Decimal(cents) * rate).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
-
-
-def ledger_import(
-    *,
-    actor: User | None,
-    path: Path,
-    file_name: str | None = None,
-    mapping: dict[str, str] | None = None,
-    date_format: str | None = None,
-    delimiter: str | None = None,
-    encoding: str | None = None,
-    dry_run: bool = False,
-    create_accounts: bool = True,
-    progress: ProgressCallback | None = None,
-) -> ImportResult:
-    """Import a ledger file whole or not at all (DOMAIN §2; the ledger import rules).
-
-    The same file twice adds nothing; lines keyed by document and line number are added once.
-    Raises FileRejected when the file as a whole cannot be read.
-    """
-    if actor is not None:
-        require_write(actor)
-    name = file_name or path.name
-    digest = file_sha256(path)
-    holder = ImportBatch.objects.filter(
-        file_sha256=digest, kind=ImportKind.LEDGER, status=BatchStatus.DONE
-    ).first()
-    if holder is not None:
-        return ImportResult(
-            "duplicate",
-            name,
-            batch_id=holder.pk,
-            message=_("this file is already imported as batch %(batch)s") % {"batch": holder.pk},
-        )
-    source = sniff(path, delimiter=delimiter, encoding=encoding)
-    columns = dict(match_columns(source.header, LEDGER_FIELDS, LEDGER_REQUIRED, mapping).columns)
-    result = ImportResult("imported", name)
-    with bulk_load(), transaction.atomic():
-        batch = ImportBatch.objects.create(
-            kind=ImportKind.LEDGER,
-            file_name=name[:255],
-            file_sha256=digest,
-            file_size=path.stat().st_size,
-            created_by=actor,
-        )
-        loader = _LedgerLoader(
-            actor=actor,
-            source=source,
-            batch=batch,
-            create_accounts=create_accounts,
-            date_format=date_format,
-            progress=progress,
-        )
-        try:
-            loader.run(columns)
-        except ColumnError as error:
-            raise FileRejected(gettext_noop("date: %(reason)s"), reason=error) from error
-        result.rows_read = loader.rows_read
-        result.errors, result.error_count = loader.errors, loader.error_count
-        if loader.rows_read == 0:
-            raise FileRejected(NO_ROWS)
-        if loader.error_count:
-            result.status = "rejected"
-            result.message = _("%(count)s bad value(s); nothing was imported") % {
-                "count": loader.error_count
-            }
-            transaction.set_rollback(True)
-            return result
-        _finish(loader, batch, result)
-        if dry_run:
-            result.status, result.batch_id = "dry_run", None
-            transaction.set_rollback(True)
-    return result
-
-
-def _finish(loader: _LedgerLoader, batch: ImportBatch, result: ImportResult) -> None:
-    if lock_accounts(loader.touched) != len(loader.touched):
-        raise FileRejected(
-            gettext_noop(
-                "an account this file refers to was deleted during the import; import it again"
-            )
-        )
-    if loader.first_month and loader.last_month:
-        refresh_aggregates(
-            loader.touched,
-            loader.first_month,
-            loader.last_month,
-            all_accounts=len(loader.touched) > 2000,
-        )
-    _prospects_with_revenue_become_customers(loader.touched, loader.actor)
-    result.lines_added = loader.lines_added
-    result.lines_skipped = loader.lines_offered - loader.lines_added
-    result.accounts_created = sorted(loader.created)
-    result.batch_id = batch.pk
-    batch.rows_read = loader.rows_read
-    batch.lines_added = result.lines_added
-    batch.lines_skipped = result.lines_skipped
-    batch.accounts_created = len(loader.created)
-    batch.summary = {
-        "accounts_created": result.accounts_created[:1000],
-        "encoding": loader.source.encoding,
-        "delimiter": loader.source.delimiter,
-        "format": loader.source.format,
-    }
-    batch._history_user = loader.actor  # type: ignore[attr-defined]
-    batch.save()
-    ledger_changed.send(sender=ImportBatch, batch=batch, reason="import")
-    result.message = _(
-        "%(added)s line(s) added, %(skipped)s already present, %(created)s account(s) created"
-    ) % {
-        "added": result.lines_added,
-        "skipped": result.lines_skipped,
-        "created": len(loader.created),
-    }
-
-
-def _prospects_with_revenue_become_customers(account_ids: set[int], actor: User | None) -> None:
-    """A prospect that buys is a customer (docs/rules.md)."""
-    buyers = sorted(
-        set(
-            Account.objects.filter(status=AccountStatus.PROSPECT)
-            .annotate(revenue=Sum("monthly_aggregates__revenue_cents"))
-            .filter(revenue__gt=0)
-            .values_list("pk", flat=True)
-        )
-        & account_ids
-    )
-    # One UPDATE per chunk of keys (bulk_update would write a CASE per row), then history.
-    for start in range(0, len(buyers), 5000):
-        Account.objects.filter(pk__in=buyers[start : start + 5000]).update(
-            status=AccountStatus.CUSTOMER
-        )
-    history_copy(Account, buyers, user_id=actor.pk if actor else None)
-
-
-@transaction.atomic
-def batch_undo(*, actor: User, batch: ImportBatch) -> ImportBatch:
-    """Remove an import's lines; aggregates follow (director or admin)."""
-    require_governing(actor, _("undo an import"))
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == BatchStatus.UNDONE:
-        raise Conflict(_("This import is already undone."), field="batch")
-    lines = LedgerLine.objects.filter(batch=batch)
-    touched = set(lines.values_list("account_id", flat=True).distinct())
-    span = lines.order_by("month").values_list("month", flat=True)
-    first, last = span.first(), lines.order_by("-month").values_list("month", flat=True).first()
-    lines._raw_delete(lines.db)  # bulk: no per-line signals (lines have no history)
-    if first and last:
-        refresh_aggregates(touched, first, last, all_accounts=len(touched) > 2000)
-    batch.status = BatchStatus.UNDONE
-    batch.undone_at = timezone_now()
-    batch.undone_by = actor
-    batch._history_user = actor  # type: ignore[attr-defined]
-    batch.save(update_fields=["status", "undone_at", "undone_by"])
-    ledger_changed.send(sender=ImportBatch, batch=batch, reason="undo")
-    return batch
-
-
-def write_error_report(result: ImportResult, path: Path) -> Path:
-    """The rejected rows as CSV: row, column, reason, value (formula-escaped)."""
-    return write_rows_report(result.errors, path)
-
-
-def write_rows_report(errors: list[RowError], path: Path) -> Path:
-    """Rejected rows as CSV, sorted by row; values escaped against formula injection."""
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([_("Row"), _("Column"), _("Problem"), _("Value")])
-        for error in sorted(errors, key=lambda e: (e.row, e.column)):
-            writer.writerow([error.row, error.column, error.reason, spreadsheet_safe(error.value)])
-    return path

@@ -7,7 +7,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from kam.ledger.importing.values import (
+from kam.importing.values import (
     AmbiguousDates,
     ColumnError,
     date_order,

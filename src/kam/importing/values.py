@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kam.ledger.importing.messages import ImportMessage, gettext_noop
+from kam.importing.messages import ImportMessage, gettext_noop
 
 BoolArray = np.ndarray
 
@@ -53,6 +54,14 @@ def clean_text(values: pa.Array) -> pa.Array:
     """Trim surrounding white space; empty strings become null."""
     trimmed = pc.utf8_trim_whitespace(values)
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+def text_column(table: pa.Table, columns: Mapping[str, int], name: str) -> pa.Array:
+    """The trimmed text of the file's column for field `name`; all nulls when the file has
+    none (`columns`: field → index of the file's column, as match_columns gives them)."""
+    if name not in columns:
+        return pa.nulls(table.num_rows, pa.string())
+    return clean_text(table.column(columns[name]).combine_chunks())
 
 
 def _mask(values: pa.Array) -> BoolArray:

@@ -1,7 +1,7 @@
 """Messages of the Django-free import package, translated where they are shown.
 
 The package marks its texts with `gettext_noop` (so `make catalog` collects them) and gives
-their values as %-style parameters. The ledger app installs Django's gettext at start-up, so
+their values as %-style parameters. kam.core installs Django's gettext at start-up, so
 an error reads in the language active where it is turned into text: a page, the API, the CLI
 or the worker running an uploader's job.
 """
@@ -19,7 +19,7 @@ def gettext_noop(message: str) -> str:
 
 
 def use_translator(translate: Callable[[str], str]) -> None:
-    """Translate messages with `translate` from now on (the ledger app's ready())."""
+    """Translate messages with `translate` from now on (kam.core's ready())."""
     global _translate  # noqa: PLW0603 - one process-wide hook, set once at start-up
     _translate = translate
 

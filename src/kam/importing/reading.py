@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from kam.ledger.importing.messages import ImportMessage, gettext_noop
+from kam.importing.messages import ImportMessage, gettext_noop
 
 SAMPLE_BYTES = 1 << 20
 # Arrow's reader holds buffers of many times its block size (16 MiB blocks peaked near
@@ -116,6 +116,17 @@ def sniff(path: Path, *, delimiter: str | None = None, encoding: str | None = No
     chosen_delimiter = delimiter or _detect_delimiter(text)
     header = next(csv.reader([first_line.rstrip("\r")], delimiter=chosen_delimiter))
     return Source(path, "csv", chosen, chosen_delimiter, tuple(header))
+
+
+def count_data_rows(path: Path, source: Source) -> int | None:
+    """Rows to expect (newlines less the header) for a progress bar; None if unknown."""
+    if source.format != "csv" or source.encoding.startswith("utf-16"):
+        return None
+    newlines = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(16 << 20), b""):
+            newlines += block.count(b"\n")
+    return max(newlines - 1, 0)
 
 
 NO_ROWS = gettext_noop("the file has a header but no rows")

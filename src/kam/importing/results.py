@@ -1,0 +1,67 @@
+"""What every importer answers: the bad rows it found and whether the file loaded (no Django).
+
+Reasons are written in the language active where the error is made (a page, the API, the CLI
+or the worker running an uploader's job), like the messages of `messages`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from kam.importing.messages import gettext_noop, translated
+from kam.importing.values import has_nul, looks_like_formula
+
+ProgressCallback = Callable[[int], None]
+
+NUL_CHARACTER = gettext_noop("contains a NUL character")
+LOOKS_LIKE_FORMULA = gettext_noop("looks like a spreadsheet formula")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad value: its row (the header is row 1), kam's field, why, and the value."""
+
+    row: int
+    column: str
+    reason: str
+    value: str
+
+
+@dataclass
+class RowsResult:
+    """What a master-data import did (accounts, contacts, costs): all rows or none."""
+
+    status: str  # imported | rejected | dry_run
+    rows_read: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+
+def unsafe_cells(column: str, values: pa.Array) -> list[RowError]:
+    """An error for each cell of a column that a spreadsheet would run as a formula or that
+    holds a NUL character (row numbers count the header as row 1)."""
+    formula, nul = looks_like_formula(values), has_nul(values)
+    return [
+        RowError(
+            index + 2,
+            column,
+            translated(NUL_CHARACTER if nul[index] else LOOKS_LIKE_FORMULA),
+            str(values[index]).replace("\x00", "\\0"),
+        )
+        for index in np.flatnonzero(formula | nul).tolist()
+    ]
+
+
+def rows_summary(result: RowsResult, summary: str) -> str:
+    """A master-data import's one-line summary: the rows read, then what they did."""
+    return translated(
+        gettext_noop("%(count)s row(s): %(summary)s."),
+        {"count": result.rows_read, "summary": summary},
+    )

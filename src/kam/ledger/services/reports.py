@@ -1,0 +1,30 @@
+"""The rejected rows of an import as a CSV report (formula-escaped)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from kam.core.export import spreadsheet_safe
+from kam.importing.results import RowError
+
+if TYPE_CHECKING:
+    from kam.ledger.services.imports import ImportResult
+
+
+def write_error_report(result: ImportResult, path: Path) -> Path:
+    """The rejected rows as CSV: row, column, reason, value (formula-escaped)."""
+    return write_rows_report(result.errors, path)
+
+
+def write_rows_report(errors: list[RowError], path: Path) -> Path:
+    """Rejected rows as CSV, sorted by row; values escaped against formula injection."""
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([_("Row"), _("Column"), _("Problem"), _("Value")])
+        for error in sorted(errors, key=lambda e: (e.row, e.column)):
+            writer.writerow([error.row, error.column, error.reason, spreadsheet_safe(error.value)])
+    return path
