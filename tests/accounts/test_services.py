@@ -18,6 +18,7 @@ from kam.accounts.services import (
     note_add,
     note_delete,
     potential_estimate_add,
+    prospects_become_customers,
     team_member_add,
     team_member_remove,
 )
@@ -208,3 +209,18 @@ def test_history_shows_who_changed_what_with_old_and_new_values(manager, directo
     assert name_change.user == manager.display_name
     assert (name_change.changes[0].old, name_change.changes[0].new) == ("Acme", "Acme Power")
     assert creation.changes == ()
+
+
+def test_prospects_among_the_buyers_become_customers_with_history(director) -> None:
+    prospect = AccountFactory(code="P1", status="prospect")
+    other_prospect = AccountFactory(code="P2", status="prospect")
+    lapsed = AccountFactory(code="L1", status="former")
+
+    changed = prospects_become_customers(account_ids={prospect.pk, lapsed.pk}, actor=director)
+
+    assert changed == [prospect.pk]
+    statuses = dict(Account.objects.values_list("code", "status"))
+    assert statuses == {"P1": "customer", "P2": "prospect", "L1": "former"}
+    assert prospect.history.first().status == "customer"
+    assert prospect.history.first().history_user == director
+    assert other_prospect.history.count() == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -14,12 +15,14 @@ from django.utils.translation import gettext_noop
 
 from kam.accounts.models import (
     Account,
+    AccountStatus,
     AccountTeamMember,
     KeyStatusChange,
     Note,
     PotentialEstimate,
 )
 from kam.accounts.selectors import accounts_visible_to
+from kam.core.bulk import history_copy
 from kam.core.errors import Conflict, InvalidInput, PermissionDenied, full_clean_or_raise
 from kam.org.models import User
 from kam.org.permissions import require_governing, require_write
@@ -304,3 +307,18 @@ def note_delete(*, actor: User, note: Note) -> None:
         )
     note._history_user = actor  # type: ignore[attr-defined]
     note.delete()
+
+
+def prospects_become_customers(*, account_ids: Collection[int], actor: User | None) -> list[int]:
+    """A prospect that buys becomes a customer (docs/rules.md): the prospects among
+    `account_ids` (accounts whose ledger holds positive net revenue) turn customer, recorded
+    in their history as `actor`'s change (None: a system import). Returns their ids."""
+    prospects = Account.objects.filter(status=AccountStatus.PROSPECT).values_list("pk", flat=True)
+    buyers = sorted(set(prospects) & set(account_ids))
+    # One UPDATE per chunk of keys (bulk_update would write a CASE per row), then history.
+    for start in range(0, len(buyers), 5000):
+        Account.objects.filter(pk__in=buyers[start : start + 5000]).update(
+            status=AccountStatus.CUSTOMER
+        )
+    history_copy(Account, buyers, user_id=actor.pk if actor else None)
+    return buyers

@@ -219,3 +219,21 @@ def refresh_aggregates(
                 + _AGGREGATE_SELECT.format(accounts=f"AND account_id IN ({marks})"),
                 [first_month, last_month, *chunk],
             )
+
+
+def accounts_with_revenue(account_ids: Collection[int]) -> set[int]:
+    """The accounts among these whose whole ledger holds positive net revenue."""
+    query = "SELECT account_id FROM ledger_monthlyaggregate {where} GROUP BY account_id "
+    query += "HAVING SUM(revenue_cents) > 0"
+    found: set[int] = set()
+    with connection.cursor() as cursor:
+        if len(account_ids) > 2000:  # most of the ledger: one pass beats many lookups
+            cursor.execute(query.format(where=""))
+            return {row[0] for row in cursor.fetchall()} & set(account_ids)
+        ids = sorted(account_ids)
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start : start + IN_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(query.format(where=f"WHERE account_id IN ({marks})"), chunk)
+            found.update(row[0] for row in cursor.fetchall())
+    return found

@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from kam.accounts.models import Account, AccountStatus
-from kam.core.bulk import history_copy
+from kam.accounts.services import prospects_become_customers
 from kam.importing.mapping import match_columns
 from kam.importing.messages import gettext_noop
 from kam.importing.reading import NO_ROWS, FileRejected, sniff
@@ -21,7 +19,12 @@ from kam.ledger.importing import LEDGER_FIELDS, LEDGER_REQUIRED
 from kam.ledger.models import BatchStatus, ImportBatch, ImportKind
 from kam.ledger.services.loader import LedgerLoader
 from kam.ledger.signals import ledger_changed
-from kam.ledger.store import bulk_load, lock_accounts, refresh_aggregates
+from kam.ledger.store import (
+    accounts_with_revenue,
+    bulk_load,
+    lock_accounts,
+    refresh_aggregates,
+)
 from kam.org.models import User
 from kam.org.permissions import require_write
 
@@ -139,7 +142,9 @@ def _finish(loader: LedgerLoader, batch: ImportBatch, result: ImportResult) -> N
             loader.last_month,
             all_accounts=len(loader.touched) > 2000,
         )
-    _prospects_with_revenue_become_customers(loader.touched, loader.actor)
+    prospects_become_customers(
+        account_ids=accounts_with_revenue(loader.touched), actor=loader.actor
+    )
     result.lines_added = loader.lines_added
     result.lines_skipped = loader.lines_offered - loader.lines_added
     result.accounts_created = sorted(loader.created)
@@ -164,22 +169,3 @@ def _finish(loader: LedgerLoader, batch: ImportBatch, result: ImportResult) -> N
         "skipped": result.lines_skipped,
         "created": len(loader.created),
     }
-
-
-def _prospects_with_revenue_become_customers(account_ids: set[int], actor: User | None) -> None:
-    """A prospect that buys is a customer (docs/rules.md)."""
-    buyers = sorted(
-        set(
-            Account.objects.filter(status=AccountStatus.PROSPECT)
-            .annotate(revenue=Sum("monthly_aggregates__revenue_cents"))
-            .filter(revenue__gt=0)
-            .values_list("pk", flat=True)
-        )
-        & account_ids
-    )
-    # One UPDATE per chunk of keys (bulk_update would write a CASE per row), then history.
-    for start in range(0, len(buyers), 5000):
-        Account.objects.filter(pk__in=buyers[start : start + 5000]).update(
-            status=AccountStatus.CUSTOMER
-        )
-    history_copy(Account, buyers, user_id=actor.pk if actor else None)
