@@ -42,6 +42,7 @@ from kam.importing.values import (
 )
 from kam.org.models import User
 from kam.org.permissions import require_governing
+from kam.org.selectors import users_named
 
 ACCOUNT_FIELDS: dict[str, tuple[str, ...]] = {
     "code": ("code", "account_code", "customer_code", "customer", "客户编码", "客户代码"),
@@ -173,7 +174,7 @@ def _accounts_from_rows(
 ) -> list[Account]:
     """New or updated Account objects, one per row (unsaved)."""
     types, sizes = choice_lookup(AccountType), choice_lookup(SizeBand)
-    users = {user.username.casefold(): user for user in User.objects.filter(is_active=True)}
+    users = users_named(owner for owner in values["owner"] if owner)
     existing = {account.code.casefold(): account for account in Account.objects.all()}
     seen: dict[str, int] = {}
     accounts: list[Account] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -16,6 +18,25 @@ def users_active(*, q: str = "") -> QuerySet[User]:
             Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
         )
     return users
+
+
+def users_named(names: Iterable[str]) -> dict[str, User]:
+    """The active users with these user names, compared case-insensitively (keys casefolded):
+    the one lookup behind `--user NAME` and an import's owner column."""
+    wanted = sorted({name.casefold() for name in names if name})
+    found: dict[str, User] = {}
+    for start in range(0, len(wanted), 500):
+        match = Q()
+        for name in wanted[start : start + 500]:
+            match |= Q(username__iexact=name)
+        for user in User.objects.filter(match, is_active=True).order_by("username"):
+            found.setdefault(user.username.casefold(), user)
+    return found
+
+
+def user_named(name: str) -> User | None:
+    """The active user with this user name, or None."""
+    return users_named([name]).get(name.casefold())
 
 
 def teams_list() -> QuerySet[Team]:

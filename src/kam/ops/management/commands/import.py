@@ -21,6 +21,7 @@ from kam.importing.registry import ImportRequest, importer_for, importers
 from kam.importing.results import RowError
 from kam.ledger.services import write_rows_report
 from kam.org.models import User
+from kam.org.selectors import user_named
 
 
 class Command(BaseCommand):
@@ -106,7 +107,7 @@ class Command(BaseCommand):
             raise CommandError(_("%(path)s: no such file") % {"path": path}, returncode=2)
         if not options["user"]:
             return path, None
-        actor = User.objects.filter(username=options["user"], is_active=True).first()
+        actor = user_named(options["user"])
         if actor is None:
             raise CommandError(
                 _("no active user named %(name)r") % {"name": options["user"]}, returncode=2

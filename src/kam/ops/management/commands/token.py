@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kam.org.models import ApiToken, User
-from kam.org.selectors import tokens_of
+from kam.org.selectors import tokens_of, user_named
 from kam.org.services import token_create, token_revoke
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         revoke.add_argument("token_id", type=int)
 
     def _user(self, name: str) -> User:
-        user = User.objects.filter(username=name, is_active=True).first()
+        user = user_named(name)
         if user is None:
             raise CommandError(f"No active user named {name!r}.", returncode=2)
         return user

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from kam.core.export import spreadsheet_safe
 from kam.org.models import Role, User
+from kam.org.selectors import user_named
 from kam.portfolio.management.commands.score import parse_date
 from kam.portfolio.models import Scope
 from kam.portfolio.report import REPORT_COLUMNS, report_rows
@@ -22,7 +23,7 @@ from kam.portfolio.selectors import PortfolioFilters, portfolio
 
 def _reader(name: str | None) -> User:
     if name:
-        user = User.objects.filter(username=name, is_active=True).first()
+        user = user_named(name)
         if user is None:
             raise CommandError(f"--user: no active user named {name!r}", returncode=2)
         return user
