@@ -270,3 +270,40 @@ def test_without_credentials_every_operation_answers_401(operation, world) -> No
     response = _request(Client(), method, _fill(path, world["params"]), spec, world["colleague"])
     assert response.status_code == 401
     assert "detail" in response.json()
+
+
+# One file per importer, each naming Otto's account and a code nobody has (DOMAIN §13).
+FOREIGN_ROWS = {
+    "ledger": b"customer,date,amount\nOTTO-1,2026-10-01,1.00\nNOPE-1,2026-10-01,1.00\n",
+    "costs": b"account,month,kind,amount\nOTTO-1,2026-10,travel,5.00\nNOPE-1,2026-10,travel,5.00\n",
+    "contacts": b"account,name\nOTTO-1,Spy\nNOPE-1,Spy\n",
+}
+
+
+@pytest.mark.parametrize("kind", FOREIGN_ROWS)
+def test_an_import_naming_another_users_account_is_refused_by_row(kind, world, manager) -> None:
+    """Another's account code reads exactly as an unknown one, and nothing is written."""
+    client = api_client_for(manager)
+    call_command("worker", "--batch")  # the world's own queued runs first
+    before = {name: rows for name, rows in snapshot().items() if name != "ImportJob"}
+
+    created = client.post(
+        f"{PREFIX}/imports",
+        {
+            "file": SimpleUploadedFile(f"{kind}.csv", FOREIGN_ROWS[kind]),
+            "kind": kind,
+            "create_accounts": "false",
+        },
+    )
+    call_command("worker", "--batch")
+    job = client.get(f"{PREFIX}/imports/{created.json()['id']}")
+
+    assert created.status_code == 202, created.content
+    result = job.json()["result"]
+    assert job.json()["status"] == "rejected"
+    theirs, unknown = result["errors"]
+    assert (theirs["row"], theirs["value"], unknown["value"]) == (2, "OTTO-1", "NOPE-1")
+    assert theirs["reason"] == unknown["reason"]
+    assert SECRET not in job.content.decode()
+    assert "otto" not in job.content.decode()
+    assert {name: rows for name, rows in snapshot().items() if name != "ImportJob"} == before

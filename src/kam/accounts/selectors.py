@@ -48,6 +48,14 @@ def accounts_visible_to(actor: User) -> QuerySet[Account]:
     return Account.objects.filter(Q(owner=actor) | Q(pk__in=on_team))
 
 
+def accounts_writable_by(actor: User) -> QuerySet[Account]:
+    """The accounts `actor` may change (an import's rows, §13): the visible ones, none for a
+    read-only role."""
+    if not actor.can_write:
+        return Account.objects.none()
+    return accounts_visible_to(actor)
+
+
 def account_get(*, actor: User, account_id: int) -> Account:
     """Missing and not-visible raise the same Http404 (DOMAIN §13)."""
     return get_object_or_404(

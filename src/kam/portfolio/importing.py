@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import MAX_MONEY
-from kam.accounts.selectors import accounts_visible_to
+from kam.accounts.selectors import accounts_writable_by
 from kam.core.bulk import history_copy
 from kam.core.choices import choice_lookup
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
@@ -77,7 +77,7 @@ def costs_import(
     dry_run: bool = False,
 ) -> CostImportResult:
     """Record cost to serve from a file, replacing the records of the account-month-kinds it
-    names (§4). Accounts are those the actor sees; a row naming another is an error.
+    names (§4). Accounts are those the actor may write; a row naming another is an error.
 
     Raises FileRejected when the file as a whole cannot be read.
     """
@@ -181,9 +181,9 @@ def _records(
 
 
 def _account_ids(actor: User, codes: list[str | None], errors: list[RowError]) -> list[int | None]:
-    """Each row's account among those the actor sees (another's reads as unknown, §13)."""
+    """Each row's account among those the actor may write (another's reads as unknown, §13)."""
     visible = {
-        code.casefold(): pk for pk, code in accounts_visible_to(actor).values_list("pk", "code")
+        code.casefold(): pk for pk, code in accounts_writable_by(actor).values_list("pk", "code")
     }
     found: list[int | None] = []
     for row, code in enumerate(codes, start=2):

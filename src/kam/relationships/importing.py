@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from kam.accounts.selectors import accounts_visible_to
+from kam.accounts.selectors import accounts_writable_by
 from kam.core.choices import choice_lookup
 from kam.importing.mapping import match_columns
 from kam.importing.reading import sniff, whole_table
@@ -88,7 +88,8 @@ def contacts_import(
     date_format: str | None = None,
     dry_run: bool = False,
 ) -> ContactImportResult:
-    """Create and update contacts of the accounts the actor sees (§7, §13).
+    """Create and update contacts of the accounts the actor may write (§7, §13); a row naming
+    another account reads as an unknown code.
 
     Raises FileRejected when the file as a whole cannot be read.
     """
@@ -131,7 +132,7 @@ def _contacts(
     ratings = {name: _ratings(text[name], name, errors) for name in RATINGS}
     roles, attitudes = choice_lookup(BuyingRole), choice_lookup(Attitude)
     visible = {
-        code.casefold(): pk for pk, code in accounts_visible_to(actor).values_list("pk", "code")
+        code.casefold(): pk for pk, code in accounts_writable_by(actor).values_list("pk", "code")
     }
     known = _known_contacts(set(visible.values()))
     seen: dict[tuple[int, str], int] = {}

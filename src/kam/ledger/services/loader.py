@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import Account, AccountStatus
+from kam.accounts.selectors import accounts_writable_by
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
-from kam.importing.messages import gettext_noop
+from kam.importing.messages import gettext_noop, translated
 from kam.importing.reading import FileRejected, Source, batches
 from kam.importing.results import ProgressCallback, RowError
 from kam.importing.values import (
@@ -46,6 +47,7 @@ TEXT_LIMITS = {
     "account_name": 200,
 }
 MAX_REPORTED_ERRORS = 1_000_000
+UNKNOWN_CODE = gettext_noop("unknown customer code (accounts are not created by this import)")
 
 
 class LedgerLoader:
@@ -68,9 +70,20 @@ class LedgerLoader:
         self.date_format = date_format
         self.progress = progress
         self.base = base_currency()
-        self.accounts = {
-            code.casefold(): pk for code, pk in Account.objects.values_list("code", "id")
-        }
+        # The accounts this import may write to: a user's are those they may write (§13);
+        # a system import (no user: an export run by cron) writes to any.
+        writable = Account.objects.all() if actor is None else accounts_writable_by(actor)
+        self.accounts = {code.casefold(): pk for code, pk in writable.values_list("code", "id")}
+        # Codes of accounts the actor may not write: refused like unknown ones, never created.
+        self.others: set[str] = (
+            set()
+            if actor is None or actor.sees_all_accounts
+            else {
+                code.casefold()
+                for code in Account.objects.values_list("code", flat=True)
+                if code.casefold() not in self.accounts
+            }
+        )
         self.rates = {
             (currency, month): rate
             for currency, month, rate in ExchangeRate.objects.values_list(
@@ -333,7 +346,8 @@ class LedgerLoader:
     def _account_ids(
         self, codes: pa.Array, names: pa.Array | None, bad: np.ndarray, offset: int
     ) -> np.ndarray:
-        """Account id per row; -1 where the code is unknown and cannot be created.
+        """Account id per row; -1 where the code is unknown and cannot be created, or is an
+        account the actor may not write (both the same row error, §13).
 
         Codes are looked up once per distinct code (a block has thousands of rows per code).
         """
@@ -349,14 +363,19 @@ class LedgerLoader:
         missing = np.flatnonzero(found[:-1] == -1)
         if not len(missing):
             return ids
-        if not self.create_accounts:
+        others = np.array([code.casefold() in self.others for code in distinct], dtype=bool)
+        refused = missing if not self.create_accounts else missing[others[missing]]
+        if len(refused):
+            # Another's account reads as an unknown code: the summary never says it exists.
             self.error(
-                np.flatnonzero((ids == -1) & (indices >= 0)),
+                np.flatnonzero(np.isin(indices, refused)),
                 "account_code",
-                _("unknown customer code (accounts are not created by this import)"),
+                translated(UNKNOWN_CODE),
                 codes,
                 offset,
             )
+        missing = np.setdiff1d(missing, refused)
+        if not len(missing):
             return ids
         if self.error_count:
             return ids  # nothing is written once the file is known to be bad
