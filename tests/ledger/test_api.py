@@ -83,3 +83,33 @@ def test_only_a_director_undoes_a_batch(manager, director) -> None:
     assert refused.status_code == 404  # not their batch: it is not visible to them
     assert (undone.status_code, undone.json()["status"]) == (200, "undone")
     assert dt.date.fromisoformat(undone.json()["undone_at"][:10])
+
+
+def test_any_registered_kind_uploads_as_a_background_job(manager) -> None:
+    AccountFactory(owner=manager, code="C1")
+    client = api_client_for(manager)
+    csv = b"account,name,email\nC1,Li Wei,li@example.com\n"
+
+    created = client.post(
+        "/api/v1/imports",
+        {"file": SimpleUploadedFile("people.csv", csv), "kind": "contacts"},
+    )
+    call_command("worker", "--batch")
+    job = client.get(f"/api/v1/imports/{created.json()['id']}").json()
+
+    assert created.status_code == 202
+    assert (job["kind"], job["status"]) == ("contacts", "imported")
+    assert (job["result"]["rows_read"], job["result"]["created"]) == (1, 1)
+    assert job["result"]["message"] == "1 row(s): 1 contact(s) created, 0 updated."
+
+
+def test_an_unknown_kind_is_refused_naming_the_kinds(manager) -> None:
+    response = api_client_for(manager).post(
+        "/api/v1/imports",
+        {"file": SimpleUploadedFile("x.csv", b"a,b\n1,2\n"), "kind": "gizmos"},
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert "gizmos" in body["detail"]
+    assert all(kind in body["detail"] for kind in ("ledger", "accounts", "costs", "contacts"))

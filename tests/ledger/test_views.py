@@ -171,3 +171,29 @@ def test_an_account_without_sales_says_how_to_get_them(manager) -> None:
 def test_another_managers_sales_answer_404(manager, other_manager) -> None:
     theirs = AccountFactory(owner=other_manager)
     assert signed_in(manager).get(reverse("account_sales", args=[theirs.pk])).status_code == 404
+
+
+def test_the_page_uploads_any_registered_kind_with_its_own_fields(manager) -> None:
+    AccountFactory(owner=manager, code="C1")
+    client = signed_in(manager)
+    upload = SimpleUploadedFile("costs.csv", b"Konto,Monat,Art,Betrag\nC1,2026-10,travel,12.50\n")
+
+    client.post(reverse("import_upload"), {"file": upload, "kind": "costs"})
+    job = ImportJob.objects.get()
+    preview = client.get(reverse("import_detail", args=[job.pk]))
+    client.post(
+        reverse("import_start", args=[job.pk]),
+        {"map_account": "0", "map_month": "1", "map_kind": "2", "map_amount": "3"},
+    )
+    call_command("worker", "--batch")
+    result = client.get(reverse("import_detail", args=[job.pk]))
+
+    assert job.kind == "costs"
+    assert [field.name for field in preview.context["form"].mapping_fields()][:3] == [
+        "map_account",
+        "map_month",
+        "map_kind",
+    ]
+    assert "create_accounts" not in preview.context["form"].fields
+    assert result.context["job"].status == JobStatus.IMPORTED
+    assert "1 cost record(s) for 1 account(s)" in result.content.decode()
