@@ -113,3 +113,13 @@ def test_an_unknown_kind_is_refused_naming_the_kinds(manager) -> None:
     body = response.json()
     assert "gizmos" in body["detail"]
     assert all(kind in body["detail"] for kind in ("ledger", "accounts", "costs", "contacts"))
+
+
+def test_a_kind_the_user_may_not_import_is_refused_at_upload(manager) -> None:
+    response = api_client_for(manager).post(
+        "/api/v1/imports",
+        {"file": SimpleUploadedFile("a.csv", b"code,name\nC9,Acme\n"), "kind": "accounts"},
+    )
+
+    assert response.status_code == 403
+    assert "director" in response.json()["detail"]

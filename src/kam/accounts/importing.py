@@ -91,7 +91,7 @@ def accounts_import(
 
     Raises FileRejected when the file as a whole cannot be read.
     """
-    require_governing(actor, _("import accounts"))
+    _authorize(actor)
     source = sniff(path)
     columns = dict(match_columns(source.header, ACCOUNT_FIELDS, ACCOUNT_REQUIRED, mapping).columns)
     table = whole_table(source)
@@ -320,6 +320,10 @@ def _parents(
         )
 
 
+def _authorize(actor: User) -> None:
+    require_governing(actor, _("import accounts"))
+
+
 def _load_request(request: ImportRequest) -> AccountImportResult:
     return accounts_import(
         actor=request.actor,
@@ -349,6 +353,7 @@ ACCOUNTS_IMPORTER = Importer(
     help="Import customer master data.",
     date_help="strptime form of potential_date.",
     user_help="The director or administrator importing.",
+    authorize=_authorize,
 )
 
 

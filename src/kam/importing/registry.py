@@ -68,6 +68,9 @@ class Importer:
     date_help: str = ""  # what --date-format reads
     user_help: str = ""  # who --user is
     anonymous: bool = False  # may run without a user (a system export run by cron)
+    # Raises when the user may not use this importer at all, so an upload is refused at once
+    # rather than by its background job; the loader checks again.
+    authorize: Callable[[Any], None] | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:

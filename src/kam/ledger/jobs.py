@@ -74,6 +74,21 @@ def _clean_options(importer: Importer, options: dict[str, Any]) -> dict[str, Any
             _("Unknown field %(field)s in the column mapping.") % {"field": unknown[0]},
             field="mapping",
         )
+    cleaned: dict[str, Any] = {
+        "mapping": mapping,
+        "date_format": options.get("date_format") or None,
+        "dry_run": bool(options.get("dry_run", False)),
+    }
+    checked = {**options, **_reading_options(options)}
+    for option in importer.options:
+        value = checked.get(option.name, option.default)
+        cleaned[option.name] = bool(value) if option.switch else (value or option.default)
+    return cleaned
+
+
+def _reading_options(options: dict[str, Any]) -> dict[str, Any]:
+    """How to read the file (the delimiter and the encoding, when the importer takes them),
+    checked."""
     encoding = options.get("encoding") or None
     if encoding:
         try:
@@ -87,24 +102,7 @@ def _clean_options(importer: Importer, options: dict[str, Any]) -> dict[str, Any
         raise InvalidInput(
             _("The delimiter must be one character, such as ; or a tab."), field="delimiter"
         )
-    cleaned: dict[str, Any] = {
-        "mapping": mapping,
-        "date_format": options.get("date_format") or None,
-        "dry_run": bool(options.get("dry_run", False)),
-    }
-    for option in importer.options:
-        if option.switch:
-            cleaned[option.name] = bool(options.get(option.name, option.default))
-        else:
-            cleaned[option.name] = {"delimiter": delimiter, "encoding": encoding}.get(
-                option.name, options.get(option.name) or option.default
-            )
-    return cleaned
-
-
-def _file_options(options: dict[str, Any]) -> dict[str, Any]:
-    """How to read the file: the delimiter and encoding, when the importer takes them."""
-    return {"delimiter": options.get("delimiter"), "encoding": options.get("encoding")}
+    return {"delimiter": delimiter, "encoding": encoding}
 
 
 @transaction.atomic
@@ -122,10 +120,13 @@ def import_job_create(
     queue its import (runs after commit).
 
     Without `start` the job waits for the user to check the preview and mapping. Raises
-    InvalidInput for an unknown kind, a bad option or an unreadable file.
+    InvalidInput for an unknown kind, a bad option or an unreadable file, PermissionDenied
+    when the user may not import this kind.
     """
     require_write(actor)
     importer = job_importer(kind)
+    if importer.authorize:
+        importer.authorize(actor)
     if size > settings.KAM_MAX_UPLOAD_BYTES:
         raise InvalidInput(_("The file is larger than the upload limit."), field="file")
     if size == 0:
@@ -145,7 +146,7 @@ def import_job_create(
     with job_file(job).open("wb") as target:
         shutil.copyfileobj(content, target, length=1 << 20)
     try:
-        source = sniff(job_file(job), **_file_options(cleaned))
+        source = sniff(job_file(job), **_reading_options(cleaned))
     except FileRejected as error:
         shutil.rmtree(directory, ignore_errors=True)
         raise InvalidInput(str(error), field="file") from error
@@ -197,7 +198,7 @@ def import_job_preview(job: ImportJob, options: dict[str, Any] | None = None) ->
     importer = job_importer(job.kind)
     chosen = _clean_options(importer, options if options is not None else job.options)
     try:
-        source = sniff(job_file(job), **_file_options(chosen))
+        source = sniff(job_file(job), **_reading_options(chosen))
         rows = text_preview(source, rows=10)
     except FileRejected as error:
         raise InvalidInput(str(error), field="file") from error
