@@ -197,3 +197,4 @@ def test_the_page_uploads_any_registered_kind_with_its_own_fields(manager) -> No
     assert "create_accounts" not in preview.context["form"].fields
     assert result.context["job"].status == JobStatus.IMPORTED
     assert "1 cost record(s) for 1 account(s)" in result.content.decode()
+    assert "<td>Cost to serve</td>" in client.get(reverse("import_list")).content.decode()

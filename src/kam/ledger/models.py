@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kam.accounts.models import Account
+from kam.importing.messages import translated
+from kam.importing.registry import UnknownKind, importer_for
 
 
 class ImportKind(models.TextChoices):
@@ -205,9 +207,8 @@ class ImportJob(models.Model):
     """An uploaded file waiting for, running or done with its background import."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(
-        _("kind"), max_length=16, choices=ImportKind.choices, default=ImportKind.LEDGER
-    )
+    # Any kind of the kam.importing registry: the apps that register importers declare them.
+    kind = models.CharField(_("kind"), max_length=16, default=ImportKind.LEDGER)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -245,3 +246,11 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_JOB_STATUSES
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as its importer names it, in the active language."""
+        try:
+            return translated(importer_for(self.kind).label)
+        except UnknownKind:
+            return self.kind
