@@ -128,10 +128,8 @@ def snapshot() -> dict[str, list[dict[str, Any]]]:
 
 
 def _import(actor: User, name: str, csv: bytes) -> Any:
-    job = import_job_create(actor=actor, file_name=name, content=io.BytesIO(csv), size=len(csv))
-    call_command("worker", "--batch")
-    job.refresh_from_db()
-    return job
+    """Queue an upload; the world's one worker run carries out every upload at once."""
+    return import_job_create(actor=actor, file_name=name, content=io.BytesIO(csv), size=len(csv))
 
 
 def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[str, Any]:
@@ -172,13 +170,13 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
     bad = _import(owner, f"{marker}-bad.csv", f"customer,date,amount\n{code},never,1\n".encode())
     return {
         "account": account,
+        "upload": good,
         "params": {
             "account_id": account.pk,
             "member_id": member.pk,
             "note_id": note.pk,
             "token_id": token.pk,
             "job_id": str(bad.pk),
-            "batch_id": good.batch_id,
         },
         "colleague": member.user_id,
     }
@@ -206,6 +204,10 @@ def world(manager: User, other_manager: User) -> dict[str, Any]:
     Department.objects.update_or_create(code=DepartmentCode.SALES, defaults={"head": manager})
     mine = _belongings(manager, director, code="MIA-1", marker=MINE)
     theirs = _belongings(other_manager, director, code="OTTO-1", marker=SECRET)
+    call_command("worker", "--batch")
+    for side in (mine, theirs):
+        side["upload"].refresh_from_db()
+        side["params"]["batch_id"] = side["upload"].batch_id
     Playbook.objects.get_or_create(strategy=Strategy.RETENTION, defaults={"summary": "Keep"})
     score_history(as_of=dt.date.fromisoformat(AS_OF))
     mine["params"] |= _scored(manager, mine["account"], MINE)
