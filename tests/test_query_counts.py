@@ -15,7 +15,9 @@ from kam.org.models import Role, User
 from kam.org.services import token_create
 from kam.portfolio.alerts import raise_alert
 from kam.portfolio.models import Playbook, Strategy
-from kam.portfolio.services import playbook_update, score_history, strategy_override_set
+from kam.portfolio.services.playbooks import playbook_update
+from kam.portfolio.services.scoring import score_history
+from kam.portfolio.services.strategy import strategy_override_set
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
