@@ -10,12 +10,13 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/kam
 APT_PACKAGES := chromium gettext fonts-wqy-zenhei
 export KAM_HOME ?= $(CURDIR)/var
 
-.PHONY: help setup run serve demo test test-sqlite test-postgres lint format messages bench \
+.PHONY: help setup run serve demo test test-fast test-sqlite test-postgres lint format messages bench \
 	catalog assets system-deps postgres lock clean
 
 help:
 	@echo "make run    set up, load the demo and serve http://127.0.0.1:8000 (SQLite)"
 	@echo "make test   install test needs and run the whole suite on SQLite and PostgreSQL"
+	@echo "make test-fast  the tests not marked slow, on SQLite (the inner loop)"
 	@echo "make lint   ruff, mypy and the zh-hans catalog check"
 
 $(BIN)/activate:
@@ -80,6 +81,12 @@ test-sqlite:
 test-postgres:
 	@echo "== the whole suite on PostgreSQL =="
 	KAM_DATABASE_URL=$(PG_URL) KAM_TEST_DATABASE=postgresql $(BIN)/pytest $(PYTEST_ARGS)
+
+# The inner loop: SQLite, without the tests marked slow (browser, schemathesis, the kill test,
+# the big imports). CI's `make test` still runs everything.
+test-fast:
+	@echo "== the fast tests on SQLite (not slow) =="
+	KAM_DATABASE_URL= KAM_TEST_DATABASE=sqlite $(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 # Benchmarks (see bench/README.md); they need sqlite3 and psql on the machine.
 bench: $(VENV)/.installed-dev postgres

@@ -15,7 +15,20 @@ from kam.accounts.models import (
     PotentialEstimate,
     TeamRole,
 )
+from kam.ledger.models import ImportBatch, ImportKind, LedgerLine
+from kam.ledger.store import refresh_aggregates
 from kam.org.models import Role, Team, User
+from kam.portfolio.models import (
+    AccountClass,
+    CostKind,
+    CostToServe,
+    Level,
+    Lifecycle,
+    Scope,
+    Snapshot,
+    Strategy,
+)
+from kam.relationships.models import Contact
 
 PASSWORD = "correct horse battery staple"
 
@@ -85,3 +98,81 @@ class NoteFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(AccountFactory)
     author = factory.SelfAttribute("account.owner")
     body = factory.Faker("sentence")
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportBatch
+
+    kind = ImportKind.LEDGER
+    file_name = factory.Sequence(lambda n: f"ledger-{n}.csv")
+    file_sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    file_size = 100
+    created_by = factory.SubFactory(UserFactory, role=Role.DIRECTOR)
+
+
+class LedgerLineFactory(factory.django.DjangoModelFactory):
+    """One ledger line; its account's monthly aggregates are recomputed from the lines, as
+    the import does, so what analytics reads stays exact."""
+
+    class Meta:
+        model = LedgerLine
+
+    account = factory.SubFactory(AccountFactory)
+    batch = factory.SubFactory(ImportBatchFactory)
+    date = dt.date(2026, 10, 15)
+    month = factory.LazyAttribute(lambda line: line.date.replace(day=1))
+    document = factory.Sequence(lambda n: f"D{n:06d}")
+    line = "1"
+    amount_cents = 100_000
+    currency = "CNY"
+    original_amount_cents = factory.SelfAttribute("amount_cents")
+
+    @classmethod
+    def _create(cls, model_class: type[LedgerLine], *args: object, **kwargs: object) -> LedgerLine:
+        line = super()._create(model_class, *args, **kwargs)
+        refresh_aggregates([line.account_id], line.month, line.month)
+        return line
+
+
+class SnapshotFactory(factory.django.DjangoModelFactory):
+    """A stored snapshot row as scoring writes it: a small, active class D account. Prefer
+    scoring the ledger (`score_portfolio`) when the figures themselves are under test."""
+
+    class Meta:
+        model = Snapshot
+
+    account = factory.SubFactory(AccountFactory)
+    as_of = dt.date(2026, 10, 31)
+    scope = Scope.ENTITY
+    active = True
+    contribution_cents = 100_000
+    contribution_prev_cents = 80_000
+    margin_cents = 20_000
+    potential_cents = 1_200_000_000
+    contribution_level = Level.LOW
+    potential_level = Level.LOW
+    account_class = AccountClass.D
+    score = 40.0
+    lifecycle = Lifecycle.GROWTH
+    strategy = Strategy.WAIT_AND_SEE
+    strategy_rule = "R5"
+
+
+class CostToServeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CostToServe
+
+    account = factory.SubFactory(AccountFactory)
+    month = dt.date(2026, 9, 1)
+    kind = CostKind.TRAVEL
+    amount = Decimal("100.00")
+    created_by = factory.SelfAttribute("account.owner")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Faker("name")

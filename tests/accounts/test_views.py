@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kam.accounts.models import Account
-from tests.factories import AccountFactory, UserFactory
+from tests.factories import AccountFactory, ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,12 +133,10 @@ def test_team_members_see_the_account_in_their_list(other_manager) -> None:
 
 
 def test_the_account_page_lists_the_buying_centre_active_people_first(manager) -> None:
-    from kam.relationships.models import Contact
-
     account = AccountFactory(owner=manager)
-    boss = Contact.objects.create(account=account, name="Zhang Min", buying_role="decision_maker")
-    Contact.objects.create(account=account, name="Alan Left", active=False)
-    Contact.objects.create(account=account, name="Li Wei", influence=4, reports_to=boss)
+    boss = ContactFactory(account=account, name="Zhang Min", buying_role="decision_maker")
+    ContactFactory(account=account, name="Alan Left", active=False)
+    ContactFactory(account=account, name="Li Wei", influence=4, reports_to=boss)
 
     page = client_for(manager).get(reverse("account_detail", args=[account.pk])).content.decode()
 

@@ -31,6 +31,7 @@ CHECKS = [
     response_schema_conformance,
     negative_data_rejection,
 ]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -11,37 +11,27 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
-from kam.accounts.models import Account, AccountTeamMember, KeyStatusChange, Note, PotentialEstimate
 from kam.accounts.services import account_set_key_status
 from kam.api.api import api
 from kam.ledger.jobs import import_job_create
-from kam.ledger.models import ExchangeRate, ImportBatch, ImportJob, LedgerLine, MonthlyAggregate
-from kam.org.models import ApiToken, Role, Team, User
+from kam.org.models import Department, DepartmentCode, Role, User
 from kam.org.services import token_create
 from kam.portfolio.alerts import raise_alert
-from kam.portfolio.models import (
-    Alert,
-    CostToServe,
-    KeyProposal,
-    Playbook,
-    PortfolioSettings,
-    ScoreRun,
-    Snapshot,
-    StrategyOverride,
-    Tactic,
-)
+from kam.portfolio.models import Playbook, Strategy
 from kam.portfolio.services.costs import cost_to_serve_add
-from kam.portfolio.services.scoring import score_portfolio, score_run_create
+from kam.portfolio.services.scoring import score_history, score_run_create
 from kam.portfolio.services.strategy import strategy_override_set
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
     NoteFactory,
     PotentialEstimateFactory,
+    TeamFactory,
     TeamMemberFactory,
     UserFactory,
 )
@@ -49,6 +39,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SECRET = "SECRET-OF-OTTO"
+MINE = "MINE-OF-MIA"
+AS_OF = "2026-10-31"
 PREFIX = "/api/v1"
 SCHEMA = api.get_openapi_schema()
 OPERATIONS = [
@@ -78,30 +70,42 @@ BODIES: dict[str, dict[str, Any]] = {
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {"update_me", "create_token", "revoke_token"}
-MODELS = [
-    Account,
-    AccountTeamMember,
-    Note,
-    PotentialEstimate,
-    KeyStatusChange,
-    ApiToken,
-    Team,
-    User,
-    ImportJob,
-    ImportBatch,
-    LedgerLine,
-    MonthlyAggregate,
-    ExchangeRate,
-    Snapshot,
-    ScoreRun,
-    PortfolioSettings,
-    Playbook,
-    Tactic,
-    StrategyOverride,
-    KeyProposal,
-    CostToServe,
-    Alert,
-]
+# What every list (a GET without path parameters, or one named list_*) answers when Mia asks
+# about her own things: a list that answers nothing for everyone cannot pass the walk.
+OWN: dict[str, str] = {
+    "get_me": '"username": "mia"',
+    "list_users": '"username": "mia"',
+    "list_teams": "MIA-1 team",
+    "list_departments": '"code": "sales"',
+    "list_tokens": MINE,
+    "list_accounts": MINE,
+    "list_key_status_decisions": MINE,
+    "list_team_members": "mia-1-colleague",
+    "list_potential_estimates": MINE,
+    "list_notes": MINE,
+    "list_imports": MINE,
+    "list_batches": MINE,
+    "list_ledger_lines": MINE,
+    "list_portfolio": MINE,
+    "list_snapshot_dates": AS_OF,
+    "get_portfolio_settings": '"key_score_threshold"',
+    "list_playbooks": '"strategy"',
+    "list_key_proposals": MINE,
+    "list_account_snapshots": MINE,
+    "list_account_history": '"as_of": "2026-08-31"',
+    "list_costs_to_serve": MINE,
+    "list_alerts": MINE,
+}
+# Import jobs and scoring runs belong to whoever started them (and the directors), not to an
+# account, so an executive's "sees every account" does not reach them (DOMAIN §13).
+NOT_UNDER_AN_ACCOUNT = {"get_import", "get_import_errors", "get_score_run"}
+# Only a director or an administrator starts a scoring run, so a manager has none to read.
+DIRECTORS_ONLY = {"get_score_run"}
+# Every model of every installed app, the history tables and many-to-many tables included,
+# so a new model is in the "nothing changed" snapshot without anyone adding it here.
+MODELS = sorted(apps.get_models(include_auto_created=True), key=lambda model: model._meta.label)
+# Bookkeeping a read may touch: a token records when it was last used.
+NOT_A_CHANGE = {"last_used_at"}
 
 
 def operation_id(operation: tuple[str, str, dict[str, Any]]) -> str:
@@ -113,65 +117,103 @@ def path_parameters(spec: dict[str, Any]) -> list[str]:
 
 
 def snapshot() -> dict[str, list[dict[str, Any]]]:
-    """Every row of every business model (a token's last use is bookkeeping, not a change)."""
+    """Every row of every model (a token's last use is bookkeeping, not a change)."""
     return {
-        model.__name__: [
-            {k: v for k, v in row.items() if k != "last_used_at"}
-            for row in model.objects.order_by("pk").values()
+        model._meta.label: [
+            {k: v for k, v in row.items() if k not in NOT_A_CHANGE}
+            for row in model._default_manager.order_by("pk").values()
         ]
         for model in MODELS
     }
 
 
-@pytest.fixture
-def world(manager: User, other_manager: User) -> dict[str, Any]:
-    """Otto owns everything here; Mia owns an account of her own and nothing of his."""
-    director = UserFactory(role=Role.DIRECTOR, username="walk-director")
-    mine = AccountFactory(owner=manager, code="MIA-1", name="Mia's")
-    theirs = AccountFactory(owner=other_manager, code="OTTO-1", name=SECRET)
-    member = TeamMemberFactory(account=theirs, user=UserFactory(role=Role.SALES))
-    note = NoteFactory(account=theirs, author=other_manager, body=SECRET)
+def _import(actor: User, name: str, csv: bytes) -> Any:
+    """Queue an upload; the world's one worker run carries out every upload at once."""
+    return import_job_create(actor=actor, file_name=name, content=io.BytesIO(csv), size=len(csv))
+
+
+def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[str, Any]:
+    """An account and one of everything under it, each carrying `marker`; the path
+    parameters that reach them."""
+    account = AccountFactory(owner=owner, code=code, name=marker)
+    member = TeamMemberFactory(
+        account=account, user=UserFactory(role=Role.SALES, username=f"{code.lower()}-colleague")
+    )
+    note = NoteFactory(account=account, author=owner, body=marker)
     PotentialEstimateFactory(
-        account=theirs,
-        source=SECRET,
+        account=account,
+        source=marker,
         amount=Decimal("5000000.00"),
         estimated_on=dt.date(2026, 1, 1),
     )
-    account_set_key_status(actor=director, account=theirs, is_key=True, reason=SECRET)
-    token, _raw = token_create(user=other_manager, name=SECRET)
-    csv = b"customer,date,amount\nOTTO-1,2026-10-01,100.00\n"
-    job = import_job_create(
-        actor=other_manager, file_name=f"{SECRET}.csv", content=io.BytesIO(csv), size=len(csv)
+    account_set_key_status(actor=director, account=account, is_key=True, reason=marker)
+    # Top ratings and no sales: scoring proposes it as key (§2).
+    AccountFactory(
+        owner=owner,
+        code=f"{code}-P",
+        name=f"{marker} proposed",
+        strategic_importance=5,
+        technical_fit=5,
+        credit_reputation=5,
     )
-    call_command("worker", "--batch")
-    job.refresh_from_db()
-    score_portfolio(dates=[dt.date(2026, 10, 31)])
-    cost = cost_to_serve_add(
-        actor=other_manager,
-        account=theirs,
-        month=dt.date(2026, 9, 1),
-        kind="travel",
-        amount=Decimal("10.00"),
-        description=SECRET,
+    token, _raw = token_create(user=owner, name=marker)
+    TeamFactory(name=f"{code} team").members.add(owner)  # teams are everyone's to see
+    good = _import(
+        owner,
+        f"{marker}.csv",
+        (
+            "customer,date,amount,document\n"
+            f"{code},2026-08-01,100.00,{marker}\n{code},2026-10-01,100.00,{marker}-2\n"
+        ).encode(),
     )
-    strategy_override_set(actor=other_manager, account=theirs, strategy="retention", reason=SECRET)
-    alert = raise_alert(theirs, "walk", "warning", SECRET)
-    run = score_run_create(actor=director, reason=SECRET)
+    # A rejected upload has an error report, so reading it is a real read, not a missing file.
+    bad = _import(owner, f"{marker}-bad.csv", f"customer,date,amount\n{code},never,1\n".encode())
     return {
-        "mine": mine,
+        "account": account,
+        "upload": good,
         "params": {
-            "account_id": theirs.pk,
+            "account_id": account.pk,
             "member_id": member.pk,
             "note_id": note.pk,
             "token_id": token.pk,
-            "job_id": str(job.pk),
-            "batch_id": job.batch_id,
-            "cost_id": cost.pk,
-            "alert_id": alert.pk,
-            "run_id": str(run.pk),
+            "job_id": str(bad.pk),
         },
         "colleague": member.user_id,
     }
+
+
+def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
+    """What scoring leaves under an account, and what its owner adds after."""
+    cost = cost_to_serve_add(
+        actor=owner,
+        account=account,
+        month=dt.date(2026, 9, 1),
+        kind="travel",
+        amount=Decimal("10.00"),
+        description=marker,
+    )
+    strategy_override_set(actor=owner, account=account, strategy="retention", reason=marker)
+    alert = raise_alert(account, "walk", "warning", marker)
+    return {"cost_id": cost.pk, "alert_id": alert.pk}
+
+
+@pytest.fixture
+def world(manager: User, other_manager: User) -> dict[str, Any]:
+    """Otto owns everything marked SECRET; Mia owns the same things, marked MINE, of her own."""
+    director = UserFactory(role=Role.DIRECTOR, username="walk-director")
+    Department.objects.update_or_create(code=DepartmentCode.SALES, defaults={"head": manager})
+    mine = _belongings(manager, director, code="MIA-1", marker=MINE)
+    theirs = _belongings(other_manager, director, code="OTTO-1", marker=SECRET)
+    call_command("worker", "--batch")
+    for side in (mine, theirs):
+        side["upload"].refresh_from_db()
+        side["params"]["batch_id"] = side["upload"].batch_id
+    Playbook.objects.get_or_create(strategy=Strategy.RETENTION, defaults={"summary": "Keep"})
+    score_history(as_of=dt.date.fromisoformat(AS_OF))
+    mine["params"] |= _scored(manager, mine["account"], MINE)
+    theirs["params"] |= _scored(other_manager, theirs["account"], SECRET)
+    theirs["params"]["run_id"] = str(score_run_create(actor=director, reason=SECRET).pk)
+    return {"params": theirs["params"], "colleague": theirs["colleague"], "mine": mine}
 
 
 def _request(client: Client, method: str, path: str, spec: dict[str, Any], colleague: int) -> Any:
@@ -193,6 +235,13 @@ def _request(client: Client, method: str, path: str, spec: dict[str, Any], colle
             method, PREFIX + path, data=_json(body), content_type="application/json"
         )
     return client.generic(method, PREFIX + path)
+
+
+def _body(response: Any) -> str:
+    """The text of a response, streamed (a file download) or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return str(response.content.decode())
 
 
 def _json(body: dict[str, Any]) -> str:
@@ -223,10 +272,16 @@ def test_every_operation_is_known_to_the_walk() -> None:
     for _method, _path, spec in OPERATIONS:
         assert set(path_parameters(spec)) <= known_params, spec["operationId"]
         assert "requestBody" not in spec or spec["operationId"] in BODIES, spec["operationId"]
+    # A list must say what its owner finds in it, so one answering nothing cannot pass.
+    assert {operation_id(op) for op in LISTS} <= set(OWN)
 
 
 WITH_PARAMETERS = [op for op in OPERATIONS if path_parameters(op[2])]
-LISTS = [op for op in OPERATIONS if op[0] == "GET" and not path_parameters(op[2])]
+READS = [op for op in OPERATIONS if op[0] == "GET"]
+LISTS = [op for op in READS if not path_parameters(op[2]) or operation_id(op).startswith("list_")]
+OWNER_READS = [op for op in READS if operation_id(op) not in DIRECTORS_ONLY]
+EXECUTIVE_READS = [op for op in READS if operation_id(op) not in NOT_UNDER_AN_ACCOUNT]
+STARTERS_READS = [op for op in READS if operation_id(op) in NOT_UNDER_AN_ACCOUNT]
 WRITES = [op for op in OPERATIONS if op[0] != "GET" and operation_id(op) not in EXECUTIVE_MAY]
 
 
@@ -243,12 +298,45 @@ def test_another_users_object_answers_404_and_nothing_changes(operation, world, 
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("operation", LISTS, ids=operation_id)
-def test_lists_show_nothing_of_another_user(operation, world, manager) -> None:
+@pytest.mark.parametrize("operation", OWNER_READS, ids=operation_id)
+def test_the_owner_reads_her_own_and_nothing_of_another_user(operation, world, manager) -> None:
     method, path, spec = operation
-    response = _request(api_client_for(manager), method, path, spec, world["colleague"])
-    assert response.status_code == 200
-    assert SECRET not in response.content.decode()
+    own = _fill(path, world["mine"]["params"])
+
+    response = _request(api_client_for(manager), method, own, spec, world["colleague"])
+
+    assert response.status_code == 200, _body(response)
+    assert SECRET not in _body(response)
+
+
+@pytest.mark.parametrize("operation", LISTS, ids=operation_id)
+def test_each_list_answers_the_owners_own_object(operation, world, manager) -> None:
+    method, path, spec = operation
+    own = _fill(path, world["mine"]["params"])
+
+    response = _request(api_client_for(manager), method, own, spec, world["colleague"])
+
+    assert OWN[operation_id(operation)] in _body(response)
+
+
+@pytest.mark.parametrize("operation", EXECUTIVE_READS, ids=operation_id)
+def test_an_executive_reads_everything(operation, world, executive) -> None:
+    method, path, spec = operation
+    theirs = _fill(path, world["params"])
+
+    response = _request(api_client_for(executive), method, theirs, spec, world["colleague"])
+
+    assert response.status_code == 200, _body(response)
+
+
+@pytest.mark.parametrize("operation", STARTERS_READS, ids=operation_id)
+def test_an_executive_does_not_read_another_users_job(operation, world, executive) -> None:
+    method, path, spec = operation
+    theirs = _fill(path, world["params"])
+
+    response = _request(api_client_for(executive), method, theirs, spec, world["colleague"])
+
+    assert response.status_code == 404, _body(response)
 
 
 @pytest.mark.parametrize("operation", WRITES, ids=operation_id)

@@ -16,7 +16,7 @@ from kam.org.models import Role
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, AccountFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def erp_export(tmp_path: Path) -> Path:

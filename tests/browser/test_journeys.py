@@ -14,7 +14,7 @@ from kam.org.models import Role
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, AccountFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_sign_in_fails_with_a_wrong_password_then_lands_on_the_dashboard(page, shoot) -> None:

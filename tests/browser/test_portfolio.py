@@ -19,7 +19,7 @@ from kam.portfolio.services.scoring import score_history
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, AccountFactory, PotentialEstimateFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def _scored_company(tmp_path: Path) -> Any:

@@ -67,6 +67,7 @@ def test_token_create_for_an_unknown_user_exits_with_code_2() -> None:
     assert raised.value.returncode == 2
 
 
+@pytest.mark.slow
 def test_demo_loads_once_and_prints_the_sign_ins() -> None:
     first = run("demo", "--accounts", "40", "--years", "2")
     accounts = Account.objects.count()
@@ -102,6 +103,7 @@ def test_the_kam_console_script_runs_commands(tmp_path: Path) -> None:
     assert "--role" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_production_profile_passes_the_deploy_check(tmp_path: Path) -> None:
     env = {
         **os.environ,
@@ -129,6 +131,7 @@ def test_the_production_profile_passes_the_deploy_check(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_kam_language_sets_the_cli_language_and_refuses_unknown_ones(tmp_path: Path) -> None:
     kam = str(Path(sys.executable).with_name("kam"))
     env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_DATABASE_URL": ""}

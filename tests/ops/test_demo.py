@@ -14,7 +14,7 @@ from kam.ops.demo import demo_load
 from kam.portfolio.models import CostToServe, Snapshot
 from kam.relationships.models import Contact
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each builds the demo company
 
 
 def _company() -> dict[str, Any]:

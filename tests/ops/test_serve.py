@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 KAM = str(Path(sys.executable).with_name("kam"))
 
 
@@ -24,6 +26,7 @@ def _get(url: str) -> tuple[int, bytes, dict[str, str]]:
         return response.status, response.read(), dict(response.headers)
 
 
+@pytest.mark.slow
 def test_serve_answers_the_login_page_and_hashed_static_files(tmp_path: Path) -> None:
     env = {
         **os.environ,

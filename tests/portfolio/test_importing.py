@@ -14,7 +14,7 @@ from kam.core.errors import PermissionDenied
 from kam.importing.reading import FileRejected
 from kam.portfolio.importing import costs_import
 from kam.portfolio.models import CostToServe, ScoreRun
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, CostToServeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,12 +56,8 @@ def test_costs_are_recorded_per_month_with_people_time_as_hours_times_rate(
 
 def test_the_same_file_twice_replaces_instead_of_adding(tmp_path, director) -> None:
     account = AccountFactory(code="ACME")
-    CostToServe.objects.create(
-        account=account, month=dt.date(2026, 3, 1), kind="travel", amount=Decimal(999)
-    )
-    CostToServe.objects.create(
-        account=account, month=dt.date(2026, 4, 1), kind="travel", amount=Decimal(50)
-    )
+    CostToServeFactory(account=account, month=dt.date(2026, 3, 1), amount=Decimal(999))
+    CostToServeFactory(account=account, month=dt.date(2026, 4, 1), amount=Decimal(50))
     path = write(
         tmp_path, "account,month,kind,amount\nACME,2026-03,travel,100\nACME,2026-03,travel,20\n"
     )
@@ -176,9 +172,7 @@ def test_a_dry_run_counts_the_costs_and_changes_nothing(tmp_path, director) -> N
 def test_a_replaced_record_leaves_one_deletion_in_its_history(tmp_path, director) -> None:
     # Given a recorded travel cost for March
     account = AccountFactory(code="ACME")
-    old = CostToServe.objects.create(
-        account=account, month=dt.date(2026, 3, 1), kind="travel", amount=Decimal(999)
-    )
+    old = CostToServeFactory(account=account, month=dt.date(2026, 3, 1), amount=Decimal(999))
 
     # When a file naming March's travel is imported
     costs_import(

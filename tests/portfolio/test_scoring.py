@@ -15,7 +15,7 @@ from kam.accounts.models import Account
 from kam.accounts.services import account_set_key_status, potential_estimate_add
 from kam.analytics import portfolio as engine
 from kam.ledger.services import ledger_import
-from kam.portfolio.models import Alert, CostToServe, MonthlyHistory, Scope, ScoreRun, Snapshot
+from kam.portfolio.models import Alert, MonthlyHistory, Scope, ScoreRun, Snapshot
 from kam.portfolio.scoring import rules_from
 from kam.portfolio.selectors import (
     class_migration,
@@ -31,7 +31,7 @@ from kam.portfolio.services.scoring import (
     score_history,
     score_portfolio,
 )
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, CostToServeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -337,9 +337,7 @@ def test_an_old_cost_record_does_not_widen_the_arrays(tmp_path, director) -> Non
     # Given a ledger of one recent month and a cost record from long before it
     account = AccountFactory(code="OLD")
     load(tmp_path, director, [("OLD", months_back(1)[0], "100.00", "")])
-    CostToServe.objects.create(
-        account=account, month=dt.date(1950, 1, 1), kind="travel", amount=Decimal(5)
-    )
+    CostToServeFactory(account=account, month=dt.date(1950, 1, 1), amount=Decimal(5))
 
     # When the ledger is read for scoring, then its months start at the window, not in 1950
     inputs = load_inputs(AS_OF, AS_OF, rules_from(portfolio_settings()))

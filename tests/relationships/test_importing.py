@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from kam.core.errors import PermissionDenied
 from kam.relationships.importing import contacts_import
 from kam.relationships.models import Contact
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,8 @@ def test_contacts_are_created_with_roles_ratings_and_reporting_lines(tmp_path, m
 
 def test_a_known_contact_is_updated_by_email_or_name(tmp_path, manager) -> None:
     account = AccountFactory(code="ACME", owner=manager)
-    Contact.objects.create(account=account, name="Li Wei", email="li@acme.example", influence=2)
-    Contact.objects.create(account=account, name="Zhang Min", title="CFO")
+    ContactFactory(account=account, name="Li Wei", email="li@acme.example", influence=2)
+    ContactFactory(account=account, name="Zhang Min", title="CFO")
     path = write(
         tmp_path,
         "account,name,email,influence,title,left_on\n"

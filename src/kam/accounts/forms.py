@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS, Account, AccountStatus, TeamRole
 from kam.accounts.selectors import ACCOUNT_SORTS, AccountFilters, accounts_visible_to
 from kam.org.models import User
+from kam.org.permissions import can
 from kam.org.selectors import users_active
 
 ACCOUNT_FORM_FIELDS = [
@@ -48,7 +49,7 @@ class AccountForm(forms.ModelForm):
             self.fields["owner"].initial = self.instance.owner_id
         self.fields["parent"].queryset = parents
         self.fields["owner"].queryset = users_active()
-        if not actor.governs:
+        if not can(actor, "account_reassign_owner"):
             # DOMAIN §13: only director and admin reassign owners.
             self.fields["owner"].disabled = True
             self.fields["owner"].help_text = _(
@@ -65,7 +66,7 @@ class AccountForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in ACCOUNT_FORM_FIELDS}
         parent = self.cleaned_data.get("parent")
         data["parent_id"] = parent.pk if parent else None
-        if self.actor.governs:
+        if can(self.actor, "account_reassign_owner"):
             owner = self.cleaned_data.get("owner")
             data["owner_id"] = owner.pk if owner else None
         return data

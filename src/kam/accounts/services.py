@@ -21,11 +21,12 @@ from kam.accounts.models import (
     Note,
     PotentialEstimate,
 )
+from kam.accounts.permissions import can_delete_note, can_manage_team
 from kam.accounts.selectors import accounts_visible_to
 from kam.core.bulk import history_copy
 from kam.core.errors import Conflict, InvalidInput, PermissionDenied, full_clean_or_raise
 from kam.org.models import User
-from kam.org.permissions import require_governing, require_write
+from kam.org.permissions import can_govern, require_governing, require_write
 
 ACCOUNT_EDITABLE_FIELDS = (
     "code",
@@ -126,7 +127,7 @@ def account_create(
         raise InvalidInput(
             _("Unknown field %(field)s.") % {"field": min(unknown)}, field=min(unknown)
         )
-    if actor.governs:
+    if can_govern(actor):
         owner = _resolve_owner(owner_id)
     else:
         if owner_id is not None and owner_id != actor.pk:
@@ -222,7 +223,7 @@ def account_set_key_status(
 
 def _require_team_manager(actor: User, account: Account) -> None:
     require_write(actor)
-    if not actor.governs and account.owner_id != actor.pk:
+    if not can_manage_team(actor, account):
         raise PermissionDenied(
             _("Only the account's owner, a director or an administrator may change its team.")
         )
@@ -301,7 +302,7 @@ def note_add(*, actor: User, account: Account, body: str) -> Note:
 def note_delete(*, actor: User, note: Note) -> None:
     """Authors delete their own notes; a director or admin may delete any."""
     require_write(actor)
-    if note.author_id != actor.pk and not actor.governs:
+    if not can_delete_note(actor, note):
         raise PermissionDenied(
             _("Only the author, a director or an administrator may delete a note.")
         )

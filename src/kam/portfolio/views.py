@@ -21,6 +21,7 @@ from kam.core.errors import DomainError
 from kam.core.http import AuthedRequest, safe_next
 from kam.ledger.services import base_currency
 from kam.org.models import User
+from kam.org.permissions import can
 from kam.portfolio.forms import (
     CostForm,
     MatrixFilterForm,
@@ -377,7 +378,7 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
         {
             "section": "portfolio",
             "form": form,
-            "can_edit": request.user.governs and request.user.can_write,
+            "can_edit": can(request.user, "portfolio_settings_edit"),
             "history": history,
             "groups": _settings_groups(form),
         },
@@ -409,7 +410,7 @@ def playbooks_view(request: AuthedRequest) -> HttpResponse:
         {
             "section": "portfolio",
             "playbooks": playbooks(),
-            "can_edit": request.user.governs and request.user.can_write,
+            "can_edit": can(request.user, "playbook_edit"),
         },
     )
 
@@ -492,7 +493,6 @@ def _strategy_panel(
             "override_form": override_form,
             "cost_form": cost_form,
             "currency": base_currency(),
-            "can_write": request.user.can_write,
             "trend_t": _t_text(snapshot.trend_t if snapshot else None),
         },
         status=status,
