@@ -153,3 +153,27 @@ def test_the_api_upload_reports_the_refused_row(api_as, manager, accounts) -> No
         (3, "OTTO-1", UNKNOWN)
     ]
     assert not LedgerLine.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_managers_new_prospect_is_theirs_so_their_next_file_reaches_it(
+    tmp_path, manager, director
+) -> None:
+    first = ledger_import(
+        actor=manager, path=ledger_file(tmp_path, "customer,date,amount\nNEW-1,2026-09-03,5\n")
+    )
+    by_director = ledger_import(
+        actor=director, path=ledger_file(tmp_path, "customer,date,amount\nNEW-2,2026-09-03,5\n")
+    )
+
+    second = ledger_import(
+        actor=manager, path=ledger_file(tmp_path, "customer,date,amount\nNEW-1,2026-10-03,7\n")
+    )
+
+    assert first.accounts_created == ["NEW-1"]
+    assert Account.objects.get(code="NEW-1").owner == manager
+    assert Account.objects.get(code="NEW-2").owner is None
+    assert by_director.status == "imported"
+    assert second.status == "imported"
+    assert second.accounts_created == []
+    assert LedgerLine.objects.filter(account__code="NEW-1").count() == 2

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import (
     Account,
@@ -323,3 +324,21 @@ def prospects_become_customers(*, account_ids: Collection[int], actor: User | No
         )
     history_copy(Account, buyers, user_id=actor.pk if actor else None)
     return buyers
+
+
+def prospects_create(*, actor: User | None, new: list[tuple[str, str]]) -> dict[str, int]:
+    """Unknown customers of an import become prospect accounts (docs/rules.md), in bulk.
+
+    `new` holds (code, name) pairs not yet taken. As with `account_create`, a user who does not
+    govern owns what they create (else the next file naming the code could not reach it); a
+    director's, an administrator's or a system import's prospects have no owner yet.
+    Returns code → id of the created accounts.
+    """
+    owner = actor if actor is not None and not can_govern(actor) else None
+    accounts = [
+        Account(code=code, name=(name or code)[:200], status=AccountStatus.PROSPECT, owner=owner)
+        for code, name in new
+    ]
+    bulk_create_with_history(accounts, Account, default_user=actor, batch_size=1000)
+    codes = [code for code, _name in new]
+    return dict(Account.objects.filter(code__in=codes).values_list("code", "id"))

@@ -10,10 +10,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
-from kam.accounts.models import Account, AccountStatus
+from kam.accounts.models import Account
 from kam.accounts.selectors import accounts_writable_by
+from kam.accounts.services import prospects_create
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
 from kam.importing.messages import gettext_noop, translated
 from kam.importing.reading import FileRejected, Source, batches
@@ -396,14 +396,8 @@ class LedgerLoader:
         return found[indices]
 
     def _create_accounts(self, new: list[tuple[str, str]]) -> None:
-        """Unknown customers become prospect accounts without an owner (listed in the summary)."""
-        accounts = [
-            Account(code=code, name=(name or code)[:200], status=AccountStatus.PROSPECT)
-            for code, name in new
-        ]
-        bulk_create_with_history(accounts, Account, default_user=self.actor, batch_size=1000)
-        codes = [code for code, _name in new]
-        for code, pk in Account.objects.filter(code__in=codes).values_list("code", "id"):
+        """Unknown customers become prospect accounts (listed in the summary)."""
+        for code, pk in prospects_create(actor=self.actor, new=new).items():
             self.accounts[code.casefold()] = pk
             self.created[code] = pk
 
