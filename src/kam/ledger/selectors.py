@@ -20,9 +20,9 @@ from kam.org.models import User
 
 
 def import_jobs_visible_to(actor: User) -> QuerySet[ImportJob]:
-    """Your own uploads; a director or administrator sees everyone's."""
+    """Your own uploads; a director, administrator or executive sees everyone's (§13)."""
     jobs = ImportJob.objects.select_related("created_by", "batch")
-    return jobs if actor.governs else jobs.filter(created_by=actor)
+    return jobs if actor.sees_all_accounts else jobs.filter(created_by=actor)
 
 
 def import_job_get(*, actor: User, job_id: uuid.UUID) -> ImportJob:
@@ -31,7 +31,7 @@ def import_job_get(*, actor: User, job_id: uuid.UUID) -> ImportJob:
 
 def batches_visible_to(actor: User) -> QuerySet[ImportBatch]:
     batches = ImportBatch.objects.select_related("created_by", "undone_by")
-    return batches if actor.governs else batches.filter(created_by=actor)
+    return batches if actor.sees_all_accounts else batches.filter(created_by=actor)
 
 
 def batch_get(*, actor: User, batch_id: int) -> ImportBatch:

@@ -377,8 +377,9 @@ def key_proposal_decisions(*, actor: User) -> QuerySet[KeyProposal]:
 
 
 def score_runs_visible_to(actor: User) -> QuerySet[ScoreRun]:
-    """Scoring runs are the director's and administrator's business (§13)."""
-    if not actor.is_authenticated or not actor.governs:
+    """Scoring runs are the director's and administrator's business; an executive reads them
+    as they read everything (§13)."""
+    if not actor.is_authenticated or not actor.sees_all_accounts:
         return ScoreRun.objects.none()
     return ScoreRun.objects.select_related("created_by").order_by("-created_at")
 
