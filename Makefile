@@ -16,7 +16,7 @@ export KAM_HOME ?= $(CURDIR)/var
 help:
 	@echo "make run    set up, load the demo and serve http://127.0.0.1:8000 (SQLite)"
 	@echo "make test   install test needs and run the whole suite on SQLite and PostgreSQL"
-	@echo "make lint   ruff, mypy and the zh-hans catalog check"
+	@echo "make lint   ruff, mypy, import-linter and the zh-hans catalog check"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_catalog.py
 
 format: $(VENV)/.installed-dev
@@ -112,4 +113,4 @@ lock:
 	/tmp/kam-lock/bin/pip freeze --exclude kam > requirements/dev.lock
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
