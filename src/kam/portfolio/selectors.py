@@ -207,15 +207,17 @@ def latest_snapshot_date(*, on_or_before: dt.date | None = None) -> dt.date | No
 
 @dataclass(frozen=True)
 class PortfolioFilters:
+    """What the portfolio page, the API and the report filter by; names as on the API."""
+
     as_of: dt.date | None = None
     scope: str = Scope.ENTITY
     account_class: str | None = None
     lifecycle: str | None = None
     strategy: str | None = None
-    owner: int | None = None
+    owner_id: int | None = None
     industry: str | None = None
     region: str | None = None
-    key: bool | None = None
+    is_key: bool | None = None
     proposed: bool | None = None
 
 
@@ -234,10 +236,10 @@ def portfolio(
         "account_class": filters.account_class,
         "lifecycle": filters.lifecycle,
         "strategy": filters.strategy,
-        "account__owner_id": filters.owner,
+        "account__owner_id": filters.owner_id,
         "account__industry": filters.industry,
         "account__region": filters.region,
-        "is_key": filters.key,
+        "is_key": filters.is_key,
         "key_proposal": filters.proposed,
     }
     rows = rows.filter(**{name: value for name, value in exact.items() if value is not None})

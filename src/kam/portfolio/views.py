@@ -112,7 +112,7 @@ def _filters(request: AuthedRequest) -> tuple[MatrixFilterForm, PortfolioFilters
     return form, PortfolioFilters(
         as_of=data.get("as_of"),
         scope=data.get("scope") or Scope.ENTITY,
-        owner=data.get("owner"),
+        owner_id=data.get("owner"),
         industry=data.get("industry") or None,
         region=data.get("region") or None,
     )
