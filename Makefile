@@ -17,7 +17,7 @@ help:
 	@echo "make run    set up, load the demo and serve http://127.0.0.1:8000 (SQLite)"
 	@echo "make test   install test needs and run the whole suite on SQLite and PostgreSQL"
 	@echo "make test-fast  the tests not marked slow, on SQLite (the inner loop)"
-	@echo "make lint   ruff, mypy and the zh-hans catalog check"
+	@echo "make lint   ruff, mypy, import-linter and the zh-hans catalog check"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_catalog.py
 
 format: $(VENV)/.installed-dev
@@ -119,4 +120,4 @@ lock:
 	/tmp/kam-lock/bin/pip freeze --exclude kam > requirements/dev.lock
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -12,6 +12,7 @@ from kam.accounts.selectors import (
     AccountFilters,
     account_get,
     account_list,
+    account_owners,
     accounts_visible_to,
     potential_effective,
 )
@@ -108,3 +109,18 @@ def test_effective_potential_tie_on_date_goes_to_the_latest_entered(manager) -> 
         account=account, amount=Decimal(2), estimated_on=dt.date(2026, 6, 1)
     )
     assert potential_effective(account=account, as_of=dt.date(2026, 6, 1)) == second
+
+
+def test_the_owner_menu_offers_the_owners_of_visible_accounts(
+    manager, other_manager, director
+) -> None:
+    AccountFactory(owner=manager)
+    TeamMemberFactory(account=AccountFactory(owner=other_manager), user=manager)
+    stranger = UserFactory(role=Role.MANAGER)
+    AccountFactory(owner=stranger)
+    AccountFactory(owner=UserFactory(role=Role.MANAGER, is_active=False))
+    sales = UserFactory(role=Role.SALES)
+
+    assert set(account_owners(actor=manager)) == {manager, other_manager}
+    assert set(account_owners(actor=director)) == {manager, other_manager, stranger}
+    assert list(account_owners(actor=sales)) == []

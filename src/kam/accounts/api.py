@@ -3,12 +3,11 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from kam.accounts.models import (
     Account,
-    AccountStatus,
     AccountTeamMember,
     KeyStatusChange,
     Note,
@@ -18,7 +17,7 @@ from kam.accounts.schemas import (
     AccountIn,
     AccountOut,
     AccountPatch,
-    AccountSort,
+    AccountQuery,
     HistoryEntryOut,
     KeyStatusIn,
     KeyStatusOut,
@@ -53,20 +52,9 @@ from kam.accounts.services import (
     team_member_add,
     team_member_remove,
 )
-from kam.core.schemas import ERROR_CODES, ErrorOut, ObjectId, Page, PathId, text
+from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId
 
 router = Router(tags=["accounts"])
-
-
-class AccountQuery(Schema):
-    status: AccountStatus | None = None
-    is_key: bool | None = None
-    owner_id: ObjectId | None = None
-    industry: text(100) | None = None  # type: ignore[valid-type]
-    region: text(100) | None = None  # type: ignore[valid-type]
-    parent_id: ObjectId | None = None
-    q: text(100) | None = None  # type: ignore[valid-type]
-    sort: AccountSort = "code"
 
 
 @router.get("", response={200: list[AccountOut], ERROR_CODES: ErrorOut})

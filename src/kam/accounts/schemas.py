@@ -15,7 +15,7 @@ from kam.accounts.models import (
     SizeBand,
     TeamRole,
 )
-from kam.core.schemas import BodyId, IsoDate, Rating, StrictIn, text
+from kam.core.schemas import BodyId, IsoDate, ObjectId, Rating, StrictIn, text
 
 Factor = Rating | None
 AccountSort = Literal[
@@ -34,6 +34,19 @@ AccountSort = Literal[
     "updated",
     "-updated",
 ]
+
+
+class AccountQuery(Schema):
+    """The list's filters, named as AccountFilters and the model name them."""
+
+    status: AccountStatus | None = None
+    is_key: bool | None = None
+    owner_id: ObjectId | None = None
+    industry: text(100) | None = None  # type: ignore[valid-type]
+    region: text(100) | None = None  # type: ignore[valid-type]
+    parent_id: ObjectId | None = None
+    q: text(100) | None = None  # type: ignore[valid-type]
+    sort: AccountSort = "code"
 
 
 class AccountIn(StrictIn):

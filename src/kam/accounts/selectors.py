@@ -110,6 +110,12 @@ def account_facets(*, actor: User) -> dict[str, list[str]]:
     }
 
 
+def account_owners(*, actor: User) -> QuerySet[User]:
+    """The active users who own an account the actor sees (§13), for owner filter menus."""
+    owners = accounts_visible_to(actor).values("owner_id")
+    return User.objects.filter(is_active=True, pk__in=owners).order_by("username")
+
+
 def account_team(*, account: Account) -> QuerySet[AccountTeamMember]:
     return account.team_members.select_related("user").order_by("role", "user__username")
 

@@ -21,6 +21,7 @@ from kam.accounts.forms import (
     PotentialForm,
     TeamMemberForm,
 )
+from kam.accounts.panels import panels_for
 from kam.accounts.selectors import (
     account_facets,
     account_get,
@@ -48,7 +49,6 @@ from kam.accounts.services import (
 from kam.core.dates import today
 from kam.core.errors import DomainError
 from kam.core.http import AuthedRequest
-from kam.relationships.selectors import account_contacts
 
 PAGE_SIZE = 50
 
@@ -150,7 +150,7 @@ def account_detail_view(request: AuthedRequest, account_id: int) -> HttpResponse
             "potentials": account_potentials(account=account)[:20],
             "potential": potential_effective(account=account, as_of=today()),
             "notes": account_notes(account=account)[:50],
-            "contacts": account_contacts(request.user, account.pk)[:200],
+            "panels": panels_for(actor=request.user, account=account),
             "decisions": account_key_decisions(account=account)[:20],
             "subsidiaries": account_subsidiaries(actor=request.user, account=account),
             "history": account_history(account=account, limit=50),

@@ -8,6 +8,9 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Sales ledger")
 
     def ready(self) -> None:
+        from kam.accounts.panels import register
         from kam.ledger.importing import register_importers
+        from kam.ledger.panels import SALES_PANEL
 
         register_importers()
+        register(SALES_PANEL)

@@ -85,10 +85,7 @@ alerts_router = Router(tags=["alerts"])
 @paginate(Page)
 def list_portfolio(request: Any, filters: Query[PortfolioQuery]) -> QuerySet[Snapshot]:
     """One row per account (or group) as of the latest snapshot on or before `as_of`."""
-    data = filters.dict()
-    data["owner"] = data.pop("owner_id")
-    data["key"] = data.pop("is_key")
-    return portfolio(actor=request.user, filters=PortfolioFilters(**data))[1]
+    return portfolio(actor=request.user, filters=PortfolioFilters(**filters.dict()))[1]
 
 
 @router.get("/dates", response={200: list[dt.date], ERROR_CODES: ErrorOut})

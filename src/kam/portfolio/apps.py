@@ -8,9 +8,12 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self) -> None:
+        from kam.accounts.panels import register
         from kam.ledger.signals import ledger_changed
         from kam.portfolio.importing import register_importers
+        from kam.portfolio.panels import STRATEGY_PANEL
         from kam.portfolio.receivers import score_when_ledger_changes
 
         ledger_changed.connect(score_when_ledger_changes, dispatch_uid="portfolio-score")
         register_importers()
+        register(STRATEGY_PANEL)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -207,15 +208,17 @@ def latest_snapshot_date(*, on_or_before: dt.date | None = None) -> dt.date | No
 
 @dataclass(frozen=True)
 class PortfolioFilters:
+    """What the portfolio page, the API and the report filter by; names as on the API."""
+
     as_of: dt.date | None = None
     scope: str = Scope.ENTITY
     account_class: str | None = None
     lifecycle: str | None = None
     strategy: str | None = None
-    owner: int | None = None
+    owner_id: int | None = None
     industry: str | None = None
     region: str | None = None
-    key: bool | None = None
+    is_key: bool | None = None
     proposed: bool | None = None
 
 
@@ -234,14 +237,45 @@ def portfolio(
         "account_class": filters.account_class,
         "lifecycle": filters.lifecycle,
         "strategy": filters.strategy,
-        "account__owner_id": filters.owner,
+        "account__owner_id": filters.owner_id,
         "account__industry": filters.industry,
         "account__region": filters.region,
-        "is_key": filters.key,
+        "is_key": filters.is_key,
         "key_proposal": filters.proposed,
     }
     rows = rows.filter(**{name: value for name, value in exact.items() if value is not None})
     return as_of, rows.order_by("-contribution_cents", "account__code")
+
+
+class ParetoRow(NamedTuple):
+    """One ranked account of the Pareto curve (§2)."""
+
+    code: str
+    name: str
+    contribution_cents: int
+    cumulative_share: float | None
+    pareto_candidate: bool
+    is_key: bool
+
+
+def pareto_ranking(
+    *, actor: User, filters: PortfolioFilters
+) -> tuple[dt.date | None, list[ParetoRow]]:
+    """The visible accounts with a Pareto rank, in rank order, as of the portfolio's date."""
+    as_of, rows = portfolio(actor=actor, filters=filters)
+    ranked = (
+        rows.filter(pareto_rank__isnull=False)
+        .order_by("pareto_rank")
+        .values_list(
+            "account__code",
+            "account__name",
+            "contribution_cents",
+            "cumulative_share",
+            "pareto_candidate",
+            "is_key",
+        )
+    )
+    return as_of, [ParetoRow(*row) for row in ranked]
 
 
 def account_snapshots(*, account: Account, scope: str = Scope.ENTITY) -> QuerySet[Snapshot]:
@@ -286,6 +320,14 @@ def account_monthly_history(*, account: Account, scope: str = Scope.ENTITY) -> l
 
 def account_latest_snapshot(*, account: Account, scope: str = Scope.ENTITY) -> Snapshot | None:
     return account_snapshots(account=account, scope=scope).first()
+
+
+def account_group_snapshot(*, account: Account) -> Snapshot | None:
+    """The latest group figures (§1) of a parent account; None for an account without
+    subsidiaries."""
+    if not account.subsidiaries.exists():
+        return None
+    return account_latest_snapshot(account=account, scope=Scope.GROUP)
 
 
 def account_strategy_override(*, account: Account) -> StrategyOverride | None:
@@ -450,6 +492,19 @@ class Migration:
     @property
     def upgrades(self) -> int:
         return sum(n for (a, b), n in self.counts.items() if a in {"C", "D"} and b in "AB")
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def migration_default_start(dates: list[dt.date], end: dt.date) -> dt.date:
+    """The latest stored date a year or more before `end`, else the earliest (`dates` newest
+    first, as migration_dates() gives them)."""
+    return next((day for day in dates if day <= _year_before(end)), dates[-1])
 
 
 def _state(account_class: str, lifecycle: str) -> str:

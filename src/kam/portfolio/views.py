@@ -3,7 +3,6 @@ settings, playbooks, and the account page's strategy panel."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -12,15 +11,13 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kam.accounts.models import Account
-from kam.accounts.selectors import account_facets, account_get
+from kam.accounts.selectors import account_facets, account_get, account_owners
 from kam.core.errors import DomainError
 from kam.core.http import AuthedRequest, safe_next
 from kam.ledger.services import base_currency
-from kam.org.models import User
 from kam.org.permissions import can
 from kam.portfolio.forms import (
     CostForm,
@@ -31,10 +28,19 @@ from kam.portfolio.forms import (
     ProposalForm,
     SettingsForm,
 )
-from kam.portfolio.models import AccountClass, Lifecycle, PortfolioSettings, Scope
+from kam.portfolio.models import PortfolioSettings, Scope
+from kam.portfolio.presenters import (
+    matrix_presentation,
+    migration_chart,
+    pareto_presentation,
+    rule_reason,
+    score_factors,
+    t_text,
+)
 from kam.portfolio.selectors import (
     PortfolioFilters,
     account_costs_to_serve,
+    account_group_snapshot,
     account_strategy,
     alert_get,
     alert_list,
@@ -43,6 +49,8 @@ from kam.portfolio.selectors import (
     key_proposal_decisions,
     key_proposals_pending,
     migration_dates,
+    migration_default_start,
+    pareto_ranking,
     playbook_get,
     playbooks,
     portfolio,
@@ -59,61 +67,18 @@ from kam.portfolio.services.strategy import (
     strategy_override_withdraw,
 )
 
-RULE_REASONS = {
-    "R1": gettext_lazy("A prospect with high or medium potential: turn it into a customer."),
-    "R2": gettext_lazy(
-        "Class A or B now or in the last 12 months, and now declining, lost or at high churn "
-        "risk: win it back."
-    ),
-    "R3": gettext_lazy(
-        "Class C: there is headroom, so invest to lift it (acquisition while it is still new)."
-    ),
-    "R4": gettext_lazy("Class A or B: keep it and shut out competitors."),
-    "R5": gettext_lazy(
-        "Class D, or no other rule applies: keep in touch, wait for an opening, and review "
-        "whether it is still a key account."
-    ),
-}
-FACTOR_LABELS = (
-    ("contribution", gettext_lazy("Contribution")),
-    ("potential", gettext_lazy("Potential")),
-    ("growth", gettext_lazy("Growth")),
-    ("margin", gettext_lazy("Margin %")),
-    ("strategic_importance", gettext_lazy("Strategic importance")),
-    ("technical_fit", gettext_lazy("Technical fit")),
-    ("credit_reputation", gettext_lazy("Credit and reputation")),
-)
-LIFECYCLE_COLOURS = {
-    "acquisition": "#7c8da6",
-    "growth": "#2e9e5b",
-    "maturity": "#1f4e8c",
-    "decline": "#d9822b",
-    "lost": "#c23b3b",
-}
-
-
-def _money(cents: int) -> float:
-    return cents / 100
-
-
-def _owners(actor: User) -> list[tuple[int, str]]:
-    users = User.objects.filter(owned_accounts__isnull=False, is_active=True).distinct()
-    if not actor.sees_all_accounts:
-        users = users.filter(pk=actor.pk)
-    return [(u.pk, u.display_name) for u in users.order_by("username")]
-
 
 def _filters(request: AuthedRequest) -> tuple[MatrixFilterForm, PortfolioFilters]:
     form = MatrixFilterForm(
         request.GET or None,
-        owners=_owners(request.user),
+        owners=[(user.pk, user.display_name) for user in account_owners(actor=request.user)],
         facets=account_facets(actor=request.user),
     )
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     return form, PortfolioFilters(
         as_of=data.get("as_of"),
         scope=data.get("scope") or Scope.ENTITY,
-        owner=data.get("owner"),
+        owner_id=data.get("owner"),
         industry=data.get("industry") or None,
         region=data.get("region") or None,
     )
@@ -126,49 +91,7 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
     as_of, queryset = portfolio(actor=request.user, filters=filters)
     rows = list(queryset)
     settings = portfolio_settings()
-    points: dict[str, list[dict[str, Any]]] = {stage: [] for stage in Lifecycle.values}
-    totals = {klass: [0, 0] for klass in AccountClass.values}  # accounts, contribution cents
-    # One reverse() for all rows: the account id is swapped into the pattern.
-    account_url = reverse("account_detail", args=[0]).replace("/0/", "/{}/")
-    hidden = 0
-    for row in rows:
-        totals[row.account_class][0] += 1
-        totals[row.account_class][1] += row.contribution_cents
-        if row.contribution_cents <= 0 or row.potential_cents <= 0:
-            hidden += 1
-            continue
-        points[row.lifecycle].append(
-            {
-                "value": [_money(row.potential_cents), _money(row.contribution_cents)],
-                "margin": _money(row.margin_cents),
-                "code": row.account.code,
-                "name": row.account.name,
-                "cls": row.account_class,
-                "sow": row.share_of_wallet,
-                "url": account_url.format(row.account_id),
-            }
-        )
-    chart = {
-        "currency": base_currency(),
-        "series": [
-            {"name": str(Lifecycle(stage).label), "colour": LIFECYCLE_COLOURS[stage], "points": pts}
-            for stage, pts in points.items()
-        ],
-        "contributionHigh": float(settings.contribution_high),
-        "contributionMedium": float(settings.contribution_medium),
-        "potentialHigh": float(settings.potential_high),
-        "potentialMedium": float(settings.potential_medium),
-        "relativeShare": float(settings.relative_share_threshold),
-        "labels": {
-            "potential": _("Potential per year"),
-            "contribution": _("Contribution, last 12 months"),
-            "relative": _("Share of wallet %(share)s")
-            % {"share": f"{settings.relative_share_threshold:.0%}"},
-            "margin": _("Margin"),
-            "share": _("Share of wallet"),
-            "class": _("Class"),
-        },
-    }
+    matrix = matrix_presentation(rows, settings, base_currency())
     return render(
         request,
         "portfolio/matrix.html",
@@ -177,12 +100,9 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "as_of": as_of,
             "scope": filters.scope,
-            "chart": chart,
-            "hidden": hidden,
-            "classes": [
-                (klass, AccountClass(klass).label, count, cents)
-                for klass, (count, cents) in totals.items()
-            ],
+            "chart": matrix.chart,
+            "hidden": matrix.hidden,
+            "classes": matrix.classes,
             "rows": rows[:500],
             "row_count": len(rows),
             "settings": settings,
@@ -194,39 +114,9 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
 def pareto_view(request: AuthedRequest) -> HttpResponse:
     """The Pareto curve (§2): accounts by contribution with the cumulative share."""
     form, filters = _filters(request)
-    as_of, rows = portfolio(actor=request.user, filters=filters)
-    ranked = list(
-        rows.filter(pareto_rank__isnull=False)
-        .order_by("pareto_rank")
-        .values_list(
-            "account__code",
-            "account__name",
-            "contribution_cents",
-            "cumulative_share",
-            "pareto_candidate",
-            "is_key",
-        )
-    )
-    shown = ranked[:300]
+    as_of, ranked = pareto_ranking(actor=request.user, filters=filters)
     settings = portfolio_settings()
-    chart = {
-        "currency": base_currency(),
-        "codes": [r[0] for r in shown],
-        "names": [r[1] for r in shown],
-        "contribution": [_money(r[2]) for r in shown],
-        "cumulative": [round((r[3] or 0) * 100, 2) for r in shown],
-        "candidate": [r[4] for r in shown],
-        "target": float(settings.pareto_revenue_share) * 100,
-        "labels": {
-            "contribution": _("Contribution, last 12 months"),
-            "cumulative": _("Cumulative share"),
-            "candidate": _("Pareto candidate"),
-            "other": _("Other accounts"),
-            "target": _("Target share"),
-        },
-    }
-    candidates = [r for r in ranked if r[4]]
-    total = sum(r[2] for r in ranked)
+    pareto = pareto_presentation(ranked, settings, base_currency())
     return render(
         request,
         "portfolio/pareto.html",
@@ -234,11 +124,11 @@ def pareto_view(request: AuthedRequest) -> HttpResponse:
             "section": "portfolio",
             "form": form,
             "as_of": as_of,
-            "chart": chart,
+            "chart": pareto.chart,
             "ranked": len(ranked),
-            "shown": len(shown),
-            "candidates": candidates,
-            "candidate_share": (sum(r[2] for r in candidates) / total) if total else None,
+            "shown": pareto.shown,
+            "candidates": pareto.candidates,
+            "candidate_share": pareto.candidate_share,
             "settings": settings,
         },
     )
@@ -254,26 +144,11 @@ def migration_view(request: AuthedRequest) -> HttpResponse:
     chart: dict[str, Any] = {}
     if len(dates) >= 2:
         end = data.get("end") or dates[0]
-        start = data.get("start") or next((d for d in dates if d <= _year_before(end)), dates[-1])
+        start = data.get("start") or migration_default_start(dates, end)
         migration = class_migration(
             actor=request.user, start=start, end=end, scope=data.get("scope") or Scope.ENTITY
         )
-        names = {"lost": _("lost"), "new": _("new")}
-        left = {s: f"{names.get(s, s)} · {start.isoformat()}" for s in [*migration.states, "new"]}
-        right = {s: f"{names.get(s, s)} · {end.isoformat()}" for s in migration.states}
-        links = [
-            {"source": left[a], "target": right[b], "value": n}
-            for (a, b), n in sorted(migration.counts.items())
-            if n
-        ]
-        used = {link["source"] for link in links} | {link["target"] for link in links}
-        nodes = [
-            {"name": name, "state": state}
-            for side in (left, right)
-            for state, name in side.items()
-            if name in used
-        ]
-        chart = {"nodes": nodes, "links": links, "label": _("accounts")}
+        chart = migration_chart(migration)
     return render(
         request,
         "portfolio/migration.html",
@@ -285,13 +160,6 @@ def migration_view(request: AuthedRequest) -> HttpResponse:
             "chart": chart,
         },
     )
-
-
-def _year_before(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 @login_required
@@ -453,9 +321,6 @@ def score_start_view(request: AuthedRequest) -> HttpResponse:
     return redirect("portfolio_matrix")
 
 
-# --- The account page's strategy panel -----------------------------------------------------
-
-
 @login_required
 def account_strategy_view(request: AuthedRequest, account_id: int) -> HttpResponse:
     account = account_get(actor=request.user, account_id=account_id)
@@ -471,14 +336,6 @@ def _strategy_panel(
 ) -> HttpResponse:
     strategy = account_strategy(account=account)
     snapshot = strategy.snapshot
-    factors = []
-    if snapshot is not None:
-        weights = portfolio_settings()
-        for name, label in FACTOR_LABELS:
-            factors.append(
-                (label, snapshot.score_factors.get(name), getattr(weights, f"weight_{name}"))
-            )
-    group = account.snapshots.filter(scope=Scope.GROUP).order_by("-as_of").first()
     return render(
         request,
         "portfolio/account_strategy.html",
@@ -486,26 +343,17 @@ def _strategy_panel(
             "account": account,
             "strategy": strategy,
             "snapshot": snapshot,
-            "group": group if account.subsidiaries.exists() else None,
-            "reason": RULE_REASONS.get(strategy.rule or "", ""),
-            "factors": factors,
+            "group": account_group_snapshot(account=account),
+            "reason": rule_reason(strategy.rule),
+            "factors": score_factors(snapshot, portfolio_settings()) if snapshot else [],
             "costs": account_costs_to_serve(account=account)[:12],
             "override_form": override_form,
             "cost_form": cost_form,
             "currency": base_currency(),
-            "trend_t": _t_text(snapshot.trend_t if snapshot else None),
+            "trend_t": t_text(snapshot.trend_t if snapshot else None),
         },
         status=status,
     )
-
-
-def _t_text(value: float | None) -> str:
-    """The t-statistic as read: an exact line (stored as ±1e300) is ±∞."""
-    if value is None:
-        return "—"
-    if abs(value) >= 1e299:
-        return "+∞" if value > 0 else "−∞"
-    return f"{value:+.2f}"
 
 
 @login_required

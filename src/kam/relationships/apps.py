@@ -8,6 +8,9 @@ class RelationshipsConfig(AppConfig):
     verbose_name = _("Relationships")
 
     def ready(self) -> None:
+        from kam.accounts.panels import register
         from kam.relationships.importing import register_importers
+        from kam.relationships.panels import BUYING_CENTRE_PANEL
 
         register_importers()
+        register(BUYING_CENTRE_PANEL)

@@ -1,0 +1,203 @@
+"""What the portfolio pages draw: ECharts data (series, colours, labels) and display texts.
+
+The views read through the selectors and hand the rows here; nothing in this module queries
+the database. The chart dicts are read by web/static/kam/kam.js.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kam.portfolio.models import AccountClass, Lifecycle, PortfolioSettings, Snapshot
+from kam.portfolio.selectors import Migration, ParetoRow
+
+RULE_REASONS = {
+    "R1": gettext_lazy("A prospect with high or medium potential: turn it into a customer."),
+    "R2": gettext_lazy(
+        "Class A or B now or in the last 12 months, and now declining, lost or at high churn "
+        "risk: win it back."
+    ),
+    "R3": gettext_lazy(
+        "Class C: there is headroom, so invest to lift it (acquisition while it is still new)."
+    ),
+    "R4": gettext_lazy("Class A or B: keep it and shut out competitors."),
+    "R5": gettext_lazy(
+        "Class D, or no other rule applies: keep in touch, wait for an opening, and review "
+        "whether it is still a key account."
+    ),
+}
+FACTOR_LABELS = (
+    ("contribution", gettext_lazy("Contribution")),
+    ("potential", gettext_lazy("Potential")),
+    ("growth", gettext_lazy("Growth")),
+    ("margin", gettext_lazy("Margin %")),
+    ("strategic_importance", gettext_lazy("Strategic importance")),
+    ("technical_fit", gettext_lazy("Technical fit")),
+    ("credit_reputation", gettext_lazy("Credit and reputation")),
+)
+LIFECYCLE_COLOURS = {
+    "acquisition": "#7c8da6",
+    "growth": "#2e9e5b",
+    "maturity": "#1f4e8c",
+    "decline": "#d9822b",
+    "lost": "#c23b3b",
+}
+PARETO_SHOWN = 300  # bars on the Pareto chart; the tiles count every ranked account
+
+
+def money(cents: int) -> float:
+    """Cents as the chart's number of currency units."""
+    return cents / 100
+
+
+@dataclass(frozen=True)
+class MatrixPresentation:
+    """The matrix page (§3): the scatter by lifecycle stage and the class tiles."""
+
+    chart: dict[str, Any]
+    hidden: int  # accounts without positive contribution and potential: not on the log axes
+    classes: Sequence[tuple[str, str | Promise, int, int]]  # class, label, accounts, cents
+
+
+def matrix_presentation(
+    rows: Iterable[Snapshot], settings: PortfolioSettings, currency: str
+) -> MatrixPresentation:
+    points: dict[str, list[dict[str, Any]]] = {stage: [] for stage in Lifecycle.values}
+    totals = {klass: [0, 0] for klass in AccountClass.values}  # accounts, contribution cents
+    # One reverse() for all rows: the account id is swapped into the pattern.
+    account_url = reverse("account_detail", args=[0]).replace("/0/", "/{}/")
+    hidden = 0
+    for row in rows:
+        totals[row.account_class][0] += 1
+        totals[row.account_class][1] += row.contribution_cents
+        if row.contribution_cents <= 0 or row.potential_cents <= 0:
+            hidden += 1
+            continue
+        points[row.lifecycle].append(
+            {
+                "value": [money(row.potential_cents), money(row.contribution_cents)],
+                "margin": money(row.margin_cents),
+                "code": row.account.code,
+                "name": row.account.name,
+                "cls": row.account_class,
+                "sow": row.share_of_wallet,
+                "url": account_url.format(row.account_id),
+            }
+        )
+    chart = {
+        "currency": currency,
+        "series": [
+            {"name": str(Lifecycle(stage).label), "colour": LIFECYCLE_COLOURS[stage], "points": pts}
+            for stage, pts in points.items()
+        ],
+        "contributionHigh": float(settings.contribution_high),
+        "contributionMedium": float(settings.contribution_medium),
+        "potentialHigh": float(settings.potential_high),
+        "potentialMedium": float(settings.potential_medium),
+        "relativeShare": float(settings.relative_share_threshold),
+        "labels": {
+            "potential": _("Potential per year"),
+            "contribution": _("Contribution, last 12 months"),
+            "relative": _("Share of wallet %(share)s")
+            % {"share": f"{settings.relative_share_threshold:.0%}"},
+            "margin": _("Margin"),
+            "share": _("Share of wallet"),
+            "class": _("Class"),
+        },
+    }
+    classes = [
+        (klass, AccountClass(klass).label, count, cents) for klass, (count, cents) in totals.items()
+    ]
+    return MatrixPresentation(chart=chart, hidden=hidden, classes=classes)
+
+
+@dataclass(frozen=True)
+class ParetoPresentation:
+    """The Pareto page (§2): the top of the ranking as bars and the cumulative curve."""
+
+    chart: dict[str, Any]
+    shown: int
+    candidates: list[ParetoRow]
+    candidate_share: float | None  # the candidates' share of the ranked contribution
+
+
+def pareto_presentation(
+    ranked: Sequence[ParetoRow], settings: PortfolioSettings, currency: str
+) -> ParetoPresentation:
+    shown = ranked[:PARETO_SHOWN]
+    chart = {
+        "currency": currency,
+        "codes": [r.code for r in shown],
+        "names": [r.name for r in shown],
+        "contribution": [money(r.contribution_cents) for r in shown],
+        "cumulative": [round((r.cumulative_share or 0) * 100, 2) for r in shown],
+        "candidate": [r.pareto_candidate for r in shown],
+        "target": float(settings.pareto_revenue_share) * 100,
+        "labels": {
+            "contribution": _("Contribution, last 12 months"),
+            "cumulative": _("Cumulative share"),
+            "candidate": _("Pareto candidate"),
+            "other": _("Other accounts"),
+            "target": _("Target share"),
+        },
+    }
+    candidates = [r for r in ranked if r.pareto_candidate]
+    total = sum(r.contribution_cents for r in ranked)
+    return ParetoPresentation(
+        chart=chart,
+        shown=len(shown),
+        candidates=candidates,
+        candidate_share=(sum(r.contribution_cents for r in candidates) / total) if total else None,
+    )
+
+
+def migration_chart(migration: Migration) -> dict[str, Any]:
+    """The Sankey of class migration (§3): a node per state and date, a link per move."""
+    names = {"lost": _("lost"), "new": _("new")}
+    start, end = migration.start.isoformat(), migration.end.isoformat()
+    left = {s: f"{names.get(s, s)} · {start}" for s in [*migration.states, "new"]}
+    right = {s: f"{names.get(s, s)} · {end}" for s in migration.states}
+    links = [
+        {"source": left[a], "target": right[b], "value": n}
+        for (a, b), n in sorted(migration.counts.items())
+        if n
+    ]
+    used = {link["source"] for link in links} | {link["target"] for link in links}
+    nodes = [
+        {"name": name, "state": state}
+        for side in (left, right)
+        for state, name in side.items()
+        if name in used
+    ]
+    return {"nodes": nodes, "links": links, "label": _("accounts")}
+
+
+def score_factors(
+    snapshot: Snapshot, weights: PortfolioSettings
+) -> list[tuple[str | Promise, Any, Any]]:
+    """The key-account score's factors (§2) as (label, the account's value, weight)."""
+    return [
+        (label, snapshot.score_factors.get(name), getattr(weights, f"weight_{name}"))
+        for name, label in FACTOR_LABELS
+    ]
+
+
+def rule_reason(rule: str | None) -> str | Promise:
+    """Why the strategy rule of §6 applies, in words."""
+    return RULE_REASONS.get(rule or "", "")
+
+
+def t_text(value: float | None) -> str:
+    """The t-statistic as read: an exact line (stored as ±1e300) is ±∞."""
+    if value is None:
+        return "—"
+    if abs(value) >= 1e299:
+        return "+∞" if value > 0 else "−∞"
+    return f"{value:+.2f}"

@@ -1,0 +1,100 @@
+"""The portfolio pages' chart data, built from rows without the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from kam.portfolio.models import PortfolioSettings
+from kam.portfolio.presenters import (
+    PARETO_SHOWN,
+    matrix_presentation,
+    migration_chart,
+    pareto_presentation,
+    rule_reason,
+    t_text,
+)
+from kam.portfolio.selectors import Migration, ParetoRow
+
+
+def _row(code: str, klass: str, stage: str, contribution: int, potential: int) -> SimpleNamespace:
+    return SimpleNamespace(
+        account=SimpleNamespace(code=code, name=f"Customer {code}"),
+        account_id=int(code[1:]),
+        account_class=klass,
+        lifecycle=stage,
+        contribution_cents=contribution,
+        potential_cents=potential,
+        margin_cents=contribution // 4,
+        share_of_wallet=contribution / potential if potential else None,
+    )
+
+
+def test_the_matrix_draws_a_series_per_stage_and_counts_every_class() -> None:
+    rows = [
+        _row("K1", "A", "maturity", 40_000_00, 80_000_00),
+        _row("K2", "C", "growth", 1_000_00, 90_000_00),
+        _row("K3", "D", "lost", 0, 5_000_00),  # no contribution: counted, not drawn
+    ]
+
+    matrix = matrix_presentation(rows, PortfolioSettings(), "CNY")
+
+    series = {s["name"]: s for s in matrix.chart["series"]}
+    assert [p["code"] for p in series["Maturity"]["points"]] == ["K1"]
+    assert series["Maturity"]["points"][0]["value"] == [80_000.0, 40_000.0]
+    assert series["Maturity"]["points"][0]["url"] == "/accounts/1/"
+    assert series["Lost"]["points"] == []
+    assert matrix.hidden == 1
+    assert [(klass, count, cents) for klass, _, count, cents in matrix.classes] == [
+        ("A", 1, 40_000_00),
+        ("B", 0, 0),
+        ("C", 1, 1_000_00),
+        ("D", 1, 0),
+    ]
+    assert matrix.chart["currency"] == "CNY"
+
+
+def test_the_pareto_chart_shows_the_top_and_the_candidates_share() -> None:
+    ranked = [
+        ParetoRow(f"K{i}", f"Customer {i}", 100 - i % 100, (i + 1) / 400, i < 2, False)
+        for i in range(PARETO_SHOWN + 100)
+    ]
+
+    pareto = pareto_presentation(ranked, PortfolioSettings(), "CNY")
+
+    assert pareto.shown == PARETO_SHOWN == len(pareto.chart["codes"])
+    assert pareto.chart["cumulative"][:2] == [0.25, 0.5]
+    assert [r.code for r in pareto.candidates] == ["K0", "K1"]
+    total = sum(r.contribution_cents for r in ranked)
+    assert pareto.candidate_share == (100 + 99) / total
+    assert pareto_presentation([], PortfolioSettings(), "CNY").candidate_share is None
+
+
+def test_the_sankey_links_states_between_the_two_dates() -> None:
+    migration = Migration(
+        dt.date(2025, 12, 31),
+        dt.date(2026, 12, 31),
+        {("A", "B"): 2, ("new", "C"): 1, ("D", "D"): 0},
+    )
+
+    chart = migration_chart(migration)
+
+    assert chart["links"] == [
+        {"source": "A · 2025-12-31", "target": "B · 2026-12-31", "value": 2},
+        {"source": "new · 2025-12-31", "target": "C · 2026-12-31", "value": 1},
+    ]
+    assert [node["name"] for node in chart["nodes"]] == [
+        "A · 2025-12-31",
+        "new · 2025-12-31",
+        "B · 2026-12-31",
+        "C · 2026-12-31",
+    ]
+
+
+def test_texts_of_the_strategy_panel() -> None:
+    assert t_text(None) == "—"
+    assert t_text(1e300) == "+∞"
+    assert t_text(-1e300) == "−∞"
+    assert t_text(2.345) == "+2.35"
+    assert str(rule_reason("R4")).startswith("Class A or B")
+    assert rule_reason(None) == ""
