@@ -13,7 +13,7 @@ from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId
 from kam.portfolio.models import (
     Alert,
     CostToServe,
-    KeyProposal,
+    KeyProposalDecision,
     Playbook,
     PortfolioSettings,
     ScoreRun,
@@ -197,7 +197,7 @@ def withdraw_strategy_override(request: Any, account_id: PathId) -> Status[None]
 )
 def decide_key_proposal(
     request: Any, account_id: PathId, body: KeyProposalIn
-) -> Status[KeyProposal]:
+) -> Status[KeyProposalDecision]:
     """The director confirms or declines a key-account proposal, with the reason (§2)."""
     account = account_get(actor=request.user, account_id=account_id)
     decision = key_proposal_decide(

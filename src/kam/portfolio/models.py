@@ -395,11 +395,14 @@ class ProposalDecision(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class KeyProposal(models.Model):
+class KeyProposalDecision(models.Model):
     """The director's answer to a key-account proposal of a snapshot (§2)."""
 
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="key_proposals", verbose_name=_("account")
+        Account,
+        on_delete=models.CASCADE,
+        related_name="key_proposal_decisions",
+        verbose_name=_("account"),
     )
     as_of = models.DateField(_("proposed as of"))
     score = models.FloatField(_("score"), null=True)

@@ -20,7 +20,7 @@ from kam.org.models import User
 from kam.portfolio.models import (
     Alert,
     CostToServe,
-    KeyProposal,
+    KeyProposalDecision,
     MonthlyHistory,
     Playbook,
     PortfolioSettings,
@@ -355,9 +355,9 @@ def key_proposals_pending(*, actor: User) -> QuerySet[Snapshot]:
     if as_of is None:
         return Snapshot.objects.none()
     # A decision holds for a year; after that the proposal comes back for a fresh look.
-    decided_since = KeyProposal.objects.filter(as_of__gt=as_of - dt.timedelta(days=365)).values(
-        "account_id"
-    )
+    decided_since = KeyProposalDecision.objects.filter(
+        as_of__gt=as_of - dt.timedelta(days=365)
+    ).values("account_id")
     rows = Snapshot.objects.filter(
         as_of=as_of, scope=Scope.ENTITY, account__in=accounts_visible_to(actor)
     ).exclude(account_id__in=decided_since)
@@ -370,10 +370,10 @@ def key_proposals_pending(*, actor: User) -> QuerySet[Snapshot]:
     )
 
 
-def key_proposal_decisions(*, actor: User) -> QuerySet[KeyProposal]:
-    return KeyProposal.objects.filter(account__in=accounts_visible_to(actor)).select_related(
-        "account", "decided_by"
-    )
+def key_proposal_decisions(*, actor: User) -> QuerySet[KeyProposalDecision]:
+    return KeyProposalDecision.objects.filter(
+        account__in=accounts_visible_to(actor)
+    ).select_related("account", "decided_by")
 
 
 def score_runs_visible_to(actor: User) -> QuerySet[ScoreRun]:

@@ -14,7 +14,7 @@ from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
 from kam.org.models import User
 from kam.org.permissions import require_governing, require_write
 from kam.portfolio.models import (
-    KeyProposal,
+    KeyProposalDecision,
     ProposalDecision,
     Scope,
     Snapshot,
@@ -80,7 +80,7 @@ def strategy_override_withdraw(*, actor: User, account: Account) -> None:
 @transaction.atomic
 def key_proposal_decide(
     *, actor: User, account: Account, decision: str, reason: str
-) -> KeyProposal:
+) -> KeyProposalDecision:
     """The director confirms or declines a key-account proposal, with the reason (§2).
 
     Confirming makes the account key (or, for a review proposal, keeps it); declining a
@@ -95,7 +95,7 @@ def key_proposal_decide(
     snapshot = _latest_entity_snapshot(account)
     if snapshot is None:
         raise Conflict(_("This account has not been scored yet."), field="account")
-    record = KeyProposal(
+    record = KeyProposalDecision(
         account=account,
         as_of=snapshot.as_of,
         score=snapshot.score,
