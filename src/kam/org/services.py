@@ -9,6 +9,7 @@ from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext as _
 
 from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
+from kam.core.history import save_as
 from kam.org.models import TOKEN_PREFIX, ApiToken, Language, Role, Team, User, hash_token
 from kam.org.permissions import require_governing
 
@@ -67,9 +68,8 @@ def team_create(
     if Team.objects.filter(name__iexact=name).exists():
         raise Conflict(_("A team named %(name)s already exists.") % {"name": name}, field="name")
     team = Team(name=name, description=description)
-    team._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(team)
-    team.save()
+    save_as(actor, team)
     if member_ids:
         members = list(User.objects.filter(pk__in=member_ids))
         missing = set(member_ids) - {member.pk for member in members}
@@ -87,8 +87,7 @@ def user_set_language(*, user: User, language: str) -> User:
         raise InvalidInput(_("Unknown language %(code)s.") % {"code": language}, field="language")
     if user.language != language:
         user.language = language
-        user._history_user = user  # type: ignore[attr-defined]
-        user.save(update_fields=["language"])
+        save_as(user, user, update_fields=["language"])
     return user
 
 
@@ -98,9 +97,8 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     secret = secrets.token_urlsafe(32)
     raw = f"{TOKEN_PREFIX}{secret}"
     token = ApiToken(user=user, name=name, key_hash=hash_token(raw), hint=raw[:10])
-    token._history_user = user  # type: ignore[attr-defined]
     full_clean_or_raise(token, exclude=["key_hash", "hint"])
-    token.save()
+    save_as(user, token)
     return token, raw
 
 
@@ -108,8 +106,7 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     """Revoke a token; revoking twice is harmless."""
     if token.revoked_at is None:
         token.revoked_at = timezone_now()
-        token._history_user = token.user  # type: ignore[attr-defined]
-        token.save(update_fields=["revoked_at"])
+        save_as(token.user, token, update_fields=["revoked_at"])
     return token
 
 

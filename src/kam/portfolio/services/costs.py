@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.core.errors import InvalidInput, full_clean_or_raise
+from kam.core.history import delete_as, save_as
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.portfolio.models import (
@@ -59,9 +60,8 @@ def cost_to_serve_add(
         description=description.strip(),
         created_by=actor,
     )
-    record._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(record)
-    record.save()
+    save_as(actor, record)
     return record
 
 
@@ -79,14 +79,12 @@ def cost_to_serve_update(*, actor: User, record: CostToServe, **changes: Any) ->
     record.month = record.month.replace(day=1)
     amount = record.amount if "amount" in changes or record.kind != CostKind.PEOPLE else None
     record.amount = _cost_amount(record.kind, record.hours, record.rate, amount)
-    record._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(record)
-    record.save()
+    save_as(actor, record)
     return record
 
 
 @transaction.atomic
 def cost_to_serve_delete(*, actor: User, record: CostToServe) -> None:
     require_write(actor)
-    record._history_user = actor  # type: ignore[attr-defined]
-    record.delete()
+    delete_as(actor, record)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
+from kam.core.history import save_as
 from kam.ledger.models import LedgerLine
 from kam.org.models import User
 from kam.org.permissions import require_governing
@@ -50,8 +51,7 @@ def settings_update(*, actor: User, **changes: Any) -> PortfolioSettings:
             % {"currency": old_currency},
             field="currency",
         )
-    settings._history_user = actor  # type: ignore[attr-defined]
-    settings.save()
+    save_as(actor, settings)
     score_run_create(actor=actor, reason="settings")
     settings.refresh_from_db()
     return settings

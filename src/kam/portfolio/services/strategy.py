@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from kam.accounts.models import Account
 from kam.accounts.services import account_set_key_status
 from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
+from kam.core.history import save_as
 from kam.org.models import User
 from kam.org.permissions import require_governing, require_write
 from kam.portfolio.models import (
@@ -46,8 +47,7 @@ def strategy_override_set(
     current = account_strategy_override(account=account)
     if current is not None:
         current.withdrawn_at = timezone.now()
-        current._history_user = actor  # type: ignore[attr-defined]
-        current.save(update_fields=["withdrawn_at"])
+        save_as(actor, current, update_fields=["withdrawn_at"])
     snapshot = _latest_entity_snapshot(account)
     override = StrategyOverride(
         account=account,
@@ -57,9 +57,8 @@ def strategy_override_set(
         recommended_rule=snapshot.strategy_rule if snapshot else "",
         decided_by=actor,
     )
-    override._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(override)
-    override.save()
+    save_as(actor, override)
     return override
 
 
@@ -73,8 +72,7 @@ def strategy_override_withdraw(*, actor: User, account: Account) -> None:
             _("This account follows the recommended strategy already."), field="strategy"
         )
     current.withdrawn_at = timezone.now()
-    current._history_user = actor  # type: ignore[attr-defined]
-    current.save(update_fields=["withdrawn_at"])
+    save_as(actor, current, update_fields=["withdrawn_at"])
 
 
 @transaction.atomic
@@ -104,9 +102,8 @@ def key_proposal_decide(
         reason=reason,
         decided_by=actor,
     )
-    record._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(record)
-    record.save()
+    save_as(actor, record)
     make_key = decision == ProposalDecision.CONFIRMED
     if snapshot.key_proposal and make_key != account.is_key:
         account_set_key_status(actor=actor, account=account, is_key=True, reason=reason)
