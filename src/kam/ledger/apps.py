@@ -11,3 +11,20 @@ class LedgerConfig(AppConfig):
         from kam.ledger.importing import register_importers
 
         register_importers()
+
+        from kam.org.services import base_currency_lock_register
+
+        base_currency_lock_register(_lines_hold_the_currency)
+
+
+def _lines_hold_the_currency(currency: str) -> str | None:
+    """Lines are stored in the base currency, so it cannot change while the ledger holds any."""
+    from django.utils.translation import gettext
+
+    from kam.ledger.models import LedgerLine
+
+    if not LedgerLine.objects.exists():
+        return None
+    return gettext(
+        "The ledger is stored in %(currency)s; the base currency cannot change under it."
+    ) % {"currency": currency}

@@ -1,8 +1,10 @@
-"""Writes for users, teams and tokens (DOMAIN §13)."""
+"""Writes for users, teams, tokens (DOMAIN §13) and the company settings."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils.timezone import now as timezone_now
@@ -10,8 +12,58 @@ from django.utils.translation import gettext as _
 
 from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
 from kam.core.history import save_as
-from kam.org.models import TOKEN_PREFIX, ApiToken, Language, Role, Team, User, hash_token
+from kam.org.models import (
+    COMPANY_SETTINGS_FIELDS,
+    TOKEN_PREFIX,
+    ApiToken,
+    CompanySettings,
+    Language,
+    Role,
+    Team,
+    User,
+    hash_token,
+)
 from kam.org.permissions import require_governing
+from kam.org.selectors import company_settings
+
+# A lock answers why the base currency may not change now (given the current one), or None.
+CurrencyLock = Callable[[str], str | None]
+_currency_locks: list[CurrencyLock] = []
+
+
+def base_currency_lock_register(lock: CurrencyLock) -> None:
+    """Let an app that stores amounts in the base currency refuse a change of it.
+
+    org sits below the apps that store amounts, so it cannot look at their rows; they
+    register here instead (the ledger does, in its AppConfig.ready).
+    """
+    if lock not in _currency_locks:
+        _currency_locks.append(lock)
+
+
+@transaction.atomic
+def company_settings_update(*, actor: User, **changes: Any) -> CompanySettings:
+    """Edit the base currency and the fiscal year start (director, admin), kept in history.
+
+    Raises PermissionDenied, InvalidInput (unknown or invalid setting) and Conflict (the
+    currency would change under amounts stored in it).
+    """
+    require_governing(actor, _("edit the company settings"))
+    unknown = sorted(set(changes) - set(COMPANY_SETTINGS_FIELDS))
+    if unknown:
+        raise InvalidInput(_("Unknown setting."), field=unknown[0])
+    company = CompanySettings.objects.select_for_update().get(pk=company_settings().pk)
+    old_currency = company.currency
+    for name, value in changes.items():
+        setattr(company, name, value)
+    full_clean_or_raise(company)
+    if company.currency != old_currency:
+        for lock in _currency_locks:
+            reason = lock(old_currency)
+            if reason:
+                raise Conflict(reason, field="currency")
+    save_as(actor, company)
+    return company
 
 
 @transaction.atomic
