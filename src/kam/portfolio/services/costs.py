@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -15,17 +14,13 @@ from kam.core.errors import InvalidInput, full_clean_or_raise
 from kam.core.history import delete_as, save_as
 from kam.org.models import User
 from kam.org.permissions import require_write
-from kam.portfolio.models import (
-    CostKind,
-    CostToServe,
-)
-
-Progress = Callable[[int, int], None]
+from kam.portfolio.models import CostKind, CostToServe
 
 
 def _cost_amount(
     kind: str, hours: Decimal | None, rate: Decimal | None, amount: Decimal | None
 ) -> Decimal:
+    """People's time is hours × rate to the cent; any other cost needs its amount."""
     if kind == CostKind.PEOPLE and hours is not None and rate is not None:
         return (Decimal(hours) * Decimal(rate)).quantize(Decimal("0.01"))
     if amount is None:
@@ -46,7 +41,7 @@ def cost_to_serve_add(
     rate: Decimal | None = None,
     description: str = "",
 ) -> CostToServe:
-    """Record resources spent on an account in a month (§4)."""
+    """Record resources spent on an account in a month (§4). Raises InvalidInput."""
     require_write(actor)
     if kind not in CostKind.values:
         raise InvalidInput(_("Unknown kind of cost."), field="kind")
@@ -67,6 +62,7 @@ def cost_to_serve_add(
 
 @transaction.atomic
 def cost_to_serve_update(*, actor: User, record: CostToServe, **changes: Any) -> CostToServe:
+    """Correct a cost record (§4); people's time is priced again. Raises InvalidInput."""
     require_write(actor)
     allowed = {"month", "kind", "amount", "hours", "rate", "description"}
     unknown = sorted(set(changes) - allowed)
@@ -86,5 +82,6 @@ def cost_to_serve_update(*, actor: User, record: CostToServe, **changes: Any) ->
 
 @transaction.atomic
 def cost_to_serve_delete(*, actor: User, record: CostToServe) -> None:
+    """Remove a cost record; its history keeps who removed it."""
     require_write(actor)
     delete_as(actor, record)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -11,19 +9,15 @@ from kam.core.errors import InvalidInput, full_clean_or_raise
 from kam.core.history import delete_as, save_as
 from kam.org.models import User
 from kam.org.permissions import require_governing
-from kam.portfolio.models import (
-    Playbook,
-    Tactic,
-)
-
-Progress = Callable[[int, int], None]
+from kam.portfolio.models import Playbook, Tactic
 
 
 @transaction.atomic
 def playbook_update(
     *, actor: User, playbook: Playbook, summary: str | None = None, tactics: list[str] | None = None
 ) -> Playbook:
-    """Rewrite a playbook's summary and tactics (director, admin)."""
+    """Rewrite a playbook's summary and tactics (director, admin; §6); unchanged tactics keep
+    their rows and history. Raises PermissionDenied and InvalidInput."""
     require_governing(actor, _("edit playbooks"))
     if summary is not None:
         playbook.summary = summary.strip()

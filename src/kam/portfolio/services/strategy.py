@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +20,7 @@ from kam.portfolio.models import (
     Strategy,
     StrategyOverride,
 )
-from kam.portfolio.selectors import (
-    account_strategy_override,
-)
-
-Progress = Callable[[int, int], None]
+from kam.portfolio.selectors import account_strategy_override
 
 
 def _latest_entity_snapshot(account: Account) -> Snapshot | None:
@@ -37,7 +31,8 @@ def _latest_entity_snapshot(account: Account) -> Snapshot | None:
 def strategy_override_set(
     *, actor: User, account: Account, strategy: str, reason: str
 ) -> StrategyOverride:
-    """A manager chooses a strategy over the recommendation, with a reason (§6)."""
+    """A manager chooses a strategy over the recommendation, with a reason (§6); the override
+    in force is withdrawn. Raises InvalidInput."""
     require_write(actor)
     if strategy not in Strategy.values:
         raise InvalidInput(_("Unknown strategy."), field="strategy")
@@ -64,7 +59,7 @@ def strategy_override_set(
 
 @transaction.atomic
 def strategy_override_withdraw(*, actor: User, account: Account) -> None:
-    """Return to the recommended strategy."""
+    """Return to the recommended strategy (§6). Raises Conflict when none is overridden."""
     require_write(actor)
     current = account_strategy_override(account=account)
     if current is None:
@@ -82,7 +77,8 @@ def key_proposal_decide(
     """The director confirms or declines a key-account proposal, with the reason (§2).
 
     Confirming makes the account key (or, for a review proposal, keeps it); declining a
-    review of a key account withdraws its key status.
+    review of a key account withdraws its key status. Raises PermissionDenied, InvalidInput
+    and Conflict (the account has no snapshot yet).
     """
     require_governing(actor, _("decide on key-account proposals"))
     if decision not in ProposalDecision.values:
