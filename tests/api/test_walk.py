@@ -62,6 +62,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "create_import": {},  # multipart: see _request
     "start_score_run": {"as_of": "2026-10-31"},
     "update_portfolio_settings": {"key_score_threshold": "60"},
+    "update_company_settings": {"fiscal_year_start_month": 4},
     "update_playbook": {"strategy": "retention", "tactics": ["Call them"]},
     "override_strategy": {"strategy": "retention", "reason": "walk"},
     "decide_key_proposal": {"decision": "declined", "reason": "walk"},
@@ -89,6 +90,7 @@ OWN: dict[str, str] = {
     "list_portfolio": MINE,
     "list_snapshot_dates": AS_OF,
     "get_portfolio_settings": '"key_score_threshold"',
+    "get_company_settings": '"fiscal_year_start_month"',
     "list_playbooks": '"strategy"',
     "list_key_proposals": MINE,
     "list_account_snapshots": MINE,

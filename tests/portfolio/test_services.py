@@ -11,7 +11,7 @@ import pytest
 from kam.accounts.models import KeyStatusChange
 from kam.core.errors import Conflict, InvalidInput, PermissionDenied
 from kam.portfolio.alerts import raise_alert
-from kam.portfolio.models import Alert, KeyProposal, ScoreRun, StrategyOverride
+from kam.portfolio.models import Alert, KeyProposalDecision, ScoreRun, StrategyOverride
 from kam.portfolio.selectors import (
     account_strategy,
     key_proposals_pending,
@@ -153,7 +153,7 @@ def test_a_declined_proposal_keeps_its_reason_and_stays_decided(director, manage
     key_proposal_decide(actor=director, account=account, decision="declined", reason="Reseller")
     account.refresh_from_db()
     assert not account.is_key
-    assert KeyProposal.objects.get(account=account).reason == "Reseller"
+    assert KeyProposalDecision.objects.get(account=account).reason == "Reseller"
     assert not key_proposals_pending(actor=director).exists()
 
 

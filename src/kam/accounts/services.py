@@ -26,6 +26,7 @@ from kam.accounts.permissions import can_delete_note, can_manage_team
 from kam.accounts.selectors import accounts_visible_to
 from kam.core.bulk import history_copy
 from kam.core.errors import Conflict, InvalidInput, PermissionDenied, full_clean_or_raise
+from kam.core.history import delete_as, save_as
 from kam.org.models import User
 from kam.org.permissions import can_govern, require_governing, require_write
 
@@ -85,12 +86,11 @@ def _check_no_cycle(account: Account, parent: Account | None) -> None:
 
 
 def _save(account: Account, actor: User, update_fields: list[str] | None = None) -> None:
-    account._history_user = actor  # type: ignore[attr-defined]
     # Code uniqueness is checked before, case-insensitively, to answer 409 not 422.
     full_clean_or_raise(account, validate_unique=False)
     try:
         with transaction.atomic():
-            account.save(update_fields=update_fields)
+            save_as(actor, account, update_fields=update_fields)
     except IntegrityError as error:
         raise Conflict(
             _("An account with code %(code)s already exists.") % {"code": account.code},
@@ -198,8 +198,7 @@ def account_delete(*, actor: User, account: Account) -> None:
     # Lock the row before the cascade collects the ledger (whose tables carry no database
     # foreign key): an import using the account finishes first, and its lines are collected.
     Account.objects.select_for_update().filter(pk=account.pk).exists()
-    account._history_user = actor  # type: ignore[attr-defined]
-    account.delete()
+    delete_as(actor, account)
 
 
 @transaction.atomic
@@ -213,9 +212,8 @@ def account_set_key_status(
         raise InvalidInput(_("Give a reason for the key-account decision."), field="reason")
     account = Account.objects.select_for_update().get(pk=account.pk)
     decision = KeyStatusChange(account=account, is_key=is_key, reason=reason, decided_by=actor)
-    decision._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(decision)
-    decision.save()
+    save_as(actor, decision)
     account.is_key = is_key
     account.key_reason = reason
     _save(account, actor, update_fields=["is_key", "key_reason", "updated_at"])
@@ -243,17 +241,15 @@ def team_member_add(*, actor: User, account: Account, user_id: int, role: str) -
             field="user_id",
         )
     member = AccountTeamMember(account=account, user=user, role=role)
-    member._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(member)
-    member.save()
+    save_as(actor, member)
     return member
 
 
 @transaction.atomic
 def team_member_remove(*, actor: User, member: AccountTeamMember) -> None:
     _require_team_manager(actor, member.account)
-    member._history_user = actor  # type: ignore[attr-defined]
-    member.delete()
+    delete_as(actor, member)
 
 
 @transaction.atomic
@@ -269,9 +265,8 @@ def potential_estimate_add(
         source=source.strip(),
         author=actor,
     )
-    estimate._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(estimate)
-    estimate.save()
+    save_as(actor, estimate)
     return estimate
 
 
@@ -283,9 +278,8 @@ def note_add(*, actor: User, account: Account, body: str) -> Note:
     if not body:
         raise InvalidInput(_("A note needs some text."), field="body")
     note = Note(account=account, author=actor, body=body)
-    note._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(note)
-    note.save()
+    save_as(actor, note)
     names = sorted({name.rstrip(".").lower() for name in MENTION.findall(body)})[:MAX_MENTIONS]
     if names:
         matches = Q()
@@ -307,8 +301,7 @@ def note_delete(*, actor: User, note: Note) -> None:
         raise PermissionDenied(
             _("Only the author, a director or an administrator may delete a note.")
         )
-    note._history_user = actor  # type: ignore[attr-defined]
-    note.delete()
+    delete_as(actor, note)
 
 
 def prospects_become_customers(*, account_ids: Collection[int], actor: User | None) -> list[int]:

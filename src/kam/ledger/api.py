@@ -30,7 +30,8 @@ from kam.ledger.selectors import (
     import_job_get,
     import_jobs_visible_to,
 )
-from kam.ledger.services import base_currency, batch_undo
+from kam.ledger.services import batch_undo
+from kam.org.selectors import base_currency
 
 router = Router(tags=["ledger"])
 

@@ -14,3 +14,20 @@ class LedgerConfig(AppConfig):
 
         register_importers()
         register(SALES_PANEL)
+
+        from kam.org.services import base_currency_lock_register
+
+        base_currency_lock_register(_lines_hold_the_currency)
+
+
+def _lines_hold_the_currency(currency: str) -> str | None:
+    """Lines are stored in the base currency, so it cannot change while the ledger holds any."""
+    from django.utils.translation import gettext
+
+    from kam.ledger.models import LedgerLine
+
+    if not LedgerLine.objects.exists():
+        return None
+    return gettext(
+        "The ledger is stored in %(currency)s; the base currency cannot change under it."
+    ) % {"currency": currency}

@@ -1,4 +1,5 @@
-"""API: the signed-in user, colleagues, teams, internal departments and personal tokens."""
+"""API: the signed-in user, colleagues, teams, internal departments, personal tokens and the
+company settings."""
 
 from typing import Any
 
@@ -7,8 +8,10 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId, text
-from kam.org.models import ApiToken, Department, Team, User
+from kam.org.models import ApiToken, CompanySettings, Department, Team, User
 from kam.org.schemas import (
+    CompanySettingsOut,
+    CompanySettingsPatch,
     DepartmentOut,
     MeOut,
     MePatch,
@@ -19,8 +22,21 @@ from kam.org.schemas import (
     TokenOut,
     UserOut,
 )
-from kam.org.selectors import departments_list, teams_list, token_get, tokens_of, users_active
-from kam.org.services import team_create, token_create, token_revoke, user_set_language
+from kam.org.selectors import (
+    company_settings,
+    departments_list,
+    teams_list,
+    token_get,
+    tokens_of,
+    users_active,
+)
+from kam.org.services import (
+    company_settings_update,
+    team_create,
+    token_create,
+    token_revoke,
+    user_set_language,
+)
 
 router = Router(tags=["organisation"])
 
@@ -70,3 +86,15 @@ def create_token(request: Any, body: TokenIn) -> Status[dict[str, Any]]:
 @router.delete("/tokens/{token_id}", response={200: TokenOut, ERROR_CODES: ErrorOut})
 def revoke_token(request: Any, token_id: PathId) -> ApiToken:
     return token_revoke(token=token_get(actor=request.user, token_id=token_id))
+
+
+@router.get("/company-settings", response={200: CompanySettingsOut, ERROR_CODES: ErrorOut})
+def get_company_settings(request: Any) -> CompanySettings:
+    return company_settings()
+
+
+@router.patch("/company-settings", response={200: CompanySettingsOut, ERROR_CODES: ErrorOut})
+def update_company_settings(request: Any, body: CompanySettingsPatch) -> CompanySettings:
+    """Change the base currency (while the ledger is empty) or the fiscal year start."""
+    changes = {k: v for k, v in body.dict(exclude_unset=True).items() if v is not None}
+    return company_settings_update(actor=request.user, **changes)

@@ -1,11 +1,13 @@
-"""Users, roles, teams, internal departments and API tokens (DOMAIN §13)."""
+"""Users, roles, teams, internal departments, API tokens (DOMAIN §13) and company settings."""
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -110,6 +112,61 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_code_display())
+
+
+class CurrencyField(models.CharField):
+    """An ISO 4217 code, kept in capitals whatever case it was typed in."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["max_length"] = 3
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        del kwargs["max_length"]
+        return name, path, args, kwargs
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return value.strip().upper() if isinstance(value, str) else value
+
+
+def default_currency() -> str:
+    return str(getattr(settings, "KAM_BASE_CURRENCY", "CNY")).strip().upper()
+
+
+class CompanySettings(models.Model):
+    """What the whole company shares, below every feature app; one row, edited by the director."""
+
+    # Every amount is kept in it, so it cannot change once amounts are stored (the ledger
+    # registers that check: org.services.base_currency_lock_register).
+    currency = CurrencyField(
+        _("base currency"),
+        default=default_currency,
+        validators=[
+            RegexValidator(r"^[A-Z]{3}\Z", _("A currency is a three-letter ISO 4217 code."))
+        ],
+    )
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year starts in month"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
+
+    def __str__(self) -> str:
+        return str(_("Company settings"))
+
+
+# The settings a director edits, in the order the settings page shows them.
+COMPANY_SETTINGS_FIELDS = tuple(
+    f.name for f in CompanySettings._meta.concrete_fields if f.name not in {"id", "updated_at"}
+)
 
 
 TOKEN_PREFIX = "kam_"  # noqa: S105 - a public marker, not a secret

@@ -1,11 +1,19 @@
-"""API schemas for users, teams, departments and tokens."""
+"""API schemas for users, teams, departments, tokens and the company settings."""
 
 import datetime as dt
 
 from ninja import Schema
 
+from kam.core.model_schemas import out_schema, patch_schema
 from kam.core.schemas import BodyId, StrictIn, text
-from kam.org.models import Department, Language, Role, User
+from kam.org.models import (
+    COMPANY_SETTINGS_FIELDS,
+    CompanySettings,
+    Department,
+    Language,
+    Role,
+    User,
+)
 
 
 class UserOut(Schema):
@@ -73,3 +81,15 @@ class TokenOut(Schema):
 
 class TokenCreatedOut(TokenOut):
     token: str
+
+
+_COMPANY = [CompanySettings._meta.get_field(name) for name in COMPANY_SETTINGS_FIELDS]
+_UPDATED = CompanySettings._meta.get_field("updated_at")
+
+
+class CompanySettingsOut(out_schema("CompanySettingsOut", [*_COMPANY, _UPDATED])):  # type: ignore[misc]
+    """The base currency and the fiscal year's first month."""
+
+
+class CompanySettingsPatch(patch_schema("CompanySettingsPatch", _COMPANY)):  # type: ignore[misc]
+    """The company settings to change; absent or null ones stay."""

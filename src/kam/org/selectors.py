@@ -1,4 +1,4 @@
-"""Reads for users, teams, departments and tokens."""
+"""Reads for users, teams, departments, tokens and the company settings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kam.org.models import ApiToken, Department, Team, User
+from kam.org.models import ApiToken, CompanySettings, Department, Team, User, default_currency
 
 
 def users_active(*, q: str = "") -> QuerySet[User]:
@@ -55,3 +55,15 @@ def tokens_of(actor: User) -> QuerySet[ApiToken]:
 def token_get(*, actor: User, token_id: int) -> ApiToken:
     """Another user's token answers 404 like a missing one."""
     return get_object_or_404(tokens_of(actor), pk=token_id)
+
+
+def company_settings() -> CompanySettings:
+    """The one company settings row (created when absent, its currency from KAM_BASE_CURRENCY)."""
+    company, _ = CompanySettings.objects.get_or_create(pk=1)
+    return company
+
+
+def base_currency() -> str:
+    """The currency every amount is kept in (DOMAIN: money); KAM_BASE_CURRENCY seeds it."""
+    stored = CompanySettings.objects.filter(pk=1).values_list("currency", flat=True).first()
+    return str(stored or default_currency())

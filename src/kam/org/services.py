@@ -1,16 +1,69 @@
-"""Writes for users, teams and tokens (DOMAIN §13)."""
+"""Writes for users, teams, tokens (DOMAIN §13) and the company settings."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext as _
 
 from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
-from kam.org.models import TOKEN_PREFIX, ApiToken, Language, Role, Team, User, hash_token
+from kam.core.history import save_as
+from kam.org.models import (
+    COMPANY_SETTINGS_FIELDS,
+    TOKEN_PREFIX,
+    ApiToken,
+    CompanySettings,
+    Language,
+    Role,
+    Team,
+    User,
+    hash_token,
+)
 from kam.org.permissions import require_governing
+from kam.org.selectors import company_settings
+
+# A lock answers why the base currency may not change now (given the current one), or None.
+CurrencyLock = Callable[[str], str | None]
+_currency_locks: list[CurrencyLock] = []
+
+
+def base_currency_lock_register(lock: CurrencyLock) -> None:
+    """Let an app that stores amounts in the base currency refuse a change of it.
+
+    org sits below the apps that store amounts, so it cannot look at their rows; they
+    register here instead (the ledger does, in its AppConfig.ready).
+    """
+    if lock not in _currency_locks:
+        _currency_locks.append(lock)
+
+
+@transaction.atomic
+def company_settings_update(*, actor: User, **changes: Any) -> CompanySettings:
+    """Edit the base currency and the fiscal year start (director, admin), kept in history.
+
+    Raises PermissionDenied, InvalidInput (unknown or invalid setting) and Conflict (the
+    currency would change under amounts stored in it).
+    """
+    require_governing(actor, _("edit the company settings"))
+    unknown = sorted(set(changes) - set(COMPANY_SETTINGS_FIELDS))
+    if unknown:
+        raise InvalidInput(_("Unknown setting."), field=unknown[0])
+    company = CompanySettings.objects.select_for_update().get(pk=company_settings().pk)
+    old_currency = company.currency
+    for name, value in changes.items():
+        setattr(company, name, value)
+    full_clean_or_raise(company)
+    if company.currency != old_currency:
+        for lock in _currency_locks:
+            reason = lock(old_currency)
+            if reason:
+                raise Conflict(reason, field="currency")
+    save_as(actor, company)
+    return company
 
 
 @transaction.atomic
@@ -67,9 +120,8 @@ def team_create(
     if Team.objects.filter(name__iexact=name).exists():
         raise Conflict(_("A team named %(name)s already exists.") % {"name": name}, field="name")
     team = Team(name=name, description=description)
-    team._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(team)
-    team.save()
+    save_as(actor, team)
     if member_ids:
         members = list(User.objects.filter(pk__in=member_ids))
         missing = set(member_ids) - {member.pk for member in members}
@@ -87,8 +139,7 @@ def user_set_language(*, user: User, language: str) -> User:
         raise InvalidInput(_("Unknown language %(code)s.") % {"code": language}, field="language")
     if user.language != language:
         user.language = language
-        user._history_user = user  # type: ignore[attr-defined]
-        user.save(update_fields=["language"])
+        save_as(user, user, update_fields=["language"])
     return user
 
 
@@ -98,9 +149,8 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     secret = secrets.token_urlsafe(32)
     raw = f"{TOKEN_PREFIX}{secret}"
     token = ApiToken(user=user, name=name, key_hash=hash_token(raw), hint=raw[:10])
-    token._history_user = user  # type: ignore[attr-defined]
     full_clean_or_raise(token, exclude=["key_hash", "hint"])
-    token.save()
+    save_as(user, token)
     return token, raw
 
 
@@ -108,8 +158,7 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     """Revoke a token; revoking twice is harmless."""
     if token.revoked_at is None:
         token.revoked_at = timezone_now()
-        token._history_user = token.user  # type: ignore[attr-defined]
-        token.save(update_fields=["revoked_at"])
+        save_as(token.user, token, update_fields=["revoked_at"])
     return token
 
 

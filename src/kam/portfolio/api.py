@@ -13,9 +13,8 @@ from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId
 from kam.portfolio.models import (
     Alert,
     CostToServe,
-    KeyProposal,
+    KeyProposalDecision,
     Playbook,
-    PortfolioSettings,
     ScoreRun,
     Snapshot,
     StrategyOverride,
@@ -57,8 +56,8 @@ from kam.portfolio.selectors import (
     playbook_get,
     playbooks,
     portfolio,
-    portfolio_settings,
     score_run_get,
+    settings_read,
     snapshot_dates,
 )
 from kam.portfolio.services.alerts import alert_acknowledge
@@ -106,15 +105,16 @@ def get_score_run(request: Any, run_id: uuid.UUID) -> ScoreRun:
 
 
 @router.get("/settings", response={200: SettingsOut, ERROR_CODES: ErrorOut})
-def get_portfolio_settings(request: Any) -> PortfolioSettings:
-    return portfolio_settings()
+def get_portfolio_settings(request: Any) -> dict[str, Any]:
+    return settings_read()
 
 
 @router.patch("/settings", response={200: SettingsOut, ERROR_CODES: ErrorOut})
-def update_portfolio_settings(request: Any, body: SettingsPatch) -> PortfolioSettings:
+def update_portfolio_settings(request: Any, body: SettingsPatch) -> dict[str, Any]:
     """Change thresholds and weights (director, admin); the portfolio is re-scored."""
     changes = {k: v for k, v in body.dict(exclude_unset=True).items() if v is not None}
-    return settings_update(actor=request.user, **changes)
+    settings_update(actor=request.user, **changes)
+    return settings_read()
 
 
 @router.get("/playbooks", response={200: list[PlaybookOut], ERROR_CODES: ErrorOut})
@@ -194,7 +194,7 @@ def withdraw_strategy_override(request: Any, account_id: PathId) -> Status[None]
 )
 def decide_key_proposal(
     request: Any, account_id: PathId, body: KeyProposalIn
-) -> Status[KeyProposal]:
+) -> Status[KeyProposalDecision]:
     """The director confirms or declines a key-account proposal, with the reason (§2)."""
     account = account_get(actor=request.user, account_id=account_id)
     decision = key_proposal_decide(

@@ -2,25 +2,69 @@
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+from kam.org.models import COMPANY_SETTINGS_FIELDS, CompanySettings
 from kam.portfolio.models import (
+    SETTINGS_FIELDS,
+    SETTINGS_TABLE,
     CostKind,
     PortfolioSettings,
     ProposalDecision,
     Scope,
     Strategy,
 )
-from kam.portfolio.services.settings import SETTINGS_FIELDS
+
+COMPANY = _("Company")
 
 
 class SettingsForm(forms.ModelForm):
+    """The settings page: the company's settings, then the portfolio's, each field derived
+    from its model field and validated by its model (bounds and the rules between fields)."""
+
     class Meta:
         model = PortfolioSettings
         fields = list(SETTINGS_FIELDS)
+
+    def __init__(self, *args: Any, company: CompanySettings, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.company = company
+        company_fields = forms.fields_for_model(CompanySettings, fields=COMPANY_SETTINGS_FIELDS)
+        for field in company_fields.values():
+            field.show_hidden_initial = False  # a callable default (the currency's) asks for it
+        self.fields = {**company_fields, **self.fields}
+        for name in COMPANY_SETTINGS_FIELDS:
+            self.initial.setdefault(name, getattr(company, name))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [name for name in COMPANY_SETTINGS_FIELDS if name in data]
+        company = copy.copy(self.company)
+        for name in given:
+            setattr(company, name, data[name])
+        try:
+            company.full_clean(exclude=set(COMPANY_SETTINGS_FIELDS) - set(given))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return data
+
+    def groups(self) -> list[tuple[StrOrPromise, list[BoundField]]]:
+        """The page's sections: the company's, then each group of the settings table."""
+        sections: dict[StrOrPromise, list[BoundField]] = {
+            COMPANY: [self[name] for name in COMPANY_SETTINGS_FIELDS]
+        }
+        for name in SETTINGS_FIELDS:
+            sections.setdefault(SETTINGS_TABLE[name].group, []).append(self[name])
+        return list(sections.items())
 
 
 class MatrixFilterForm(forms.Form):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -43,12 +45,6 @@ def _money(label: StrOrPromise, default: int) -> models.DecimalField:
 class PortfolioSettings(models.Model):
     """Every threshold and weight of DOMAIN §2–§6; one row, edited by the director."""
 
-    currency = models.CharField(_("base currency"), max_length=3, default="CNY")
-    fiscal_year_start_month = models.PositiveSmallIntegerField(
-        _("fiscal year starts in month"),
-        default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
-    )
     pareto_revenue_share = _share(_("Pareto revenue share"), "0.80")
     pareto_max_account_share = _share(_("Pareto maximum share of accounts"), "0.20")
     key_score_threshold = models.DecimalField(
@@ -109,6 +105,71 @@ class PortfolioSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Portfolio settings"))
+
+    def clean(self) -> None:
+        """The rules between settings (§3, §4, §2); one field's own bounds are on the field."""
+        errors: dict[str, StrOrPromise] = {}
+        for low, high in ORDERED_SETTINGS:
+            low_value, high_value = getattr(self, low), getattr(self, high)
+            if low_value is not None and high_value is not None and low_value > high_value:
+                errors.setdefault(low, _("The lower threshold must not exceed the upper one."))
+        if sum(getattr(self, name) or 0 for name in WEIGHT_SETTINGS) <= 0:
+            errors[WEIGHT_SETTINGS[0]] = _("At least one score weight must be above zero.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# Every setting the director edits, in the order of the model (and of the settings page).
+SETTINGS_FIELDS = tuple(
+    f.name for f in PortfolioSettings._meta.concrete_fields if f.name not in {"id", "updated_at"}
+)
+WEIGHT_SETTINGS = tuple(f"weight_{name}" for name in FACTORS)
+# Each lower threshold and the upper one it must not exceed.
+ORDERED_SETTINGS = (
+    ("contribution_medium", "contribution_high"),
+    ("potential_medium", "potential_high"),
+    ("band_a_low", "band_a_high"),
+    ("band_b_low", "band_b_high"),
+    ("band_c_low", "band_c_high"),
+    ("band_d_low", "band_d_high"),
+)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What a field of PortfolioSettings cannot say about itself."""
+
+    group: StrOrPromise  # its heading on the settings page
+    cents: bool = False  # money: the pure core reads it in integer cents, as `<name>_cents`
+
+
+KEY_ACCOUNTS = _("Identifying key accounts")
+MATRIX = _("Matrix thresholds")
+LIFECYCLE = _("Lifecycle")
+WEIGHTS = _("Score weights")
+BANDS = _("Investment bands")
+# One row per field of PortfolioSettings (a test holds them equal). A new setting is a model
+# field (label, default, validators), a row here, and, if the pure core reads it, a field of
+# kam.analytics.rules.Rules of the same name; the API schemas, the settings form and
+# rules_from (portfolio/scoring.py) follow from these.
+SETTINGS_TABLE: dict[str, Setting] = {
+    "pareto_revenue_share": Setting(KEY_ACCOUNTS),
+    "pareto_max_account_share": Setting(KEY_ACCOUNTS),
+    "key_score_threshold": Setting(KEY_ACCOUNTS),
+    "potential_max_age_months": Setting(KEY_ACCOUNTS),
+    "contribution_high": Setting(MATRIX, cents=True),
+    "contribution_medium": Setting(MATRIX, cents=True),
+    "potential_high": Setting(MATRIX, cents=True),
+    "potential_medium": Setting(MATRIX, cents=True),
+    "relative_share_threshold": Setting(MATRIX),
+    "lost_after_months": Setting(LIFECYCLE),
+    "min_history_months": Setting(LIFECYCLE),
+    "lifecycle_window_months": Setting(LIFECYCLE),
+    "lifecycle_t_threshold": Setting(LIFECYCLE),
+    "lifecycle_slope_threshold": Setting(LIFECYCLE),
+    **{name: Setting(WEIGHTS) for name in WEIGHT_SETTINGS},
+    **{f"band_{k}_{end}": Setting(BANDS) for k in "abcd" for end in ("low", "high")},
+}
 
 
 class Scope(models.TextChoices):
@@ -395,11 +456,14 @@ class ProposalDecision(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class KeyProposal(models.Model):
+class KeyProposalDecision(models.Model):
     """The director's answer to a key-account proposal of a snapshot (§2)."""
 
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="key_proposals", verbose_name=_("account")
+        Account,
+        on_delete=models.CASCADE,
+        related_name="key_proposal_decisions",
+        verbose_name=_("account"),
     )
     as_of = models.DateField(_("proposed as of"))
     score = models.FloatField(_("score"), null=True)

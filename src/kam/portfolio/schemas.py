@@ -6,22 +6,23 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt
+from pydantic import StrictBool
 
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS
+from kam.core.model_schemas import out_schema, patch_schema
 from kam.core.money import cents_to_decimal
 from kam.core.schemas import IsoDate, StrictIn, text
+from kam.org.models import COMPANY_SETTINGS_FIELDS, CompanySettings
 from kam.portfolio.models import (
+    SETTINGS_FIELDS,
     AccountClass,
     CostKind,
     Lifecycle,
+    PortfolioSettings,
     ProposalDecision,
     Scope,
     Strategy,
 )
-
-Money = Field(..., ge=0, le=MAX_MONEY, max_digits=MONEY_DIGITS, decimal_places=2)
-Share = Field(..., ge=0, le=1, max_digits=5, decimal_places=4)
 
 
 def _money_or_none(cents: int | None) -> Decimal | None:
@@ -129,80 +130,26 @@ class ScoreRunOut(Schema):
     finished_at: dt.datetime | None
 
 
-class SettingsOut(Schema):
-    currency: str
-    fiscal_year_start_month: int
-    pareto_revenue_share: Decimal
-    pareto_max_account_share: Decimal
-    key_score_threshold: Decimal
-    potential_max_age_months: int
-    contribution_high: Decimal
-    contribution_medium: Decimal
-    potential_high: Decimal
-    potential_medium: Decimal
-    relative_share_threshold: Decimal
-    lost_after_months: int
-    min_history_months: int
-    lifecycle_window_months: int
-    lifecycle_t_threshold: Decimal
-    lifecycle_slope_threshold: Decimal
-    weight_contribution: Decimal
-    weight_potential: Decimal
-    weight_growth: Decimal
-    weight_margin: Decimal
-    weight_strategic_importance: Decimal
-    weight_technical_fit: Decimal
-    weight_credit_reputation: Decimal
-    band_a_low: Decimal
-    band_a_high: Decimal
-    band_b_low: Decimal
-    band_b_high: Decimal
-    band_c_low: Decimal
-    band_c_high: Decimal
-    band_d_low: Decimal
-    band_d_high: Decimal
-    updated_at: dt.datetime
+# The settings as the API shows them: the company's (in org) first, then the portfolio's, as
+# before they moved; each derived from its model field.
+_SETTINGS = [
+    *(CompanySettings._meta.get_field(name) for name in COMPANY_SETTINGS_FIELDS),
+    *(PortfolioSettings._meta.get_field(name) for name in SETTINGS_FIELDS),
+]
 
 
-Months = Field(None, ge=1, le=120)
-ShareOpt = Field(None, ge=0, le=1, max_digits=5, decimal_places=4)
+_UPDATED = PortfolioSettings._meta.get_field("updated_at")
+
+
+class SettingsOut(out_schema("SettingsOut", [*_SETTINGS, _UPDATED])):  # type: ignore[misc]
+    """Every setting of DOMAIN §2–§6 and the company's base currency and fiscal year."""
+
+
+class SettingsPatch(patch_schema("SettingsPatch", _SETTINGS)):  # type: ignore[misc]
+    """The settings to change; absent or null ones stay."""
+
+
 MoneyOpt = Field(None, ge=0, le=MAX_MONEY, max_digits=MONEY_DIGITS, decimal_places=2)
-
-
-class SettingsPatch(StrictIn):
-    currency: text(3, 3) | None = None  # type: ignore[valid-type]
-    fiscal_year_start_month: StrictInt | None = Field(None, ge=1, le=12)
-    pareto_revenue_share: Decimal | None = ShareOpt
-    pareto_max_account_share: Decimal | None = ShareOpt
-    key_score_threshold: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
-    potential_max_age_months: StrictInt | None = Months
-    contribution_high: Decimal | None = MoneyOpt
-    contribution_medium: Decimal | None = MoneyOpt
-    potential_high: Decimal | None = MoneyOpt
-    potential_medium: Decimal | None = MoneyOpt
-    relative_share_threshold: Decimal | None = ShareOpt
-    lost_after_months: StrictInt | None = Months
-    min_history_months: StrictInt | None = Months
-    lifecycle_window_months: StrictInt | None = Field(None, ge=3, le=120)
-    lifecycle_t_threshold: Decimal | None = Field(
-        None, ge=0, le=100, max_digits=5, decimal_places=2
-    )
-    lifecycle_slope_threshold: Decimal | None = ShareOpt
-    weight_contribution: Decimal | None = ShareOpt
-    weight_potential: Decimal | None = ShareOpt
-    weight_growth: Decimal | None = ShareOpt
-    weight_margin: Decimal | None = ShareOpt
-    weight_strategic_importance: Decimal | None = ShareOpt
-    weight_technical_fit: Decimal | None = ShareOpt
-    weight_credit_reputation: Decimal | None = ShareOpt
-    band_a_low: Decimal | None = ShareOpt
-    band_a_high: Decimal | None = ShareOpt
-    band_b_low: Decimal | None = ShareOpt
-    band_b_high: Decimal | None = ShareOpt
-    band_c_low: Decimal | None = ShareOpt
-    band_c_high: Decimal | None = ShareOpt
-    band_d_low: Decimal | None = ShareOpt
-    band_d_high: Decimal | None = ShareOpt
 
 
 class TacticOut(Schema):

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -17,11 +17,13 @@ from kam.accounts.models import Account, PotentialEstimate
 from kam.accounts.selectors import accounts_visible_to
 from kam.core.money import decimal_to_cents
 from kam.core.months import month_end, month_index
-from kam.org.models import User
+from kam.org.models import COMPANY_SETTINGS_FIELDS, User
+from kam.org.selectors import company_settings
 from kam.portfolio.models import (
+    SETTINGS_FIELDS,
     Alert,
     CostToServe,
-    KeyProposal,
+    KeyProposalDecision,
     MonthlyHistory,
     Playbook,
     PortfolioSettings,
@@ -37,6 +39,29 @@ def portfolio_settings() -> PortfolioSettings:
     """The one settings row (created with the defaults of DOMAIN §2–§6 when absent)."""
     settings, _ = PortfolioSettings.objects.get_or_create(pk=1)
     return settings
+
+
+def settings_history(*, limit: int = 20) -> list[Any]:
+    """The latest changes of the portfolio's and the company's settings, newest first."""
+    changes = [
+        *portfolio_settings()
+        .history.select_related("history_user")
+        .order_by("-history_date")[:limit],
+        *company_settings()
+        .history.select_related("history_user")
+        .order_by("-history_date")[:limit],
+    ]
+    return sorted(changes, key=lambda change: change.history_date, reverse=True)[:limit]
+
+
+def settings_read() -> dict[str, Any]:
+    """The company's settings and the portfolio's as one record, as the API shows them."""
+    company, portfolio = company_settings(), portfolio_settings()
+    return {
+        **{name: getattr(company, name) for name in COMPANY_SETTINGS_FIELDS},
+        **{name: getattr(portfolio, name) for name in SETTINGS_FIELDS},
+        "updated_at": max(company.updated_at, portfolio.updated_at),
+    }
 
 
 def snapshot_dates(*, scope: str = Scope.ENTITY) -> list[dt.date]:
@@ -397,9 +422,9 @@ def key_proposals_pending(*, actor: User) -> QuerySet[Snapshot]:
     if as_of is None:
         return Snapshot.objects.none()
     # A decision holds for a year; after that the proposal comes back for a fresh look.
-    decided_since = KeyProposal.objects.filter(as_of__gt=as_of - dt.timedelta(days=365)).values(
-        "account_id"
-    )
+    decided_since = KeyProposalDecision.objects.filter(
+        as_of__gt=as_of - dt.timedelta(days=365)
+    ).values("account_id")
     rows = Snapshot.objects.filter(
         as_of=as_of, scope=Scope.ENTITY, account__in=accounts_visible_to(actor)
     ).exclude(account_id__in=decided_since)
@@ -412,10 +437,10 @@ def key_proposals_pending(*, actor: User) -> QuerySet[Snapshot]:
     )
 
 
-def key_proposal_decisions(*, actor: User) -> QuerySet[KeyProposal]:
-    return KeyProposal.objects.filter(account__in=accounts_visible_to(actor)).select_related(
-        "account", "decided_by"
-    )
+def key_proposal_decisions(*, actor: User) -> QuerySet[KeyProposalDecision]:
+    return KeyProposalDecision.objects.filter(
+        account__in=accounts_visible_to(actor)
+    ).select_related("account", "decided_by")
 
 
 def score_runs_visible_to(actor: User) -> QuerySet[ScoreRun]:

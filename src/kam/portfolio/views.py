@@ -17,8 +17,8 @@ from kam.accounts.models import Account
 from kam.accounts.selectors import account_facets, account_get, account_owners
 from kam.core.errors import DomainError
 from kam.core.http import AuthedRequest, safe_next
-from kam.ledger.services import base_currency
 from kam.org.permissions import can
+from kam.org.selectors import base_currency, company_settings
 from kam.portfolio.forms import (
     CostForm,
     MatrixFilterForm,
@@ -28,7 +28,7 @@ from kam.portfolio.forms import (
     ProposalForm,
     SettingsForm,
 )
-from kam.portfolio.models import PortfolioSettings, Scope
+from kam.portfolio.models import Scope
 from kam.portfolio.presenters import (
     matrix_presentation,
     migration_chart,
@@ -55,6 +55,7 @@ from kam.portfolio.selectors import (
     playbooks,
     portfolio,
     portfolio_settings,
+    settings_history,
 )
 from kam.portfolio.services.alerts import alert_acknowledge
 from kam.portfolio.services.costs import cost_to_serve_add, cost_to_serve_delete
@@ -221,10 +222,10 @@ def alert_acknowledge_view(request: AuthedRequest, alert_id: int) -> HttpRespons
 @login_required
 def settings_view(request: AuthedRequest) -> HttpResponse:
     """The director's thresholds and weights (§2–§6), with their history."""
-    current = portfolio_settings()
-    form = SettingsForm(instance=current)
+    current, company = portfolio_settings(), company_settings()
+    form = SettingsForm(instance=current, company=company)
     if request.method == "POST":
-        form = SettingsForm(request.POST, instance=PortfolioSettings.objects.get(pk=current.pk))
+        form = SettingsForm(request.POST, instance=portfolio_settings(), company=company)
         if form.is_valid():
             try:
                 changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -239,7 +240,6 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Settings saved; the portfolio is being re-scored."))
                 return redirect("portfolio_settings")
-    history = current.history.select_related("history_user").order_by("-history_date")[:20]
     return render(
         request,
         "portfolio/settings.html",
@@ -247,27 +247,10 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
             "section": "portfolio",
             "form": form,
             "can_edit": can(request.user, "portfolio_settings_edit"),
-            "history": history,
-            "groups": _settings_groups(form),
+            "history": settings_history(),
+            "groups": form.groups(),
         },
     )
-
-
-def _settings_groups(form: SettingsForm) -> list[tuple[str, list[Any]]]:
-    def fields(prefixes: tuple[str, ...]) -> list[Any]:
-        return [form[name] for name in form.fields if name.startswith(prefixes)]
-
-    return [
-        (_("Company"), fields(("currency", "fiscal"))),
-        (_("Identifying key accounts"), fields(("pareto", "key_score", "potential_max"))),
-        (
-            _("Matrix thresholds"),
-            fields(("contribution_", "potential_high", "potential_medium", "relative")),
-        ),
-        (_("Lifecycle"), fields(("lost", "min_history", "lifecycle"))),
-        (_("Score weights"), fields(("weight_",))),
-        (_("Investment bands"), fields(("band_",))),
-    ]
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kam.accounts.services import prospects_become_customers
+from kam.core.history import save_as
 from kam.importing.mapping import match_columns
 from kam.importing.messages import gettext_noop
 from kam.importing.reading import NO_ROWS, FileRejected, sniff
@@ -159,8 +160,7 @@ def _finish(loader: LedgerLoader, batch: ImportBatch, result: ImportResult) -> N
         "delimiter": loader.source.delimiter,
         "format": loader.source.format,
     }
-    batch._history_user = loader.actor  # type: ignore[attr-defined]
-    batch.save()
+    save_as(loader.actor, batch)
     ledger_changed.send(sender=ImportBatch, batch=batch, reason="import")
     result.message = _(
         "%(added)s line(s) added, %(skipped)s already present, %(created)s account(s) created"

@@ -34,9 +34,9 @@ from kam.importing.values import (
     text_column,
 )
 from kam.ledger.models import ExchangeRate, ImportBatch
-from kam.ledger.services.currency import base_currency
 from kam.ledger.store import insert_lines
 from kam.org.models import User
+from kam.org.selectors import base_currency
 
 TEXT_LIMITS = {
     "document": 64,

@@ -7,6 +7,7 @@ from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext as _
 
 from kam.core.errors import Conflict
+from kam.core.history import save_as
 from kam.ledger.models import BatchStatus, ImportBatch, LedgerLine
 from kam.ledger.signals import ledger_changed
 from kam.ledger.store import refresh_aggregates
@@ -31,7 +32,6 @@ def batch_undo(*, actor: User, batch: ImportBatch) -> ImportBatch:
     batch.status = BatchStatus.UNDONE
     batch.undone_at = timezone_now()
     batch.undone_by = actor
-    batch._history_user = actor  # type: ignore[attr-defined]
-    batch.save(update_fields=["status", "undone_at", "undone_by"])
+    save_as(actor, batch, update_fields=["status", "undone_at", "undone_by"])
     ledger_changed.send(sender=ImportBatch, batch=batch, reason="undo")
     return batch

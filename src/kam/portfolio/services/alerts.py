@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.core.errors import Conflict
+from kam.core.history import save_as
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.portfolio import alerts
@@ -29,6 +30,7 @@ def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
     alert.acknowledged_by = actor
     if alert.kind == alerts.KIND_CLASS_DROP:
         alert.is_open, alert.resolved_at = False, alert.acknowledged_at
-    alert._history_user = actor  # type: ignore[attr-defined]
-    alert.save(update_fields=["acknowledged_at", "acknowledged_by", "is_open", "resolved_at"])
+    save_as(
+        actor, alert, update_fields=["acknowledged_at", "acknowledged_by", "is_open", "resolved_at"]
+    )
     return alert

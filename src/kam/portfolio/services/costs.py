@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -12,19 +11,16 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.core.errors import InvalidInput, full_clean_or_raise
+from kam.core.history import delete_as, save_as
 from kam.org.models import User
 from kam.org.permissions import require_write
-from kam.portfolio.models import (
-    CostKind,
-    CostToServe,
-)
-
-Progress = Callable[[int, int], None]
+from kam.portfolio.models import CostKind, CostToServe
 
 
 def _cost_amount(
     kind: str, hours: Decimal | None, rate: Decimal | None, amount: Decimal | None
 ) -> Decimal:
+    """People's time is hours × rate to the cent; any other cost needs its amount."""
     if kind == CostKind.PEOPLE and hours is not None and rate is not None:
         return (Decimal(hours) * Decimal(rate)).quantize(Decimal("0.01"))
     if amount is None:
@@ -45,7 +41,7 @@ def cost_to_serve_add(
     rate: Decimal | None = None,
     description: str = "",
 ) -> CostToServe:
-    """Record resources spent on an account in a month (§4)."""
+    """Record resources spent on an account in a month (§4). Raises InvalidInput."""
     require_write(actor)
     if kind not in CostKind.values:
         raise InvalidInput(_("Unknown kind of cost."), field="kind")
@@ -59,14 +55,14 @@ def cost_to_serve_add(
         description=description.strip(),
         created_by=actor,
     )
-    record._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(record)
-    record.save()
+    save_as(actor, record)
     return record
 
 
 @transaction.atomic
 def cost_to_serve_update(*, actor: User, record: CostToServe, **changes: Any) -> CostToServe:
+    """Correct a cost record (§4); people's time is priced again. Raises InvalidInput."""
     require_write(actor)
     allowed = {"month", "kind", "amount", "hours", "rate", "description"}
     unknown = sorted(set(changes) - allowed)
@@ -79,14 +75,13 @@ def cost_to_serve_update(*, actor: User, record: CostToServe, **changes: Any) ->
     record.month = record.month.replace(day=1)
     amount = record.amount if "amount" in changes or record.kind != CostKind.PEOPLE else None
     record.amount = _cost_amount(record.kind, record.hours, record.rate, amount)
-    record._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(record)
-    record.save()
+    save_as(actor, record)
     return record
 
 
 @transaction.atomic
 def cost_to_serve_delete(*, actor: User, record: CostToServe) -> None:
+    """Remove a cost record; its history keeps who removed it."""
     require_write(actor)
-    record._history_user = actor  # type: ignore[attr-defined]
-    record.delete()
+    delete_as(actor, record)

@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kam.core.errors import InvalidInput, full_clean_or_raise
+from kam.core.history import delete_as, save_as
 from kam.org.models import User
 from kam.org.permissions import require_governing
-from kam.portfolio.models import (
-    Playbook,
-    Tactic,
-)
-
-Progress = Callable[[int, int], None]
+from kam.portfolio.models import Playbook, Tactic
 
 
 @transaction.atomic
 def playbook_update(
     *, actor: User, playbook: Playbook, summary: str | None = None, tactics: list[str] | None = None
 ) -> Playbook:
-    """Rewrite a playbook's summary and tactics (director, admin)."""
+    """Rewrite a playbook's summary and tactics (director, admin; §6); unchanged tactics keep
+    their rows and history. Raises PermissionDenied and InvalidInput."""
     require_governing(actor, _("edit playbooks"))
     if summary is not None:
         playbook.summary = summary.strip()
         if not playbook.summary:
             raise InvalidInput(_("A playbook needs a summary."), field="summary")
-        playbook._history_user = actor  # type: ignore[attr-defined]
         full_clean_or_raise(playbook)
-        playbook.save()
+        save_as(actor, playbook)
     if tactics is not None:
         texts = [text.strip() for text in tactics if text.strip()]
         if not texts:
@@ -41,10 +35,8 @@ def playbook_update(
             if tactic.pk and (tactic.text, tactic.position) == (text, position):
                 continue
             tactic.text, tactic.position = text, position
-            tactic._history_user = actor  # type: ignore[attr-defined]
             full_clean_or_raise(tactic)
-            tactic.save()
+            save_as(actor, tactic)
         for tactic in existing[len(texts) :]:
-            tactic._history_user = actor  # type: ignore[attr-defined]
-            tactic.delete()
+            delete_as(actor, tactic)
     return playbook

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,21 +9,18 @@ from django.utils.translation import gettext as _
 from kam.accounts.models import Account
 from kam.accounts.services import account_set_key_status
 from kam.core.errors import Conflict, InvalidInput, full_clean_or_raise
+from kam.core.history import save_as
 from kam.org.models import User
 from kam.org.permissions import require_governing, require_write
 from kam.portfolio.models import (
-    KeyProposal,
+    KeyProposalDecision,
     ProposalDecision,
     Scope,
     Snapshot,
     Strategy,
     StrategyOverride,
 )
-from kam.portfolio.selectors import (
-    account_strategy_override,
-)
-
-Progress = Callable[[int, int], None]
+from kam.portfolio.selectors import account_strategy_override
 
 
 def _latest_entity_snapshot(account: Account) -> Snapshot | None:
@@ -36,7 +31,8 @@ def _latest_entity_snapshot(account: Account) -> Snapshot | None:
 def strategy_override_set(
     *, actor: User, account: Account, strategy: str, reason: str
 ) -> StrategyOverride:
-    """A manager chooses a strategy over the recommendation, with a reason (§6)."""
+    """A manager chooses a strategy over the recommendation, with a reason (§6); the override
+    in force is withdrawn. Raises InvalidInput."""
     require_write(actor)
     if strategy not in Strategy.values:
         raise InvalidInput(_("Unknown strategy."), field="strategy")
@@ -46,8 +42,7 @@ def strategy_override_set(
     current = account_strategy_override(account=account)
     if current is not None:
         current.withdrawn_at = timezone.now()
-        current._history_user = actor  # type: ignore[attr-defined]
-        current.save(update_fields=["withdrawn_at"])
+        save_as(actor, current, update_fields=["withdrawn_at"])
     snapshot = _latest_entity_snapshot(account)
     override = StrategyOverride(
         account=account,
@@ -57,15 +52,14 @@ def strategy_override_set(
         recommended_rule=snapshot.strategy_rule if snapshot else "",
         decided_by=actor,
     )
-    override._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(override)
-    override.save()
+    save_as(actor, override)
     return override
 
 
 @transaction.atomic
 def strategy_override_withdraw(*, actor: User, account: Account) -> None:
-    """Return to the recommended strategy."""
+    """Return to the recommended strategy (§6). Raises Conflict when none is overridden."""
     require_write(actor)
     current = account_strategy_override(account=account)
     if current is None:
@@ -73,18 +67,18 @@ def strategy_override_withdraw(*, actor: User, account: Account) -> None:
             _("This account follows the recommended strategy already."), field="strategy"
         )
     current.withdrawn_at = timezone.now()
-    current._history_user = actor  # type: ignore[attr-defined]
-    current.save(update_fields=["withdrawn_at"])
+    save_as(actor, current, update_fields=["withdrawn_at"])
 
 
 @transaction.atomic
 def key_proposal_decide(
     *, actor: User, account: Account, decision: str, reason: str
-) -> KeyProposal:
+) -> KeyProposalDecision:
     """The director confirms or declines a key-account proposal, with the reason (§2).
 
     Confirming makes the account key (or, for a review proposal, keeps it); declining a
-    review of a key account withdraws its key status.
+    review of a key account withdraws its key status. Raises PermissionDenied, InvalidInput
+    and Conflict (the account has no snapshot yet).
     """
     require_governing(actor, _("decide on key-account proposals"))
     if decision not in ProposalDecision.values:
@@ -95,7 +89,7 @@ def key_proposal_decide(
     snapshot = _latest_entity_snapshot(account)
     if snapshot is None:
         raise Conflict(_("This account has not been scored yet."), field="account")
-    record = KeyProposal(
+    record = KeyProposalDecision(
         account=account,
         as_of=snapshot.as_of,
         score=snapshot.score,
@@ -104,9 +98,8 @@ def key_proposal_decide(
         reason=reason,
         decided_by=actor,
     )
-    record._history_user = actor  # type: ignore[attr-defined]
     full_clean_or_raise(record)
-    record.save()
+    save_as(actor, record)
     make_key = decision == ProposalDecision.CONFIRMED
     if snapshot.key_proposal and make_key != account.is_key:
         account_set_key_status(actor=actor, account=account, is_key=True, reason=reason)
