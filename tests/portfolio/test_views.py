@@ -100,6 +100,20 @@ def test_settings_page_shows_errors_and_changes_nothing(director) -> None:
     assert portfolio_settings().contribution_medium == 5_000_000
 
 
+def test_settings_history_says_what_each_change_moved(director) -> None:
+    client = signed_in(director)
+    form = client.get(reverse("portfolio_settings")).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data["key_score_threshold"] = "65"
+
+    client.post(reverse("portfolio_settings"), data)
+    page = client.get(reverse("portfolio_settings")).content.decode()
+
+    history = page[page.rindex("<tbody>") :]
+    assert "key-account score threshold: <del>70" in history
+    assert "<ins>65" in history
+
+
 def test_managers_read_settings_but_cannot_save(manager) -> None:
     page = signed_in(manager).get(reverse("portfolio_settings"))
     assert "Only a director or an administrator" in page.content.decode()

@@ -41,15 +41,44 @@ def portfolio_settings() -> PortfolioSettings:
     return settings
 
 
-def settings_history(*, limit: int = 20) -> list[Any]:
-    """The latest changes of the portfolio's and the company's settings, newest first."""
+@dataclass(frozen=True)
+class SettingsChange:
+    """One saved change of the settings: when, who, and each field's old and new value."""
+
+    history_date: dt.datetime
+    history_user: User | None
+    changes: list[tuple[str, object, object]]  # (field's label, old value, new value)
+    first: bool  # the first record, holding the defaults unchanged
+
+
+def _settings_changes(history: Any, limit: int) -> list[SettingsChange]:
+    """Each record against the one before it, compared in memory (one query per model)."""
+    records = list(history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    model = history.model.instance_type
+    fields = [f for f in model._meta.concrete_fields if f.name not in {"id", "updated_at"}]
+    defaults = model()  # the oldest record is compared with the defaults it replaced
+    found: list[SettingsChange] = []
+    for record, previous in zip(records[:limit], [*records[1:], None], strict=False):
+        before = previous if previous is not None else defaults
+        changes = [
+            (str(f.verbose_name), getattr(before, f.attname), getattr(record, f.attname))
+            for f in fields
+            if getattr(before, f.attname) != getattr(record, f.attname)
+        ]
+        found.append(
+            SettingsChange(
+                record.history_date, record.history_user, changes, not changes and previous is None
+            )
+        )
+    return found
+
+
+def settings_history(*, limit: int = 20) -> list[SettingsChange]:
+    """The latest changes of the portfolio's and the company's settings, newest first, each
+    with the fields it changed."""
     changes = [
-        *portfolio_settings()
-        .history.select_related("history_user")
-        .order_by("-history_date")[:limit],
-        *company_settings()
-        .history.select_related("history_user")
-        .order_by("-history_date")[:limit],
+        *_settings_changes(portfolio_settings().history, limit),
+        *_settings_changes(company_settings().history, limit),
     ]
     return sorted(changes, key=lambda change: change.history_date, reverse=True)[:limit]
 
