@@ -64,6 +64,7 @@ MOST = {
     "list_portfolio": 6,
     "list_snapshot_dates": 4,
     "get_portfolio_settings": 4,
+    "get_company_settings": 4,
     "list_playbooks": 5,
     "list_key_proposals": 6,
     "list_account_snapshots": 6,
@@ -83,7 +84,7 @@ MOST = {
     "portfolio_migration": 11,
     "portfolio_proposals": 8,
     "portfolio_playbooks": 6,
-    "portfolio_settings": 6,
+    "portfolio_settings": 8,
     "portfolio_alerts": 6,
 }
 LIST_PAGES = [
