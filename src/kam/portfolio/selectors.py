@@ -19,7 +19,6 @@ from kam.core.money import decimal_to_cents
 from kam.core.months import month_end, month_index
 from kam.org.models import User
 from kam.portfolio.models import (
-    Alert,
     CostToServe,
     KeyProposal,
     MonthlyHistory,
@@ -358,36 +357,6 @@ def account_costs_to_serve(*, account: Account) -> QuerySet[CostToServe]:
 
 def cost_to_serve_get(*, account: Account, cost_id: int) -> CostToServe:
     return get_object_or_404(account.costs_to_serve, pk=cost_id)
-
-
-def alerts_visible_to(actor: User) -> QuerySet[Alert]:
-    return Alert.objects.filter(account__in=accounts_visible_to(actor)).select_related(
-        "account", "acknowledged_by"
-    )
-
-
-def alert_list(
-    *,
-    actor: User,
-    open_only: bool = True,
-    acknowledged: bool | None = None,
-    kind: str | None = None,
-    account_id: int | None = None,
-) -> QuerySet[Alert]:
-    rows = alerts_visible_to(actor)
-    if account_id is not None:
-        rows = rows.filter(account_id=account_id)
-    if open_only:
-        rows = rows.filter(is_open=True)
-    if acknowledged is not None:
-        rows = rows.filter(acknowledged_at__isnull=not acknowledged)
-    if kind:
-        rows = rows.filter(kind=kind)
-    return rows.order_by("-created_at", "-id")
-
-
-def alert_get(*, actor: User, alert_id: int) -> Alert:
-    return get_object_or_404(alerts_visible_to(actor), pk=alert_id)
 
 
 def key_proposals_pending(*, actor: User) -> QuerySet[Snapshot]:
