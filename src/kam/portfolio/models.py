@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS, Account
 from kam.analytics.score import FACTORS
+from kam.core.transitions import StateMachine
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -286,6 +287,21 @@ class ScoreRunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+# The moves of a score run's status, declared once (kam.core.transitions).
+SCORE_RUN_STATUS = StateMachine(
+    _("score run"),
+    {
+        ScoreRunStatus.QUEUED: {ScoreRunStatus.RUNNING, ScoreRunStatus.FAILED},
+        # running → running: a worker that died mid-run left it running; the task starts over.
+        ScoreRunStatus.RUNNING: {
+            ScoreRunStatus.RUNNING,
+            ScoreRunStatus.DONE,
+            ScoreRunStatus.FAILED,
+        },
+    },
+)
 
 
 class ScoreRun(models.Model):

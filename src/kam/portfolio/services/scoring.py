@@ -34,6 +34,7 @@ from kam.org.models import User
 from kam.org.permissions import require_governing
 from kam.portfolio import alerts
 from kam.portfolio.models import (
+    SCORE_RUN_STATUS,
     ScoreRun,
     ScoreRunStatus,
     Snapshot,
@@ -262,7 +263,9 @@ def score_run_execute(*, run_id: uuid.UUID | str) -> ScoreRun:
     if run.status in {ScoreRunStatus.DONE, ScoreRunStatus.FAILED}:
         return run
     dates = history_dates(run.as_of) if run.history else [run.as_of]
-    ScoreRun.objects.filter(pk=run.pk).update(status=ScoreRunStatus.RUNNING, dates_total=len(dates))
+    SCORE_RUN_STATUS.move(
+        ScoreRun.objects.filter(pk=run.pk), ScoreRunStatus.RUNNING, dates_total=len(dates)
+    )
 
     def progress(done: int, total: int) -> None:
         ScoreRun.objects.filter(pk=run.pk).update(dates_done=done, dates_total=total)
@@ -271,8 +274,9 @@ def score_run_execute(*, run_id: uuid.UUID | str) -> ScoreRun:
         outcome = score_history(as_of=run.as_of, progress=progress)
     else:
         outcome = score_portfolio(dates=dates, progress=progress)
-    ScoreRun.objects.filter(pk=run.pk).update(
-        status=ScoreRunStatus.DONE,
+    SCORE_RUN_STATUS.move(
+        ScoreRun.objects.filter(pk=run.pk),
+        ScoreRunStatus.DONE,
         accounts=outcome.accounts,
         finished_at=timezone.now(),
         message="",
@@ -282,6 +286,9 @@ def score_run_execute(*, run_id: uuid.UUID | str) -> ScoreRun:
 
 
 def score_run_fail(*, run_id: uuid.UUID | str, message: str) -> None:
-    ScoreRun.objects.filter(pk=run_id).update(
-        status=ScoreRunStatus.FAILED, finished_at=timezone.now(), message=message[:500]
+    SCORE_RUN_STATUS.move(
+        ScoreRun.objects.filter(pk=run_id),
+        ScoreRunStatus.FAILED,
+        finished_at=timezone.now(),
+        message=message[:500],
     )
