@@ -52,6 +52,8 @@ class ScheduledJob(models.Model):
             raise ValidationError(_("Give either an interval or a daily time, not both."))
         if self.interval is not None and self.interval.total_seconds() < 1:
             raise ValidationError({"interval": _("The interval must be at least a second.")})
+        if not isinstance(self.arguments, dict):
+            raise ValidationError({"arguments": _("Give the arguments as a JSON object.")})
         try:
             found = import_string(self.task)
         except ImportError:
