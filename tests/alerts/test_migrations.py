@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tests.factories import AccountFactory, UserFactory
 
-BEFORE = [("portfolio", "0004_snapshot_series"), ("alerts", None)]
-AFTER = [("portfolio", "0005_alert_moves_to_alerts"), ("alerts", "0001_initial")]
+BEFORE = [("portfolio", "0005_monthly_history"), ("alerts", None)]
+AFTER = [("portfolio", "0006_alert_moves_to_alerts"), ("alerts", "0001_initial")]
 
 
 @pytest.mark.django_db(transaction=True)
