@@ -359,7 +359,8 @@ def main() -> None:
 
     line_count = LedgerLine.objects.count()
     if reuse:  # start from the state a fresh build leaves: nothing scored yet
-        from kam.portfolio.models import Alert, MonthlyHistory, Snapshot
+        from kam.alerts.models import Alert
+        from kam.portfolio.models import MonthlyHistory, Snapshot
 
         for model in (Snapshot, MonthlyHistory, Alert):
             model.objects.all().delete()

@@ -10,10 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from kam.accounts.services import account_set_key_status
+from kam.alerts.registry import kinds
+from kam.alerts.services import alert_raise
 from kam.api.api import api
 from kam.org.models import Role, User
 from kam.org.services import token_create
-from kam.portfolio.alerts import raise_alert
 from kam.portfolio.models import Playbook, Strategy
 from kam.portfolio.services.playbooks import playbook_update
 from kam.portfolio.services.scoring import score_history
@@ -126,8 +127,9 @@ def build(rows: int, manager: User) -> int:
         CostToServeFactory(account=first, month=dt.date(2026, 1 + index % 9, 1))
         ContactFactory(account=first)
         token_create(user=manager, name=f"t{index}")
-        raise_alert(account, f"walk-{index}", "warning", "m")
-        raise_alert(first, f"first-{index}", "warning", "m")
+        kind = kinds()[index % len(kinds())].code
+        alert_raise(account, kind, message="m")
+        alert_raise(first, kind, message="m")
     for strategy in Strategy.values[: min(rows, len(Strategy.values))]:
         playbook, _new = Playbook.objects.get_or_create(
             strategy=strategy, defaults={"summary": "s"}

@@ -18,6 +18,6 @@ urlpatterns = [
     path("accounts/<int:account_id>/ledger/", include(ledger_urls.account_urlpatterns)),
     path("accounts/<int:account_id>/portfolio/", include(portfolio_urls.account_urlpatterns)),
     path("portfolio/", include("kam.portfolio.urls")),
-    path("alerts/", include(portfolio_urls.alert_urlpatterns)),
+    path("alerts/", include("kam.alerts.urls")),
     path("", include("kam.web.urls")),
 ]

@@ -17,11 +17,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from kam.accounts.services import account_set_key_status
+from kam.alerts.services import alert_raise
 from kam.api.api import api
 from kam.ledger.jobs import import_job_create
 from kam.org.models import Department, DepartmentCode, Role, User
 from kam.org.services import token_create
-from kam.portfolio.alerts import raise_alert
 from kam.portfolio.models import Playbook, Strategy
 from kam.portfolio.services.costs import cost_to_serve_add
 from kam.portfolio.services.scoring import score_history, score_run_create
@@ -194,7 +194,7 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
         description=marker,
     )
     strategy_override_set(actor=owner, account=account, strategy="retention", reason=marker)
-    alert = raise_alert(account, "walk", "warning", marker)
+    alert = alert_raise(account, "potential_missing", message=marker)
     return {"cost_id": cost.pk, "alert_id": alert.pk}
 
 

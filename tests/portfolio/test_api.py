@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from kam.alerts.services import alert_raise
 from kam.core.dates import today
-from kam.portfolio.alerts import raise_alert
 from kam.portfolio.selectors import portfolio_settings
 from kam.portfolio.services.scoring import score_history, score_portfolio
 from tests.conftest import api_client_for
@@ -103,7 +103,7 @@ def test_cost_to_serve_and_alerts_over_the_api(manager) -> None:
     )
     assert patched.json()["amount"] == "1202.00"
 
-    alert = raise_alert(account, "potential_missing", "warning", "Missing")
+    alert = alert_raise(account, "potential_missing")
     listed = client.get("/api/v1/alerts").json()
     assert [a["id"] for a in listed["items"]] == [alert.pk]
     acknowledged = client.post(f"/api/v1/alerts/{alert.pk}/acknowledge")

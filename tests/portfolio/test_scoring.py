@@ -13,9 +13,10 @@ from django.core.management.base import CommandError
 
 from kam.accounts.models import Account
 from kam.accounts.services import account_set_key_status, potential_estimate_add
+from kam.alerts.models import Alert
 from kam.analytics import portfolio as engine
 from kam.ledger.services import ledger_import
-from kam.portfolio.models import Alert, MonthlyHistory, Scope, ScoreRun, Snapshot
+from kam.portfolio.models import MonthlyHistory, Scope, ScoreRun, Snapshot
 from kam.portfolio.scoring import rules_from
 from kam.portfolio.selectors import (
     class_migration,

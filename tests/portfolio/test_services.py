@@ -1,4 +1,4 @@
-"""Settings, overrides, proposals, playbooks, cost to serve and alerts: who may, and the record
+"""Settings, overrides, proposals, playbooks, cost to serve: who may, and the record
 they leave (§2, §4, §6, §13)."""
 
 from __future__ import annotations
@@ -10,15 +10,13 @@ import pytest
 
 from kam.accounts.models import KeyStatusChange
 from kam.core.errors import Conflict, InvalidInput, PermissionDenied
-from kam.portfolio.alerts import raise_alert
-from kam.portfolio.models import Alert, KeyProposalDecision, ScoreRun, StrategyOverride
+from kam.portfolio.models import KeyProposalDecision, ScoreRun, StrategyOverride
 from kam.portfolio.selectors import (
     account_strategy,
     key_proposals_pending,
     playbook_get,
     portfolio_settings,
 )
-from kam.portfolio.services.alerts import alert_acknowledge
 from kam.portfolio.services.costs import cost_to_serve_add
 from kam.portfolio.services.playbooks import playbook_update
 from kam.portfolio.services.scoring import score_portfolio, score_run_create
@@ -201,20 +199,6 @@ def test_executives_record_no_cost(executive) -> None:
             kind="travel",
             amount=Decimal(1),
         )
-
-
-def test_acknowledging_an_alert_records_who_and_when(manager) -> None:
-    account = AccountFactory(owner=manager)
-    alert = raise_alert(account, "potential_missing", "warning", "Missing")
-    assert raise_alert(account, "potential_missing", "warning", "Missing").pk == alert.pk
-
-    alert_acknowledge(actor=manager, alert=alert)
-
-    alert.refresh_from_db()
-    assert alert.acknowledged_by == manager and alert.is_open
-    with pytest.raises(Conflict):
-        alert_acknowledge(actor=manager, alert=alert)
-    assert Alert.objects.count() == 1
 
 
 def test_potential_estimate_ties_go_to_the_latest_entered(tmp_path, director) -> None:

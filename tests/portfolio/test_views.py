@@ -135,39 +135,3 @@ def test_migration_counts_class_moves_between_two_dates(director) -> None:
     chart = page.context["chart"]
     assert chart["links"] == [{"source": "A · 2026-09-30", "target": "C · 2026-10-31", "value": 1}]
     assert {"name": "A · 2026-09-30", "state": "A"} in chart["nodes"]
-
-
-@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", ""])
-def test_acknowledging_never_sends_the_reader_off_site(manager, next_url) -> None:
-    from kam.portfolio.alerts import raise_alert
-
-    alert = raise_alert(AccountFactory(owner=manager), "potential_missing", "warning", "Missing")
-    answer = signed_in(manager).post(
-        reverse("alert_acknowledge", args=[alert.pk]), {"next": next_url}
-    )
-    assert answer.status_code == 302
-    assert answer.headers["Location"] == reverse("portfolio_alerts")
-
-
-def test_alerts_are_worded_from_their_data_in_the_readers_language(manager) -> None:
-    from kam.portfolio.alerts import KIND_INVESTMENT_BAND, raise_alert
-
-    account = AccountFactory(owner=manager)
-    raise_alert(
-        account,
-        KIND_INVESTMENT_BAND,
-        "warning",
-        "stored text",
-        band="below",
-        account_class="C",
-        ratio=0.031,
-    )
-    client = signed_in(manager)
-    english = client.get(reverse("portfolio_alerts")).content.decode()
-    assert "Investment ratio 3.1% is below the class C band." in english
-    manager.language = "zh-hans"
-    manager.save()
-    chinese = client.get(
-        reverse("portfolio_alerts"), HTTP_ACCEPT_LANGUAGE="zh-hans"
-    ).content.decode()
-    assert "投入比例 3.1% 低于 C 类区间。" in chinese

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,7 @@ class AlertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "kam.alerts"
     verbose_name = _("Alerts")
+
+    def ready(self) -> None:
+        # Each app declares its alert kinds in its own `alerts.py` (kam.alerts.registry).
+        autodiscover_modules("alerts")

@@ -12,12 +12,12 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
 
 from kam.accounts.api import router as accounts_router
+from kam.alerts.api import router as alerts_router
 from kam.api.auth import api_auth
 from kam.core.errors import DomainError
 from kam.ledger.api import router as ledger_router
 from kam.org.api import router as org_router
 from kam.portfolio.api import accounts_router as portfolio_accounts_router
-from kam.portfolio.api import alerts_router
 from kam.portfolio.api import router as portfolio_router
 
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}

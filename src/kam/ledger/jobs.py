@@ -23,7 +23,7 @@ from kam.core.errors import Conflict, DomainError, InvalidInput
 from kam.importing.mapping import match_columns, parse_map_options
 from kam.importing.reading import FileRejected, count_data_rows, sniff, text_preview
 from kam.importing.registry import Importer, ImportRequest, UnknownKind, importer_for
-from kam.ledger.models import ImportBatch, ImportJob, ImportKind, JobStatus
+from kam.ledger.models import IMPORT_JOB_STATUS, ImportBatch, ImportJob, ImportKind, JobStatus
 from kam.ledger.services import write_rows_report
 from kam.org.models import User
 from kam.org.permissions import require_write
@@ -160,10 +160,9 @@ def import_job_create(
 def _queue(job: ImportJob) -> None:
     from kam.ledger.tasks import import_job_run_task
 
-    job.status = JobStatus.QUEUED
     # The worker reports in the language of whoever started the import.
-    job.options = {**job.options, "language": get_language() or settings.LANGUAGE_CODE}
-    job.save(update_fields=["status", "options"])
+    options = {**job.options, "language": get_language() or settings.LANGUAGE_CODE}
+    IMPORT_JOB_STATUS.move_instance(job, JobStatus.QUEUED, options=options)
     transaction.on_commit(lambda: import_job_run_task.enqueue(job_id=str(job.pk)))
 
 
@@ -232,7 +231,7 @@ def import_job_run(*, job_id: uuid.UUID | str) -> ImportJob:
 
 
 def _run(job: ImportJob) -> ImportJob:
-    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    IMPORT_JOB_STATUS.move(ImportJob.objects.filter(pk=job.pk), JobStatus.RUNNING)
     key = PROGRESS_KEY.format(job_id=job.pk)
 
     def progress(rows: int) -> None:
@@ -264,7 +263,13 @@ def _run(job: ImportJob) -> ImportJob:
         if batch_id and result.status in {"imported", "duplicate"}:
             job.batch = ImportBatch.objects.filter(pk=batch_id).first()
     job.finished_at = timezone_now()
-    job.save(update_fields=["status", "result", "batch", "finished_at"])
+    IMPORT_JOB_STATUS.move(
+        ImportJob.objects.filter(pk=job.pk),
+        job.status,
+        result=job.result,
+        batch=job.batch,
+        finished_at=job.finished_at,
+    )
     cache.delete(key)
     return job
 
@@ -289,8 +294,9 @@ def _job_result(importer: Importer, result: Any) -> dict[str, Any]:
 
 def import_job_fail(*, job_id: uuid.UUID | str, message: str) -> None:
     """Record an unexpected failure so the page stops waiting."""
-    ImportJob.objects.filter(pk=job_id).update(
-        status=JobStatus.FAILED,
+    IMPORT_JOB_STATUS.move(
+        ImportJob.objects.filter(pk=job_id),
+        JobStatus.FAILED,
         finished_at=timezone_now(),
         result={"message": message, "error_count": 0},
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kam.accounts.models import Account
+from kam.core.transitions import StateMachine
 from kam.importing.messages import translated
 from kam.importing.registry import UnknownKind, importer_for
 
@@ -200,6 +201,17 @@ FINISHED_JOB_STATUSES = frozenset(
         JobStatus.DRY_RUN,
         JobStatus.FAILED,
     }
+)
+
+# The moves of an import job's status, declared once (kam.core.transitions).
+IMPORT_JOB_STATUS = StateMachine(
+    _("import job"),
+    {
+        JobStatus.UPLOADED: {JobStatus.QUEUED},
+        JobStatus.QUEUED: {JobStatus.RUNNING, JobStatus.FAILED},
+        # running → running: a worker that died mid-import left it running; the task starts over.
+        JobStatus.RUNNING: {JobStatus.RUNNING} | FINISHED_JOB_STATUSES,
+    },
 )
 
 

@@ -1,4 +1,4 @@
-"""API: the portfolio, snapshots, scoring, settings, playbooks, strategy, cost to serve, alerts."""
+"""API: the portfolio, snapshots, scoring, settings, playbooks, strategy, cost to serve."""
 
 import datetime as dt
 import uuid
@@ -11,7 +11,6 @@ from ninja.pagination import paginate
 from kam.accounts.selectors import account_get
 from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId
 from kam.portfolio.models import (
-    Alert,
     CostToServe,
     KeyProposalDecision,
     Playbook,
@@ -20,8 +19,6 @@ from kam.portfolio.models import (
     StrategyOverride,
 )
 from kam.portfolio.schemas import (
-    AlertOut,
-    AlertQuery,
     CostIn,
     CostOut,
     CostPatch,
@@ -49,8 +46,6 @@ from kam.portfolio.selectors import (
     account_monthly_history,
     account_snapshots,
     account_strategy,
-    alert_get,
-    alert_list,
     cost_to_serve_get,
     key_proposals_pending,
     playbook_get,
@@ -60,7 +55,6 @@ from kam.portfolio.selectors import (
     settings_read,
     snapshot_dates,
 )
-from kam.portfolio.services.alerts import alert_acknowledge
 from kam.portfolio.services.costs import (
     cost_to_serve_add,
     cost_to_serve_delete,
@@ -77,7 +71,6 @@ from kam.portfolio.services.strategy import (
 
 router = Router(tags=["portfolio"])
 accounts_router = Router(tags=["portfolio"])
-alerts_router = Router(tags=["alerts"])
 
 
 @router.get("", response={200: list[SnapshotOut], ERROR_CODES: ErrorOut})
@@ -238,22 +231,3 @@ def delete_cost_to_serve(request: Any, account_id: PathId, cost_id: PathId) -> S
         actor=request.user, record=cost_to_serve_get(account=account, cost_id=cost_id)
     )
     return Status(204, None)
-
-
-@alerts_router.get("", response={200: list[AlertOut], ERROR_CODES: ErrorOut})
-@paginate(Page)
-def list_alerts(request: Any, filters: Query[AlertQuery]) -> QuerySet[Alert]:
-    return alert_list(
-        actor=request.user,
-        open_only=filters.open,
-        acknowledged=filters.acknowledged,
-        kind=filters.kind,
-        account_id=filters.account_id,
-    )
-
-
-@alerts_router.post("/{alert_id}/acknowledge", response={200: AlertOut, ERROR_CODES: ErrorOut})
-def acknowledge_alert(request: Any, alert_id: PathId) -> Alert:
-    return alert_acknowledge(
-        actor=request.user, alert=alert_get(actor=request.user, alert_id=alert_id)
-    )

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS, Account
 from kam.analytics.score import FACTORS
+from kam.core.transitions import StateMachine
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -349,6 +350,21 @@ class ScoreRunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# The moves of a score run's status, declared once (kam.core.transitions).
+SCORE_RUN_STATUS = StateMachine(
+    _("score run"),
+    {
+        ScoreRunStatus.QUEUED: {ScoreRunStatus.RUNNING, ScoreRunStatus.FAILED},
+        # running → running: a worker that died mid-run left it running; the task starts over.
+        ScoreRunStatus.RUNNING: {
+            ScoreRunStatus.RUNNING,
+            ScoreRunStatus.DONE,
+            ScoreRunStatus.FAILED,
+        },
+    },
+)
+
+
 class ScoreRun(models.Model):
     """One scoring job: a date, or a monthly back-fill, with its progress (§2–§6)."""
 
@@ -544,49 +560,3 @@ class CostToServe(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.month} {self.kind} {self.amount}"
-
-
-class AlertSeverity(models.TextChoices):
-    INFO = "info", _("Information")
-    WARNING = "warning", _("Warning")
-    CRITICAL = "critical", _("Critical")
-
-
-class Alert(models.Model):
-    """One alert model for all areas (§10); at most one open per account and kind."""
-
-    account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("account")
-    )
-    kind = models.CharField(_("kind"), max_length=40)
-    severity = models.CharField(_("severity"), max_length=8, choices=AlertSeverity.choices)
-    message = models.CharField(_("message"), max_length=500)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("raised"), auto_now_add=True)
-    is_open = models.BooleanField(_("open"), default=True)
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("acknowledged by"),
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("alert")
-        verbose_name_plural = _("alerts")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["account", "kind"],
-                condition=models.Q(is_open=True),
-                name="alert_one_open_per_account_kind",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.account_id} {self.kind}"

@@ -21,7 +21,6 @@ from kam.org.models import COMPANY_SETTINGS_FIELDS, User
 from kam.org.selectors import company_settings
 from kam.portfolio.models import (
     SETTINGS_FIELDS,
-    Alert,
     CostToServe,
     KeyProposalDecision,
     MonthlyHistory,
@@ -412,36 +411,6 @@ def account_costs_to_serve(*, account: Account) -> QuerySet[CostToServe]:
 
 def cost_to_serve_get(*, account: Account, cost_id: int) -> CostToServe:
     return get_object_or_404(account.costs_to_serve, pk=cost_id)
-
-
-def alerts_visible_to(actor: User) -> QuerySet[Alert]:
-    return Alert.objects.filter(account__in=accounts_visible_to(actor)).select_related(
-        "account", "acknowledged_by"
-    )
-
-
-def alert_list(
-    *,
-    actor: User,
-    open_only: bool = True,
-    acknowledged: bool | None = None,
-    kind: str | None = None,
-    account_id: int | None = None,
-) -> QuerySet[Alert]:
-    rows = alerts_visible_to(actor)
-    if account_id is not None:
-        rows = rows.filter(account_id=account_id)
-    if open_only:
-        rows = rows.filter(is_open=True)
-    if acknowledged is not None:
-        rows = rows.filter(acknowledged_at__isnull=not acknowledged)
-    if kind:
-        rows = rows.filter(kind=kind)
-    return rows.order_by("-created_at", "-id")
-
-
-def alert_get(*, actor: User, alert_id: int) -> Alert:
-    return get_object_or_404(alerts_visible_to(actor), pk=alert_id)
 
 
 def key_proposals_pending(*, actor: User) -> QuerySet[Snapshot]:

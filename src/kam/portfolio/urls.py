@@ -16,11 +16,6 @@ urlpatterns = [
     path("score/", views.score_start_view, name="portfolio_score"),
 ]
 
-alert_urlpatterns = [
-    path("", views.alerts_view, name="portfolio_alerts"),
-    path("<int:alert_id>/acknowledge/", views.alert_acknowledge_view, name="alert_acknowledge"),
-]
-
 # Mounted under /accounts/<account_id>/portfolio/.
 account_urlpatterns = [
     path("strategy/", views.account_strategy_view, name="account_strategy"),

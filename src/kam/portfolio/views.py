@@ -1,4 +1,4 @@
-"""Portfolio pages: the matrix, the Pareto curve, class migration, proposals, alerts,
+"""Portfolio pages: the matrix, the Pareto curve, class migration, proposals,
 settings, playbooks, and the account page's strategy panel."""
 
 from __future__ import annotations
@@ -7,16 +7,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kam.accounts.models import Account
 from kam.accounts.selectors import account_facets, account_get, account_owners
 from kam.core.errors import DomainError
-from kam.core.http import AuthedRequest, safe_next
+from kam.core.http import AuthedRequest
 from kam.org.permissions import can
 from kam.org.selectors import base_currency, company_settings
 from kam.portfolio.forms import (
@@ -42,8 +41,6 @@ from kam.portfolio.selectors import (
     account_costs_to_serve,
     account_group_snapshot,
     account_strategy,
-    alert_get,
-    alert_list,
     class_migration,
     cost_to_serve_get,
     key_proposal_decisions,
@@ -57,7 +54,6 @@ from kam.portfolio.selectors import (
     portfolio_settings,
     settings_history,
 )
-from kam.portfolio.services.alerts import alert_acknowledge
 from kam.portfolio.services.costs import cost_to_serve_add, cost_to_serve_delete
 from kam.portfolio.services.playbooks import playbook_update
 from kam.portfolio.services.scoring import score_run_create
@@ -193,30 +189,6 @@ def proposal_decide_view(request: AuthedRequest, account_id: int) -> HttpRespons
     else:
         messages.success(request, _("Decision on %(code)s recorded.") % {"code": account.code})
     return redirect("portfolio_proposals")
-
-
-@login_required
-def alerts_view(request: AuthedRequest) -> HttpResponse:
-    show = request.GET.get("show", "open")
-    rows = alert_list(actor=request.user, open_only=show != "all")
-    if show == "unacknowledged":
-        rows = rows.filter(acknowledged_at__isnull=True)
-    return render(
-        request,
-        "portfolio/alerts.html",
-        {"section": "alerts", "alerts": rows[:300], "count": rows.count(), "show": show},
-    )
-
-
-@login_required
-@require_POST
-def alert_acknowledge_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
-    alert = alert_get(actor=request.user, alert_id=alert_id)
-    try:
-        alert_acknowledge(actor=request.user, alert=alert)
-    except DomainError as error:
-        messages.error(request, error.message)
-    return HttpResponseRedirect(safe_next(request, reverse("portfolio_alerts")))
 
 
 @login_required

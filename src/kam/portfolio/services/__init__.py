@@ -1,2 +1,2 @@
 """Writes of the portfolio, one module per area: scoring, settings, strategy, playbooks,
-costs, alerts."""
+costs."""

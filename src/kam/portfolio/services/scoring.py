@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
+from kam.alerts.services import alerts_sync
 from kam.analytics import portfolio as engine
 from kam.analytics.portfolio import ClassCache, MigrationWatch, PortfolioInputs, Result
 from kam.analytics.rules import Rules
@@ -32,7 +34,7 @@ from kam.org.models import User
 from kam.org.permissions import require_governing
 from kam.portfolio import alerts
 from kam.portfolio.models import (
-    AlertSeverity,
+    SCORE_RUN_STATUS,
     ScoreRun,
     ScoreRunStatus,
     Snapshot,
@@ -195,60 +197,36 @@ def _portfolio_alerts(result: Result, migrations: MigrationWatch, since: dt.date
     no_manager = key & np.array([owners.get(pk) is None for pk in ids], dtype=bool)
     as_of = result.as_of.isoformat()
 
-    def each(mask: npt.NDArray[np.bool_], text: str) -> dict[int, alerts.Wanted]:
-        return {
-            ids[row]: alerts.Wanted(text, {"as_of": as_of}) for row in np.flatnonzero(mask).tolist()
-        }
+    def each(mask: npt.NDArray[np.bool_]) -> dict[int, dict[str, Any]]:
+        return {ids[row]: {"as_of": as_of} for row in np.flatnonzero(mask).tolist()}
 
-    alerts.sync_alerts(
-        alerts.KIND_POTENTIAL_MISSING,
-        AlertSeverity.WARNING,
-        each(missing, "Key account without a potential estimate."),
-    )
-    alerts.sync_alerts(
-        alerts.KIND_POTENTIAL_STALE,
-        AlertSeverity.WARNING,
-        each(stale, "The potential estimate of this key account is out of date."),
-    )
-    alerts.sync_alerts(
-        alerts.KIND_NO_MANAGER,
-        AlertSeverity.CRITICAL,
-        each(no_manager, "Key account without a manager."),
-    )
+    alerts_sync(alerts.KIND_POTENTIAL_MISSING, each(missing))
+    alerts_sync(alerts.KIND_POTENTIAL_STALE, each(stale))
+    alerts_sync(alerts.KIND_NO_MANAGER, each(no_manager))
     outside = (band == "below") | (band == "above")
-    alerts.sync_alerts(
+    alerts_sync(
         alerts.KIND_INVESTMENT_BAND,
-        AlertSeverity.WARNING,
         {
-            ids[row]: alerts.Wanted(
-                f"Investment ratio {ratio[row]:.1%} is {band[row]} the class {klass[row]} band.",
-                {
-                    "as_of": as_of,
-                    "band": str(band[row]),
-                    "account_class": str(klass[row]),
-                    "ratio": float(ratio[row]),
-                },
-            )
+            ids[row]: {
+                "as_of": as_of,
+                "band": str(band[row]),
+                "account_class": str(klass[row]),
+                "ratio": float(ratio[row]),
+            }
             for row in np.flatnonzero(outside).tolist()
         },
     )
     m = migrations
-    alerts.sync_alerts(
+    alerts_sync(
         alerts.KIND_CLASS_DROP,
-        AlertSeverity.CRITICAL,
         {
-            ids[row]: alerts.Wanted(
-                f"Class dropped from {m.dropped_from[row]} to {m.dropped_to[row]} "
-                f"as of {m.dropped_date(row)}.",
-                {
-                    "previous_class": str(m.dropped_from[row]),
-                    "account_class": str(m.dropped_to[row]),
-                    "dropped_on": m.dropped_date(row),
-                },
-            )
+            ids[row]: {
+                "previous_class": str(m.dropped_from[row]),
+                "account_class": str(m.dropped_to[row]),
+                "dropped_on": m.dropped_date(row),
+            }
             for row in np.flatnonzero(m.drops_since(since)).tolist()
         },
-        resolve_others=False,  # a drop stays open until someone acknowledges it
     )
 
 
@@ -285,7 +263,9 @@ def score_run_execute(*, run_id: uuid.UUID | str) -> ScoreRun:
     if run.status in {ScoreRunStatus.DONE, ScoreRunStatus.FAILED}:
         return run
     dates = history_dates(run.as_of) if run.history else [run.as_of]
-    ScoreRun.objects.filter(pk=run.pk).update(status=ScoreRunStatus.RUNNING, dates_total=len(dates))
+    SCORE_RUN_STATUS.move(
+        ScoreRun.objects.filter(pk=run.pk), ScoreRunStatus.RUNNING, dates_total=len(dates)
+    )
 
     def progress(done: int, total: int) -> None:
         ScoreRun.objects.filter(pk=run.pk).update(dates_done=done, dates_total=total)
@@ -294,8 +274,9 @@ def score_run_execute(*, run_id: uuid.UUID | str) -> ScoreRun:
         outcome = score_history(as_of=run.as_of, progress=progress)
     else:
         outcome = score_portfolio(dates=dates, progress=progress)
-    ScoreRun.objects.filter(pk=run.pk).update(
-        status=ScoreRunStatus.DONE,
+    SCORE_RUN_STATUS.move(
+        ScoreRun.objects.filter(pk=run.pk),
+        ScoreRunStatus.DONE,
         accounts=outcome.accounts,
         finished_at=timezone.now(),
         message="",
@@ -305,6 +286,9 @@ def score_run_execute(*, run_id: uuid.UUID | str) -> ScoreRun:
 
 
 def score_run_fail(*, run_id: uuid.UUID | str, message: str) -> None:
-    ScoreRun.objects.filter(pk=run_id).update(
-        status=ScoreRunStatus.FAILED, finished_at=timezone.now(), message=message[:500]
+    SCORE_RUN_STATUS.move(
+        ScoreRun.objects.filter(pk=run_id),
+        ScoreRunStatus.FAILED,
+        finished_at=timezone.now(),
+        message=message[:500],
     )

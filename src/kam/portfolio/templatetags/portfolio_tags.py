@@ -5,9 +5,6 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext
 
-from kam.portfolio.alerts import KIND_TITLES, alert_detail
-from kam.portfolio.models import Alert
-
 register = template.Library()
 
 
@@ -23,13 +20,3 @@ def factor(value: float | None) -> str:
     if value is None:
         return gettext("missing")
     return f"{value * 100:.0f}"
-
-
-@register.filter
-def alert_title(kind: str) -> str:
-    return str(KIND_TITLES.get(kind, kind))
-
-
-@register.filter
-def alert_text(alert: Alert) -> str:
-    return alert_detail(alert)

@@ -1,11 +1,13 @@
-"""`kam worker`: run background jobs (imports, scoring) from the database queue."""
+"""`kam worker`: run background jobs (imports, scoring) from the database queue, and the
+scheduled jobs when they are due."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from kam.ops.scheduler.worker import run_worker
 
 
 class Command(BaseCommand):
@@ -20,7 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        arguments = ["--interval", str(options["interval"]), "--no-startup-delay"]
-        if options["batch"]:
-            arguments.append("--batch")
-        call_command("db_worker", *arguments)
+        # The tasks framework's database worker, ticking the scheduler of periodic jobs.
+        run_worker(
+            interval=options["interval"], batch=options["batch"], verbosity=options["verbosity"]
+        )

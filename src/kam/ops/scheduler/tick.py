@@ -1,0 +1,76 @@
+"""One tick of the scheduler: claim the due jobs, enqueue each task once, record the run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.utils.module_loading import import_string
+from django.utils.timezone import now as timezone_now
+from django_tasks.base import Task
+
+from kam.ops.models import JobRunStatus, ScheduledJob, ScheduledJobRun
+from kam.ops.scheduler.schedule import next_slot
+
+logger = logging.getLogger(__name__)
+
+
+def _slot_after(job: ScheduledJob, now: dt.datetime) -> dt.datetime:
+    return next_slot(
+        after=now, interval=job.interval, daily_at=job.daily_at, previous=job.next_run_at
+    )
+
+
+def _claim(job: ScheduledJob, now: dt.datetime) -> bool:
+    """Move the job's next run past `now` if nobody else has: a conditional UPDATE on the
+    slot this worker read, so of two workers ticking at once exactly one wins (on SQLite,
+    where there is no row lock, this is the whole guard)."""
+    claimed = ScheduledJob.objects.filter(
+        pk=job.pk, enabled=True, next_run_at=job.next_run_at
+    ).update(next_run_at=_slot_after(job, now), last_run_at=now)
+    return claimed == 1
+
+
+def _enqueue(job: ScheduledJob, now: dt.datetime) -> ScheduledJobRun:
+    run = ScheduledJobRun(job=job, due_at=job.next_run_at or now, started_at=now)
+    try:
+        task = import_string(job.task)
+        if not isinstance(task, Task):
+            raise TypeError(f"{job.task} is not a background task")
+        with transaction.atomic():
+            result = task.enqueue(**job.arguments)
+    except Exception as error:
+        # A job that cannot even be queued is a failed run; it is due again at its next slot.
+        logger.exception("scheduled job %s could not be queued", job.name)
+        run.status, run.finished_at = JobRunStatus.FAILED, now
+        run.message = f"{type(error).__name__}: {error}"[:1000]
+    else:
+        run.task_result_id = str(result.id)
+    run.save()
+    return run
+
+
+def tick(now: dt.datetime | None = None) -> list[ScheduledJobRun]:
+    """Enqueue every enabled job whose next run is due at `now`, once, however many of its
+    slots passed while no worker ticked; its next run becomes the first slot after `now`.
+    Jobs without a next run are given one (not run). Returns the runs recorded."""
+    now = now or timezone_now()
+    with transaction.atomic():
+        for job in ScheduledJob.objects.filter(enabled=True, next_run_at__isnull=True):
+            ScheduledJob.objects.filter(pk=job.pk, next_run_at__isnull=True).update(
+                next_run_at=_slot_after(job, now)
+            )
+    runs: list[ScheduledJobRun] = []
+    with transaction.atomic():
+        # On PostgreSQL a second worker skips the rows the first has locked instead of
+        # waiting for them; SQLite serialises writers and ignores the lock.
+        due = list(
+            ScheduledJob.objects.select_for_update(skip_locked=True)
+            .filter(enabled=True, next_run_at__lte=now)
+            .order_by("next_run_at", "pk")
+        )
+        for job in due:
+            if _claim(job, now):
+                runs.append(_enqueue(job, now))
+    return runs
