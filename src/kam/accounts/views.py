@@ -48,7 +48,7 @@ from kam.accounts.services import (
 )
 from kam.core.dates import today
 from kam.core.errors import DomainError
-from kam.core.http import AuthedRequest
+from kam.org.http import AuthedRequest
 
 PAGE_SIZE = 50
 

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from kam.alerts.selectors import alert_get, alert_list
 from kam.alerts.services import alert_acknowledge
 from kam.core.errors import DomainError
-from kam.core.http import AuthedRequest, safe_next
+from kam.core.http import safe_next
+from kam.org.http import AuthedRequest
 
 
 @login_required

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from kam.accounts.selectors import account_get
 from kam.core.dates import today
 from kam.core.errors import DomainError
-from kam.core.http import AuthedRequest
 from kam.ledger.forms import MappingForm, UploadForm
 from kam.ledger.jobs import (
     import_job_create,
@@ -35,6 +34,7 @@ from kam.ledger.selectors import (
     import_jobs_visible_to,
 )
 from kam.ledger.services import batch_undo
+from kam.org.http import AuthedRequest
 from kam.org.selectors import base_currency
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from kam.accounts.models import Account
 from kam.accounts.selectors import account_facets, account_get, account_owners
 from kam.core.errors import DomainError
-from kam.core.http import AuthedRequest
+from kam.org.http import AuthedRequest
 from kam.org.permissions import can
 from kam.org.selectors import base_currency, company_settings
 from kam.portfolio.forms import (

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts.selectors import dashboard_summary
 from kam.core.errors import DomainError
-from kam.core.http import AuthedRequest, safe_next
+from kam.core.http import safe_next
+from kam.org.http import AuthedRequest
 from kam.org.login_limit import login_allowed, login_failed, login_succeeded
 from kam.org.models import Language
 from kam.org.selectors import token_get, tokens_of
