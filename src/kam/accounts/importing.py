@@ -30,7 +30,7 @@ from kam.accounts.models import (
 from kam.core.choices import choice_lookup
 from kam.importing.mapping import match_columns
 from kam.importing.reading import sniff, whole_table
-from kam.importing.registry import Importer, ImportRequest, register
+from kam.importing.registry import Importer, master_data_loader, register
 from kam.importing.results import RowError, RowsResult, rows_summary, unsafe_cells
 from kam.importing.values import (
     date_order,
@@ -324,16 +324,6 @@ def _authorize(actor: User) -> None:
     require_governing(actor, _("import accounts"))
 
 
-def _load_request(request: ImportRequest) -> AccountImportResult:
-    return accounts_import(
-        actor=request.actor,
-        path=request.path,
-        mapping=dict(request.mapping) if request.mapping else None,
-        date_format=request.date_format,
-        dry_run=request.dry_run,
-    )
-
-
 def _summary(result: AccountImportResult) -> list[str]:
     done = _("%(created)s created, %(updated)s updated, %(estimates)s potential estimate(s)") % {
         "created": len(result.created),
@@ -348,7 +338,7 @@ ACCOUNTS_IMPORTER = Importer(
     label=gettext_noop("Accounts"),
     aliases=ACCOUNT_FIELDS,
     required=ACCOUNT_REQUIRED,
-    load=_load_request,
+    load=master_data_loader(accounts_import),
     summary=_summary,
     help="Import customer master data.",
     date_help="strptime form of potential_date.",

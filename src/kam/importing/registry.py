@@ -49,6 +49,22 @@ class ImportRequest:
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
+def master_data_loader(load: Callable[..., Any]) -> Callable[[ImportRequest], Any]:
+    """An importer's `load` for a master-data import service that takes the common keywords
+    (actor, path, mapping, date_format, dry_run), as accounts, contacts and costs do."""
+
+    def load_request(request: ImportRequest) -> Any:
+        return load(
+            actor=request.actor,
+            path=request.path,
+            mapping=dict(request.mapping) if request.mapping else None,
+            date_format=request.date_format,
+            dry_run=request.dry_run,
+        )
+
+    return load_request
+
+
 @dataclass(frozen=True)
 class Importer:
     """One kind of file kam imports. `load` returns a result with `status` (imported,

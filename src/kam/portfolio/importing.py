@@ -31,7 +31,7 @@ from kam.core.months import EARLIEST_DAY, LATEST_DAY
 from kam.importing.mapping import match_columns
 from kam.importing.messages import gettext_noop
 from kam.importing.reading import FileRejected, sniff, whole_table
-from kam.importing.registry import Importer, ImportRequest, register
+from kam.importing.registry import Importer, master_data_loader, register
 from kam.importing.results import RowError, RowsResult, rows_summary, unsafe_cells
 from kam.importing.values import (
     date_order,
@@ -279,16 +279,6 @@ def _replace(actor: User, records: list[CostToServe]) -> int:
     return replaced
 
 
-def _load_request(request: ImportRequest) -> CostImportResult:
-    return costs_import(
-        actor=request.actor,
-        path=request.path,
-        mapping=dict(request.mapping) if request.mapping else None,
-        date_format=request.date_format,
-        dry_run=request.dry_run,
-    )
-
-
 def _summary(result: CostImportResult) -> list[str]:
     done = _("%(added)s cost record(s) for %(accounts)s account(s), %(replaced)s replaced") % {
         "added": result.records_added,
@@ -303,7 +293,7 @@ COSTS_IMPORTER = Importer(
     label=gettext_noop("Cost to serve"),
     aliases=COST_FIELDS,
     required=COST_REQUIRED,
-    load=_load_request,
+    load=master_data_loader(costs_import),
     summary=_summary,
     help="Import cost to serve per account and month.",
     date_help="strptime form of month.",

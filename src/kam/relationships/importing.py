@@ -26,7 +26,7 @@ from kam.accounts.selectors import accounts_writable_by
 from kam.core.choices import choice_lookup
 from kam.importing.mapping import match_columns
 from kam.importing.reading import sniff, whole_table
-from kam.importing.registry import Importer, ImportRequest, register
+from kam.importing.registry import Importer, master_data_loader, register
 from kam.importing.results import RowError, RowsResult, rows_summary, unsafe_cells
 from kam.importing.values import date_order, normalise_header, parse_dates, text_column
 from kam.org.models import User
@@ -331,16 +331,6 @@ def _check_cycles(
             current, steps = boss_of.get(current), steps + 1
 
 
-def _load_request(request: ImportRequest) -> ContactImportResult:
-    return contacts_import(
-        actor=request.actor,
-        path=request.path,
-        mapping=dict(request.mapping) if request.mapping else None,
-        date_format=request.date_format,
-        dry_run=request.dry_run,
-    )
-
-
 def _summary(result: ContactImportResult) -> list[str]:
     done = _("%(created)s contact(s) created, %(updated)s updated") % {
         "created": result.created,
@@ -354,7 +344,7 @@ CONTACTS_IMPORTER = Importer(
     label=gettext_noop("Contacts"),
     aliases=CONTACT_FIELDS,
     required=CONTACT_REQUIRED,
-    load=_load_request,
+    load=master_data_loader(contacts_import),
     summary=_summary,
     help="Import the people at each customer.",
     date_help="strptime form of the dates.",
