@@ -52,7 +52,7 @@ register(
     AlertKind(
         code=KIND_NO_MANAGER,
         title=_("Key account without a manager"),
-        template=_("Nobody owns this key account."),
+        template=_("Key account without a manager."),
         severity=AlertSeverity.CRITICAL,
         clears=Clears.WHEN_CONDITION_CLEARS,
     ),
