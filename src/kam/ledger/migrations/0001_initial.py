@@ -8,471 +8,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("accounts", "0001_initial"),
+        ('accounts', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ExchangeRate",
+            name='ExchangeRate',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("currency", models.CharField(max_length=3, verbose_name="currency")),
-                ("month", models.DateField(verbose_name="month")),
-                ("rate", models.DecimalField(decimal_places=8, max_digits=18, verbose_name="rate")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('currency', models.CharField(max_length=3, verbose_name='currency')),
+                ('month', models.DateField(verbose_name='month')),
+                ('rate', models.DecimalField(decimal_places=8, max_digits=18, verbose_name='rate')),
             ],
             options={
-                "verbose_name": "exchange rate",
-                "verbose_name_plural": "exchange rates",
-                "ordering": ["currency", "month"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("currency", "month"), name="exchange_rate_unique"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("rate__gt", 0)), name="exchange_rate_positive"
-                    ),
-                ],
+                'verbose_name': 'exchange rate',
+                'verbose_name_plural': 'exchange rates',
+                'ordering': ['currency', 'month'],
+                'constraints': [models.UniqueConstraint(fields=('currency', 'month'), name='exchange_rate_unique'), models.CheckConstraint(condition=models.Q(('rate__gt', 0)), name='exchange_rate_positive')],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalExchangeRate",
+            name='HistoricalExchangeRate',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("currency", models.CharField(max_length=3, verbose_name="currency")),
-                ("month", models.DateField(verbose_name="month")),
-                ("rate", models.DecimalField(decimal_places=8, max_digits=18, verbose_name="rate")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('currency', models.CharField(max_length=3, verbose_name='currency')),
+                ('month', models.DateField(verbose_name='month')),
+                ('rate', models.DecimalField(decimal_places=8, max_digits=18, verbose_name='rate')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical exchange rate",
-                "verbose_name_plural": "historical exchange rates",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical exchange rate',
+                'verbose_name_plural': 'historical exchange rates',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalImportBatch",
+            name='HistoricalImportBatch',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("ledger", "Sales ledger"),
-                            ("accounts", "Accounts"),
-                            ("contacts", "Contacts"),
-                        ],
-                        max_length=16,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("file_name", models.CharField(max_length=255, verbose_name="file name")),
-                (
-                    "file_sha256",
-                    models.CharField(db_index=True, max_length=64, verbose_name="file hash"),
-                ),
-                ("file_size", models.BigIntegerField(verbose_name="file size")),
-                (
-                    "created_at",
-                    models.DateTimeField(blank=True, editable=False, verbose_name="imported"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("done", "Imported"), ("undone", "Undone")],
-                        default="done",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("rows_read", models.PositiveIntegerField(default=0, verbose_name="rows read")),
-                ("lines_added", models.PositiveIntegerField(default=0, verbose_name="lines added")),
-                (
-                    "lines_skipped",
-                    models.PositiveIntegerField(
-                        default=0,
-                        help_text="Lines whose document and line number were already in the ledger.",
-                        verbose_name="lines already present",
-                    ),
-                ),
-                (
-                    "accounts_created",
-                    models.PositiveIntegerField(default=0, verbose_name="accounts created"),
-                ),
-                ("summary", models.JSONField(blank=True, default=dict, verbose_name="summary")),
-                ("undone_at", models.DateTimeField(blank=True, null=True, verbose_name="undone")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="imported by",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "undone_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="undone by",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('ledger', 'Sales ledger'), ('accounts', 'Accounts'), ('contacts', 'Contacts')], max_length=16, verbose_name='kind')),
+                ('file_name', models.CharField(max_length=255, verbose_name='file name')),
+                ('file_sha256', models.CharField(db_index=True, max_length=64, verbose_name='file hash')),
+                ('file_size', models.BigIntegerField(verbose_name='file size')),
+                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='imported')),
+                ('status', models.CharField(choices=[('done', 'Imported'), ('undone', 'Undone')], default='done', max_length=16, verbose_name='status')),
+                ('rows_read', models.PositiveIntegerField(default=0, verbose_name='rows read')),
+                ('lines_added', models.PositiveIntegerField(default=0, verbose_name='lines added')),
+                ('lines_skipped', models.PositiveIntegerField(default=0, help_text='Lines whose document and line number were already in the ledger.', verbose_name='lines already present')),
+                ('accounts_created', models.PositiveIntegerField(default=0, verbose_name='accounts created')),
+                ('summary', models.JSONField(blank=True, default=dict, verbose_name='summary')),
+                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='undone')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='imported by')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('undone_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='undone by')),
             ],
             options={
-                "verbose_name": "historical import batch",
-                "verbose_name_plural": "historical import batches",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical import batch',
+                'verbose_name_plural': 'historical import batches',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="ImportBatch",
+            name='ImportBatch',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("ledger", "Sales ledger"),
-                            ("accounts", "Accounts"),
-                            ("contacts", "Contacts"),
-                        ],
-                        max_length=16,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("file_name", models.CharField(max_length=255, verbose_name="file name")),
-                (
-                    "file_sha256",
-                    models.CharField(db_index=True, max_length=64, verbose_name="file hash"),
-                ),
-                ("file_size", models.BigIntegerField(verbose_name="file size")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="imported")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("done", "Imported"), ("undone", "Undone")],
-                        default="done",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("rows_read", models.PositiveIntegerField(default=0, verbose_name="rows read")),
-                ("lines_added", models.PositiveIntegerField(default=0, verbose_name="lines added")),
-                (
-                    "lines_skipped",
-                    models.PositiveIntegerField(
-                        default=0,
-                        help_text="Lines whose document and line number were already in the ledger.",
-                        verbose_name="lines already present",
-                    ),
-                ),
-                (
-                    "accounts_created",
-                    models.PositiveIntegerField(default=0, verbose_name="accounts created"),
-                ),
-                ("summary", models.JSONField(blank=True, default=dict, verbose_name="summary")),
-                ("undone_at", models.DateTimeField(blank=True, null=True, verbose_name="undone")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="imported by",
-                    ),
-                ),
-                (
-                    "undone_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="undone by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('ledger', 'Sales ledger'), ('accounts', 'Accounts'), ('contacts', 'Contacts')], max_length=16, verbose_name='kind')),
+                ('file_name', models.CharField(max_length=255, verbose_name='file name')),
+                ('file_sha256', models.CharField(db_index=True, max_length=64, verbose_name='file hash')),
+                ('file_size', models.BigIntegerField(verbose_name='file size')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='imported')),
+                ('status', models.CharField(choices=[('done', 'Imported'), ('undone', 'Undone')], default='done', max_length=16, verbose_name='status')),
+                ('rows_read', models.PositiveIntegerField(default=0, verbose_name='rows read')),
+                ('lines_added', models.PositiveIntegerField(default=0, verbose_name='lines added')),
+                ('lines_skipped', models.PositiveIntegerField(default=0, help_text='Lines whose document and line number were already in the ledger.', verbose_name='lines already present')),
+                ('accounts_created', models.PositiveIntegerField(default=0, verbose_name='accounts created')),
+                ('summary', models.JSONField(blank=True, default=dict, verbose_name='summary')),
+                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='undone')),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='imported by')),
+                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='undone by')),
             ],
             options={
-                "verbose_name": "import batch",
-                "verbose_name_plural": "import batches",
-                "ordering": ["-created_at", "-id"],
+                'verbose_name': 'import batch',
+                'verbose_name_plural': 'import batches',
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="ImportJob",
+            name='ImportJob',
             fields=[
-                (
-                    "id",
-                    models.UUIDField(
-                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("ledger", "Sales ledger"),
-                            ("accounts", "Accounts"),
-                            ("contacts", "Contacts"),
-                        ],
-                        default="ledger",
-                        max_length=16,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("file_name", models.CharField(max_length=255, verbose_name="file name")),
-                ("stored_name", models.CharField(editable=False, max_length=300)),
-                ("file_size", models.BigIntegerField(verbose_name="file size")),
-                ("options", models.JSONField(blank=True, default=dict)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("uploaded", "Waiting for your check"),
-                            ("queued", "Queued"),
-                            ("running", "Running"),
-                            ("imported", "Imported"),
-                            ("rejected", "Rejected"),
-                            ("duplicate", "Already imported"),
-                            ("dry_run", "Checked (dry run)"),
-                            ("failed", "Failed"),
-                        ],
-                        default="uploaded",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("rows_expected", models.PositiveIntegerField(blank=True, null=True)),
-                ("result", models.JSONField(blank=True, default=dict)),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
-                (
-                    "finished_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
-                ),
-                (
-                    "batch",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="jobs",
-                        to="ledger.importbatch",
-                        verbose_name="import batch",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="import_jobs",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="uploaded by",
-                    ),
-                ),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('kind', models.CharField(choices=[('ledger', 'Sales ledger'), ('accounts', 'Accounts'), ('contacts', 'Contacts')], default='ledger', max_length=16, verbose_name='kind')),
+                ('file_name', models.CharField(max_length=255, verbose_name='file name')),
+                ('stored_name', models.CharField(editable=False, max_length=300)),
+                ('file_size', models.BigIntegerField(verbose_name='file size')),
+                ('options', models.JSONField(blank=True, default=dict)),
+                ('status', models.CharField(choices=[('uploaded', 'Waiting for your check'), ('queued', 'Queued'), ('running', 'Running'), ('imported', 'Imported'), ('rejected', 'Rejected'), ('duplicate', 'Already imported'), ('dry_run', 'Checked (dry run)'), ('failed', 'Failed')], default='uploaded', max_length=16, verbose_name='status')),
+                ('rows_expected', models.PositiveIntegerField(blank=True, null=True)),
+                ('result', models.JSONField(blank=True, default=dict)),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
+                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='jobs', to='ledger.importbatch', verbose_name='import batch')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_jobs', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
             ],
             options={
-                "verbose_name": "import job",
-                "verbose_name_plural": "import jobs",
-                "ordering": ["-created_at"],
+                'verbose_name': 'import job',
+                'verbose_name_plural': 'import jobs',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="LedgerLine",
+            name='LedgerLine',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("date", models.DateField(verbose_name="date")),
-                (
-                    "month",
-                    models.DateField(
-                        help_text="The first day of the line's month.", verbose_name="month"
-                    ),
-                ),
-                ("document", models.CharField(blank=True, max_length=64, verbose_name="document")),
-                ("line", models.CharField(blank=True, max_length=32, verbose_name="line")),
-                ("product", models.CharField(blank=True, max_length=100, verbose_name="product")),
-                ("category", models.CharField(blank=True, max_length=100, verbose_name="category")),
-                (
-                    "quantity",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=4,
-                        max_digits=18,
-                        null=True,
-                        verbose_name="quantity",
-                    ),
-                ),
-                (
-                    "amount_cents",
-                    models.BigIntegerField(verbose_name="amount (base currency, cents)"),
-                ),
-                (
-                    "cost_cents",
-                    models.BigIntegerField(
-                        blank=True, null=True, verbose_name="cost (base currency, cents)"
-                    ),
-                ),
-                ("currency", models.CharField(max_length=3, verbose_name="currency")),
-                (
-                    "original_amount_cents",
-                    models.BigIntegerField(verbose_name="amount in the line's currency, cents"),
-                ),
-                (
-                    "account",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="ledger_lines",
-                        to="accounts.account",
-                        verbose_name="account",
-                    ),
-                ),
-                (
-                    "batch",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="lines",
-                        to="ledger.importbatch",
-                        verbose_name="import batch",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField(verbose_name='date')),
+                ('month', models.DateField(help_text="The first day of the line's month.", verbose_name='month')),
+                ('document', models.CharField(blank=True, max_length=64, verbose_name='document')),
+                ('line', models.CharField(blank=True, max_length=32, verbose_name='line')),
+                ('product', models.CharField(blank=True, max_length=100, verbose_name='product')),
+                ('category', models.CharField(blank=True, max_length=100, verbose_name='category')),
+                ('quantity', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='quantity')),
+                ('amount_cents', models.BigIntegerField(verbose_name='amount (base currency, cents)')),
+                ('cost_cents', models.BigIntegerField(blank=True, null=True, verbose_name='cost (base currency, cents)')),
+                ('currency', models.CharField(max_length=3, verbose_name='currency')),
+                ('original_amount_cents', models.BigIntegerField(verbose_name="amount in the line's currency, cents")),
+                ('account', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='ledger_lines', to='accounts.account', verbose_name='account')),
+                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='ledger.importbatch', verbose_name='import batch')),
             ],
             options={
-                "verbose_name": "ledger line",
-                "verbose_name_plural": "ledger lines",
-                "ordering": ["-date", "-id"],
-                "indexes": [
-                    models.Index(fields=["account", "month"], name="ledger_line_account_month")
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(
-                            models.Q(("document", ""), _negated=True),
-                            models.Q(("line", ""), _negated=True),
-                        ),
-                        fields=("document", "line"),
-                        name="ledger_line_document_line_unique",
-                    )
-                ],
+                'verbose_name': 'ledger line',
+                'verbose_name_plural': 'ledger lines',
+                'ordering': ['-date', '-id'],
+                'indexes': [models.Index(fields=['account', 'month'], name='ledger_line_account_month')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(models.Q(('document', ''), _negated=True), models.Q(('line', ''), _negated=True)), fields=('document', 'line'), name='ledger_line_document_line_unique')],
             },
         ),
         migrations.CreateModel(
-            name="MonthlyAggregate",
+            name='MonthlyAggregate',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("month", models.DateField()),
-                ("category", models.CharField(blank=True, max_length=100)),
-                ("revenue_cents", models.BigIntegerField()),
-                (
-                    "cost_cents",
-                    models.BigIntegerField(help_text="Sum of the costs of lines that carry one."),
-                ),
-                (
-                    "costed_revenue_cents",
-                    models.BigIntegerField(
-                        help_text="Revenue of the lines that carry a cost (DOMAIN §2 margin)."
-                    ),
-                ),
-                ("lines", models.PositiveIntegerField()),
-                ("orders", models.PositiveIntegerField()),
-                (
-                    "account",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="monthly_aggregates",
-                        to="accounts.account",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('month', models.DateField()),
+                ('category', models.CharField(blank=True, max_length=100)),
+                ('revenue_cents', models.BigIntegerField()),
+                ('cost_cents', models.BigIntegerField(help_text='Sum of the costs of lines that carry one.')),
+                ('costed_revenue_cents', models.BigIntegerField(help_text='Revenue of the lines that carry a cost (DOMAIN §2 margin).')),
+                ('lines', models.PositiveIntegerField()),
+                ('orders', models.PositiveIntegerField()),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='monthly_aggregates', to='accounts.account')),
             ],
             options={
-                "verbose_name": "monthly aggregate",
-                "verbose_name_plural": "monthly aggregates",
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("account", "month", "category"), name="monthly_aggregate_unique"
-                    )
-                ],
+                'verbose_name': 'monthly aggregate',
+                'verbose_name_plural': 'monthly aggregates',
+                'constraints': [models.UniqueConstraint(fields=('account', 'month', 'category'), name='monthly_aggregate_unique')],
             },
         ),
     ]
