@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -150,6 +151,7 @@ class CompanySettings(models.Model):
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         _("fiscal year starts in month"),
         default=1,
+        choices=sorted(MONTHS.items()),  # the page offers month names; the API keeps 1-12
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
