@@ -80,8 +80,9 @@ class LedgerLoader:
             if actor is None or actor.sees_all_accounts
             else {
                 code.casefold()
-                for code in Account.objects.values_list("code", flat=True)
-                if code.casefold() not in self.accounts
+                for code in Account.objects.exclude(pk__in=writable.values("pk")).values_list(
+                    "code", flat=True
+                )
             }
         )
         self.rates = {
