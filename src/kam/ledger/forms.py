@@ -14,8 +14,8 @@ from kam.ledger.jobs import DEFAULT_KIND
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Ledger file"),
-        help_text=gettext_lazy("CSV, XLSX or Parquet, exported from your ERP."),
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("CSV, XLSX or Parquet."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
