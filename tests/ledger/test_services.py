@@ -15,7 +15,7 @@ from kam.accounts.services import account_delete
 from kam.core.errors import PermissionDenied
 from kam.importing.reading import FileRejected
 from kam.ledger.models import BatchStatus, ExchangeRate, ImportBatch, LedgerLine, MonthlyAggregate
-from kam.ledger.services import batch_undo, ledger_import, write_error_report
+from kam.ledger.services import batch_undo, ledger_import, write_rows_report
 from kam.ledger.store import lock_accounts
 from tests.factories import AccountFactory
 
@@ -138,7 +138,7 @@ def test_one_bad_row_rejects_the_whole_file_and_names_row_column_and_reason(
         (3, "amount"),
         (3, "category"),
     }
-    report = write_error_report(result, tmp_path / "errors.csv").read_text("utf-8-sig")
+    report = write_rows_report(result.errors, tmp_path / "errors.csv").read_text("utf-8-sig")
     assert "'=HYPERLINK" in report
 
 

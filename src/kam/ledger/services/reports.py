@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from kam.core.export import spreadsheet_safe
 from kam.importing.results import RowError
-
-if TYPE_CHECKING:
-    from kam.ledger.services.imports import ImportResult
-
-
-def write_error_report(result: ImportResult, path: Path) -> Path:
-    """The rejected rows as CSV: row, column, reason, value (formula-escaped)."""
-    return write_rows_report(result.errors, path)
 
 
 def write_rows_report(errors: list[RowError], path: Path) -> Path:
