@@ -185,10 +185,6 @@ def _display(
     return str(value)
 
 
-def _label(model: type[Model], field_name: str) -> str:
-    return str(getattr(model._meta.get_field(field_name), "verbose_name", field_name))
-
-
 def account_history(*, account: Account, limit: int = 200) -> list[HistoryEntry]:
     """Who changed what and when on the account, its team, estimates and key status (newest
     first)."""
