@@ -91,7 +91,7 @@ def pandas_snapshot(as_of: dt.date) -> Any:
     from django.db import connection
 
     from kam.core.months import last_month_end
-    from kam.portfolio.scoring import rules_from
+    from kam.portfolio.rules import rules_from
     from kam.portfolio.selectors import portfolio_settings
 
     rules = rules_from(portfolio_settings())

@@ -17,7 +17,7 @@ from kam.alerts.models import Alert
 from kam.analytics import portfolio as engine
 from kam.ledger.services import ledger_import
 from kam.portfolio.models import MonthlyHistory, Scope, ScoreRun, Snapshot
-from kam.portfolio.scoring import rules_from
+from kam.portfolio.rules import rules_from
 from kam.portfolio.selectors import (
     class_migration,
     history_month_ends,

@@ -13,8 +13,8 @@ from kam.analytics.rules import Rules
 from kam.org.models import COMPANY_SETTINGS_FIELDS, CompanySettings
 from kam.portfolio.forms import SettingsForm
 from kam.portfolio.models import SETTINGS_FIELDS, SETTINGS_TABLE, PortfolioSettings
+from kam.portfolio.rules import rules_from
 from kam.portfolio.schemas import SettingsOut, SettingsPatch
-from kam.portfolio.scoring import rules_from
 
 
 def test_the_table_has_one_row_per_setting() -> None:

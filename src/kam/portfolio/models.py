@@ -152,7 +152,7 @@ BANDS = _("Investment bands")
 # One row per field of PortfolioSettings (a test holds them equal). A new setting is a model
 # field (label, default, validators), a row here, and, if the pure core reads it, a field of
 # kam.analytics.rules.Rules of the same name; the API schemas, the settings form and
-# rules_from (portfolio/scoring.py) follow from these.
+# rules_from (portfolio/rules.py) follow from these.
 SETTINGS_TABLE: dict[str, Setting] = {
     "pareto_revenue_share": Setting(KEY_ACCOUNTS),
     "pareto_max_account_share": Setting(KEY_ACCOUNTS),

@@ -39,7 +39,7 @@ from kam.portfolio.models import (
     ScoreRunStatus,
     Snapshot,
 )
-from kam.portfolio.scoring import rules_from
+from kam.portfolio.rules import rules_from
 from kam.portfolio.selectors import (
     cost_to_serve_arrays,
     portfolio_settings,
