@@ -140,14 +140,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-CACHES = {
-    "default": {
-        # Shared by every server process on one home (import progress); the sign-in limit
-        # counts in the database instead, so it holds across machines too.
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(KAM_HOME / "cache"),
+
+def _redis_url(name: str, value: str) -> str:
+    """A Redis address (redis://, rediss:// or unix://), else ImproperlyConfigured."""
+    if value.split("://", 1)[0] not in {"redis", "rediss", "unix"} or "://" not in value:
+        raise ImproperlyConfigured(f"{name} must be a redis:// address, not {value!r}")
+    return value
+
+
+# Background jobs move to Redis (the tasks framework's RQ backend) when this is set.
+QUEUE_URL = os.environ.get("KAM_QUEUE_URL", "").strip()
+if QUEUE_URL:
+    _redis_url("KAM_QUEUE_URL", QUEUE_URL)
+# The cache holds import progress (and whatever else several processes must see): the file
+# cache under KAM_HOME is shared by the processes of one machine; several machines need Redis,
+# which is the queue's by default (docs/scale.md).
+CACHE_URL = os.environ.get("KAM_CACHE_URL", "").strip() or QUEUE_URL
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url("KAM_CACHE_URL", CACHE_URL),
+            # Keeps kam's keys apart from the queue's (rq:*) in a shared Redis database.
+            "KEY_PREFIX": "kam",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            # Shared by every server process on one home (import progress); the sign-in limit
+            # counts in the database instead, so it holds across machines too.
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(KAM_HOME / "cache"),
+        }
+    }
 
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 # The CLI's language and the pages' default (each user's own choice wins on the pages).
@@ -185,9 +211,19 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Background jobs: the tasks framework's database backend, run by `kam worker`.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-KAM_UPLOAD_DIR = KAM_HOME / "uploads"
+# Background jobs, run by `kam worker`: the tasks framework's database backend, or with
+# KAM_QUEUE_URL its RQ backend on Redis (django-tasks-rq; docs/scale.md).
+if QUEUE_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # No time limit, as on the database backend: a large import runs as long as it needs.
+    RQ_QUEUES = {"default": {"URL": QUEUE_URL, "DEFAULT_TIMEOUT": -1}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Sessions live in the database, so every server on it knows every signed-in user.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Uploads wait here for the worker: with workers on other machines, shared storage.
+KAM_UPLOAD_DIR = Path(os.environ.get("KAM_UPLOAD_DIR") or KAM_HOME / "uploads")
 KAM_MAX_UPLOAD_BYTES = int(os.environ.get("KAM_MAX_UPLOAD_MB", "2048")) * 1024 * 1024
 
 KAM_BASE_CURRENCY = os.environ.get("KAM_BASE_CURRENCY", "CNY")

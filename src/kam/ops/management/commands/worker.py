@@ -1,17 +1,19 @@
-"""`kam worker`: run background jobs (imports, scoring) from the database queue, and the
-scheduled jobs when they are due."""
+"""`kam worker`: run background jobs (imports, scoring) from the queue (the database, or Redis
+with KAM_QUEUE_URL), and the scheduled jobs when they are due."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from kam.ops.scheduler.worker import run_worker
 
 
 class Command(BaseCommand):
-    help = "Run the background job worker (the tasks framework's database backend)."
+    help = "Run the background job worker (the database queue, or Redis with KAM_QUEUE_URL)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -20,8 +22,35 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval", type=float, default=1.0, help="Seconds between looks at the queue."
         )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="Worker processes side by side (with KAM_QUEUE_URL).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        processes = options["processes"]
+        if processes < 1:
+            raise CommandError(_("--processes must be at least 1."), returncode=2)
+        if settings.QUEUE_URL:
+            from kam.ops.scheduler.rq_worker import run_rq_worker
+
+            run_rq_worker(
+                interval=options["interval"],
+                batch=options["batch"],
+                processes=processes,
+                verbosity=options["verbosity"],
+            )
+            return
+        if processes > 1:
+            raise CommandError(
+                _(
+                    "Several worker processes need KAM_QUEUE_URL; on the database queue, "
+                    "start `kam worker` once per process."
+                ),
+                returncode=2,
+            )
         # The tasks framework's database worker, ticking the scheduler of periodic jobs.
         run_worker(
             interval=options["interval"], batch=options["batch"], verbosity=options["verbosity"]
