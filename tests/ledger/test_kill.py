@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import signal
 import subprocess
 import sys
 import threading
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from django.conf import settings
 
 KAM = str(Path(sys.executable).with_name("kam"))
 COUNT = (
@@ -28,26 +23,6 @@ ROWS = 600_000
 PROGRESS = re.compile(rb"(\d+)/" + str(ROWS).encode())
 SHOW_PROGRESS = {"TTY_INTERACTIVE": "1", "TTY_COMPATIBLE": "1"}
 PROGRESS_TIMEOUT = 120.0
-
-
-@pytest.fixture
-def scratch_database(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A database of the suite's own kind, outside the test transaction."""
-    env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_DATABASE_URL": ""}
-    database = settings.DATABASES["default"]
-    name = f"kam_kill_{uuid.uuid4().hex[:8]}"
-    if database["ENGINE"].endswith("postgresql"):
-        host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
-        user = database["USER"] or "postgres"
-        admin = f"host={host} port={port} user={user} dbname=postgres"
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        env["KAM_DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{name}"
-    subprocess.run([KAM, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
-    yield env
-    if env["KAM_DATABASE_URL"]:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def watch_progress(stream: io.BufferedReader, midway: threading.Event) -> None:

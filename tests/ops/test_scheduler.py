@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import zoneinfo
+from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils.timezone import now as timezone_now
 from django_tasks_db.models import DBTaskResult
 
 from kam.ops.models import ScheduledJob, ScheduledJobRun
 from kam.ops.scheduler import next_slot, tick
+from kam.ops.scheduler.rq_worker import SchedulingRQWorker
 from kam.ops.scheduler.tick import _claim
 from kam.ops.scheduler.worker import SchedulingWorker
 from kam.portfolio.models import ScoreRun
@@ -129,6 +131,43 @@ def test_two_workers_ticking_at_once_run_the_job_once() -> None:
 
     assert ScheduledJobRun.objects.count() == 1
     assert DBTaskResult.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_redis_workers_ticking_at_once_queue_the_job_once(rq_queue: Any) -> None:
+    job()
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            SchedulingRQWorker([rq_queue], connection=rq_queue.connection).tick()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, name=f"w{n}") for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    [run] = ScheduledJobRun.objects.all()
+    assert run.status == "queued"
+    # The one task went to Redis, not the database queue, and it carries the run.
+    assert DBTaskResult.objects.count() == 0
+    [queued] = rq_queue.get_jobs()
+    assert queued.id == run.task_result_id
+    assert queued.func_name == "kam.ops.tasks.scheduled_run_task"
+    assert queued.kwargs["run_id"] == run.pk
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_run_of_one_slot() -> None:
+    sweep = job()
+    [run] = tick()
+
+    with pytest.raises(IntegrityError):
+        ScheduledJobRun.objects.create(job=sweep, due_at=run.due_at, started_at=timezone_now())
 
 
 @pytest.mark.django_db(transaction=True)  # the worker runs its tasks on its own connection

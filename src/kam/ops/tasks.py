@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
+from kam.ops.scheduler.runs import scheduled_run_execute
 from kam.portfolio.services.scoring import score_run_create
 
 
@@ -11,3 +14,9 @@ from kam.portfolio.services.scoring import score_run_create
 def nightly_rescore_task() -> str:
     """The nightly re-score: a scoring run as of today, queued like any automatic one."""
     return str(score_run_create(actor=None, reason="nightly re-score").pk)
+
+
+@task()
+def scheduled_run_task(run_id: int, task_path: str, arguments: dict[str, Any]) -> Any:
+    """One run of a scheduled job: the job's task, called here, its outcome recorded."""
+    return scheduled_run_execute(run_id=run_id, task_path=task_path, arguments=arguments)
