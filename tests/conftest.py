@@ -8,6 +8,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -108,14 +109,14 @@ def api_as() -> Callable[[User], Client]:
     return api_client_for
 
 
-@pytest.fixture
-def scratch_database(tmp_path: Path) -> Iterator[dict[str, str]]:
+@contextmanager
+def scratch_database_at(home: Path) -> Iterator[dict[str, str]]:
     """A migrated database of the suite's own kind, outside the test transaction, for kam
     processes started by a test: the environment that points them at it (one secret key)."""
     env = {
         **os.environ,
-        "KAM_HOME": str(tmp_path),
-        "KAM_DATABASE_URL": f"sqlite:///{tmp_path / 'kam.sqlite3'}",
+        "KAM_HOME": str(home),
+        "KAM_DATABASE_URL": f"sqlite:///{home / 'kam.sqlite3'}",
         "KAM_SECRET_KEY": uuid.uuid4().hex * 2,
         "KAM_QUEUE_URL": "",
         "KAM_CACHE_URL": "",
@@ -130,11 +131,20 @@ def scratch_database(tmp_path: Path) -> Iterator[dict[str, str]]:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         env["KAM_DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{name}"
-    subprocess.run([KAM, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
-    yield env
-    if postgresql:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    try:
+        subprocess.run([KAM, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
+        yield env
+    finally:
+        if postgresql:
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def scratch_database(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of a scratch database for this test (scratch_database_at)."""
+    with scratch_database_at(tmp_path) as env:
+        yield env
 
 
 @pytest.fixture
