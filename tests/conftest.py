@@ -174,3 +174,10 @@ def rq_queue(settings: Any, redis_url: str) -> Any:
     settings.RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": -1}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     return django_rq.get_queue("default")
+
+
+@pytest.fixture
+def unreachable_queue(settings: Any) -> None:
+    """This process enqueues on a Redis that does not answer (the queue is down)."""
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": -1}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

@@ -20,6 +20,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from kam.core.errors import Conflict, DomainError, InvalidInput
+from kam.core.jobs import enqueue_on_commit
 from kam.importing.mapping import match_columns, parse_map_options
 from kam.importing.reading import FileRejected, count_data_rows, sniff, text_preview
 from kam.importing.registry import Importer, ImportRequest, UnknownKind, importer_for
@@ -163,7 +164,11 @@ def _queue(job: ImportJob) -> None:
     # The worker reports in the language of whoever started the import.
     options = {**job.options, "language": get_language() or settings.LANGUAGE_CODE}
     IMPORT_JOB_STATUS.move_instance(job, JobStatus.QUEUED, options=options)
-    transaction.on_commit(lambda: import_job_run_task.enqueue(job_id=str(job.pk)))
+    enqueue_on_commit(
+        import_job_run_task,
+        job_id=str(job.pk),
+        failed=lambda message: import_job_fail(job_id=job.pk, message=message),
+    )
 
 
 @transaction.atomic

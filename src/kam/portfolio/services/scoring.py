@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from kam.analytics.portfolio import ClassCache, MigrationWatch, PortfolioInputs,
 from kam.analytics.rules import Rules
 from kam.core.dates import today
 from kam.core.errors import InvalidInput
+from kam.core.jobs import enqueue_on_commit
 from kam.core.months import (
     EARLIEST_DAY,
     LATEST_DAY,
@@ -253,7 +253,11 @@ def score_run_create(
     )
     from kam.portfolio.tasks import score_run_task
 
-    transaction.on_commit(lambda: score_run_task.enqueue(run_id=str(run.pk)))
+    enqueue_on_commit(
+        score_run_task,
+        run_id=str(run.pk),
+        failed=lambda message: score_run_fail(run_id=run.pk, message=message),
+    )
     return run
 
 
