@@ -4,11 +4,13 @@ and a scoring run queued by a real server, and the schedule's due job once (docs
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.conftest import KAM
 from tests.ops.processes import kam, kam_python, running, serving, wait_for
 
 ACCOUNTS, MONTHS = 30, 12
@@ -140,3 +142,14 @@ def test_every_process_shares_the_cache_through_redis(tmp_path: Path, redis_url:
     seen = kam_python(two, "from django.core.cache import cache; print(cache.get('kam:probe'))")
 
     assert seen == "1234"
+
+
+def test_a_queue_address_that_is_not_redis_is_refused_at_start(tmp_path: Path) -> None:
+    env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_QUEUE_URL": "amqp://127.0.0.1/"}
+
+    done = subprocess.run(  # noqa: S603 - our own console script
+        [KAM, "check"], env=env, capture_output=True, text=True, check=False
+    )
+
+    assert done.returncode != 0
+    assert "KAM_QUEUE_URL must be a redis:// address, not 'amqp://127.0.0.1/'" in done.stderr

@@ -10,6 +10,7 @@ from typing import Any
 
 import django_rq
 from django.db import close_old_connections, connections
+from django.utils.module_loading import autodiscover_modules
 from django_tasks import task_backends
 from django_tasks_rq.backend import Job
 from rq.job import Job as RQJob
@@ -72,6 +73,9 @@ def run_rq_worker(*, interval: float, batch: bool, processes: int = 1, verbosity
     queue_names = sorted(task_backends["default"].queues)
     worker_class = type("SchedulingRQWorker", (SchedulingRQWorker,), {"interval": interval})
     level = LOG_LEVELS.get(verbosity, "DEBUG")
+    # Each job runs in a child forked from this process: import the tasks (and what they
+    # import) once here, not again in every child.
+    autodiscover_modules("tasks")
     # Workers fork: none may inherit this process's database connection.
     connections.close_all()
     if processes > 1:
