@@ -17,6 +17,18 @@ from tests.conftest import KAM
 
 T = TypeVar("T")
 STARTUP_TIMEOUT = 60.0
+JOB_TIMEOUT = 120.0
+MAKE_NIGHTLY_DUE = (
+    "import datetime as dt; from django.utils.timezone import now; "
+    "from kam.ops.models import ScheduledJob; "
+    "print(ScheduledJob.objects.filter(name='nightly re-score')"
+    ".update(next_run_at=now() - dt.timedelta(hours=1)))"
+)
+NIGHTLY_RUNS = (
+    "from kam.ops.models import ScheduledJobRun; "
+    "print(list(ScheduledJobRun.objects.filter(job__name='nightly re-score')"
+    ".values_list('status', flat=True)))"
+)
 
 
 def kam(env: dict[str, str], *args: str) -> str:
@@ -84,3 +96,9 @@ def serving(env: dict[str, str], *, log: Path) -> Iterator[str]:
 
         wait_for(answering, timeout=STARTUP_TIMEOUT, what="kam serve to answer")
         yield base
+
+
+def nightly_finished(env: dict[str, str]) -> str | None:
+    """The nightly re-score's runs once none is waiting or running (None until then)."""
+    runs = kam_python(env, NIGHTLY_RUNS)
+    return None if runs == "[]" or "queued" in runs or "running" in runs else runs

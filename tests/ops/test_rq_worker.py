@@ -11,22 +11,19 @@ import pytest
 import requests
 
 from tests.conftest import KAM
-from tests.ops.processes import kam, kam_python, running, serving, wait_for
+from tests.ops.processes import (
+    JOB_TIMEOUT,
+    MAKE_NIGHTLY_DUE,
+    kam,
+    kam_python,
+    nightly_finished,
+    running,
+    serving,
+    wait_for,
+)
 
 ACCOUNTS, MONTHS = 30, 12
 ROWS = ACCOUNTS * MONTHS
-JOB_TIMEOUT = 120.0
-MAKE_NIGHTLY_DUE = (
-    "import datetime as dt; from django.utils.timezone import now; "
-    "from kam.ops.models import ScheduledJob; "
-    "print(ScheduledJob.objects.filter(name='nightly re-score')"
-    ".update(next_run_at=now() - dt.timedelta(hours=1)))"
-)
-NIGHTLY_RUNS = (
-    "from kam.ops.models import ScheduledJobRun; "
-    "print(list(ScheduledJobRun.objects.filter(job__name='nightly re-score')"
-    ".values_list('status', flat=True)))"
-)
 STORED = (
     "from django_tasks_db.models import DBTaskResult; from kam.ledger.models import LedgerLine; "
     "from kam.portfolio.models import Snapshot; "
@@ -51,11 +48,6 @@ def finished(url: str, token: str, *, pending: set[str]) -> dict[str, object] | 
         url, headers={"Authorization": f"Bearer {token}"}, timeout=10
     ).json()
     return None if body["status"] in pending else body
-
-
-def nightly_finished(env: dict[str, str]) -> str | None:
-    runs = kam_python(env, NIGHTLY_RUNS)
-    return None if runs == "[]" or "queued" in runs or "running" in runs else runs
 
 
 @pytest.mark.slow

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import zoneinfo
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +23,15 @@ from kam.ops.scheduler.tick import _claim
 from kam.ops.scheduler.worker import SchedulingWorker
 from kam.portfolio.models import ScoreRun
 from tests.ops import tasks
+from tests.ops.processes import (
+    JOB_TIMEOUT,
+    MAKE_NIGHTLY_DUE,
+    NIGHTLY_RUNS,
+    kam_python,
+    nightly_finished,
+    running,
+    wait_for,
+)
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 HOUR = dt.timedelta(hours=1)
@@ -221,3 +232,25 @@ def test_the_nightly_rescore_is_seeded_and_queues_todays_scoring() -> None:
 
     run = ScoreRun.objects.get(pk=run_id)
     assert run.created_by is None and run.status == "queued" and not run.history
+
+
+@pytest.mark.slow
+def test_two_worker_processes_on_the_database_queue_run_a_due_job_once(
+    tmp_path: Path, scratch_database: dict[str, str]
+) -> None:
+    # Given two real workers ticking every second on the database queue.
+    with (
+        running(scratch_database, "worker", log=tmp_path / "worker-1.log"),
+        running(scratch_database, "worker", log=tmp_path / "worker-2.log"),
+    ):
+        # When the nightly re-score falls due while both run.
+        assert kam_python(scratch_database, MAKE_NIGHTLY_DUE) == "1"
+        runs = wait_for(
+            lambda: nightly_finished(scratch_database), timeout=JOB_TIMEOUT, what="the run"
+        )
+        # Both tick again after it ran; the next slot is tomorrow.
+        time.sleep(2)
+        again = kam_python(scratch_database, NIGHTLY_RUNS)
+
+    # Then it ran once.
+    assert runs == again == "['succeeded']"
