@@ -1,0 +1,67 @@
+"""The sweep after stopped workers: the jobs a dead worker was running are failed (and can be
+retried), its task results closed, old uploads pruned (docs/rules.md, "Workers").
+
+Liveness itself is kam.core.workers (below every app, so that the ledger and the portfolio
+can tell a dead worker's jobs without importing ops); this module only calls each app's own
+service for its jobs, as ops may."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.timezone import now as timezone_now
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from kam.core.workers import live_worker_ids, workers_forget_stopped
+from kam.ledger.upkeep import import_jobs_fail_stopped, import_uploads_prune
+from kam.portfolio.services.scoring import score_runs_fail_stopped
+
+logger = logging.getLogger(__name__)
+
+STOPPED_WORKER_TRACEBACK = "The worker running this task stopped beating (killed or crashed)."
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    imports_failed: int
+    score_runs_failed: int
+    task_results_failed: int
+    uploads_pruned: int
+
+
+def _task_results_fail_stopped(live: set[str]) -> int:
+    """Database task results left running by a worker that stopped: failed, so that the
+    queue does not show them running forever (the task's own job row says why)."""
+    failed = 0
+    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
+        "pk", "worker_ids"
+    ):
+        if result.worker_ids and result.worker_ids[-1] not in live:
+            failed += DBTaskResult.objects.filter(
+                pk=result.pk, status=TaskResultStatus.RUNNING
+            ).update(
+                status=TaskResultStatus.FAILED,
+                finished_at=timezone_now(),
+                exception_class_path="kam.ops.workers.WorkerStopped",
+                traceback=STOPPED_WORKER_TRACEBACK,
+            )
+    return failed
+
+
+def stopped_workers_sweep(*, prune_uploads: bool = False) -> SweepOutcome:
+    """Fail every import job and score run whose worker stopped beating, and the task results
+    it left running; with `prune_uploads`, delete uploads past their keeping time."""
+    with transaction.atomic():
+        imports = import_jobs_fail_stopped()
+        runs = score_runs_fail_stopped()
+        results = _task_results_fail_stopped(live_worker_ids())
+        workers_forget_stopped()
+    pruned = import_uploads_prune() if prune_uploads else 0
+    if imports or runs:
+        logger.warning(
+            "failed %d import job(s) and %d score run(s) of stopped workers", imports, runs
+        )
+    return SweepOutcome(imports, runs, results, pruned)
