@@ -49,8 +49,9 @@ def test_a_worker_silent_past_the_limit_is_not_live(settings) -> None:
     now = timezone_now()
     # pid above Linux's pid_max: no such process runs here.
     common = {"host": "elsewhere", "pid": 2**22 + 1, "started_at": now}
-    WorkerHeartbeat.objects.create(worker_id="fresh", beat_at=now - dt.timedelta(seconds=5), **common)
-    WorkerHeartbeat.objects.create(worker_id="stale", beat_at=now - dt.timedelta(seconds=31), **common)
+    for worker_id, silent in (("fresh", 5), ("stale", 31)):
+        beat_at = now - dt.timedelta(seconds=silent)
+        WorkerHeartbeat.objects.create(worker_id=worker_id, beat_at=beat_at, **common)
 
     assert live_worker_ids(now) == {"fresh"}
     assert worker_last_beat() == now - dt.timedelta(seconds=5)
@@ -69,5 +70,9 @@ def test_only_a_locked_or_busy_database_is_retried() -> None:
     assert len(calls) == 3
     assert database_busy(OperationalError("database is locked"))
     assert not database_busy(OperationalError("no such table: x"))
+
+    def broken() -> None:
+        raise OperationalError("no such table: x")
+
     with pytest.raises(OperationalError, match="no such table"):
-        retry_when_busy(lambda: (_ for _ in ()).throw(OperationalError("no such table: x")), what="t")
+        retry_when_busy(broken, what="test")

@@ -12,8 +12,8 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import F, QuerySet
 from django.core.cache import cache
+from django.db.models import F, QuerySet
 from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -57,7 +57,8 @@ def import_job_wait(job: ImportJob, now: dt.datetime | None = None) -> JobWait:
 def import_jobs_oldest_waiting(jobs: QuerySet[ImportJob]) -> ImportJob | None:
     """The oldest queued job among `jobs` when no worker is live to take it (None: nothing
     queued, or a worker is there)."""
-    oldest = jobs.filter(status=JobStatus.QUEUED).order_by(F("queued_at").asc(nulls_first=True), "created_at").first()
+    queued = jobs.filter(status=JobStatus.QUEUED)
+    oldest = queued.order_by(F("queued_at").asc(nulls_first=True), "created_at").first()
     if oldest is None:
         return None
     return oldest if import_job_wait(oldest).waiting_for_worker else None
