@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.timezone import now as timezone_now
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kam.core.errors import Conflict, DomainError, InvalidInput
 from kam.core.workers import current_worker_id
@@ -43,8 +43,8 @@ MAX_LISTED = 1000  # codes and names kept in a job's result; the counts say how 
 # error report is read from there. Every other end deletes it at once.
 KEPT_UPLOAD_STATUSES = frozenset({JobStatus.REJECTED, JobStatus.FAILED})
 
-ERROR_NOT_FAILED = _lazy("Only a failed import can be retried.")
-ERROR_UPLOAD_GONE = _lazy("The uploaded file is no longer kept; upload it again.")
+ERROR_NOT_FAILED = gettext_lazy("Only a failed import can be retried.")
+ERROR_UPLOAD_GONE = gettext_lazy("The uploaded file is no longer kept; upload it again.")
 
 
 def job_directory(job: ImportJob) -> Path:
