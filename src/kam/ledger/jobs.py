@@ -16,9 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.timezone import now as timezone_now
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kam.core.errors import Conflict, DomainError, InvalidInput
 from kam.core.workers import current_worker_id

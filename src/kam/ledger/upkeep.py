@@ -47,11 +47,16 @@ def import_jobs_fail_stopped() -> int:
     return len(stopped)
 
 
-def import_job_wait(job: ImportJob, now: dt.datetime | None = None) -> JobWait:
-    """A queued job's wait: whether a worker is live to take it, and for how long."""
-    return job_wait(
-        queued=job.status == JobStatus.QUEUED, since=job.queued_at or job.created_at, now=now
-    )
+def import_job_wait(job: ImportJob) -> JobWait:
+    """A queued job's wait: whether a worker is live to take it, and for how long. Kept on
+    the loaded job, so that the fields an answer shows of it cost one look, not one each."""
+    wait: JobWait | None = job.__dict__.get("_wait")
+    if wait is None:
+        wait = job_wait(
+            queued=job.status == JobStatus.QUEUED, since=job.queued_at or job.created_at
+        )
+        job.__dict__["_wait"] = wait
+    return wait
 
 
 def import_jobs_oldest_waiting(jobs: QuerySet[ImportJob]) -> ImportJob | None:
