@@ -90,7 +90,7 @@ class WorkerSupervisor:
             if ran >= self.steady_after:
                 delay = self.first_delay
             logger.warning(
-                "kam worker (pid %d) exited with code %s after %.0f s; restarting in %.0f s",
+                "kam worker (pid %d) exited with code %s after %.0f s; restarting in %g s",
                 self.child.pid,
                 exit_text(self.child.returncode),
                 ran,
