@@ -15,6 +15,8 @@ from django_tasks_db.models import DBTaskResult
 from kam.core.models import WorkerHeartbeat
 from kam.ledger.jobs import import_job_create
 from kam.ledger.models import ImportJob, JobStatus
+from kam.ops.models import JobRunStatus, ScheduledJob, ScheduledJobRun
+from kam.ops.scheduler import tick
 from kam.ops.workers import stopped_workers_sweep
 from kam.portfolio.models import ScoreRun, ScoreRunStatus
 from kam.portfolio.services.scoring import ERROR_WORKER_STOPPED, score_run_create
@@ -51,6 +53,27 @@ def test_the_sweep_fails_everything_a_dead_worker_was_running(manager) -> None:
     assert run.status == ScoreRunStatus.FAILED and run.message == str(ERROR_WORKER_STOPPED)
     assert not DBTaskResult.objects.exclude(status=TaskResultStatus.FAILED).exists()
     assert stopped_workers_sweep().imports_failed == 0
+
+
+def test_a_scheduled_run_of_a_dead_worker_is_recorded_failed() -> None:
+    dead_worker()
+    ScheduledJob.objects.create(
+        name="sweep",
+        task="tests.ops.tasks.record_task",
+        interval=dt.timedelta(hours=1),
+        next_run_at=timezone_now() - dt.timedelta(minutes=1),
+    )
+    [run] = tick()
+    DBTaskResult.objects.filter(pk=run.task_result_id).update(
+        status=TaskResultStatus.RUNNING, worker_ids=["dead"]
+    )
+    ScheduledJobRun.objects.filter(pk=run.pk).update(status=JobRunStatus.RUNNING)
+
+    stopped_workers_sweep()
+
+    run.refresh_from_db()
+    assert run.status == JobRunStatus.FAILED
+    assert "stopped beating" in run.message
 
 
 def test_a_failed_score_run_is_retried_through_the_api(director) -> None:

@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from kam.core.workers import live_worker_ids, workers_forget_stopped
 from kam.ledger.upkeep import import_jobs_fail_stopped, import_uploads_prune
+from kam.ops.models import JOB_RUN_STATUS, JobRunStatus, ScheduledJobRun
 from kam.portfolio.services.scoring import score_runs_fail_stopped
 
 logger = logging.getLogger(__name__)
@@ -35,20 +36,28 @@ class SweepOutcome:
 def _task_results_fail_stopped(live: set[str]) -> int:
     """Database task results left running by a worker that stopped: failed, so that the
     queue does not show them running forever (the task's own job row says why)."""
-    failed = 0
-    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
-        "pk", "worker_ids"
-    ):
-        if result.worker_ids and result.worker_ids[-1] not in live:
-            failed += DBTaskResult.objects.filter(
-                pk=result.pk, status=TaskResultStatus.RUNNING
-            ).update(
-                status=TaskResultStatus.FAILED,
-                finished_at=timezone_now(),
-                exception_class_path="kam.ops.workers.WorkerStopped",
-                traceback=STOPPED_WORKER_TRACEBACK,
-            )
-    return failed
+    failed: list[str] = []
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    for result in running.only("pk", "worker_ids"):
+        if not result.worker_ids or result.worker_ids[-1] in live:
+            continue
+        closed = running.filter(pk=result.pk).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone_now(),
+            exception_class_path="kam.ops.workers.WorkerStopped",
+            traceback=STOPPED_WORKER_TRACEBACK,
+        )
+        if closed:
+            failed.append(str(result.pk))
+    # A scheduled run follows its task (kam.ops.scheduler.runs); no task_finished signal comes
+    # from a dead worker, so the sweep records the outcome itself.
+    JOB_RUN_STATUS.move(
+        ScheduledJobRun.objects.filter(task_result_id__in=failed, status=JobRunStatus.RUNNING),
+        JobRunStatus.FAILED,
+        finished_at=timezone_now(),
+        message=STOPPED_WORKER_TRACEBACK,
+    )
+    return len(failed)
 
 
 def stopped_workers_sweep(*, prune_uploads: bool = False) -> SweepOutcome:
