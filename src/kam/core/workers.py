@@ -223,7 +223,10 @@ class Heartbeat:
                 try:
                     self.beat()
                 except Exception as error:  # a beat that fails is tried again next time
-                    logger.warning("worker heartbeat not written: %s", error)
+                    # A long import's write lock on SQLite holds beats back as a matter of
+                    # course (live_worker_ids allows for it); anything else is worth a warning.
+                    level = logging.INFO if database_busy(error) else logging.WARNING
+                    logger.log(level, "worker heartbeat not written: %s", error)
                     connection.close()
         finally:
             connection.close()
