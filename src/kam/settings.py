@@ -225,6 +225,16 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Uploads wait here for the worker: with workers on other machines, shared storage.
 KAM_UPLOAD_DIR = Path(os.environ.get("KAM_UPLOAD_DIR") or KAM_HOME / "uploads")
 KAM_MAX_UPLOAD_BYTES = int(os.environ.get("KAM_MAX_UPLOAD_MB", "2048")) * 1024 * 1024
+# A failed or rejected import keeps its upload (and error report) this many days.
+KAM_FAILED_UPLOAD_RETENTION_DAYS = int(os.environ.get("KAM_FAILED_UPLOAD_RETENTION_DAYS", "7"))
+
+# Worker liveness (kam.core.workers): each worker beats every few seconds; one silent for
+# KAM_WORKER_STALE_SECONDS has stopped, and the jobs it was running are failed.
+KAM_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("KAM_WORKER_HEARTBEAT_SECONDS", "5"))
+KAM_WORKER_STALE_SECONDS = float(os.environ.get("KAM_WORKER_STALE_SECONDS", "45"))
+# /healthz answers 503 when the oldest queued job waited longer, or a periodic job is this late.
+KAM_HEALTH_QUEUE_WAIT_SECONDS = int(os.environ.get("KAM_HEALTH_QUEUE_WAIT_SECONDS", "900"))
+KAM_HEALTH_SCHEDULE_LATE_SECONDS = int(os.environ.get("KAM_HEALTH_SCHEDULE_LATE_SECONDS", "900"))
 
 KAM_BASE_CURRENCY = os.environ.get("KAM_BASE_CURRENCY", "CNY")
 

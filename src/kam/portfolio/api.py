@@ -61,7 +61,7 @@ from kam.portfolio.services.costs import (
     cost_to_serve_update,
 )
 from kam.portfolio.services.playbooks import playbook_update
-from kam.portfolio.services.scoring import score_run_create
+from kam.portfolio.services.scoring import score_run_create, score_run_retry
 from kam.portfolio.services.settings import settings_update
 from kam.portfolio.services.strategy import (
     key_proposal_decide,
@@ -95,6 +95,13 @@ def start_score_run(request: Any, body: ScoreRunIn) -> Status[ScoreRun]:
 @router.get("/score/{run_id}", response={200: ScoreRunOut, ERROR_CODES: ErrorOut})
 def get_score_run(request: Any, run_id: uuid.UUID) -> ScoreRun:
     return score_run_get(actor=request.user, run_id=run_id)
+
+
+@router.post("/score/{run_id}/retry", response={202: ScoreRunOut, ERROR_CODES: ErrorOut})
+def retry_score_run(request: Any, run_id: uuid.UUID) -> Status[ScoreRun]:
+    """Queue a failed scoring run again (409 unless it failed)."""
+    run = score_run_retry(actor=request.user, run=score_run_get(actor=request.user, run_id=run_id))
+    return Status(202, run)
 
 
 @router.get("/settings", response={200: SettingsOut, ERROR_CODES: ErrorOut})

@@ -361,6 +361,8 @@ SCORE_RUN_STATUS = StateMachine(
             ScoreRunStatus.DONE,
             ScoreRunStatus.FAILED,
         },
+        # failed → queued: retried (each date is replaced whole, so running it again is safe).
+        ScoreRunStatus.FAILED: {ScoreRunStatus.QUEUED},
     },
 )
 
@@ -388,6 +390,10 @@ class ScoreRun(models.Model):
     accounts = models.PositiveIntegerField(_("accounts"), default=0)
     message = models.CharField(_("message"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    # Reset when the run is retried; created_at stays the first request.
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    # The worker running the run (kam.core.workers): if it stops beating, the run is failed.
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -21,8 +21,10 @@ from kam.portfolio.models import (
     PortfolioSettings,
     ProposalDecision,
     Scope,
+    ScoreRun,
     Strategy,
 )
+from kam.portfolio.selectors import score_run_wait
 
 
 def _money_or_none(cents: int | None) -> Decimal | None:
@@ -127,7 +129,20 @@ class ScoreRunOut(Schema):
     accounts: int
     message: str
     created_at: dt.datetime
+    queued_at: dt.datetime | None
     finished_at: dt.datetime | None
+    waiting_for_worker: bool = Field(
+        description="Queued while no worker is running: start one with `kam worker`."
+    )
+    queued_seconds: int | None = Field(description="How long a queued run has waited.")
+
+    @staticmethod
+    def resolve_waiting_for_worker(obj: ScoreRun) -> bool:
+        return score_run_wait(obj).waiting_for_worker
+
+    @staticmethod
+    def resolve_queued_seconds(obj: ScoreRun) -> int | None:
+        return score_run_wait(obj).queued_seconds
 
 
 # The settings as the API shows them: the company's (in org) first, then the portfolio's, as

@@ -17,6 +17,7 @@ from kam.accounts.models import Account, PotentialEstimate
 from kam.accounts.selectors import accounts_visible_to
 from kam.core.money import decimal_to_cents
 from kam.core.months import month_end, month_index
+from kam.core.workers import JobWait, job_wait
 from kam.org.models import COMPANY_SETTINGS_FIELDS, User
 from kam.org.selectors import company_settings
 from kam.portfolio.models import (
@@ -28,6 +29,7 @@ from kam.portfolio.models import (
     PortfolioSettings,
     Scope,
     ScoreRun,
+    ScoreRunStatus,
     Snapshot,
     Strategy,
     StrategyOverride,
@@ -451,6 +453,13 @@ def score_runs_visible_to(actor: User) -> QuerySet[ScoreRun]:
 
 def score_run_get(*, actor: User, run_id: object) -> ScoreRun:
     return get_object_or_404(score_runs_visible_to(actor), pk=run_id)
+
+
+def score_run_wait(run: ScoreRun) -> JobWait:
+    """A queued run's wait: whether a worker is live to take it, and for how long."""
+    return job_wait(
+        queued=run.status == ScoreRunStatus.QUEUED, since=run.queued_at or run.created_at
+    )
 
 
 @dataclass(frozen=True)

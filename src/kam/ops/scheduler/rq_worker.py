@@ -18,7 +18,9 @@ from rq.queue import Queue
 from rq.worker import Worker
 from rq.worker_pool import WorkerPool
 
+from kam.core.workers import Heartbeat, worker_heartbeat
 from kam.ops.scheduler.tick import tick
+from kam.ops.workers import stopped_workers_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +41,30 @@ class SchedulingRQWorker(Worker):
             # A broken schedule (or a lost database) must not stop the imports and scores.
             logger.exception("scheduler tick failed")
 
+    # Not `heartbeat`: RQ's worker has a method of that name (its own beat in Redis).
+    kam_heartbeat: Heartbeat | None = None
+
     def work(self, *args: Any, **kwargs: Any) -> bool:
-        # TODO(worker): wrap this loop in the ops app's worker heartbeat once it is on main, so
-        # RQ workers beat like the database worker (issue 15 point 1).
-        return bool(super().work(*args, **kwargs))
+        # The same heartbeat as the database worker (kam.core.workers): the health page and the
+        # sweep of stopped workers see RQ workers too. Forked job processes inherit its id, so
+        # the jobs they run are recorded as this worker's.
+        with worker_heartbeat(kind="rq", worker_id=self.name) as beat:
+            self.kam_heartbeat = beat
+            return bool(super().work(*args, **kwargs))
+
+    def execute_job(self, job: RQJob, queue: Queue) -> None:
+        if self.kam_heartbeat is None:
+            super().execute_job(job, queue)
+            return
+        with self.kam_heartbeat.working_on(job.id):
+            super().execute_job(job, queue)
+        # This worker is idle now: a job of its still running lost its process (killed, out
+        # of memory) while this parent kept beating; fail it so that it can be retried.
+        close_old_connections()
+        try:
+            stopped_workers_sweep(idle=frozenset({self.name}))
+        except Exception:
+            logger.exception("failing the jobs of a lost job process failed")
 
     def dequeue_job_and_maintain_ttl(
         self, timeout: int | None, max_idle_time: int | None = None

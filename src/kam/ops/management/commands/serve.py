@@ -11,6 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
 
+from kam.ops.supervisor import STOP_TIMEOUT, stop_with_parent
+
 
 class _Server(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
@@ -48,7 +50,11 @@ class Command(BaseCommand):
         self.stdout.write(f"kam serving on http://{options['bind']}/")
         worker = None
         if options["with_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "kam.cli", "worker"])
+            # A supervisor process restarts the worker whenever it exits (kam.ops.supervisor).
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "kam.cli", "worker", "--supervise"],
+                preexec_fn=stop_with_parent,  # noqa: PLW1509 - no threads run yet
+            )
         try:
             _Server(
                 {
@@ -62,4 +68,4 @@ class Command(BaseCommand):
         finally:
             if worker is not None:
                 worker.terminate()
-                worker.wait(timeout=30)
+                worker.wait(timeout=STOP_TIMEOUT + 10)

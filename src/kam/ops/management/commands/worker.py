@@ -3,6 +3,7 @@ with KAM_QUEUE_URL), and the scheduled jobs when they are due."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from kam.ops.scheduler.worker import run_worker
+from kam.ops.supervisor import WorkerSupervisor
 
 
 class Command(BaseCommand):
@@ -28,11 +30,22 @@ class Command(BaseCommand):
             default=1,
             help="Worker processes side by side (with KAM_QUEUE_URL).",
         )
+        parser.add_argument(
+            "--supervise",
+            action="store_true",
+            help="Run the worker as a child process and start it again whenever it exits.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         processes = options["processes"]
         if processes < 1:
             raise CommandError(_("--processes must be at least 1."), returncode=2)
+        if options["supervise"]:
+            command = [sys.executable, "-m", "kam.cli", "worker"]
+            command += ["--interval", str(options["interval"])]
+            command += ["--processes", str(options["processes"])]
+            WorkerSupervisor(command).run()
+            return
         if settings.QUEUE_URL:
             from kam.ops.scheduler.rq_worker import run_rq_worker
 
