@@ -21,6 +21,7 @@ from kam.ledger.jobs import import_job_create, import_job_retry, job_directory, 
 from kam.ledger.models import ImportJob, JobStatus, LedgerLine
 from kam.ledger.upkeep import ERROR_WORKER_STOPPED, import_jobs_fail_stopped, import_uploads_prune
 from tests.conftest import api_client_for
+from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,6 +46,7 @@ def left_running_by_a_dead_worker(job: ImportJob, *, silent_for: int = 120) -> N
 
 
 def test_a_job_of_a_worker_that_stopped_beating_fails_and_is_retried(manager) -> None:
+    AccountFactory(owner=manager, code="C1")
     job = upload(manager)
     left_running_by_a_dead_worker(job)
 
@@ -124,6 +126,7 @@ def test_a_job_queued_with_no_worker_says_how_long_it_waited(manager) -> None:
 
 
 def test_a_finished_job_deletes_its_upload_and_a_rejected_one_keeps_it(manager) -> None:
+    AccountFactory(owner=manager, code="C1")
     imported = upload(manager)
     rejected = upload(manager, "customer,date,amount\nC1,2026-10-03,abc\n")
 
