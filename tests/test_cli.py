@@ -118,6 +118,20 @@ def test_a_full_disk_under_the_database_is_one_line_and_exit_code_2(
     assert "Free space on that disk" in line
 
 
+@pytest.mark.slow
+def test_a_backup_to_a_full_disk_names_that_disk_and_leaves_nothing(
+    tmp_path: Path, tmpfs: Callable[[str], Path]
+) -> None:
+    home = tmp_path / "home"
+    assert _kam(home, "migrate", "--no-input", "-v", "0").returncode == 0
+    full = tmpfs("size=300k")  # smaller than the migrated database
+
+    line = _one_clear_line(_kam(home, "backup", str(full / "kam.kam-backup")))
+
+    assert line.startswith(f"kam: {full}: No space left on device. Free space on that disk")
+    assert list(full.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("code", "advice"),
     [
