@@ -135,6 +135,51 @@ def test_a_backup_restored_into_a_fresh_home_holds_every_row(
     # Sequences came along too: the restored store takes new rows.
     added = _kam(target, "user", "add", "newcomer", "--role", "sales", "--password", "pw-12345")
     assert added.returncode == 0, added.stderr
+    # Restored again over it, with --force: the database is the backup's again, whole.
+    refused = _kam(target, "restore", str(backup_file))
+    forced = _kam(target, "restore", str(backup_file), "--force")
+    assert refused.returncode == 2
+    assert forced.returncode == 0, forced.stderr
+    assert _tables(target) == before
+
+
+def _connect(env: dict[str, str]) -> Any:
+    """A connection of the store's own driver, outside kam, in autocommit-off mode."""
+    if env["KAM_DATABASE_URL"] == "":
+        return sqlite3.connect(Path(env["KAM_HOME"]) / "kam.sqlite3", isolation_level="DEFERRED")
+    import psycopg
+
+    return psycopg.connect(env["KAM_DATABASE_URL"])
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_backup_taken_while_another_writer_holds_a_transaction_has_only_committed_rows(
+    tmp_path: Path, fresh_store: Callable[[str], dict[str, str]]
+) -> None:
+    source, target = fresh_store("source"), fresh_store("target")
+    assert _kam(source, "migrate", "--no-input", "-v", "0").returncode == 0
+    assert (
+        _kam(source, "user", "add", "ana", "--role", "sales", "--password", "pw-1").returncode == 0
+    )
+    writer = _connect(source)
+    # A server's write in flight: changed, not committed, its lock held during the backup.
+    writer.execute("UPDATE org_user SET first_name = 'uncommitted' WHERE username = 'ana'")
+    try:
+        backed_up = _kam(source, "backup", str(tmp_path / "kam.kam-backup"))
+    finally:
+        writer.rollback()
+        writer.close()
+
+    restored = _kam(target, "restore", str(tmp_path / "kam.kam-backup"))
+
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert restored.returncode == 0, restored.stderr
+    assert _tables(target) == _tables(source)
+    reader = _connect(target)
+    first_name = reader.execute("SELECT first_name FROM org_user WHERE username = 'ana'")
+    assert first_name.fetchone()[0] != "uncommitted"
+    reader.close()
 
 
 def _fake_backup(path: Path, **changes: Any) -> Path:
