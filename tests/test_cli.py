@@ -158,6 +158,31 @@ def test_a_disk_error_inside_a_command_is_one_line_and_exit_code_2(
     assert advice in line
 
 
+def test_the_postgresql_server_out_of_disk_is_one_line_and_exit_code_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Simulated: the server's disk cannot be filled from here. Django wraps psycopg's
+    # DiskFull (SQLSTATE 53100) the way a failing INSERT would reach the command.
+    from django.db.utils import OperationalError
+    from psycopg.errors import DiskFull
+
+    def fail(**_options: object) -> None:
+        try:
+            raise DiskFull('could not extend file "base/16384/16500": No space left on device')
+        except DiskFull as disk_full:
+            raise OperationalError(str(disk_full)) from disk_full
+
+    monkeypatch.setattr("kam.ops.management.commands.demo.demo_load", fail)
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["demo", "--accounts", "1"])
+
+    assert exited.value.code == 2
+    line = capsys.readouterr().err.strip()
+    assert line.startswith("kam: the PostgreSQL server is out of disk space (could not extend")
+    assert "Free space on the server's data disk" in line
+
+
 def test_another_os_error_inside_a_command_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(**_options: object) -> None:
         raise ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")

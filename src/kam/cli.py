@@ -42,6 +42,13 @@ NO_ACCESS = gettext_noop(
     "command at a place it can write), then run the command again."
 )
 
+SERVER_DISK_FULL = gettext_noop(
+    "kam: the PostgreSQL server is out of disk space (%(reason)s). Free space on the "
+    "server's data disk, then run the command again."
+)
+# SQLSTATE disk_full: the server's own disk, reported by psycopg as errors.DiskFull.
+POSTGRESQL_DISK_FULL = "53100"
+
 
 def main(argv: list[str] | None = None) -> None:
     """Run a kam command (`kam help` lists them)."""
@@ -56,6 +63,8 @@ def main(argv: list[str] | None = None) -> None:
             raise
         _exit(_disk_message(error.errno, error.filename, error.strerror, early=False))
     except Exception as error:
+        if _postgresql_disk_full(error):
+            _exit(_translate(SERVER_DISK_FULL, early=False) % {"reason": _first_line(error)})
         if (code := _sqlite_code(error)) is None:
             raise
         from django.conf import settings
@@ -107,6 +116,18 @@ def _sqlite_code(error: BaseException | None) -> int | None:
             return None
         error = error.__cause__
     return None
+
+
+def _postgresql_disk_full(error: BaseException | None) -> bool:
+    while error is not None:
+        if getattr(error, "sqlstate", None) == POSTGRESQL_DISK_FULL:
+            return True
+        error = error.__cause__
+    return False
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def _translate(message: str, *, early: bool) -> str:
