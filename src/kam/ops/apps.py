@@ -10,7 +10,6 @@ class OpsConfig(AppConfig):
     def ready(self) -> None:
         from django_tasks.signals import task_finished, task_started
 
-        from kam.ops import checks  # noqa: F401 - registers kam's deployment checks
         from kam.ops.scheduler.runs import run_finished, run_started
 
         # Each scheduled run follows its task: started, then succeeded or failed.

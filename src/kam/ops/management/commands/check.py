@@ -11,6 +11,9 @@ from django.core.management.base import CommandParser
 from django.core.management.commands import check
 from django.utils.translation import gettext as _
 
+# Registers kam's deployment checks; they run only here, under `kam check --deploy`.
+from kam.ops import checks  # noqa: F401
+
 
 class Command(check.Command):
     def add_arguments(self, parser: CommandParser) -> None:
