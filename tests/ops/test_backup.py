@@ -182,6 +182,29 @@ def test_a_backup_taken_while_another_writer_holds_a_transaction_has_only_commit
     reader.close()
 
 
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_restoring_a_backup_of_an_older_schema_says_to_migrate(
+    tmp_path: Path, fresh_store: Callable[[str], dict[str, str]]
+) -> None:
+    source, target = fresh_store("source"), fresh_store("target")
+    assert _kam(source, "migrate", "--no-input", "-v", "0").returncode == 0
+    older = _connect(source)
+    # As an older kam left it: its last migration not yet applied.
+    older.execute(
+        "DELETE FROM django_migrations WHERE app = 'ops' AND name = '0002_nightly_rescore'"
+    )
+    older.commit()
+    older.close()
+    assert _kam(source, "backup", str(tmp_path / "old.kam-backup")).returncode == 0
+
+    restored = _kam(target, "restore", str(tmp_path / "old.kam-backup"))
+
+    assert restored.returncode == 0, restored.stderr
+    assert "Migrations of this kam not applied yet: 1; run kam migrate." in restored.stdout
+    assert _kam(target, "migrate", "--check").returncode != 0
+
+
 def _fake_backup(path: Path, **changes: Any) -> Path:
     """A file shaped like a kam backup of the store under test, with `changes` to its
     manifest; the database member is not a database (refusals come before it is read)."""

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         )
         if restored.pending_migrations:
             self.stdout.write(
-                _("%(count)s migrations of this kam are not applied yet: run kam migrate.")
+                _("Migrations of this kam not applied yet: %(count)s; run kam migrate.")
                 % {"count": len(restored.pending_migrations)}
             )
         else:
