@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import secrets
 from pathlib import Path
@@ -25,8 +27,38 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-KAM_HOME = Path(os.environ.get("KAM_HOME") or PROJECT_DIR / "var").resolve()
-KAM_HOME.mkdir(parents=True, exist_ok=True)
+class HomeUnusable(ImproperlyConfigured):
+    """KAM_HOME is missing and cannot be created, or cannot be written; `kam` reports it."""
+
+    def __init__(self, home: Path, reason: str) -> None:
+        super().__init__(f"{home}: {reason}")
+        self.home = home
+        self.reason = reason
+
+
+def _home() -> Path:
+    """KAM_HOME, created private (0700) when missing; it must be a directory kam can write."""
+    home = Path(os.environ.get("KAM_HOME") or PROJECT_DIR / "var").resolve()
+    if home.exists() and not home.is_dir():
+        raise HomeUnusable(home, os.strerror(errno.ENOTDIR))
+    try:
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise HomeUnusable(home, error.strerror or str(error)) from error
+    # access(2) refuses a read-only mount even to root, who passes any mode bits.
+    if not os.access(home, os.W_OK | os.X_OK):
+        read_only = os.statvfs(home).f_flag & os.ST_RDONLY
+        raise HomeUnusable(home, os.strerror(errno.EROFS if read_only else errno.EACCES))
+    return home
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` empty and readable by its owner only (0600), unless it exists."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+KAM_HOME = _home()
 
 DEBUG = _env_bool("KAM_DEBUG", False)
 # HTTPS is on in the production profile; `make run` serves plain HTTP on loopback.
@@ -39,8 +71,9 @@ def _secret_key() -> str:
         return key
     path = KAM_HOME / "secret_key"
     if not path.exists():
+        # Created 0600 before the key is written: no moment where others may read it.
+        _private_file(path)
         path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -117,6 +150,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite gives the -wal and -shm files the database file's mode: creating it 0600 here
+    # keeps all three private to kam's user.
+    if not str(DATABASES["default"]["NAME"]).startswith((":memory:", "file:")):
+        _private_file(Path(DATABASES["default"]["NAME"]))
     # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
@@ -210,6 +247,10 @@ if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("KAM_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # KAM_SSL_REDIRECT=false says the proxy in front redirects plain HTTP: Django's warning
+    # about it would fail `kam check --deploy` for a deliberate set-up (docs/operations.md).
+    if not SECURE_SSL_REDIRECT:
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
 # Background jobs, run by `kam worker`: the tasks framework's database backend, or with
 # KAM_QUEUE_URL its RQ backend on Redis (django-tasks-rq; docs/scale.md).
