@@ -8,7 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS, Account, AccountStatus, TeamRole
-from kam.accounts.selectors import ACCOUNT_SORTS, AccountFilters, accounts_visible_to
+from kam.accounts.selectors import (
+    ACCOUNT_SORTS,
+    AccountFilters,
+    account_owners,
+    accounts_visible_to,
+)
 from kam.org.models import User
 from kam.org.permissions import can
 from kam.org.selectors import users_active
@@ -132,9 +137,12 @@ class AccountFilterForm(forms.Form):
     region = forms.ChoiceField(required=False, label=_("region"))
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in ACCOUNT_SORTS])
 
-    def __init__(self, *args: Any, facets: dict[str, list[str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actor: User, facets: dict[str, list[str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_active()
+        # Distinct values only: the owners of visible accounts, not every user (§13).
+        self.fields["owner"].queryset = account_owners(actor=actor)
         self.fields["industry"].choices = [
             ("", _("Any industry")),
             *[(v, v) for v in facets["industry"]],
