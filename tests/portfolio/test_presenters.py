@@ -14,7 +14,7 @@ from kam.portfolio.presenters import (
     rule_reason,
     t_text,
 )
-from kam.portfolio.selectors import Migration, ParetoRow
+from kam.portfolio.selectors import MatrixData, MatrixPoint, Migration, ParetoRow
 
 
 def _row(code: str, klass: str, stage: str, contribution: int, potential: int) -> SimpleNamespace:
@@ -30,6 +30,17 @@ def _row(code: str, klass: str, stage: str, contribution: int, potential: int) -
     )
 
 
+def _data(rows: list[SimpleNamespace], dense: bool = False, bubbles: int | None = None) -> MatrixData:
+    """The matrix's input: every row as a point; the plotted ones (or the first `bubbles`) as
+    bubbles."""
+    points = [
+        MatrixPoint(r.account_id, r.account_class, r.potential_cents, r.contribution_cents)
+        for r in rows
+    ]
+    plotted = [r for r in rows if r.contribution_cents > 0 and r.potential_cents > 0]
+    return MatrixData(dt.date(2026, 10, 31), points, plotted[:bubbles], dense)  # type: ignore[arg-type]
+
+
 def test_the_matrix_draws_a_series_per_stage_and_counts_every_class() -> None:
     rows = [
         _row("K1", "A", "maturity", 40_000_00, 80_000_00),
@@ -37,7 +48,7 @@ def test_the_matrix_draws_a_series_per_stage_and_counts_every_class() -> None:
         _row("K3", "D", "lost", 0, 5_000_00),  # no contribution: counted, not drawn
     ]
 
-    matrix = matrix_presentation(rows, PortfolioSettings(), "CNY")
+    matrix = matrix_presentation(_data(rows), PortfolioSettings(), "CNY")
 
     series = {s["name"]: s for s in matrix.chart["series"]}
     assert [p["code"] for p in series["Maturity"]["points"]] == ["K1"]
@@ -52,6 +63,24 @@ def test_the_matrix_draws_a_series_per_stage_and_counts_every_class() -> None:
         ("D", 1, 0),
     ]
     assert matrix.chart["currency"] == "CNY"
+    assert matrix.chart["density"] == []
+    assert "region" not in matrix.chart  # under the threshold: no zoom, as before
+
+
+def test_past_the_threshold_the_rest_is_density_counting_each_account_once() -> None:
+    rows = [
+        _row(f"K{i}", "C", "growth", 1_000_00 * (i + 1), 90_000_00 + i) for i in range(1, 51)
+    ]
+
+    matrix = matrix_presentation(_data(rows, dense=True, bubbles=10), PortfolioSettings(), "CNY")
+
+    drawn = [p["code"] for s in matrix.chart["series"] for p in s["points"]]
+    assert len(drawn) == 10
+    assert (matrix.bubbles, matrix.dense) == (10, 40)
+    assert sum(cell[4] for cell in matrix.chart["density"]) == 40
+    cell = matrix.chart["density"][0]
+    assert cell[0] < cell[2] and cell[1] < cell[3]  # from < to on both axes
+    assert matrix.chart["region"]["url"] == "/api/v1/portfolio/matrix"
 
 
 def test_the_pareto_chart_shows_the_top_and_the_candidates_share() -> None:

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+from django.core.paginator import Page
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.shortcuts import get_object_or_404
 
@@ -17,6 +18,7 @@ from kam.accounts.models import Account, PotentialEstimate
 from kam.accounts.selectors import accounts_visible_to
 from kam.core.money import decimal_to_cents
 from kam.core.months import month_end, month_index
+from kam.core.paging import page_of
 from kam.org.models import COMPANY_SETTINGS_FIELDS, User
 from kam.org.selectors import company_settings
 from kam.portfolio.models import (
@@ -298,6 +300,86 @@ def portfolio(
     }
     rows = rows.filter(**{name: value for name, value in exact.items() if value is not None})
     return as_of, rows.order_by("-contribution_cents", "account__code")
+
+
+# Past this many plotted accounts the matrix draws the largest as bubbles and the rest as
+# density: thousands of bubbles make a page of megabytes that the browser cannot read.
+MATRIX_DENSITY_FROM = 500
+MATRIX_BUBBLES = 200
+MATRIX_REGION_MOST = 500  # accounts one region request of the matrix answers at most
+
+
+class MatrixPoint(NamedTuple):
+    """What the matrix needs of every account to count it: its class and its position."""
+
+    account_id: int
+    account_class: str
+    potential_cents: int
+    contribution_cents: int
+
+
+@dataclass(frozen=True)
+class MatrixData:
+    """The matrix of one date (§3): every visible account as a point, and the rows drawn as
+    bubbles (all plotted rows, or the largest by contribution past MATRIX_DENSITY_FROM)."""
+
+    as_of: dt.date | None
+    points: list[MatrixPoint]
+    bubbles: list[Snapshot]
+    dense: bool
+
+
+_PLOTTED = Q(contribution_cents__gt=0, potential_cents__gt=0)  # positive on both log axes
+
+
+def matrix_data(*, actor: User, filters: PortfolioFilters) -> MatrixData:
+    """The portfolio's points and bubbles in two bounded queries, whatever its size."""
+    as_of, rows = portfolio(actor=actor, filters=filters)
+    points = [
+        MatrixPoint(*row)
+        for row in rows.order_by().values_list(
+            "account_id", "account_class", "potential_cents", "contribution_cents"
+        )
+    ]
+    plotted = sum(1 for p in points if p.contribution_cents > 0 and p.potential_cents > 0)
+    dense = plotted > MATRIX_DENSITY_FROM
+    bubbles = rows.filter(_PLOTTED)
+    return MatrixData(
+        as_of, points, list(bubbles[:MATRIX_BUBBLES] if dense else bubbles), dense=dense
+    )
+
+
+@dataclass(frozen=True)
+class MatrixRegion:
+    """A rectangle of the matrix in cents; a missing side is open."""
+
+    potential_min: int | None = None
+    potential_max: int | None = None
+    contribution_min: int | None = None
+    contribution_max: int | None = None
+
+
+def matrix_region(
+    *, actor: User, filters: PortfolioFilters, region: MatrixRegion, limit: int
+) -> tuple[dt.date | None, int, QuerySet[Snapshot]]:
+    """The visible plotted accounts inside `region` (§3, §13): the date, how many there are,
+    and the largest `limit` of them by contribution (at most MATRIX_REGION_MOST)."""
+    as_of, rows = portfolio(actor=actor, filters=filters)
+    bounds = {
+        "potential_cents__gte": region.potential_min,
+        "potential_cents__lte": region.potential_max,
+        "contribution_cents__gte": region.contribution_min,
+        "contribution_cents__lte": region.contribution_max,
+    }
+    inside = rows.filter(_PLOTTED, **{k: v for k, v in bounds.items() if v is not None})
+    return as_of, inside.count(), inside[: max(1, min(limit, MATRIX_REGION_MOST))]
+
+
+def portfolio_page(
+    *, actor: User, filters: PortfolioFilters, page: str | None, per_page: str | None = None
+) -> Page:
+    """One bounded page of the portfolio's rows, largest contribution first."""
+    return page_of(portfolio(actor=actor, filters=filters)[1], page=page, per_page=per_page)
 
 
 class ParetoRow(NamedTuple):

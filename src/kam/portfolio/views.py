@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kam.accounts.models import Account
 from kam.accounts.selectors import account_facets, account_get, account_owners
 from kam.core.errors import DomainError
+from kam.core.paging import page_links
 from kam.org.http import AuthedRequest
 from kam.org.permissions import can
 from kam.org.selectors import base_currency, company_settings
@@ -45,12 +46,13 @@ from kam.portfolio.selectors import (
     cost_to_serve_get,
     key_proposal_decisions,
     key_proposals_pending,
+    matrix_data,
     migration_dates,
     migration_default_start,
     pareto_ranking,
     playbook_get,
     playbooks,
-    portfolio,
+    portfolio_page,
     portfolio_settings,
     settings_history,
 )
@@ -83,25 +85,36 @@ def _filters(request: AuthedRequest) -> tuple[MatrixFilterForm, PortfolioFilters
 
 @login_required
 def matrix_view(request: AuthedRequest) -> HttpResponse:
-    """The potential–contribution matrix (§3) of the visible accounts."""
+    """The potential–contribution matrix (§3) of the visible accounts, and a bounded page of
+    them as a table."""
     form, filters = _filters(request)
-    as_of, queryset = portfolio(actor=request.user, filters=filters)
-    rows = list(queryset)
+    data = matrix_data(actor=request.user, filters=filters)
     settings = portfolio_settings()
-    matrix = matrix_presentation(rows, settings, base_currency())
+    matrix = matrix_presentation(data, settings, base_currency())
+    page = portfolio_page(
+        actor=request.user,
+        filters=filters,
+        page=request.GET.get("page"),
+        per_page=request.GET.get("per_page"),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "portfolio/matrix.html",
         {
             "section": "portfolio",
             "form": form,
-            "as_of": as_of,
+            "as_of": data.as_of,
             "scope": filters.scope,
             "chart": matrix.chart,
+            "matrix": matrix,
             "hidden": matrix.hidden,
             "classes": matrix.classes,
-            "rows": rows[:500],
-            "row_count": len(rows),
+            "rows": page.object_list,
+            "page": page,
+            "page_links": page_links(page, query),
+            "row_count": page.paginator.count,
             "settings": settings,
         },
     )
