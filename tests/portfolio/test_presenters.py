@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import numpy as np
+
 from kam.portfolio.models import PortfolioSettings
 from kam.portfolio.presenters import (
     PARETO_SHOWN,
@@ -14,7 +16,10 @@ from kam.portfolio.presenters import (
     rule_reason,
     t_text,
 )
-from kam.portfolio.selectors import MatrixData, MatrixPoint, Migration, ParetoRow
+from kam.portfolio.selectors import MatrixData, Migration, ParetoRanking, ParetoRow
+
+
+AS_OF = dt.date(2026, 10, 31)
 
 
 def _row(code: str, klass: str, stage: str, contribution: int, potential: int) -> SimpleNamespace:
@@ -30,15 +35,21 @@ def _row(code: str, klass: str, stage: str, contribution: int, potential: int) -
     )
 
 
-def _data(rows: list[SimpleNamespace], dense: bool = False, bubbles: int | None = None) -> MatrixData:
+def _data(
+    rows: list[SimpleNamespace], dense: bool = False, bubbles: int | None = None
+) -> MatrixData:
     """The matrix's input: every row as a point; the plotted ones (or the first `bubbles`) as
     bubbles."""
-    points = [
-        MatrixPoint(r.account_id, r.account_class, r.potential_cents, r.contribution_cents)
-        for r in rows
-    ]
     plotted = [r for r in rows if r.contribution_cents > 0 and r.potential_cents > 0]
-    return MatrixData(dt.date(2026, 10, 31), points, plotted[:bubbles], dense)  # type: ignore[arg-type]
+    return MatrixData(
+        dt.date(2026, 10, 31),
+        np.array([r.account_id for r in rows]),
+        np.array([r.account_class for r in rows]),
+        np.array([r.potential_cents for r in rows]),
+        np.array([r.contribution_cents for r in rows]),
+        plotted[:bubbles],  # type: ignore[arg-type]
+        dense,
+    )
 
 
 def test_the_matrix_draws_a_series_per_stage_and_counts_every_class() -> None:
@@ -68,9 +79,7 @@ def test_the_matrix_draws_a_series_per_stage_and_counts_every_class() -> None:
 
 
 def test_past_the_threshold_the_rest_is_density_counting_each_account_once() -> None:
-    rows = [
-        _row(f"K{i}", "C", "growth", 1_000_00 * (i + 1), 90_000_00 + i) for i in range(1, 51)
-    ]
+    rows = [_row(f"K{i}", "C", "growth", 1_000_00 * (i + 1), 90_000_00 + i) for i in range(1, 51)]
 
     matrix = matrix_presentation(_data(rows, dense=True, bubbles=10), PortfolioSettings(), "CNY")
 
@@ -89,14 +98,17 @@ def test_the_pareto_chart_shows_the_top_and_the_candidates_share() -> None:
         for i in range(PARETO_SHOWN + 100)
     ]
 
-    pareto = pareto_presentation(ranked, PortfolioSettings(), "CNY")
+    total = sum(r.contribution_cents for r in ranked)
+    ranking = ParetoRanking(AS_OF, ranked[:PARETO_SHOWN], len(ranked), 2, 100 + 99, total)
+
+    pareto = pareto_presentation(ranking, PortfolioSettings(), "CNY")
 
     assert pareto.shown == PARETO_SHOWN == len(pareto.chart["codes"])
     assert pareto.chart["cumulative"][:2] == [0.25, 0.5]
-    assert [r.code for r in pareto.candidates] == ["K0", "K1"]
-    total = sum(r.contribution_cents for r in ranked)
+    assert pareto.candidates == 2
     assert pareto.candidate_share == (100 + 99) / total
-    assert pareto_presentation([], PortfolioSettings(), "CNY").candidate_share is None
+    nothing = ParetoRanking(AS_OF, [], 0, 0, 0, 0)
+    assert pareto_presentation(nothing, PortfolioSettings(), "CNY").candidate_share is None
 
 
 def test_the_sankey_links_states_between_the_two_dates() -> None:

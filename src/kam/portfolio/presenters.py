@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from kam.analytics.matrix import log_density
 from kam.portfolio.models import AccountClass, Lifecycle, PortfolioSettings, Snapshot
-from kam.portfolio.selectors import MATRIX_BUBBLES, MatrixData, Migration, ParetoRow
+from kam.portfolio.selectors import MATRIX_BUBBLES, MatrixData, Migration, ParetoRanking
 
 RULE_REASONS = {
     "R1": gettext_lazy("A prospect with high or medium potential: turn it into a customer."),
@@ -88,17 +89,14 @@ def matrix_presentation(
     data: MatrixData, settings: PortfolioSettings, currency: str
 ) -> MatrixPresentation:
     """Bubbles for `data.bubbles`; the other plotted accounts counted on log cells (§3)."""
-    totals = {klass: [0, 0] for klass in AccountClass.values}  # accounts, contribution cents
+    plotted = (data.potential_cents > 0) & (data.contribution_cents > 0)
     drawn = {row.account_id for row in data.bubbles}
-    hidden = 0
-    rest: list[tuple[int, int]] = []
-    for point in data.points:
-        totals[point.account_class][0] += 1
-        totals[point.account_class][1] += point.contribution_cents
-        if point.contribution_cents <= 0 or point.potential_cents <= 0:
-            hidden += 1
-        elif point.account_id not in drawn:
-            rest.append((point.potential_cents, point.contribution_cents))
+    rest = plotted & ~np.isin(data.account_ids, list(drawn))
+    totals = {
+        klass: (int(np.count_nonzero(mine)), int(data.contribution_cents[mine].sum()))
+        for klass in AccountClass.values
+        for mine in [data.account_class == klass]
+    }
     # One reverse() for all rows: the account id is swapped into the pattern.
     account_url = reverse("account_detail", args=[0]).replace("/0/", "/{}/")
     points: dict[str, list[dict[str, Any]]] = {stage: [] for stage in Lifecycle.values}
@@ -115,7 +113,7 @@ def matrix_presentation(
             }
             for stage, pts in points.items()
         ],
-        "density": _density_cells(rest),
+        "density": _density_cells(data.potential_cents[rest], data.contribution_cents[rest]),
         "accountUrl": account_url,
         "contributionHigh": float(settings.contribution_high),
         "contributionMedium": float(settings.contribution_medium),
@@ -145,16 +143,22 @@ def matrix_presentation(
     classes = [
         (klass, AccountClass(klass).label, count, cents) for klass, (count, cents) in totals.items()
     ]
-    return MatrixPresentation(chart, hidden, classes, bubbles=len(drawn), dense=len(rest))
+    hidden = int(np.count_nonzero(~plotted))
+    return MatrixPresentation(
+        chart, hidden, classes, bubbles=len(drawn), dense=int(np.count_nonzero(rest))
+    )
 
 
-def _density_cells(rest: Sequence[tuple[int, int]]) -> list[list[float]]:
+def _density_cells(
+    potential_cents: npt.NDArray[np.int64], contribution_cents: npt.NDArray[np.int64]
+) -> list[list[float]]:
     """The accounts not drawn as bubbles as [potential from, contribution from, potential to,
     contribution to, accounts] per non-empty log cell, in currency units."""
-    if not rest:
+    if not potential_cents.size:
         return []
-    cents = np.array(rest, dtype=np.float64) / 100
-    density = log_density(cents[:, 0], cents[:, 1], per_decade=DENSITY_CELLS_PER_DECADE)
+    density = log_density(
+        potential_cents / 100, contribution_cents / 100, per_decade=DENSITY_CELLS_PER_DECADE
+    )
     x, y = density.potential_edges, density.contribution_edges
     return [
         [float(x[i]), float(y[j]), float(x[i + 1]), float(y[j + 1]), int(density.counts[i, j])]
@@ -168,14 +172,14 @@ class ParetoPresentation:
 
     chart: dict[str, Any]
     shown: int
-    candidates: list[ParetoRow]
+    candidates: int
     candidate_share: float | None  # the candidates' share of the ranked contribution
 
 
 def pareto_presentation(
-    ranked: Sequence[ParetoRow], settings: PortfolioSettings, currency: str
+    ranking: ParetoRanking, settings: PortfolioSettings, currency: str
 ) -> ParetoPresentation:
-    shown = ranked[:PARETO_SHOWN]
+    shown = ranking.top[:PARETO_SHOWN]
     chart = {
         "currency": currency,
         "codes": [r.code for r in shown],
@@ -192,13 +196,12 @@ def pareto_presentation(
             "target": _("Target share"),
         },
     }
-    candidates = [r for r in ranked if r.pareto_candidate]
-    total = sum(r.contribution_cents for r in ranked)
+    total = ranking.total_cents
     return ParetoPresentation(
         chart=chart,
         shown=len(shown),
-        candidates=candidates,
-        candidate_share=(sum(r.contribution_cents for r in candidates) / total) if total else None,
+        candidates=ranking.candidates,
+        candidate_share=ranking.candidate_cents / total if total else None,
     )
 
 

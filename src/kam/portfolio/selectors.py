@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 from django.core.paginator import Page
-from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.models import Account, PotentialEstimate
@@ -309,43 +309,59 @@ MATRIX_BUBBLES = 200
 MATRIX_REGION_MOST = 500  # accounts one region request of the matrix answers at most
 
 
-class MatrixPoint(NamedTuple):
-    """What the matrix needs of every account to count it: its class and its position."""
-
-    account_id: int
-    account_class: str
-    potential_cents: int
-    contribution_cents: int
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MatrixData:
-    """The matrix of one date (§3): every visible account as a point, and the rows drawn as
-    bubbles (all plotted rows, or the largest by contribution past MATRIX_DENSITY_FROM)."""
+    """The matrix of one date (§3): every visible account as a point (id, class, potential
+    and contribution in cents, one array element each), and the rows drawn as bubbles (all
+    plotted rows, or the largest by contribution past MATRIX_DENSITY_FROM)."""
 
     as_of: dt.date | None
-    points: list[MatrixPoint]
+    account_ids: npt.NDArray[np.int64]
+    account_class: npt.NDArray[np.str_]
+    potential_cents: npt.NDArray[np.int64]
+    contribution_cents: npt.NDArray[np.int64]
     bubbles: list[Snapshot]
     dense: bool
 
 
 _PLOTTED = Q(contribution_cents__gt=0, potential_cents__gt=0)  # positive on both log axes
+# What a bubble shows; the rest of the snapshot (factors, trend, …) is not read.
+_BUBBLE_FIELDS = (
+    "account_id",
+    "account__code",
+    "account__name",
+    "account_class",
+    "lifecycle",
+    "potential_cents",
+    "contribution_cents",
+    "margin_cents",
+    "share_of_wallet",
+)
 
 
 def matrix_data(*, actor: User, filters: PortfolioFilters) -> MatrixData:
     """The portfolio's points and bubbles in two bounded queries, whatever its size."""
     as_of, rows = portfolio(actor=actor, filters=filters)
-    points = [
-        MatrixPoint(*row)
-        for row in rows.order_by().values_list(
+    points = list(
+        rows.order_by().values_list(
             "account_id", "account_class", "potential_cents", "contribution_cents"
         )
-    ]
-    plotted = sum(1 for p in points if p.contribution_cents > 0 and p.potential_cents > 0)
+    )
+    ids, classes, potential, contribution = list(zip(*points, strict=True)) or [(), (), (), ()]
+    potential_cents = np.array(potential, dtype=np.int64)
+    contribution_cents = np.array(contribution, dtype=np.int64)
+    plotted = int(np.count_nonzero((potential_cents > 0) & (contribution_cents > 0)))
     dense = plotted > MATRIX_DENSITY_FROM
-    bubbles = rows.filter(_PLOTTED)
+    bubbles = rows.filter(_PLOTTED).select_related(None).select_related("account")
+    bubbles = bubbles.only(*_BUBBLE_FIELDS)
     return MatrixData(
-        as_of, points, list(bubbles[:MATRIX_BUBBLES] if dense else bubbles), dense=dense
+        as_of,
+        np.array(ids, dtype=np.int64),
+        np.array(classes, dtype=str),
+        potential_cents,
+        contribution_cents,
+        list(bubbles[:MATRIX_BUBBLES] if dense else bubbles),
+        dense=dense,
     )
 
 
@@ -393,24 +409,45 @@ class ParetoRow(NamedTuple):
     is_key: bool
 
 
-def pareto_ranking(
-    *, actor: User, filters: PortfolioFilters
-) -> tuple[dt.date | None, list[ParetoRow]]:
-    """The visible accounts with a Pareto rank, in rank order, as of the portfolio's date."""
+@dataclass(frozen=True)
+class ParetoRanking:
+    """The Pareto curve of one date (§2): the top of the ranking and the totals of all of it."""
+
+    as_of: dt.date | None
+    top: list[ParetoRow]
+    ranked: int  # accounts with a Pareto rank
+    candidates: int
+    candidate_cents: int
+    total_cents: int
+
+
+def pareto_ranking(*, actor: User, filters: PortfolioFilters, top: int) -> ParetoRanking:
+    """The visible accounts with a Pareto rank: the first `top` in rank order, and the counts
+    and contribution of all of them (in the database, whatever the portfolio's size)."""
     as_of, rows = portfolio(actor=actor, filters=filters)
-    ranked = (
-        rows.filter(pareto_rank__isnull=False)
-        .order_by("pareto_rank")
-        .values_list(
-            "account__code",
-            "account__name",
-            "contribution_cents",
-            "cumulative_share",
-            "pareto_candidate",
-            "is_key",
-        )
+    ranked = rows.filter(pareto_rank__isnull=False)
+    first = ranked.order_by("pareto_rank").values_list(
+        "account__code",
+        "account__name",
+        "contribution_cents",
+        "cumulative_share",
+        "pareto_candidate",
+        "is_key",
+    )[:top]
+    totals = ranked.order_by().aggregate(
+        ranked=Count("pk"),
+        candidates=Count("pk", filter=Q(pareto_candidate=True)),
+        candidate_cents=Sum("contribution_cents", filter=Q(pareto_candidate=True)),
+        total_cents=Sum("contribution_cents"),
     )
-    return as_of, [ParetoRow(*row) for row in ranked]
+    return ParetoRanking(
+        as_of,
+        [ParetoRow(*row) for row in first],
+        ranked=totals["ranked"],
+        candidates=totals["candidates"],
+        candidate_cents=int(totals["candidate_cents"] or 0),
+        total_cents=int(totals["total_cents"] or 0),
+    )
 
 
 def account_snapshots(*, account: Account, scope: str = Scope.ENTITY) -> QuerySet[Snapshot]:

@@ -30,6 +30,7 @@ from kam.portfolio.forms import (
 )
 from kam.portfolio.models import Scope
 from kam.portfolio.presenters import (
+    PARETO_SHOWN,
     matrix_presentation,
     migration_chart,
     pareto_presentation,
@@ -124,18 +125,18 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
 def pareto_view(request: AuthedRequest) -> HttpResponse:
     """The Pareto curve (§2): accounts by contribution with the cumulative share."""
     form, filters = _filters(request)
-    as_of, ranked = pareto_ranking(actor=request.user, filters=filters)
+    ranking = pareto_ranking(actor=request.user, filters=filters, top=PARETO_SHOWN)
     settings = portfolio_settings()
-    pareto = pareto_presentation(ranked, settings, base_currency())
+    pareto = pareto_presentation(ranking, settings, base_currency())
     return render(
         request,
         "portfolio/pareto.html",
         {
             "section": "portfolio",
             "form": form,
-            "as_of": as_of,
+            "as_of": ranking.as_of,
             "chart": pareto.chart,
-            "ranked": len(ranked),
+            "ranked": ranking.ranked,
             "shown": pareto.shown,
             "candidates": pareto.candidates,
             "candidate_share": pareto.candidate_share,
