@@ -18,7 +18,6 @@ from kam.portfolio.presenters import (
 )
 from kam.portfolio.selectors import MatrixData, Migration, ParetoRanking, ParetoRow
 
-
 AS_OF = dt.date(2026, 10, 31)
 
 

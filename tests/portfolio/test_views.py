@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from kam.core.dates import today
-from kam.portfolio.models import CostToServe, Snapshot, StrategyOverride
 from kam.portfolio import selectors
+from kam.portfolio.models import CostToServe, Snapshot, StrategyOverride
 from kam.portfolio.selectors import portfolio_settings
 from kam.portfolio.services.scoring import score_portfolio
 from tests.factories import AccountFactory, SnapshotFactory

@@ -114,10 +114,7 @@ def account_facets(*, actor: User) -> dict[str, list[str]]:
     # DISTINCT and give one option per account.
     return {
         field: list(
-            visible.exclude(**{field: ""})
-            .order_by(field)
-            .values_list(field, flat=True)
-            .distinct()
+            visible.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct()
         )
         for field in ("industry", "region")
     }

@@ -50,6 +50,7 @@ from kam.core.errors import DomainError
 from kam.core.paging import page_links
 from kam.org.http import AuthedRequest
 
+
 @login_required
 def account_list_view(request: AuthedRequest) -> HttpResponse:
     """The visible accounts, one bounded page at a time; filters, sort and page live in the

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from kam.alerts.selectors import alert_get, alert_page
 from kam.alerts.services import alert_acknowledge
 from kam.core.errors import DomainError
-from kam.core.paging import page_links
 from kam.core.http import safe_next
+from kam.core.paging import page_links
 from kam.org.http import AuthedRequest
 
 

@@ -125,7 +125,7 @@ def log_density(potential: FloatArray, contribution: FloatArray, per_decade: int
     def edges(values: FloatArray) -> FloatArray:
         low, high = np.floor(values.min()), np.ceil(values.max())
         high = max(high, low + 1)  # one decade at least, so a single point has a cell
-        return np.linspace(low, high, int(round((high - low) * per_decade)) + 1)
+        return np.linspace(low, high, round((high - low) * per_decade) + 1)
 
     x_edges, y_edges = edges(x), edges(y)
     counts, _, _ = np.histogram2d(x, y, bins=(x_edges, y_edges))

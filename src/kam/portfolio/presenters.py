@@ -6,7 +6,7 @@ the database. The chart dicts are read by web/static/kam/kam.js.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
