@@ -182,3 +182,24 @@ def test_filter_options_are_the_distinct_values_of_visible_accounts(manager, oth
     assert body.count('<option value="North">') == 1
     assert "Secret Industry" not in body
     assert other_manager.username not in body  # owners: those of visible accounts only
+
+
+def test_the_parent_is_given_by_code_and_a_hidden_code_is_as_unknown(
+    manager, other_manager
+) -> None:
+    mine = AccountFactory(owner=manager, code="GRP-1")
+    AccountFactory(owner=other_manager, code="GRP-HIDDEN")
+    client = client_for(manager)
+    form = {"name": "Acme", "account_type": "end_user", "status": "prospect"}
+
+    made = client.post(reverse("account_create"), {**form, "code": "S1", "parent": "grp-1"})
+    hidden = client.post(reverse("account_create"), {**form, "code": "S2", "parent": "GRP-HIDDEN"})
+    unknown = client.post(reverse("account_create"), {**form, "code": "S3", "parent": "NOPE"})
+
+    assert made.status_code == 302
+    assert Account.objects.get(code="S1").parent == mine
+    assert hidden.context["form"].errors["parent"] == unknown.context["form"].errors["parent"]
+    assert not Account.objects.filter(code__in=["S2", "S3"]).exists()
+    edit = client.get(reverse("account_edit", args=[Account.objects.get(code="S1").pk]))
+    assert 'value="GRP-1"' in edit.content.decode()
+    assert "<option" not in edit.content.decode().split('name="parent"')[1].split(">")[0]
