@@ -68,6 +68,7 @@ def load_demo(home: Path, accounts: int, env: dict[str, str]) -> float:
     marker = home / "demo-loaded"
     home.mkdir(parents=True, exist_ok=True)
     subprocess.run([KAM, "migrate", "-v", "0"], env=env, check=True)  # a kept home catches up
+    subprocess.run([KAM, "collectstatic", "--no-input", "-v", "0"], env=env, check=True)
     if marker.exists():
         return float(marker.read_text())
     started = time.perf_counter()
@@ -97,7 +98,7 @@ def sign_in(base: str) -> requests.Session:
 
 
 def wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
-    for _ in range(600):
+    for _ in range(1500):
         if server.poll() is not None:
             raise SystemExit("kam serve exited")
         try:
@@ -105,7 +106,7 @@ def wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
             return
         except requests.ConnectionError:
             time.sleep(0.2)
-    raise SystemExit("kam serve did not answer in 120 s")
+    raise SystemExit("kam serve did not answer in 300 s")
 
 
 def single_user(base: str, targets: dict[str, str], repeat: int) -> dict[str, dict[str, float]]:
@@ -194,7 +195,8 @@ def run_size(accounts: int, args: argparse.Namespace, scratch: Path) -> dict[str
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [KAM, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)],
+        [KAM, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
+        + ["--no-collectstatic"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
