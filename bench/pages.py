@@ -194,9 +194,9 @@ def run_size(accounts: int, args: argparse.Namespace, scratch: Path) -> dict[str
     demo_seconds = load_demo(home, accounts, env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    serve = [KAM, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
     server = subprocess.Popen(
-        [KAM, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
-        + ["--no-collectstatic"],
+        [*serve, "--no-collectstatic"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
