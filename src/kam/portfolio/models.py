@@ -299,6 +299,8 @@ class Snapshot(models.Model):
                 fields=["as_of", "scope", "-contribution_cents"],
                 name="snapshot_date_contribution",
             ),
+            # The Pareto curve of a date in rank order (its first few hundred bars).
+            models.Index(fields=["as_of", "scope", "pareto_rank"], name="snapshot_date_pareto"),
         ]
 
     def __str__(self) -> str:
