@@ -291,7 +291,17 @@ class Snapshot(models.Model):
                 fields=["as_of", "scope", "account"], name="snapshot_unique_date_scope_account"
             )
         ]
-        indexes = [models.Index(fields=["account", "as_of"], name="snapshot_account_date")]
+        indexes = [
+            models.Index(fields=["account", "as_of"], name="snapshot_account_date"),
+            # The portfolio of a date, largest contribution first: the matrix, its table and
+            # GET /portfolio read a page of it without sorting every account.
+            models.Index(
+                fields=["as_of", "scope", "-contribution_cents"],
+                name="snapshot_date_contribution",
+            ),
+            # The Pareto curve of a date in rank order (its first few hundred bars).
+            models.Index(fields=["as_of", "scope", "pareto_rank"], name="snapshot_date_pareto"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.as_of} {self.scope} {self.account_class}"

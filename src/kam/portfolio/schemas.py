@@ -113,6 +113,52 @@ class PortfolioQuery(Schema):
     proposed: bool | None = None
 
 
+RegionAmount = Field(None, ge=0, le=MAX_MONEY, max_digits=MONEY_DIGITS, decimal_places=2)
+
+
+class MatrixRegionQuery(PortfolioQuery):
+    """A rectangle of the matrix (§3) in the base currency, each side optional, with the
+    portfolio's filters; `limit` caps the accounts answered (largest contribution first)."""
+
+    potential_min: Decimal | None = RegionAmount
+    potential_max: Decimal | None = RegionAmount
+    contribution_min: Decimal | None = RegionAmount
+    contribution_max: Decimal | None = RegionAmount
+    limit: int = Field(200, ge=1, le=500)
+
+
+class MatrixAccountOut(Schema):
+    """One account as the matrix draws it."""
+
+    account_id: int
+    code: str = Field(..., alias="account.code")
+    name: str = Field(..., alias="account.name")
+    account_class: str
+    lifecycle: str
+    potential: Decimal
+    contribution: Decimal
+    margin: Decimal
+    share_of_wallet: float | None
+
+    @staticmethod
+    def resolve_potential(obj: Any) -> Decimal:
+        return cents_to_decimal(obj.potential_cents)
+
+    @staticmethod
+    def resolve_contribution(obj: Any) -> Decimal:
+        return cents_to_decimal(obj.contribution_cents)
+
+    @staticmethod
+    def resolve_margin(obj: Any) -> Decimal:
+        return cents_to_decimal(obj.margin_cents)
+
+
+class MatrixRegionOut(Schema):
+    as_of: dt.date | None
+    count: int
+    items: list[MatrixAccountOut]
+
+
 class ScoreRunIn(StrictIn):
     as_of: IsoDate | None = None
     history: StrictBool = False
