@@ -60,6 +60,8 @@ STAGE_SCHEMA = pa.schema([LINE_SCHEMA.field(name) for name in STAGE_COLUMNS])
 _STAGE_COLUMNS = ", ".join(STAGE_COLUMNS)
 _STAGE = "kam_ledger_stage"
 _STAGE_ACCOUNTS = "kam_ledger_stage_accounts"
+_STAGE_GROUPS = "kam_ledger_stage_groups"  # the stage's account × month × category totals
+_STAGE_KNOWN = "kam_ledger_stage_known"  # those of its groups the ledger already has totals for
 # SQLite column types of the stage (Django's: dates as ISO text, decimals as REAL).
 _SQLITE_STAGE_TYPES = {
     "account_id": "INTEGER",
@@ -208,6 +210,16 @@ class LineStage:
         ):
             copy.write(memoryview(text.getvalue()))
 
+    def summarise(self) -> None:
+        """Total the staged lines by account × month × category, before the merge, so the
+        merge only adds those totals (kam.ledger aggregates)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMP TABLE {_STAGE_GROUPS} AS "  # noqa: S608
+                f"SELECT account_id, month, category, {_AGGREGATE_FIGURES.format(t='')} "
+                f"FROM {self.schema}{_STAGE} GROUP BY account_id, month, category"
+            )
+
     def merge(self, *, batch_id: int, placeholders: dict[int, int]) -> int:
         """Move the staged lines into the ledger as batch `batch_id`, placeholder account ids
         replaced by `placeholders`; returns how many lines were new. Call inside the import's
@@ -224,9 +236,48 @@ class LineStage:
             cursor.execute(_MERGE.format(schema=self.schema, order=order), [batch_id])
             return int(cursor.rowcount)
 
+    def add_aggregates(self) -> None:
+        """Bring the monthly aggregates up to date with the merged stage, exactly, when every
+        staged line was new (see `merge`): the stage's totals become new groups; a group the
+        ledger already had is recomputed from its lines (its orders may share documents with
+        the new lines). Call inside the merge's transaction, after `merge`."""
+        groups, known = f"{self.schema}{_STAGE_GROUPS}", f"{self.schema}{_STAGE_KNOWN}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {groups} SET account_id = (SELECT m.account_id "  # noqa: S608
+                f"FROM {self.schema}{_STAGE_ACCOUNTS} m WHERE m.placeholder = {groups}.account_id) "
+                "WHERE account_id < 0"
+            )
+            cursor.execute(
+                f"CREATE TEMP TABLE {_STAGE_KNOWN} AS "  # noqa: S608
+                "SELECT a.id, a.account_id, a.month, a.category FROM ledger_monthlyaggregate a "
+                f"JOIN {groups} g ON g.account_id = a.account_id AND g.month = a.month "
+                "AND g.category = a.category"
+            )
+            cursor.execute(
+                f"CREATE INDEX kam_ledger_stage_known_group ON {_STAGE_KNOWN} "
+                "(account_id, month, category)"
+            )
+            cursor.execute(
+                "DELETE FROM ledger_monthlyaggregate "  # noqa: S608
+                f"WHERE id IN (SELECT id FROM {known})"
+            )
+            figures = _AGGREGATE_FIGURES.format(t="l.")
+            cursor.execute(
+                _AGGREGATE_INSERT + f"SELECT l.account_id, l.month, l.category, {figures} "  # noqa: S608
+                f"FROM {known} k JOIN ledger_ledgerline l ON l.account_id = k.account_id "
+                "AND l.month = k.month AND l.category = k.category "
+                "GROUP BY l.account_id, l.month, l.category"
+            )
+            cursor.execute(
+                _AGGREGATE_INSERT + f"SELECT {_AGGREGATE_FIELDS} FROM {groups} g WHERE NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM {known} k WHERE k.account_id = g.account_id "
+                "AND k.month = g.month AND k.category = g.category)"
+            )
+
     def _drop(self, cursor: Any) -> None:
-        cursor.execute(f"DROP TABLE IF EXISTS {self.schema}{_STAGE}")
-        cursor.execute(f"DROP TABLE IF EXISTS {self.schema}{_STAGE_ACCOUNTS}")
+        for table in (_STAGE, _STAGE_ACCOUNTS, _STAGE_GROUPS, _STAGE_KNOWN):
+            cursor.execute(f"DROP TABLE IF EXISTS {self.schema}{table}")
 
     def drop(self) -> None:
         """Remove the stage (its rows are in the ledger by now, or nowhere)."""
@@ -257,21 +308,26 @@ def _sqlite_values(column: pa.ChunkedArray) -> list[Any]:
     return column.to_pylist()
 
 
-_AGGREGATE_SELECT = """
-SELECT account_id, month, category, SUM(amount_cents),
-       COALESCE(SUM(cost_cents), 0),
-       COALESCE(SUM(CASE WHEN cost_cents IS NOT NULL THEN amount_cents END), 0),
-       COUNT(*),
-       COUNT(DISTINCT CASE WHEN document <> '' THEN document END)
-         + SUM(CASE WHEN document = '' THEN 1 ELSE 0 END)
+# A group's figures from its lines (DOMAIN §2): an order is a document, or a line without one.
+_AGGREGATE_FIGURES = """SUM({t}amount_cents) AS revenue_cents,
+       COALESCE(SUM({t}cost_cents), 0) AS cost_cents,
+       COALESCE(SUM(CASE WHEN {t}cost_cents IS NOT NULL THEN {t}amount_cents END), 0)
+         AS costed_revenue_cents,
+       COUNT(*) AS lines,
+       COUNT(DISTINCT CASE WHEN {t}document <> '' THEN {t}document END)
+         + SUM(CASE WHEN {t}document = '' THEN 1 ELSE 0 END) AS orders"""
+_AGGREGATE_SELECT = (
+    ("SELECT account_id, month, category, " + _AGGREGATE_FIGURES.format(t=""))
+    + """
 FROM ledger_ledgerline
 WHERE month BETWEEN %s AND %s {accounts}
 GROUP BY account_id, month, category
 """
-_AGGREGATE_INSERT = (
-    "INSERT INTO ledger_monthlyaggregate (account_id, month, category, revenue_cents, "
-    "cost_cents, costed_revenue_cents, lines, orders) "
 )
+_AGGREGATE_FIELDS = (
+    "account_id, month, category, revenue_cents, cost_cents, costed_revenue_cents, lines, orders"
+)
+_AGGREGATE_INSERT = f"INSERT INTO ledger_monthlyaggregate ({_AGGREGATE_FIELDS}) "
 
 
 def refresh_aggregates(

@@ -141,6 +141,9 @@ def ledger_import(
                 "count": loader.error_count
             }
             return result
+        started = time.perf_counter()
+        stage.summarise()
+        loader.timings["stage"] += time.perf_counter() - started
         if before_merge is not None:
             before_merge()
         with transaction.atomic():
@@ -186,7 +189,9 @@ def _merge(
     lines_added = stage.merge(batch_id=batch.pk, placeholders=placeholders)
     merged = time.perf_counter()
     loader.timings["merge"] = merged - started
-    if loader.first_month and loader.last_month:
+    if lines_added == stage.lines:
+        stage.add_aggregates()  # every line new: the stage's totals add up exactly
+    elif loader.first_month and loader.last_month:
         refresh_aggregates(
             touched,
             loader.first_month,
