@@ -129,7 +129,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # How long a web request waits for the SQLite write lock (an import's merge) before it
 # answers 503 "busy" with Retry-After; the worker and the CLI keep the 10 s above.
-KAM_WEB_BUSY_TIMEOUT_MS = int(os.environ.get("KAM_WEB_BUSY_TIMEOUT_MS", "5000"))
+KAM_WEB_BUSY_TIMEOUT_MS = int(os.environ.get("KAM_WEB_BUSY_TIMEOUT_MS", "1500"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
