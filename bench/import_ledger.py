@@ -347,7 +347,7 @@ def main() -> None:
     print(
         "\n| store | kam / floor | "
         + " | ".join(f"{step} (s)" for step in STEPS)
-        + " | write lock held (merge + aggregates, s) |"
+        + " | merge transaction (merge + aggregates, s) |"
     )
     print("|---|---|" + "---|" * (len(STEPS) + 1))
     for store, r in rows.items():

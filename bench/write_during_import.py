@@ -305,7 +305,7 @@ def main() -> None:
     print(
         "\n| store | import (s) | "
         + " | ".join(f"{step} (s)" for step in STEPS)
-        + " | write lock held (s) |"
+        + " | merge transaction (s) |"
     )
     print("|---|---:|" + "---:|" * (len(STEPS) + 1))
     for store, result in results.items():

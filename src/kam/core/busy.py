@@ -9,7 +9,10 @@ pages through kam.web.middleware, the API through its exception handler.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import OperationalError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext_lazy as _
 
 # Seconds a client is asked to wait before trying again (an import's merge takes a few).
@@ -29,11 +32,11 @@ def database_busy(error: BaseException) -> bool:
     return any(words in str(error).lower() for words in _SQLITE_BUSY)
 
 
-def use_busy_timeout(milliseconds: int) -> None:
-    """Connections this process opens from now on wait up to `milliseconds` for the SQLite
-    write lock (the web server's shorter wait; no-op on PostgreSQL)."""
-    for alias in connections:
-        database = connections[alias]
+def use_busy_timeout(milliseconds: int, databases: Iterable[BaseDatabaseWrapper] = ()) -> None:
+    """Connections this process opens from now on (to `databases`, by default every one
+    configured) wait up to `milliseconds` for the SQLite write lock (the web server's
+    shorter wait; no-op on PostgreSQL)."""
+    for database in databases or [connections[alias] for alias in connections]:
         if database.vendor != "sqlite":
             continue
         options = database.settings_dict.setdefault("OPTIONS", {})
