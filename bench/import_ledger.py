@@ -347,12 +347,12 @@ def main() -> None:
     print(
         "\n| store | kam / floor | "
         + " | ".join(f"{step} (s)" for step in STEPS)
-        + " | merge transaction (merge + aggregates, s) |"
+        + " | merge transaction, commit included (s) |"
     )
     print("|---|---|" + "---|" * (len(STEPS) + 1))
     for store, r in rows.items():
         steps = " | ".join(f"{r.get('step_' + step, 0.0):.2f}" for step in STEPS)
-        lock = r.get("step_merge", 0.0) + r.get("step_aggregates", 0.0)
+        lock = r.get("step_transaction", 0.0)
         print(f"| {store} | {r['kam'] / r['floor']:.2f}× | {steps} | {lock:.2f} |")
 
 

@@ -146,6 +146,7 @@ def ledger_import(
         loader.timings["stage"] += time.perf_counter() - started
         if before_merge is not None:
             before_merge()
+        started = time.perf_counter()
         with transaction.atomic():
             batch = ImportBatch.objects.create(
                 kind=ImportKind.LEDGER,
@@ -158,6 +159,8 @@ def ledger_import(
             if dry_run:
                 result.status, result.batch_id = "dry_run", None
                 transaction.set_rollback(True)
+        # The whole merge transaction, commit included: how long the write lock was held.
+        loader.timings["transaction"] = time.perf_counter() - started
     logger.debug(
         "ledger import profile (s): %s",
         ", ".join(f"{step} {seconds:.2f}" for step, seconds in loader.timings.items()),
