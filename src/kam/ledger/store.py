@@ -136,11 +136,11 @@ class LineStage:
 
     The stage is a temporary table of the import's own database connection: on SQLite it
     lives in the connection's temporary database (a file under KAM_STAGING_DIR that SQLite
-    deletes itself, even when the process is killed), so filling it takes no lock on the main database file and every
-    other writer goes on; on PostgreSQL a temporary table filled by COPY, whose rows no
-    other session sees or waits for. Only `merge` writes the ledger, inside the caller's
-    transaction. Lines of accounts still to be created carry a negative placeholder id
-    until the merge maps it.
+    deletes itself, even when the process is killed), so filling it takes no lock on the
+    main database file and every other writer goes on; on PostgreSQL a temporary table
+    filled by COPY, whose rows no other session sees or waits for. Only `merge` writes the
+    ledger, inside the caller's transaction. Lines of accounts still to be created carry a
+    negative placeholder id until the merge maps it.
     """
 
     def __init__(self) -> None:
