@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 LINE_COLUMNS = (
     "account_id",
@@ -86,6 +86,8 @@ _MERGE = (
 IN_CHUNK = 500
 # Rows bound per executemany call: their Python values exist only one slice at a time.
 SQLITE_SLICE = 50_000
+# PostgreSQL's session buffers for the stage (a 1M-line stage is ~150 MB).
+POSTGRES_TEMP_BUFFERS = "256MB"
 # SQLite's page cache during a bulk load (KiB; the default 2 MB spills index pages to disk).
 SQLITE_BULK_CACHE_KIB = 65_536
 
@@ -149,6 +151,8 @@ class LineStage:
         # Always the temporary schema, so a stage never names a real table.
         self.schema = "temp." if self.sqlite else "pg_temp."
         connection.ensure_connection()
+        if not self.sqlite:
+            _temp_buffers()
         with connection.cursor() as cursor:
             self._drop(cursor)
             if self.sqlite:
@@ -287,6 +291,17 @@ class LineStage:
             return  # a failed transaction drops its own temporary tables
         with connection.cursor() as cursor:
             self._drop(cursor)
+
+
+def _temp_buffers() -> None:
+    """Give the session room to keep the stage in memory (PostgreSQL's temporary tables live
+    in the session's own buffers, 8 MB by default). Only possible before the session first
+    touches a temporary table; a worker's later imports keep the first size."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET temp_buffers = '{POSTGRES_TEMP_BUFFERS}'")
+    except DatabaseError:
+        pass
 
 
 @contextmanager
