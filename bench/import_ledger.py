@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,14 +55,17 @@ def accounts_csv(path: Path, accounts: int) -> None:
     path.write_text("code,name\n" + "".join(f"K{i},Customer {i}\n" for i in range(accounts)))
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+def timed(command: list[str], env: dict[str, str], stderr: Path | None = None) -> tuple[float, int]:
     """Wall seconds and this child's own peak RSS in MiB (wait4 reports it per process; it
     includes the parent's pages until the child execs, so the parent stays small)."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    errors = stderr.open("w") if stderr else None
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
+    if errors:
+        errors.close()
     if child.returncode:
         raise subprocess.CalledProcessError(child.returncode, command)
     return seconds, usage.ru_maxrss // 1024
@@ -207,7 +211,10 @@ def run_store(
 ) -> dict[str, float]:
     """kam's import and the bare bulk load; django-import-export into a second database."""
     env = prepare(work / name, database_urls[0], accounts)
-    kam_seconds, peak = timed([KAM, "import", "ledger", str(ledger)], env)
+    log = work / f"{name}-import.log"
+    kam_seconds, peak = timed(
+        [KAM, "import", "ledger", str(ledger)], {**env, "KAM_LOG_LEVEL": "DEBUG"}, log
+    )
     if name == "sqlite":
         bare = work / "bare.sqlite3"
         subprocess.run(["sqlite3", str(bare), BARE], check=True)
@@ -224,6 +231,7 @@ def run_store(
         )
     floor_seconds = bare_seconds + store_insert(name, work, env, pg)
     result = {
+        **import_profile(log),
         "kam": kam_seconds,
         "bare": bare_seconds,
         "floor": floor_seconds,
@@ -250,6 +258,19 @@ def run_store(
             sys.exit(f"django-import-export failed:\n{output.stderr[-3000:]}")
         result["import_export"] = float(output.stdout.strip().splitlines()[-1])
     return result
+
+
+PROFILE = re.compile(r"ledger import profile \(s\): (.*)")
+STEPS = ("read", "validate", "stage", "merge", "aggregates")
+
+
+def import_profile(log: Path) -> dict[str, float]:
+    """The per-step seconds the import logs (kam.ledger.services.imports, at debug)."""
+    found = PROFILE.findall(log.read_text())
+    if not found:
+        sys.exit(f"the import logged no profile:\n{log.read_text()[-3000:]}")
+    pairs = (item.split() for item in found[-1].split(", "))
+    return {f"step_{step}": float(seconds) for step, seconds in pairs}
 
 
 def main() -> None:
@@ -323,6 +344,16 @@ def main() -> None:
             + (f"{iex:.1f} | {iex / r['kam']:.1f}× |" if iex else "not run | — |")
             + f" {r['peak_mib']:.0f} |"
         )
+    print(
+        "\n| store | kam / floor | "
+        + " | ".join(f"{step} (s)" for step in STEPS)
+        + " | merge transaction, commit included (s) |"
+    )
+    print("|---|---|" + "---|" * (len(STEPS) + 1))
+    for store, r in rows.items():
+        steps = " | ".join(f"{r.get('step_' + step, 0.0):.2f}" for step in STEPS)
+        lock = r.get("step_transaction", 0.0)
+        print(f"| {store} | {r['kam'] / r['floor']:.2f}× | {steps} | {lock:.2f} |")
 
 
 if __name__ == "__main__":

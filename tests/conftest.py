@@ -198,3 +198,40 @@ def unreachable_queue(settings: Any) -> None:
     """This process enqueues on a Redis that does not answer (the queue is down)."""
     settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": -1}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def held_write_lock(transactional_db: Any) -> Iterator[None]:
+    """Another connection holds the accounts table for writing (as an import's merge holds
+    the SQLite file), and this one waits for it only briefly: 0.2 s on PostgreSQL
+    (lock_timeout); SQLite's shared in-memory test database refuses at once."""
+    import sqlite3
+
+    import psycopg
+    from django.db import connection
+
+    database = connection.settings_dict
+    options = database.setdefault("OPTIONS", {})
+    saved = dict(options)
+    if connection.vendor == "sqlite":
+        holder: Any = sqlite3.connect(database["NAME"], uri=True, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("UPDATE accounts_account SET name = name")
+    else:
+        options["options"] = "-c lock_timeout=200"
+        connection.close()  # the next query opens a connection with the short wait
+        holder = psycopg.connect(
+            host=database["HOST"] or "127.0.0.1",
+            port=database["PORT"] or 5432,
+            user=database["USER"] or "postgres",
+            dbname=database["NAME"],
+        )
+        holder.execute("LOCK TABLE accounts_account IN EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        holder.rollback() if connection.vendor != "sqlite" else holder.execute("ROLLBACK")
+        holder.close()
+        options.clear()
+        options.update(saved)
+        connection.close()

@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "kam.web.middleware.ContentSecurityPolicyMiddleware",
+    "kam.web.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "kam.urls"
@@ -163,6 +164,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# How long a web request waits for the SQLite write lock (an import's merge) before it
+# answers 503 "busy" with Retry-After; the worker and the CLI keep the 10 s above.
+KAM_WEB_BUSY_TIMEOUT_MS = int(os.environ.get("KAM_WEB_BUSY_TIMEOUT_MS", "1500"))
+# Where SQLite keeps an import's stage (the connection's temporary database, deleted by
+# SQLite itself): beside the data rather than in a small /tmp.
+KAM_STAGING_DIR = Path(os.environ.get("KAM_STAGING_DIR") or KAM_HOME / "staging")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    KAM_STAGING_DIR.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("SQLITE_TMPDIR", str(KAM_STAGING_DIR))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -15,6 +16,7 @@ from kam.accounts.api import requests_router as account_requests_router
 from kam.accounts.api import router as accounts_router
 from kam.alerts.api import router as alerts_router
 from kam.api.auth import api_auth
+from kam.core.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS, database_busy
 from kam.core.errors import DomainError
 from kam.ledger.api import router as ledger_router
 from kam.org.api import router as org_router
@@ -95,3 +97,14 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return _error(request, 413, _("The request body is too large."))
+
+
+@api.exception_handler(OperationalError)
+def on_database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A write that met a held write lock (an import's merge): 503 with Retry-After; any
+    other database failure stays a server error."""
+    if not database_busy(exc):
+        raise exc
+    response = _error(request, 503, str(BUSY_MESSAGE))
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

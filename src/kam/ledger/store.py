@@ -1,7 +1,11 @@
-"""The ledger's bulk paths: SQLite executemany in the open transaction, PostgreSQL COPY.
+"""The ledger's bulk paths: a stage outside the ledger, one short merge, exact aggregates.
 
-Lines arrive as an Arrow table and go to the store without a Python object per value where
-the store allows it: PostgreSQL reads Arrow's CSV through COPY; SQLite binds plain ints and
+An import stages its validated lines in a temporary table of its own connection (SQLite's
+temporary database, a file apart from the main one; a PostgreSQL temporary table filled by
+COPY) and holds the store's write lock only for the merge: one `INSERT … SELECT` from the
+stage into the ledger and the monthly aggregates of what it touched, in one transaction.
+Lines arrive as Arrow tables and go to the stage without a Python object per value where the
+store allows it: PostgreSQL reads Arrow's CSV through COPY; SQLite binds plain ints and
 strings (no per-value adapters). Only fixed SQL with placeholders lives here; no text from
 input is ever part of a query.
 """
@@ -15,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 LINE_COLUMNS = (
     "account_id",
@@ -50,15 +54,40 @@ LINE_SCHEMA = pa.schema(
     ]
 )
 _COLUMNS = ", ".join(LINE_COLUMNS)
-# A line whose (document, line) is already in the ledger is skipped, not an error (§ import).
-_INSERT = (
+# The stage holds every ledger column but the batch, which exists only from the merge on.
+STAGE_COLUMNS = tuple(name for name in LINE_COLUMNS if name != "batch_id")
+STAGE_SCHEMA = pa.schema([LINE_SCHEMA.field(name) for name in STAGE_COLUMNS])
+_STAGE_COLUMNS = ", ".join(STAGE_COLUMNS)
+_STAGE = "kam_ledger_stage"
+_STAGE_ACCOUNTS = "kam_ledger_stage_accounts"
+_STAGE_GROUPS = "kam_ledger_stage_groups"  # the stage's account × month × category totals
+_STAGE_KNOWN = "kam_ledger_stage_known"  # those of its groups the ledger already has totals for
+# SQLite column types of the stage (Django's: dates as ISO text, decimals as REAL).
+_SQLITE_STAGE_TYPES = {
+    "account_id": "INTEGER",
+    "date": "TEXT",
+    "month": "TEXT",
+    "quantity": "REAL",
+    "amount_cents": "INTEGER",
+    "cost_cents": "INTEGER",
+    "original_amount_cents": "INTEGER",
+}
+# A line whose (document, line) is already in the ledger is skipped, not an error (§ import);
+# of two such lines in one file SQLite keeps the first (the stage is read in the file's order).
+# Placeholder account ids (negative) are mapped on the way; `WHERE true` keeps SQLite from
+# reading ON CONFLICT as the join's ON.
+_MERGE = (
     f"INSERT INTO ledger_ledgerline ({_COLUMNS}) "  # noqa: S608
-    f"VALUES ({', '.join(['?'] * len(LINE_COLUMNS))}) ON CONFLICT DO NOTHING"
+    "SELECT COALESCE(m.account_id, s.account_id), %s, "
+    + ", ".join(f"s.{name}" for name in STAGE_COLUMNS if name != "account_id")
+    + f" FROM {{schema}}{_STAGE} s LEFT JOIN {{schema}}{_STAGE_ACCOUNTS} m"
+    " ON m.placeholder = s.account_id WHERE true {order} ON CONFLICT DO NOTHING"
 )
-_STAGING = "ledger_line_staging"
 IN_CHUNK = 500
 # Rows bound per executemany call: their Python values exist only one slice at a time.
 SQLITE_SLICE = 50_000
+# PostgreSQL's session buffers for the stage (a 1M-line stage is ~150 MB).
+POSTGRES_TEMP_BUFFERS = "256MB"
 # SQLite's page cache during a bulk load (KiB; the default 2 MB spills index pages to disk).
 SQLITE_BULK_CACHE_KIB = 65_536
 
@@ -73,6 +102,7 @@ def bulk_load() -> Iterator[None]:
         cursor.execute("PRAGMA cache_size")
         before = int(cursor.fetchone()[0])
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
+        cursor.execute(f"PRAGMA temp.cache_size = -{SQLITE_BULK_CACHE_KIB}")
     try:
         yield
     finally:
@@ -85,7 +115,7 @@ def lock_accounts(account_ids: Collection[int]) -> int:
 
     The check a foreign key would make per row, in one statement per chunk: an account being
     deleted meanwhile either waits for this import (and its cascade then sees the new lines)
-    or is missing here, and the import stops. SQLite needs no lock: its import transaction
+    or is missing here, and the import stops. SQLite needs no lock: its merge transaction
     already excludes every other writer.
     """
     ids = sorted(set(account_ids))
@@ -103,15 +133,185 @@ def lock_accounts(account_ids: Collection[int]) -> int:
     return found
 
 
-def insert_lines(lines: pa.Table) -> int:
-    """Insert ledger lines (LINE_SCHEMA); returns how many were new."""
-    if not lines.num_rows:
-        return 0
-    lines = lines.select(list(LINE_COLUMNS)).cast(LINE_SCHEMA)
-    connection.ensure_connection()
-    if connection.vendor == "postgresql":
-        return _copy_lines(lines)
-    return _sqlite_lines(lines)
+class LineStage:
+    """An import's validated lines, held outside the ledger until one short merge.
+
+    The stage is a temporary table of the import's own database connection: on SQLite it
+    lives in the connection's temporary database (a file under KAM_STAGING_DIR that SQLite
+    deletes itself, even when the process is killed), so filling it takes no lock on the
+    main database file and every other writer goes on; on PostgreSQL a temporary table
+    filled by COPY, whose rows no other session sees or waits for. Only `merge` writes the
+    ledger, inside the caller's transaction. Lines of accounts still to be created carry a
+    negative placeholder id until the merge maps it.
+    """
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.sqlite = connection.vendor == "sqlite"
+        # Always the temporary schema, so a stage never names a real table.
+        self.schema = "temp." if self.sqlite else "pg_temp."
+        connection.ensure_connection()
+        if not self.sqlite:
+            _temp_buffers()
+        with connection.cursor() as cursor:
+            self._drop(cursor)
+            if self.sqlite:
+                types = ", ".join(
+                    f"{name} {_SQLITE_STAGE_TYPES.get(name, 'TEXT')}" for name in STAGE_COLUMNS
+                )
+                cursor.execute(f"CREATE TEMP TABLE {_STAGE} ({types})")
+            else:
+                cursor.execute(
+                    f"CREATE TEMP TABLE {_STAGE} AS SELECT {_STAGE_COLUMNS} "  # noqa: S608
+                    "FROM ledger_ledgerline WITH NO DATA"
+                )
+            cursor.execute(
+                f"CREATE TEMP TABLE {_STAGE_ACCOUNTS} "
+                "(placeholder BIGINT PRIMARY KEY, account_id BIGINT NOT NULL)"
+            )
+
+    def add(self, lines: pa.Table) -> None:
+        """Stage validated lines (STAGE_SCHEMA columns)."""
+        if not lines.num_rows:
+            return
+        lines = lines.select(list(STAGE_COLUMNS)).cast(STAGE_SCHEMA)
+        if self.sqlite:
+            self._sqlite_add(lines)
+        else:
+            self._copy_add(lines)
+        self.lines += lines.num_rows
+
+    def _sqlite_add(self, lines: pa.Table) -> None:
+        raw = connection.connection
+        insert = (
+            f"INSERT INTO temp.{_STAGE} ({_STAGE_COLUMNS}) "  # noqa: S608
+            f"VALUES ({', '.join(['?'] * len(STAGE_COLUMNS))})"
+        )
+        # Outside a caller's transaction, a deferred one that writes only the temporary
+        # database: the main file's write lock is never taken.
+        own = not connection.in_atomic_block
+        if own:
+            raw.execute("BEGIN DEFERRED")
+        try:
+            for start in range(0, lines.num_rows, SQLITE_SLICE):
+                part = lines.slice(start, SQLITE_SLICE)
+                rows = zip(*(_sqlite_values(column) for column in part.columns), strict=True)
+                raw.executemany(insert, rows)
+        except BaseException:
+            if own:
+                raw.execute("ROLLBACK")
+            raise
+        if own:
+            raw.execute("COMMIT")
+
+    def _copy_add(self, lines: pa.Table) -> None:
+        # Arrow writes the CSV (strings quoted, NULL unquoted and empty); COPY parses it.
+        text = pa.BufferOutputStream()
+        pacsv.write_csv(lines, text, pacsv.WriteOptions(include_header=False))
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {_STAGE} ({_STAGE_COLUMNS}) FROM STDIN (FORMAT csv)") as copy,
+        ):
+            copy.write(memoryview(text.getvalue()))
+
+    def summarise(self) -> None:
+        """Total the staged lines by account × month × category, before the merge, so the
+        merge only adds those totals (kam.ledger aggregates)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMP TABLE {_STAGE_GROUPS} AS "  # noqa: S608
+                f"SELECT account_id, month, category, {_AGGREGATE_FIGURES.format(t='')} "
+                f"FROM {self.schema}{_STAGE} GROUP BY account_id, month, category"
+            )
+
+    def merge(self, *, batch_id: int, placeholders: dict[int, int]) -> int:
+        """Move the staged lines into the ledger as batch `batch_id`, placeholder account ids
+        replaced by `placeholders`; returns how many lines were new. Call inside the import's
+        transaction: this is the only step that writes the ledger."""
+        with connection.cursor() as cursor:
+            if placeholders:
+                cursor.executemany(
+                    f"INSERT INTO {self.schema}{_STAGE_ACCOUNTS} "  # noqa: S608
+                    "(placeholder, account_id) VALUES (%s, %s)",
+                    list(placeholders.items()),
+                )
+            # PostgreSQL reads a fresh temporary table in the order it was written anyway.
+            order = "ORDER BY s.rowid" if self.sqlite else ""
+            cursor.execute(_MERGE.format(schema=self.schema, order=order), [batch_id])
+            return int(cursor.rowcount)
+
+    def add_aggregates(self) -> None:
+        """Bring the monthly aggregates up to date with the merged stage, exactly, when every
+        staged line was new (see `merge`): the stage's totals become new groups; a group the
+        ledger already had is recomputed from its lines (its orders may share documents with
+        the new lines). Call inside the merge's transaction, after `merge`."""
+        groups, known = f"{self.schema}{_STAGE_GROUPS}", f"{self.schema}{_STAGE_KNOWN}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {groups} SET account_id = (SELECT m.account_id "  # noqa: S608
+                f"FROM {self.schema}{_STAGE_ACCOUNTS} m WHERE m.placeholder = {groups}.account_id) "
+                "WHERE account_id < 0"
+            )
+            cursor.execute(
+                f"CREATE TEMP TABLE {_STAGE_KNOWN} AS "  # noqa: S608
+                "SELECT a.id, a.account_id, a.month, a.category FROM ledger_monthlyaggregate a "
+                f"JOIN {groups} g ON g.account_id = a.account_id AND g.month = a.month "
+                "AND g.category = a.category"
+            )
+            cursor.execute(
+                f"CREATE INDEX kam_ledger_stage_known_group ON {_STAGE_KNOWN} "
+                "(account_id, month, category)"
+            )
+            cursor.execute(
+                "DELETE FROM ledger_monthlyaggregate "  # noqa: S608
+                f"WHERE id IN (SELECT id FROM {known})"
+            )
+            figures = _AGGREGATE_FIGURES.format(t="l.")
+            cursor.execute(
+                _AGGREGATE_INSERT + f"SELECT l.account_id, l.month, l.category, {figures} "  # noqa: S608
+                f"FROM {known} k JOIN ledger_ledgerline l ON l.account_id = k.account_id "
+                "AND l.month = k.month AND l.category = k.category "
+                "GROUP BY l.account_id, l.month, l.category"
+            )
+            cursor.execute(
+                _AGGREGATE_INSERT + f"SELECT {_AGGREGATE_FIELDS} FROM {groups} g WHERE NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM {known} k WHERE k.account_id = g.account_id "
+                "AND k.month = g.month AND k.category = g.category)"
+            )
+
+    def _drop(self, cursor: Any) -> None:
+        for table in (_STAGE, _STAGE_ACCOUNTS, _STAGE_GROUPS, _STAGE_KNOWN):
+            cursor.execute(f"DROP TABLE IF EXISTS {self.schema}{table}")
+
+    def drop(self) -> None:
+        """Remove the stage (its rows are in the ledger by now, or nowhere)."""
+        if connection.connection is None:
+            return  # the connection is gone, and its temporary tables with it
+        if connection.needs_rollback:
+            return  # a failed transaction drops its own temporary tables
+        with connection.cursor() as cursor:
+            self._drop(cursor)
+
+
+def _temp_buffers() -> None:
+    """Give the session room to keep the stage in memory (PostgreSQL's temporary tables live
+    in the session's own buffers, 8 MB by default). Only possible before the session first
+    touches a temporary table; a worker's later imports keep the first size."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET temp_buffers = '{POSTGRES_TEMP_BUFFERS}'")
+    except DatabaseError:
+        pass
+
+
+@contextmanager
+def line_stage() -> Iterator[LineStage]:
+    """A stage for one import's lines, removed when the import ends however it ends."""
+    stage = LineStage()
+    try:
+        yield stage
+    finally:
+        stage.drop()
 
 
 def _sqlite_values(column: pa.ChunkedArray) -> list[Any]:
@@ -123,68 +323,26 @@ def _sqlite_values(column: pa.ChunkedArray) -> list[Any]:
     return column.to_pylist()
 
 
-def _sqlite_lines(lines: pa.Table) -> int:
-    raw = connection.connection  # the open transaction's own sqlite3 connection
-    added = 0
-    for start in range(0, lines.num_rows, SQLITE_SLICE):
-        part = lines.slice(start, SQLITE_SLICE)
-        rows = zip(*(_sqlite_values(column) for column in part.columns), strict=True)
-        added += int(raw.executemany(_INSERT, rows).rowcount)
-    return added
-
-
-def _copy_lines(lines: pa.Table) -> int:
-    # Arrow writes the CSV (strings quoted, NULL unquoted and empty); COPY parses it.
-    text = pa.BufferOutputStream()
-    pacsv.write_csv(lines, text, pacsv.WriteOptions(include_header=False))
-    data = memoryview(text.getvalue())
-    from psycopg.errors import UniqueViolation
-
-    with connection.cursor() as cursor:
-        # Usually every line is new: COPY straight into the ledger (a third faster than going
-        # through a staging table). A line already present breaks the unique key; the
-        # savepoint then undoes the attempt and the staging path skips what is there.
-        try:
-            with (
-                transaction.atomic(),
-                cursor.cursor.copy(
-                    f"COPY ledger_ledgerline ({_COLUMNS}) FROM STDIN (FORMAT csv)"
-                ) as copy,
-            ):
-                copy.write(data)
-            return lines.num_rows
-        except UniqueViolation:
-            pass
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} ON COMMIT DROP AS "  # noqa: S608
-            f"SELECT {_COLUMNS} FROM ledger_ledgerline WITH NO DATA"
-        )
-        with cursor.cursor.copy(f"COPY {_STAGING} ({_COLUMNS}) FROM STDIN (FORMAT csv)") as copy:
-            copy.write(data)
-        cursor.execute(
-            f"INSERT INTO ledger_ledgerline ({_COLUMNS}) "  # noqa: S608
-            f"SELECT {_COLUMNS} FROM {_STAGING} ON CONFLICT DO NOTHING"
-        )
-        added = int(cursor.rowcount)
-        cursor.execute(f"TRUNCATE {_STAGING}")
-    return added
-
-
-_AGGREGATE_SELECT = """
-SELECT account_id, month, category, SUM(amount_cents),
-       COALESCE(SUM(cost_cents), 0),
-       COALESCE(SUM(CASE WHEN cost_cents IS NOT NULL THEN amount_cents END), 0),
-       COUNT(*),
-       COUNT(DISTINCT CASE WHEN document <> '' THEN document END)
-         + SUM(CASE WHEN document = '' THEN 1 ELSE 0 END)
+# A group's figures from its lines (DOMAIN §2): an order is a document, or a line without one.
+_AGGREGATE_FIGURES = """SUM({t}amount_cents) AS revenue_cents,
+       COALESCE(SUM({t}cost_cents), 0) AS cost_cents,
+       COALESCE(SUM(CASE WHEN {t}cost_cents IS NOT NULL THEN {t}amount_cents END), 0)
+         AS costed_revenue_cents,
+       COUNT(*) AS lines,
+       COUNT(DISTINCT CASE WHEN {t}document <> '' THEN {t}document END)
+         + SUM(CASE WHEN {t}document = '' THEN 1 ELSE 0 END) AS orders"""
+_AGGREGATE_SELECT = (
+    ("SELECT account_id, month, category, " + _AGGREGATE_FIGURES.format(t=""))
+    + """
 FROM ledger_ledgerline
 WHERE month BETWEEN %s AND %s {accounts}
 GROUP BY account_id, month, category
 """
-_AGGREGATE_INSERT = (
-    "INSERT INTO ledger_monthlyaggregate (account_id, month, category, revenue_cents, "
-    "cost_cents, costed_revenue_cents, lines, orders) "
 )
+_AGGREGATE_FIELDS = (
+    "account_id, month, category, revenue_cents, cost_cents, costed_revenue_cents, lines, orders"
+)
+_AGGREGATE_INSERT = f"INSERT INTO ledger_monthlyaggregate ({_AGGREGATE_FIELDS}) "
 
 
 def refresh_aggregates(

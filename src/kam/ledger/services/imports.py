@@ -1,15 +1,27 @@
-"""A ledger file imported whole or not at all, once (DOMAIN §2; the ledger import rules)."""
+"""A ledger file imported whole or not at all, once (DOMAIN §2; the ledger import rules).
+
+An import runs in two steps. Read, validate and stage: the loader fills a stage outside the
+ledger (kam.ledger.store.LineStage) and writes nothing else, so the pages, the API and the
+worker keep writing meanwhile. Merge: one transaction creates the batch and the new
+prospects, moves the stage into the ledger and brings the monthly aggregates up to date; it
+is the only time an import holds the store's write lock. A file with a bad row never
+reaches the merge; a merge that fails rolls back whole, and the stage goes with the import.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kam.accounts.services import prospects_become_customers
+from kam.accounts.models import Account
+from kam.accounts.services import prospects_become_customers, prospects_create
 from kam.core.history import save_as
 from kam.importing.mapping import match_columns
 from kam.importing.messages import gettext_noop
@@ -21,13 +33,25 @@ from kam.ledger.models import BatchStatus, ImportBatch, ImportKind
 from kam.ledger.services.loader import LedgerLoader
 from kam.ledger.signals import ledger_changed
 from kam.ledger.store import (
+    LineStage,
     accounts_with_revenue,
     bulk_load,
+    line_stage,
     lock_accounts,
     refresh_aggregates,
 )
 from kam.org.models import User
 from kam.org.permissions import require_write
+
+logger = logging.getLogger(__name__)
+CHANGED_DURING_IMPORT = gettext_noop(
+    "an account this file refers to was deleted during the import; import it again"
+)
+CREATED_DURING_IMPORT = gettext_noop(
+    "an account this file would create was created during the import; import it again"
+)
+# Called between staging and merging (tests pause an import there); None in production.
+MergeHook = Callable[[], None]
 
 
 @dataclass
@@ -68,11 +92,14 @@ def ledger_import(
     dry_run: bool = False,
     create_accounts: bool = True,
     progress: ProgressCallback | None = None,
+    before_merge: MergeHook | None = None,
 ) -> ImportResult:
     """Import a ledger file whole or not at all (DOMAIN §2; the ledger import rules).
 
     The same file twice adds nothing; lines keyed by document and line number are added once.
-    Raises FileRejected when the file as a whole cannot be read.
+    `before_merge` runs once the file is staged, before the merge takes the write lock.
+    Raises FileRejected when the file as a whole cannot be read, or when an account it
+    refers to changed while it was staged.
     """
     if actor is not None:
         require_write(actor)
@@ -91,18 +118,11 @@ def ledger_import(
     source = sniff(path, delimiter=delimiter, encoding=encoding)
     columns = dict(match_columns(source.header, LEDGER_FIELDS, LEDGER_REQUIRED, mapping).columns)
     result = ImportResult("imported", name)
-    with bulk_load(), transaction.atomic():
-        batch = ImportBatch.objects.create(
-            kind=ImportKind.LEDGER,
-            file_name=name[:255],
-            file_sha256=digest,
-            file_size=path.stat().st_size,
-            created_by=actor,
-        )
+    with bulk_load(), line_stage() as stage:
         loader = LedgerLoader(
             actor=actor,
             source=source,
-            batch=batch,
+            stage=stage,
             create_accounts=create_accounts,
             date_format=date_format,
             progress=progress,
@@ -120,40 +140,78 @@ def ledger_import(
             result.message = _("%(count)s bad value(s); nothing was imported") % {
                 "count": loader.error_count
             }
-            transaction.set_rollback(True)
             return result
-        _finish(loader, batch, result)
-        if dry_run:
-            result.status, result.batch_id = "dry_run", None
-            transaction.set_rollback(True)
+        started = time.perf_counter()
+        stage.summarise()
+        loader.timings["stage"] += time.perf_counter() - started
+        if before_merge is not None:
+            before_merge()
+        started = time.perf_counter()
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                kind=ImportKind.LEDGER,
+                file_name=name[:255],
+                file_sha256=digest,
+                file_size=path.stat().st_size,
+                created_by=actor,
+            )
+            _merge(loader, stage, batch, result)
+            if dry_run:
+                result.status, result.batch_id = "dry_run", None
+                transaction.set_rollback(True)
+        # The whole merge transaction, commit included: how long the write lock was held.
+        loader.timings["transaction"] = time.perf_counter() - started
+    logger.debug(
+        "ledger import profile (s): %s",
+        ", ".join(f"{step} {seconds:.2f}" for step, seconds in loader.timings.items()),
+    )
     return result
 
 
-def _finish(loader: LedgerLoader, batch: ImportBatch, result: ImportResult) -> None:
-    if lock_accounts(loader.touched) != len(loader.touched):
-        raise FileRejected(
-            gettext_noop(
-                "an account this file refers to was deleted during the import; import it again"
-            )
-        )
-    if loader.first_month and loader.last_month:
+def _create_prospects(loader: LedgerLoader) -> dict[int, int]:
+    """The file's new customers created as prospects; placeholder id → account id."""
+    if not loader.new_accounts:
+        return {}
+    new = list(loader.new_accounts.values())
+    if Account.objects.filter(code__in=[code for code, _name in new]).exists():
+        raise FileRejected(CREATED_DURING_IMPORT)
+    created = prospects_create(actor=loader.actor, new=new)
+    return {placeholder: created[code] for placeholder, (code, _n) in loader.new_accounts.items()}
+
+
+def _merge(
+    loader: LedgerLoader, stage: LineStage, batch: ImportBatch, result: ImportResult
+) -> None:
+    """The import's one write: prospects, lines, aggregates and the batch, in the caller's
+    transaction (the only time the store's write lock is held)."""
+    started = time.perf_counter()
+    placeholders = _create_prospects(loader)
+    touched = {placeholders.get(pk, pk) for pk in loader.touched}
+    if lock_accounts(touched) != len(touched):
+        raise FileRejected(CHANGED_DURING_IMPORT)
+    lines_added = stage.merge(batch_id=batch.pk, placeholders=placeholders)
+    merged = time.perf_counter()
+    loader.timings["merge"] = merged - started
+    if lines_added == stage.lines:
+        stage.add_aggregates()  # every line new: the stage's totals add up exactly
+    elif loader.first_month and loader.last_month:
         refresh_aggregates(
-            loader.touched,
+            touched,
             loader.first_month,
             loader.last_month,
-            all_accounts=len(loader.touched) > 2000,
+            all_accounts=len(touched) > 2000,
         )
-    prospects_become_customers(
-        account_ids=accounts_with_revenue(loader.touched), actor=loader.actor
-    )
-    result.lines_added = loader.lines_added
-    result.lines_skipped = loader.lines_offered - loader.lines_added
-    result.accounts_created = sorted(loader.created)
+    loader.timings["aggregates"] = time.perf_counter() - merged
+    prospects_become_customers(account_ids=accounts_with_revenue(touched), actor=loader.actor)
+    created = {code for code, _name in loader.new_accounts.values()}
+    result.lines_added = lines_added
+    result.lines_skipped = loader.lines_offered - lines_added
+    result.accounts_created = sorted(created)
     result.batch_id = batch.pk
     batch.rows_read = loader.rows_read
     batch.lines_added = result.lines_added
     batch.lines_skipped = result.lines_skipped
-    batch.accounts_created = len(loader.created)
+    batch.accounts_created = len(created)
     batch.summary = {
         "accounts_created": result.accounts_created[:1000],
         "encoding": loader.source.encoding,
@@ -167,5 +225,5 @@ def _finish(loader: LedgerLoader, batch: ImportBatch, result: ImportResult) -> N
     ) % {
         "added": result.lines_added,
         "skipped": result.lines_skipped,
-        "created": len(loader.created),
+        "created": len(created),
     }

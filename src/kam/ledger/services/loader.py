@@ -1,9 +1,17 @@
-"""The ledger loader: every row of a file validated in column batches, inserted in bulk while
-the file is clean (DOMAIN §2). No per-row ORM work: a block has thousands of rows per code."""
+"""The ledger loader: every row of a file validated in column batches and staged in bulk
+while the file is clean (DOMAIN §2). No per-row ORM work: a block has thousands of rows per
+code.
+
+The loader writes nothing to the ledger or the accounts: its lines go to a `LineStage`
+(kam.ledger.store) and customers new to kam get placeholder ids, so reading, validating and
+staging a large file hold no write lock; the import's merge creates the prospects and moves
+the stage into the ledger in one short transaction (kam.ledger.services.imports). The time
+of each step is kept in `timings` for the import's profile."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import numpy as np
@@ -13,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.accounts.selectors import accounts_writable_by
-from kam.accounts.services import imports_create_accounts, prospects_create
+from kam.accounts.services import imports_create_accounts
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
 from kam.importing.messages import gettext_noop, translated
 from kam.importing.reading import FileRejected, Source, batches
@@ -33,8 +41,8 @@ from kam.importing.values import (
     present,
     text_column,
 )
-from kam.ledger.models import ExchangeRate, ImportBatch
-from kam.ledger.store import insert_lines
+from kam.ledger.models import ExchangeRate
+from kam.ledger.store import LineStage
 from kam.org.models import User
 from kam.org.selectors import base_currency
 
@@ -51,21 +59,22 @@ UNKNOWN_CODE = gettext_noop("unknown customer code (accounts are not created by 
 
 
 class LedgerLoader:
-    """One import: validates every row, inserts while the file is clean, remembers errors."""
+    """One import: validates every row, stages it while the file is clean, remembers
+    errors, and the customers to create (code → placeholder id) when the file is merged."""
 
     def __init__(
         self,
         *,
         actor: User | None,
         source: Source,
-        batch: ImportBatch,
+        stage: LineStage,
         create_accounts: bool,
         date_format: str | None,
         progress: ProgressCallback | None,
     ) -> None:
         self.actor = actor
         self.source = source
-        self.batch = batch
+        self.stage = stage
         # Only who sees every code creates prospects: another's unknown code is refused like
         # a hidden one, so the rows never tell the two apart (docs/rules.md, §13).
         self.create_accounts = create_accounts and imports_create_accounts(actor)
@@ -82,12 +91,13 @@ class LedgerLoader:
                 "currency", "month", "rate"
             )
         }
-        self.created: dict[str, int] = {}
+        # New customers, (code as first written, name) by placeholder id (negative).
+        self.new_accounts: dict[int, tuple[str, str]] = {}
         self.errors: list[RowError] = []
         self.error_count = 0
         self.rows_read = 0
-        self.lines_added = 0
         self.lines_offered = 0
+        self.timings = {"read": 0.0, "validate": 0.0, "stage": 0.0}
         self.touched: set[int] = set()
         self.first_month: dt.date | None = None
         self.last_month: dt.date | None = None
@@ -109,7 +119,13 @@ class LedgerLoader:
 
     def run(self, columns: dict[str, int]) -> None:
         offset = 2  # the header is row 1
-        for table in batches(self.source):
+        tables = iter(batches(self.source))
+        while True:
+            started = time.perf_counter()
+            table = next(tables, None)
+            self.timings["read"] += time.perf_counter() - started
+            if table is None:
+                break
             self._load(table, columns, offset)
             offset += table.num_rows
             self.rows_read += table.num_rows
@@ -137,6 +153,7 @@ class LedgerLoader:
         return date_order(pa.concat_arrays(dates)) if dates else None
 
     def _load(self, table: pa.Table, columns: dict[str, int], offset: int) -> None:
+        started = time.perf_counter()
         if not self.separators:
             self._decide_formats(table, columns)
         n = table.num_rows
@@ -209,9 +226,11 @@ class LedgerLoader:
         bad |= no_rate
 
         account_ids = self._account_ids(codes, text["account_name"], bad, offset)
+        self.timings["validate"] += time.perf_counter() - started
         if self.error_count:
-            return  # keep validating the rest of the file, but insert nothing more
-        self._insert(
+            return  # keep validating the rest of the file, but stage nothing more
+        started = time.perf_counter()
+        self._stage(
             text,
             dates,
             months,
@@ -222,6 +241,7 @@ class LedgerLoader:
             currencies,
             account_ids,
         )
+        self.timings["stage"] += time.perf_counter() - started
 
     def _texts(
         self, table: pa.Table, columns: dict[str, int], offset: int, bad: np.ndarray
@@ -366,7 +386,7 @@ class LedgerLoader:
             )
             return ids
         if self.error_count:
-            return ids  # nothing is written once the file is known to be bad
+            return ids  # nothing is staged once the file is known to be bad
         unknown: dict[str, tuple[str, str]] = {}  # casefolded code → (code, name)
         name_list = names.to_pylist() if names is not None else None
         for index in np.flatnonzero(np.isin(indices, missing)).tolist():
@@ -377,19 +397,21 @@ class LedgerLoader:
                 unknown[key] = (code, name)  # the code as first written
             elif name and not unknown[key][1]:
                 unknown[key] = (unknown[key][0], name)  # the first name given
-        self._create_accounts(list(unknown.values()))
+        self._placeholders(list(unknown.values()))
         found = np.array(
             [self.accounts.get(code.casefold(), -1) for code in distinct] + [-1], dtype=np.int64
         )
         return found[indices]
 
-    def _create_accounts(self, new: list[tuple[str, str]]) -> None:
-        """Unknown customers become prospect accounts (listed in the summary)."""
-        for code, pk in prospects_create(actor=self.actor, new=new).items():
-            self.accounts[code.casefold()] = pk
-            self.created[code] = pk
+    def _placeholders(self, new: list[tuple[str, str]]) -> None:
+        """Unknown customers get a placeholder id until the merge creates them as prospect
+        accounts (listed in the summary)."""
+        for code, name in new:
+            placeholder = -2 - len(self.new_accounts)  # -1 already means no account
+            self.accounts[code.casefold()] = placeholder
+            self.new_accounts[placeholder] = (code, name)
 
-    def _insert(
+    def _stage(
         self,
         text: dict[str, pa.Array | None],
         dates: Parsed,
@@ -410,7 +432,6 @@ class LedgerLoader:
         lines = pa.table(
             {
                 "account_id": pa.array(account_ids, pa.int64()),
-                "batch_id": pa.repeat(self.batch.pk, n),
                 "date": dates.values,
                 "month": months,
                 "document": strings("document"),
@@ -425,7 +446,7 @@ class LedgerLoader:
             }
         )
         self.lines_offered += n
-        self.lines_added += insert_lines(lines)
+        self.stage.add(lines)
         self.touched.update(np.unique(account_ids).tolist())
         month_values = [m for m in (pc.min(months).as_py(), pc.max(months).as_py()) if m]
         if month_values:
