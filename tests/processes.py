@@ -33,8 +33,8 @@ def kam_python(env: dict[str, str], code: str) -> Any:
 
 def query(env: dict[str, str], sql: str) -> list[tuple[Any, ...]]:
     """Rows of `sql` read straight from env's database (no Django, no test transaction)."""
-    url = env.get("KAM_DATABASE_URL")
-    if url:
+    url = env.get("KAM_DATABASE_URL") or ""
+    if url.startswith("postgres"):
         with psycopg.connect(url, autocommit=True) as connection:
             return list(connection.execute(sql).fetchall())  # type: ignore[arg-type]
     path = Path(env["KAM_HOME"]) / "kam.sqlite3"

@@ -53,7 +53,7 @@ from kam.accounts.services import (
 )
 from kam.core.dates import today
 from kam.core.errors import DomainError
-from kam.core.paging import page_links
+from kam.core.paging import page_links, page_of
 from kam.org.http import AuthedRequest
 
 
@@ -291,9 +291,7 @@ def account_note_delete_view(request: AuthedRequest, account_id: int, note_id: i
 @login_required
 def account_request_list_view(request: AuthedRequest) -> HttpResponse:
     """Account requests: a director's or an administrator's to decide, anyone else's own."""
-    page = Paginator(account_requests_visible_to(request.user), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(account_requests_visible_to(request.user), page=request.GET.get("page"))
     return render(
         request,
         "accounts/account_request_list.html",
