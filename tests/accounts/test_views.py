@@ -190,17 +190,19 @@ def test_the_parent_is_given_by_code_and_a_hidden_code_is_as_unknown(
 ) -> None:
     mine = AccountFactory(owner=manager, code="GRP-1")
     AccountFactory(owner=other_manager, code="GRP-HIDDEN")
+    subsidiary = AccountFactory(owner=manager, code="S1", name="Acme", status="prospect")
     client = client_for(manager)
-    form = {"name": "Acme", "account_type": "end_user", "status": "prospect"}
+    form = {"code": "S1", "name": "Acme", "account_type": "end_user", "status": "prospect"}
+    edit_url = reverse("account_edit", args=[subsidiary.pk])
 
-    made = client.post(reverse("account_create"), {**form, "code": "S1", "parent": "grp-1"})
-    hidden = client.post(reverse("account_create"), {**form, "code": "S2", "parent": "GRP-HIDDEN"})
-    unknown = client.post(reverse("account_create"), {**form, "code": "S3", "parent": "NOPE"})
+    hidden = client.post(edit_url, {**form, "parent": "GRP-HIDDEN"})
+    unknown = client.post(edit_url, {**form, "parent": "NOPE"})
+    made = client.post(edit_url, {**form, "parent": "grp-1"})
 
-    assert made.status_code == 302
-    assert Account.objects.get(code="S1").parent == mine
     assert hidden.context["form"].errors["parent"] == unknown.context["form"].errors["parent"]
-    assert not Account.objects.filter(code__in=["S2", "S3"]).exists()
-    edit = client.get(reverse("account_edit", args=[Account.objects.get(code="S1").pk]))
+    assert made.status_code == 302
+    subsidiary.refresh_from_db()
+    assert subsidiary.parent == mine
+    edit = client.get(edit_url)
     assert 'value="GRP-1"' in edit.content.decode()
     assert "<option" not in edit.content.decode().split('name="parent"')[1].split(">")[0]
