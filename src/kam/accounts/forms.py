@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS, Account, AccountStatus, TeamRole
 from kam.accounts.selectors import ACCOUNT_SORTS, AccountFilters, accounts_visible_to
+from kam.core.validators import validate_in_calendar
 from kam.org.models import User
 from kam.org.permissions import can
 from kam.org.selectors import users_active
@@ -90,7 +91,9 @@ class PotentialForm(forms.Form):
         decimal_places=2,
     )
     estimated_on = forms.DateField(
-        label=_("estimated on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("estimated on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_in_calendar],
     )
     source = forms.CharField(label=_("source"), max_length=200, required=False)
 
