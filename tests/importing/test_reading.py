@@ -72,3 +72,12 @@ def test_counting_rows_joins_a_crlf_split_between_blocks(tmp_path: Path) -> None
     path.write_bytes(head + filler + b"\nC2,y\n")
 
     assert count_data_rows(path, sniff(path)) == 2
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "hex", "base64", "idna", "no-such-encoding"])
+def test_an_encoding_that_is_not_a_text_encoding_is_refused(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "ledger.csv"
+    path.write_bytes(b"code,name\nC1,Acme\n")
+
+    with pytest.raises(FileRejected, match=f"{encoding} is not a text encoding kam can read"):
+        sniff(path, encoding=encoding)

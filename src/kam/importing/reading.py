@@ -89,6 +89,18 @@ def _guess_legacy(sample: bytes) -> str:
     return "gb18030"
 
 
+def _decode(sample: bytes, encoding: str) -> str:
+    """The sample as text; an encoding that is not one (rot13, hex, base64) is refused."""
+    try:
+        if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+            raise LookupError(encoding)
+        return sample.decode(encoding, errors="ignore")
+    except (LookupError, UnicodeError) as error:
+        raise FileRejected(
+            gettext_noop("%(encoding)s is not a text encoding kam can read"), encoding=encoding
+        ) from error
+
+
 def _detect_delimiter(text: str) -> str:
     lines = [line for line in LINE_END.split(text, maxsplit=50)[:50] if line.strip()]
     if not lines:
@@ -115,7 +127,7 @@ def sniff(path: Path, *, delimiter: str | None = None, encoding: str | None = No
         header = [str(cell).strip() for cell in _xlsx_rows(path, header_only=True)[0]]
         return Source(path, "xlsx", header=tuple(header))
     chosen = encoding or _detect_encoding(sample)
-    text = sample.decode(chosen, errors="ignore")
+    text = _decode(sample, chosen)
     first_line = LINE_END.split(text.lstrip("\ufeff"), maxsplit=1)[0]
     if len(sample) == SAMPLE_BYTES and not LINE_END.search(text):
         raise FileRejected(

@@ -1,6 +1,6 @@
-"""A file whose lines end in a lone carriage return, through the three ways in: the API's
-upload, the upload page and `kam import` (kam.importing.reading decides; these check that
-every entry point answers with it, never a 500 or a traceback)."""
+"""Files that kam.importing.reading reads or refuses (lines ending in a lone carriage return,
+a codec that is not a text encoding), through the ways in: the API's upload, the upload page
+and `kam import`; each answers with the reader's decision, never a 500 or a traceback."""
 
 from __future__ import annotations
 
@@ -94,3 +94,14 @@ def test_kam_import_reads_mac_line_ends_and_refuses_a_split_row_with_exit_2(
     assert LedgerLine.objects.count() == 2
     assert refused.value.returncode == 2
     assert "line 3 has 1 column(s)" in str(refused.value)
+
+
+def test_an_upload_naming_a_codec_that_is_not_a_text_encoding_answers_422(manager) -> None:
+    response = api_client_for(manager).post(
+        "/api/v1/imports",
+        {"file": SimpleUploadedFile("l.csv", b"customer,date,amount\n"), "encoding": "rot13"},
+    )
+
+    assert response.status_code == 422
+    assert "rot13 is not a text encoding" in response.json()["detail"]
+    assert not ImportJob.objects.exists()
