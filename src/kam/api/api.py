@@ -14,6 +14,7 @@ from ninja.operation import Operation
 from kam.accounts.api import router as accounts_router
 from kam.alerts.api import router as alerts_router
 from kam.api.auth import api_auth
+from kam.api.links import add_links
 from kam.core.errors import DomainError
 from kam.ledger.api import router as ledger_router
 from kam.org.api import router as org_router
@@ -27,6 +28,9 @@ class KamAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # `list_accounts`, not `kam_accounts_api_list_accounts`: reads well in clients.
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return add_links(super().get_openapi_schema(**kwargs))
 
 
 api = KamAPI(
