@@ -384,7 +384,14 @@ def hidden_character(text: str) -> str | None:
 
 def has_hidden_characters(values: pa.Array) -> BoolArray:
     """Cells holding a character that no code or name may hold (see HIDDEN_RANGES)."""
-    return _mask(pc.match_substring_regex(values, _HIDDEN_RE2))
+    # Most codes are printable ASCII, which holds nothing hidden: only the rest need the
+    # (slower) character class.
+    hidden = np.zeros(len(values), dtype=bool)
+    rest = np.flatnonzero(~_mask(pc.ascii_is_printable(values)) & present(values))
+    if len(rest):
+        others = values.take(pa.array(rest, pa.int64()))
+        hidden[rest] = _mask(pc.match_substring_regex(others, _HIDDEN_RE2))
+    return hidden
 
 
 def character_name(character: str) -> str:
