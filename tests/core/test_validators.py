@@ -356,3 +356,18 @@ def test_kam_import_reports_a_hidden_character_and_exits_2(tmp_path, director) -
 
     assert refused.value.returncode == 2
     assert "U+200B ZERO WIDTH SPACE" in (tmp_path / "upload.errors.csv").read_text()
+
+
+def test_a_token_label_with_a_bidi_override_is_refused_on_the_command_line(director) -> None:
+    with pytest.raises(CommandError) as refused:
+        call_command("token", "create", director.username, "--label", "ci\u202e")
+
+    assert refused.value.returncode == 2
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in str(refused.value)
+
+
+def test_an_empty_token_label_exits_2_not_with_a_traceback(director) -> None:
+    with pytest.raises(CommandError) as refused:
+        call_command("token", "create", director.username, "--label", "")
+
+    assert refused.value.returncode == 2
