@@ -9,6 +9,7 @@ import factory
 
 from kam.accounts.models import (
     Account,
+    AccountRequest,
     AccountStatus,
     AccountTeamMember,
     Note,
@@ -69,6 +70,15 @@ class AccountFactory(factory.django.DjangoModelFactory):
     region = "East China"
     status = AccountStatus.CUSTOMER
     owner = factory.SubFactory(UserFactory)
+
+
+class AccountRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccountRequest
+
+    code = factory.Sequence(lambda n: f"R{n:05d}")
+    name = factory.Faker("company")
+    requested_by = factory.SubFactory(UserFactory)
 
 
 class TeamMemberFactory(factory.django.DjangoModelFactory):

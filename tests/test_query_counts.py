@@ -22,6 +22,7 @@ from kam.portfolio.services.strategy import strategy_override_set
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
+    AccountRequestFactory,
     ContactFactory,
     CostToServeFactory,
     ImportBatchFactory,
@@ -54,6 +55,7 @@ MOST = {
     "list_departments": 4,
     "list_tokens": 4,
     "list_accounts": 5,
+    "list_account_requests": 5,
     "list_key_status_decisions": 5,
     "list_team_members": 5,
     "list_potential_estimates": 5,
@@ -75,6 +77,7 @@ MOST = {
     "dashboard": 6,
     "profile": 5,
     "account_list": 9,
+    "account_request_list": 7,
     "account_detail": 18,
     "import_list": 6,
     "account_lines": 8,
@@ -92,6 +95,7 @@ LIST_PAGES = [
     ("dashboard", False),
     ("profile", False),
     ("account_list", False),
+    ("account_request_list", False),
     ("account_detail", True),
     ("import_list", False),
     ("account_lines", True),
@@ -127,6 +131,7 @@ def build(rows: int, manager: User) -> int:
         CostToServeFactory(account=first, month=dt.date(2026, 1 + index % 9, 1))
         ContactFactory(account=first)
         token_create(user=manager, name=f"t{index}")
+        AccountRequestFactory(requested_by=manager)
         kind = kinds()[index % len(kinds())].code
         alert_raise(account, kind, message="m")
         alert_raise(first, kind, message="m")

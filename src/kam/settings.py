@@ -142,7 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 CACHES = {
     "default": {
-        # Shared by every server process: the login rate limit must count across workers.
+        # Shared by every server process on one home (import progress); the sign-in limit
+        # counts in the database instead, so it holds across machines too.
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(KAM_HOME / "cache"),
     }
@@ -194,6 +195,8 @@ KAM_BASE_CURRENCY = os.environ.get("KAM_BASE_CURRENCY", "CNY")
 # Login rate limit: failed attempts per user name and client address in the window.
 KAM_LOGIN_MAX_FAILURES = int(os.environ.get("KAM_LOGIN_MAX_FAILURES", "5"))
 KAM_LOGIN_WINDOW_SECONDS = int(os.environ.get("KAM_LOGIN_WINDOW_SECONDS", "900"))
+# Across user names from one address (password spraying); higher, for offices behind one NAT.
+KAM_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("KAM_LOGIN_MAX_FAILURES_PER_ADDRESS", "30"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -7,12 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from kam.accounts.models import Account
+from kam.accounts.models import Account, AccountRequest
 from kam.accounts.selectors import account_history
 from kam.accounts.services import (
     ERROR_PARENT_CYCLE,
     account_create,
     account_delete,
+    account_request_approve,
+    account_request_create,
     account_set_key_status,
     account_update,
     note_add,
@@ -29,16 +31,17 @@ from tests.factories import AccountFactory, NoteFactory, TeamMemberFactory, User
 pytestmark = pytest.mark.django_db
 
 
-def test_a_manager_owns_the_account_they_create(manager) -> None:
-    account = account_create(actor=manager, code=" C1 ", name="Acme")
+def test_a_manager_owns_the_account_they_asked_for(manager, director) -> None:
+    asked = account_request_create(actor=manager, code=" C1 ", name="Acme")
+    account = account_request_approve(actor=director, account_request=asked)
     assert account.owner == manager
     assert account.code == "C1"
 
 
-def test_a_manager_cannot_create_an_account_for_someone_else(manager, other_manager) -> None:
+def test_a_manager_cannot_ask_for_an_account_for_someone_else(manager, other_manager) -> None:
     with pytest.raises(PermissionDenied):
-        account_create(actor=manager, code="C1", name="Acme", owner_id=other_manager.pk)
-    assert not Account.objects.exists()
+        account_request_create(actor=manager, code="C1", name="Acme", owner_id=other_manager.pk)
+    assert not AccountRequest.objects.exists()
 
 
 def test_a_director_assigns_the_owner_on_creation(director, manager) -> None:
@@ -46,10 +49,10 @@ def test_a_director_assigns_the_owner_on_creation(director, manager) -> None:
     assert account.owner == manager
 
 
-def test_codes_are_unique_ignoring_case(manager) -> None:
-    account_create(actor=manager, code="ab-1", name="Acme")
+def test_codes_are_unique_ignoring_case(director) -> None:
+    account_create(actor=director, code="ab-1", name="Acme")
     with pytest.raises(Conflict) as raised:
-        account_create(actor=manager, code="AB-1", name="Other")
+        account_create(actor=director, code="AB-1", name="Other")
     assert raised.value.errors[0].field == "code"
     assert Account.objects.count() == 1
 
@@ -194,7 +197,9 @@ def test_only_the_author_or_a_director_deletes_a_note(manager, director) -> None
 
 
 def test_history_shows_who_changed_what_with_old_and_new_values(manager, director) -> None:
-    account = account_create(actor=manager, code="C1", name="Acme", industry="Energy")
+    account = account_create(
+        actor=director, code="C1", name="Acme", industry="Energy", owner_id=manager.pk
+    )
     account_update(actor=manager, account=account, name="Acme Power")
     account_update(actor=director, account=account, owner_id=director.pk)
 

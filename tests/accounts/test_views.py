@@ -46,8 +46,8 @@ def test_an_executive_sees_the_page_but_changes_nothing(executive, manager) -> N
     assert "read-only" in edit.text
 
 
-def test_creating_an_account_through_the_form(manager) -> None:
-    response = client_for(manager).post(
+def test_creating_an_account_through_the_form(director, manager) -> None:
+    response = client_for(director).post(
         reverse("account_create"),
         {
             "code": "C900",
@@ -55,6 +55,7 @@ def test_creating_an_account_through_the_form(manager) -> None:
             "account_type": "end_user",
             "status": "prospect",
             "industry": "Energy",
+            "owner": manager.pk,
         },
     )
 

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
-from kam.accounts.services import account_set_key_status
+from kam.accounts.services import account_request_create, account_set_key_status
 from kam.alerts.services import alert_raise
 from kam.api.api import api
 from kam.ledger.jobs import import_job_create
@@ -67,6 +67,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "override_strategy": {"strategy": "retention", "reason": "walk"},
     "decide_key_proposal": {"decision": "declined", "reason": "walk"},
     "add_cost_to_serve": {"month": "2026-10-01", "kind": "travel", "amount": "10.00"},
+    "decline_account_request": {"reason": "walk"},
     "update_cost_to_serve": {"amount": "20.00"},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
@@ -80,6 +81,7 @@ OWN: dict[str, str] = {
     "list_departments": '"code": "sales"',
     "list_tokens": MINE,
     "list_accounts": MINE,
+    "list_account_requests": MINE,
     "list_key_status_decisions": MINE,
     "list_team_members": "mia-1-colleague",
     "list_potential_estimates": MINE,
@@ -158,6 +160,7 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
         credit_reputation=5,
     )
     token, _raw = token_create(user=owner, name=marker)
+    asked = account_request_create(actor=owner, code=f"{code}-ASKED", name=marker)
     TeamFactory(name=f"{code} team").members.add(owner)  # teams are everyone's to see
     good = _import(
         owner,
@@ -177,6 +180,7 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
             "member_id": member.pk,
             "note_id": note.pk,
             "token_id": token.pk,
+            "request_id": asked.pk,
             "job_id": str(bad.pk),
         },
         "colleague": member.user_id,
@@ -264,6 +268,7 @@ def test_every_operation_is_known_to_the_walk() -> None:
         "member_id",
         "note_id",
         "token_id",
+        "request_id",
         "job_id",
         "batch_id",
         "cost_id",

@@ -28,9 +28,9 @@ def upload(actor, text: str, **options) -> ImportJob:
     )
 
 
-def test_an_uploaded_file_is_imported_by_the_worker(manager) -> None:
+def test_an_uploaded_file_is_imported_by_the_worker(director) -> None:
     job = upload(
-        manager,
+        director,  # who creates the file's new customers as prospects
         "Kunde,Datum,Betrag\nC1,2026-10-03,100\nC2,2026-10-04,50\n",
         mapping={"Kunde": "account_code", "Datum": "date", "Betrag": "amount"},
     )

@@ -24,8 +24,8 @@ def signed_in(user) -> Client:
     return client
 
 
-def test_upload_preview_map_import_and_see_the_result(manager) -> None:
-    client = signed_in(manager)
+def test_upload_preview_map_import_and_see_the_result(director) -> None:
+    client = signed_in(director)  # who creates the file's new customers as prospects
 
     uploaded = client.post(
         reverse("import_upload"),

@@ -4,13 +4,16 @@ upload page and the API; a system import (no user) still reaches every account."
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kam.accounts.models import Account
@@ -65,16 +68,15 @@ def test_a_code_the_file_writes_in_another_case_is_still_anothers(
 
 
 @pytest.mark.django_db
-def test_a_team_members_import_reaches_the_account_and_creates_prospects(
+def test_a_team_members_import_reaches_the_account(
     tmp_path, manager, other_manager, accounts
 ) -> None:
     TeamMemberFactory(account=accounts[1], user=manager)
 
-    result = ledger_import(actor=manager, path=ledger_file(tmp_path, FILE + "NEW-1,2026-10-03,5\n"))
+    result = ledger_import(actor=manager, path=ledger_file(tmp_path))
 
     assert result.status == "imported"
-    assert result.accounts_created == ["NEW-1"]
-    assert LedgerLine.objects.count() == 3
+    assert LedgerLine.objects.count() == 2
 
 
 @pytest.mark.django_db
@@ -155,25 +157,66 @@ def test_the_api_upload_reports_the_refused_row(api_as, manager, accounts) -> No
     assert not LedgerLine.objects.exists()
 
 
-@pytest.mark.django_db
-def test_a_managers_new_prospect_is_theirs_so_their_next_file_reaches_it(
-    tmp_path, manager, director
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("create_accounts", ["true", "false"])
+def test_the_api_answers_a_hidden_code_in_an_upload_as_an_unknown_one(
+    api_as, manager, accounts, create_accounts
 ) -> None:
-    first = ledger_import(
-        actor=manager, path=ledger_file(tmp_path, "customer,date,amount\nNEW-1,2026-09-03,5\n")
-    )
-    by_director = ledger_import(
+    """Both uploads in one file each, the code written the same length: their answers differ
+    only where they echo the code the file gave."""
+    client = api_as(manager)
+    answers = []
+    for code in ("OTTO-1", "NOPE-1"):
+        text = f"customer,date,amount\n{code},2026-10-03,5\n"
+        created = client.post(
+            "/api/v1/imports",
+            {
+                "file": SimpleUploadedFile("ledger.csv", text.encode()),
+                "create_accounts": create_accounts,
+            },
+        ).json()
+        call_command("worker", "--batch")
+        job = client.get(f"/api/v1/imports/{created['id']}")
+        body = job.json()
+        answers.append((job.status_code, json.dumps(body["result"]).replace(code, "CODE")))
+
+    assert answers[0] == answers[1]
+    assert Account.objects.count() == 2
+    assert not LedgerLine.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("create_accounts", [True, False])
+def test_a_managers_import_reads_a_hidden_code_exactly_as_an_unknown_one(
+    tmp_path, manager, accounts, create_accounts
+) -> None:
+    """Only who sees every code creates prospects (docs/rules.md "Asking for an account"):
+    a manager's file gets the same answer, by the same queries, for both."""
+    answers = []
+    for code in ("OTTO-1", "NEW-1"):
+        path = ledger_file(tmp_path, f"customer,date,amount\n{code},2026-10-03,5\n")
+        with CaptureQueriesContext(connection) as queries:
+            result = ledger_import(actor=manager, path=path, create_accounts=create_accounts)
+        answers.append(
+            (
+                result.status,
+                result.message,
+                [(e.row, e.column, e.reason) for e in result.errors],
+                len(queries),
+            )
+        )
+
+    assert answers[0] == answers[1]
+    assert answers[0][0] == "rejected"
+    assert Account.objects.count() == 2
+    assert not LedgerLine.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_directors_import_creates_prospects_with_no_owner_yet(tmp_path, director) -> None:
+    result = ledger_import(
         actor=director, path=ledger_file(tmp_path, "customer,date,amount\nNEW-2,2026-09-03,5\n")
     )
 
-    second = ledger_import(
-        actor=manager, path=ledger_file(tmp_path, "customer,date,amount\nNEW-1,2026-10-03,7\n")
-    )
-
-    assert first.accounts_created == ["NEW-1"]
-    assert Account.objects.get(code="NEW-1").owner == manager
+    assert result.accounts_created == ["NEW-2"]
     assert Account.objects.get(code="NEW-2").owner is None
-    assert by_director.status == "imported"
-    assert second.status == "imported"
-    assert second.accounts_created == []
-    assert LedgerLine.objects.filter(account__code="NEW-1").count() == 2

@@ -3,11 +3,13 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from kam.accounts.models import (
     Account,
+    AccountRequest,
     AccountTeamMember,
     KeyStatusChange,
     Note,
@@ -18,6 +20,9 @@ from kam.accounts.schemas import (
     AccountOut,
     AccountPatch,
     AccountQuery,
+    AccountRequestDeclineIn,
+    AccountRequestedOut,
+    AccountRequestOut,
     HistoryEntryOut,
     KeyStatusIn,
     KeyStatusOut,
@@ -37,13 +42,18 @@ from kam.accounts.selectors import (
     account_list,
     account_notes,
     account_potentials,
+    account_request_get,
+    account_requests_visible_to,
     account_team,
     note_get,
     team_member_get,
 )
 from kam.accounts.services import (
-    account_create,
+    ACCOUNT_REQUESTED,
+    account_create_or_request,
     account_delete,
+    account_request_approve,
+    account_request_decline,
     account_set_key_status,
     account_update,
     note_add,
@@ -55,6 +65,7 @@ from kam.accounts.services import (
 from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId
 
 router = Router(tags=["accounts"])
+requests_router = Router(tags=["accounts"])
 
 
 @router.get("", response={200: list[AccountOut], ERROR_CODES: ErrorOut})
@@ -63,9 +74,36 @@ def list_accounts(request: Any, filters: Query[AccountQuery]) -> QuerySet[Accoun
     return account_list(actor=request.user, filters=AccountFilters(**filters.dict()))
 
 
-@router.post("", response={201: AccountOut, ERROR_CODES: ErrorOut})
-def create_account(request: Any, body: AccountIn) -> Status[Account]:
-    return Status(201, account_create(actor=request.user, **body.dict()))
+@router.post("", response={201: AccountOut, 202: AccountRequestedOut, ERROR_CODES: ErrorOut})
+def create_account(request: Any, body: AccountIn) -> Status[Any]:
+    """A director or an administrator creates the account (201); anyone else asks for it
+    (202, the same answer whatever the code: docs/rules.md "Asking for an account")."""
+    made = account_create_or_request(actor=request.user, **body.dict())
+    if isinstance(made, AccountRequest):
+        return Status(202, {"detail": _(ACCOUNT_REQUESTED)})
+    return Status(201, made)
+
+
+@requests_router.get("", response={200: list[AccountRequestOut], ERROR_CODES: ErrorOut})
+@paginate(Page)
+def list_account_requests(request: Any) -> QuerySet[AccountRequest]:
+    return account_requests_visible_to(request.user)
+
+
+@requests_router.post("/{request_id}/approve", response={201: AccountOut, ERROR_CODES: ErrorOut})
+def approve_account_request(request: Any, request_id: PathId) -> Status[Account]:
+    asked = account_request_get(actor=request.user, request_id=request_id)
+    return Status(201, account_request_approve(actor=request.user, account_request=asked))
+
+
+@requests_router.post(
+    "/{request_id}/decline", response={200: AccountRequestOut, ERROR_CODES: ErrorOut}
+)
+def decline_account_request(
+    request: Any, request_id: PathId, body: AccountRequestDeclineIn
+) -> AccountRequest:
+    asked = account_request_get(actor=request.user, request_id=request_id)
+    return account_request_decline(actor=request.user, account_request=asked, reason=body.reason)
 
 
 @router.get("/{account_id}", response={200: AccountOut, ERROR_CODES: ErrorOut})

@@ -56,6 +56,16 @@ class AccountForm(forms.ModelForm):
             self.fields["owner"].help_text = _(
                 "Only a director or an administrator can reassign the owner."
             )
+        if self.instance.pk and not can(actor, "account_code_change"):
+            # Only who sees every code changes one (docs/rules.md "Asking for an account").
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _(
+                "Only a director or an administrator can change the code."
+            )
+        if not self.instance.pk and not can(actor, "account_request_decide"):
+            self.fields["code"].help_text = _(
+                "A director creates the account from your request and makes you its owner."
+            )
         for name in ("strategic_importance", "technical_fit", "credit_reputation"):
             self.fields[name].widget = forms.Select(choices=FACTOR_CHOICES)
 

@@ -273,3 +273,61 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for a director")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class AccountRequest(models.Model):
+    """An account asked for by a user who does not see every account (docs/rules.md, §13):
+    a director or an administrator approves it into an account the asker owns, or declines it.
+    """
+
+    code = models.CharField(_("code"), max_length=64, validators=[validate_identifier])
+    name = models.CharField(_("name"), max_length=200, validators=[validate_identifier])
+    # The other account fields asked for, as `account_create` takes them.
+    fields = models.JSONField(_("details"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_requests",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=RequestStatus.choices,
+        default=RequestStatus.OPEN,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("account request")
+        verbose_name_plural = _("account requests")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

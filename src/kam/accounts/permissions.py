@@ -9,6 +9,8 @@ from kam.org.permissions import can_govern, can_write, permission, permission_al
 
 permission_alias("account_create", can_write)
 permission_alias("account_update", can_write)
+permission_alias("account_code_change", can_govern)
+permission_alias("account_request_decide", can_govern)
 permission_alias("account_delete", can_govern)
 permission_alias("account_reassign_owner", can_govern)
 permission_alias("key_status_set", can_govern)

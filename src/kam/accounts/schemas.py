@@ -12,6 +12,7 @@ from kam.accounts.models import (
     MONEY_DIGITS,
     AccountStatus,
     AccountType,
+    RequestStatus,
     SizeBand,
     TeamRole,
 )
@@ -101,6 +102,31 @@ class AccountOut(Schema):
     credit_reputation: int | None
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+class AccountRequestedOut(Schema):
+    """What asking for an account answers: the same words whatever the code (§13)."""
+
+    detail: str
+
+
+class AccountRequestOut(Schema):
+    id: int
+    code: str
+    name: str
+    fields: dict[str, str | int | None]
+    requested_by_id: int
+    requested_by_username: str = Field(alias="requested_by.username")
+    requested_at: dt.datetime
+    status: RequestStatus
+    decided_by_id: int | None
+    decided_at: dt.datetime | None
+    reason: str
+    account_id: int | None
+
+
+class AccountRequestDeclineIn(StrictIn):
+    reason: text(500) = ""  # type: ignore[valid-type]
 
 
 class KeyStatusIn(StrictIn):

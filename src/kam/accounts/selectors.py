@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.models import (
     Account,
+    AccountRequest,
     AccountTeamMember,
     KeyStatusChange,
     Note,
@@ -274,6 +275,7 @@ class DashboardSummary:
     customers: int
     prospects: int
     recent: list[Account]
+    account_requests_open: int = 0  # for who decides them: directors and administrators
 
 
 def dashboard_summary(*, actor: User) -> DashboardSummary:
@@ -286,4 +288,25 @@ def dashboard_summary(*, actor: User) -> DashboardSummary:
         prospects=Count("pk", filter=Q(status="prospect")),
     )
     recent = list(visible.select_related("owner").order_by("-updated_at", "code")[:8])
-    return DashboardSummary(recent=recent, **counts)
+    waiting = account_requests_open(actor=actor).count() if actor.governs else 0
+    return DashboardSummary(recent=recent, account_requests_open=waiting, **counts)
+
+
+def account_requests_visible_to(actor: User) -> QuerySet[AccountRequest]:
+    """Account requests: all for who sees every account, else the user's own (§13)."""
+    if not actor.is_authenticated or not actor.is_active:
+        return AccountRequest.objects.none()
+    requests = AccountRequest.objects.select_related("requested_by", "decided_by", "account")
+    if actor.sees_all_accounts:
+        return requests
+    return requests.filter(requested_by=actor)
+
+
+def account_requests_open(*, actor: User) -> QuerySet[AccountRequest]:
+    """The requests still waiting for a director, oldest first."""
+    return account_requests_visible_to(actor).filter(status="open").order_by("requested_at", "id")
+
+
+def account_request_get(*, actor: User, request_id: int) -> AccountRequest:
+    """Missing and another user's request raise the same Http404 (§13)."""
+    return get_object_or_404(account_requests_visible_to(actor), pk=request_id)

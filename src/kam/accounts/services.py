@@ -10,17 +10,20 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import (
     Account,
+    AccountRequest,
     AccountStatus,
     AccountTeamMember,
     KeyStatusChange,
     Note,
     PotentialEstimate,
+    RequestStatus,
 )
 from kam.accounts.permissions import can_delete_note, can_manage_team
 from kam.accounts.selectors import accounts_visible_to
@@ -51,6 +54,14 @@ MAX_MENTIONS = 20
 
 ERROR_PARENT_CYCLE = gettext_noop(
     "An account cannot be its own parent or the parent of its own parents."
+)
+ERROR_CODE_TAKEN = gettext_noop("An account with code %(code)s already exists.")
+ERROR_ALREADY_ASKED = gettext_noop("You have already asked for an account with code %(code)s.")
+ERROR_REQUEST_DECIDED = gettext_noop("This request has already been decided.")
+# The answer to asking for an account, whatever the code (docs/rules.md "Asking for an account").
+ACCOUNT_REQUESTED = gettext_noop(
+    "Your request went to the directors: they create the account, or tell you why not."
+    " Follow it under account requests."
 )
 
 
@@ -92,10 +103,7 @@ def _save(account: Account, actor: User, update_fields: list[str] | None = None)
         with transaction.atomic():
             save_as(actor, account, update_fields=update_fields)
     except IntegrityError as error:
-        raise Conflict(
-            _("An account with code %(code)s already exists.") % {"code": account.code},
-            field="code",
-        ) from error
+        raise Conflict(_(ERROR_CODE_TAKEN) % {"code": account.code}, field="code") from error
 
 
 def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
@@ -103,8 +111,23 @@ def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise Conflict(
-            _("An account with code %(code)s already exists.") % {"code": code}, field="code"
+        raise Conflict(_(ERROR_CODE_TAKEN) % {"code": code}, field="code")
+
+
+def _check_fields(fields: Collection[str]) -> None:
+    unknown = set(fields) - set(ACCOUNT_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("Unknown field %(field)s.") % {"field": min(unknown)}, field=min(unknown)
+        )
+
+
+def _check_own(actor: User, owner_id: int | None) -> None:
+    """Who does not govern owns what they create or ask for (DOMAIN §13)."""
+    if owner_id is not None and owner_id != actor.pk:
+        raise PermissionDenied(
+            _("Only a director or an administrator may assign an account to someone else."),
+            field="owner_id",
         )
 
 
@@ -118,25 +141,14 @@ def account_create(
     parent_id: int | None = None,
     **fields: Any,
 ) -> Account:
-    """Create an account. Non-governing users own what they create (DOMAIN §13).
+    """Create an account: a director or an administrator, who sees every code (DOMAIN §13,
+    docs/rules.md "Asking for an account"); a code taken answers 409.
 
     Raises PermissionDenied, InvalidInput, Conflict.
     """
-    require_write(actor)
-    unknown = set(fields) - set(ACCOUNT_EDITABLE_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("Unknown field %(field)s.") % {"field": min(unknown)}, field=min(unknown)
-        )
-    if can_govern(actor):
-        owner = _resolve_owner(owner_id)
-    else:
-        if owner_id is not None and owner_id != actor.pk:
-            raise PermissionDenied(
-                _("Only a director or an administrator may assign an account to someone else."),
-                field="owner_id",
-            )
-        owner = actor
+    require_governing(actor, _("create an account directly; ask a director for one"))
+    _check_fields(fields)
+    owner = _resolve_owner(owner_id)
     code = code.strip()
     _check_code_free(code)
     account = Account(
@@ -148,6 +160,113 @@ def account_create(
     )
     _save(account, actor)
     return account
+
+
+@transaction.atomic
+def account_request_create(
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    owner_id: int | None = None,
+    parent_id: int | None = None,
+    **fields: Any,
+) -> AccountRequest:
+    """Ask for an account (docs/rules.md "Asking for an account"): a code free or taken by an
+    account the asker cannot see gives the same request, by the same queries, so the answer
+    never tells whether a hidden account exists. Only a code the asker sees answers 409.
+
+    Raises PermissionDenied, InvalidInput, Conflict.
+    """
+    require_write(actor)
+    _check_fields(fields)
+    _check_own(actor, owner_id)
+    code = code.strip()
+    if accounts_visible_to(actor).filter(code__iexact=code).exists():
+        raise Conflict(_(ERROR_CODE_TAKEN) % {"code": code}, field="code")
+    # The same checks an account gets, so a request that is approved can be created.
+    wanted = Account(
+        code=code,
+        name=name.strip(),
+        owner=actor,
+        parent=_resolve_parent(actor, parent_id),
+        **fields,
+    )
+    full_clean_or_raise(wanted, validate_unique=False)
+    asked = AccountRequest.objects.filter(
+        requested_by=actor, status=RequestStatus.OPEN, code__iexact=code
+    )
+    if asked.exists():
+        raise Conflict(_(ERROR_ALREADY_ASKED) % {"code": code}, field="code")
+    request = AccountRequest(
+        code=code,
+        name=wanted.name,
+        fields={**fields, "parent_id": parent_id},
+        requested_by=actor,
+    )
+    full_clean_or_raise(request)
+    save_as(actor, request)
+    return request
+
+
+def account_create_or_request(*, actor: User, **wanted: Any) -> Account | AccountRequest:
+    """A director or an administrator creates the account; anyone else asks for it."""
+    if can_govern(actor):
+        return account_create(actor=actor, **wanted)
+    return account_request_create(actor=actor, **wanted)
+
+
+def _open_request(account_request: AccountRequest) -> AccountRequest:
+    locked = AccountRequest.objects.select_for_update().get(pk=account_request.pk)
+    if locked.status != RequestStatus.OPEN:
+        raise Conflict(_(ERROR_REQUEST_DECIDED), field="status")
+    return locked
+
+
+@transaction.atomic
+def account_request_approve(*, actor: User, account_request: AccountRequest) -> Account:
+    """Create the asked-for account, owned by the asker; a code taken meanwhile (or by an
+    account the asker could not see) answers 409 to the director, who sees it.
+
+    Raises PermissionDenied, InvalidInput, Conflict.
+    """
+    require_governing(actor, _("decide an account request"))
+    request = _open_request(account_request)
+    fields = dict(request.fields)
+    parent_id = fields.pop("parent_id", None)
+    account = account_create(
+        actor=actor,
+        code=request.code,
+        name=request.name,
+        owner_id=request.requested_by_id,
+        parent_id=parent_id,
+        **fields,
+    )
+    request.status = RequestStatus.APPROVED
+    request.account = account
+    request.decided_by = actor
+    request.decided_at = timezone_now()
+    save_as(actor, request, update_fields=["status", "account", "decided_by", "decided_at"])
+    return account
+
+
+@transaction.atomic
+def account_request_decline(
+    *, actor: User, account_request: AccountRequest, reason: str = ""
+) -> AccountRequest:
+    """Decline an account request, with a reason the asker reads.
+
+    Raises PermissionDenied, InvalidInput, Conflict.
+    """
+    require_governing(actor, _("decide an account request"))
+    request = _open_request(account_request)
+    request.status = RequestStatus.DECLINED
+    request.reason = reason.strip()
+    request.decided_by = actor
+    request.decided_at = timezone_now()
+    full_clean_or_raise(request)
+    save_as(actor, request, update_fields=["status", "reason", "decided_by", "decided_at"])
+    return request
 
 
 @transaction.atomic
@@ -175,7 +294,10 @@ def account_update(*, actor: User, account: Account, **changes: Any) -> Account:
             updated.append("parent")
     if "code" in changes:
         changes["code"] = changes["code"].strip()
-        _check_code_free(changes["code"], exclude_pk=account.pk)
+        if changes["code"] != account.code:
+            # Only who sees every code may change one: a 409 would tell of a hidden account.
+            require_governing(actor, _("change an account's code"))
+            _check_code_free(changes["code"], exclude_pk=account.pk)
     for field, value in changes.items():
         if field not in ACCOUNT_EDITABLE_FIELDS or field in ("owner", "parent"):
             raise InvalidInput(_("Unknown field %(field)s.") % {"field": field}, field=field)
@@ -322,16 +444,21 @@ def prospects_become_customers(*, account_ids: Collection[int], actor: User | No
 def prospects_create(*, actor: User | None, new: list[tuple[str, str]]) -> dict[str, int]:
     """Unknown customers of an import become prospect accounts (docs/rules.md), in bulk.
 
-    `new` holds (code, name) pairs not yet taken. As with `account_create`, a user who does not
-    govern owns what they create (else the next file naming the code could not reach it); a
-    director's, an administrator's or a system import's prospects have no owner yet.
+    `new` holds (code, name) pairs not yet taken. Only a director's, an administrator's or a
+    system import creates accounts (`imports_create_accounts`); the prospects have no owner yet.
     Returns code → id of the created accounts.
     """
-    owner = actor if actor is not None and not can_govern(actor) else None
     accounts = [
-        Account(code=code, name=(name or code)[:200], status=AccountStatus.PROSPECT, owner=owner)
+        Account(code=code, name=(name or code)[:200], status=AccountStatus.PROSPECT)
         for code, name in new
     ]
     bulk_create_with_history(accounts, Account, default_user=actor, batch_size=1000)
     codes = [code for code, _name in new]
     return dict(Account.objects.filter(code__in=codes).values_list("code", "id"))
+
+
+def imports_create_accounts(actor: User | None) -> bool:
+    """Whether an import by `actor` may create prospects for unknown codes: a system import
+    (no user), a director or an administrator. Anyone else's unknown code is refused like a
+    code of an account they cannot see, so an import never tells one from the other (§13)."""
+    return actor is None or can_govern(actor)

@@ -5,6 +5,17 @@ from kam.accounts import views
 urlpatterns = [
     path("", views.account_list_view, name="account_list"),
     path("new/", views.account_create_view, name="account_create"),
+    path("requests/", views.account_request_list_view, name="account_request_list"),
+    path(
+        "requests/<int:request_id>/approve/",
+        views.account_request_approve_view,
+        name="account_request_approve",
+    ),
+    path(
+        "requests/<int:request_id>/decline/",
+        views.account_request_decline_view,
+        name="account_request_decline",
+    ),
     path("<int:account_id>/", views.account_detail_view, name="account_detail"),
     path("<int:account_id>/edit/", views.account_edit_view, name="account_edit"),
     path("<int:account_id>/team/", views.account_team_add_view, name="account_team_add"),

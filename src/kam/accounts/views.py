@@ -21,6 +21,7 @@ from kam.accounts.forms import (
     PotentialForm,
     TeamMemberForm,
 )
+from kam.accounts.models import AccountRequest
 from kam.accounts.panels import panels_for
 from kam.accounts.selectors import (
     account_facets,
@@ -30,6 +31,8 @@ from kam.accounts.selectors import (
     account_list,
     account_notes,
     account_potentials,
+    account_request_get,
+    account_requests_visible_to,
     account_subsidiaries,
     account_team,
     note_get,
@@ -37,7 +40,10 @@ from kam.accounts.selectors import (
     team_member_get,
 )
 from kam.accounts.services import (
-    account_create,
+    ACCOUNT_REQUESTED,
+    account_create_or_request,
+    account_request_approve,
+    account_request_decline,
     account_set_key_status,
     account_update,
     note_add,
@@ -98,15 +104,20 @@ def _apply_domain_errors(form: Any, error: DomainError) -> None:
 
 @login_required
 def account_create_view(request: AuthedRequest) -> HttpResponse:
+    """A director or an administrator creates the account; anyone else asks for it, with the
+    same answer whatever the code (docs/rules.md "Asking for an account")."""
     form = AccountForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            account = account_create(actor=request.user, **form.service_arguments())
+            made = account_create_or_request(actor=request.user, **form.service_arguments())
         except DomainError as error:
             _apply_domain_errors(form, error)
         else:
-            messages.success(request, _("Account %(code)s created.") % {"code": account.code})
-            return redirect("account_detail", account_id=account.pk)
+            if isinstance(made, AccountRequest):
+                messages.success(request, _(ACCOUNT_REQUESTED))
+                return redirect("account_request_list")
+            messages.success(request, _("Account %(code)s created.") % {"code": made.code})
+            return redirect("account_detail", account_id=made.pk)
     return render(
         request,
         "accounts/account_form.html",
@@ -269,3 +280,54 @@ def account_note_delete_view(request: AuthedRequest, account_id: int, note_id: i
         ),
         _("Note deleted."),
     )
+
+
+@login_required
+def account_request_list_view(request: AuthedRequest) -> HttpResponse:
+    """Account requests: a director's or an administrator's to decide, anyone else's own."""
+    page = Paginator(account_requests_visible_to(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "accounts/account_request_list.html",
+        {"page": page, "section": "accounts"},
+    )
+
+
+def _decide(request: AuthedRequest, request_id: int, decide: Callable[..., Any]) -> HttpResponse:
+    asked = account_request_get(actor=request.user, request_id=request_id)
+    try:
+        message = decide(asked)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, message)
+    return redirect("account_request_list")
+
+
+@login_required
+@require_POST
+def account_request_approve_view(request: AuthedRequest, request_id: int) -> HttpResponse:
+    def approve(asked: AccountRequest) -> str:
+        account = account_request_approve(actor=request.user, account_request=asked)
+        return _("Account %(code)s created for %(name)s.") % {
+            "code": account.code,
+            "name": asked.requested_by.display_name,
+        }
+
+    return _decide(request, request_id, approve)
+
+
+@login_required
+@require_POST
+def account_request_decline_view(request: AuthedRequest, request_id: int) -> HttpResponse:
+    def decline(asked: AccountRequest) -> str:
+        account_request_decline(
+            actor=request.user,
+            account_request=asked,
+            reason=str(request.POST.get("reason", ""))[:500],
+        )
+        return _("Request for %(code)s declined.") % {"code": asked.code}
+
+    return _decide(request, request_id, decline)

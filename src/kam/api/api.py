@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
 
+from kam.accounts.api import requests_router as account_requests_router
 from kam.accounts.api import router as accounts_router
 from kam.alerts.api import router as alerts_router
 from kam.api.auth import api_auth
@@ -43,6 +44,7 @@ api = KamAPI(
 )
 api.add_router("/", org_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/account-requests", account_requests_router)
 api.add_router("/", ledger_router)
 api.add_router("/portfolio", portfolio_router)
 api.add_router("/accounts", portfolio_accounts_router)

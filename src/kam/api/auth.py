@@ -19,6 +19,13 @@ class TokenAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # CSRF guards the ambient credential a browser sends by itself, the signed-in session.
+        # Without one there is nothing to forge: answer 401 (a bad token, no session), not 403.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         return user if user is not None and user.is_active else None

@@ -174,10 +174,13 @@ LEDGER_IMPORTER = Importer(
         Option(
             "create_accounts",
             "--no-create-accounts",
-            "Reject unknown customer codes instead of creating prospects.",
+            "Reject unknown customer codes instead of creating prospects (only a director's, an"
+            " administrator's or a system import creates them).",
             switch=True,
             default=True,
-            label=gettext_noop("Create unknown customers as prospects"),
+            label=gettext_noop(
+                "Create unknown customers as prospects (directors and administrators)"
+            ),
         ),
     ),
     labels=FIELD_LABELS,

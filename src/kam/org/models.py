@@ -208,3 +208,22 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SignInCounter(models.Model):
+    """Sign-in attempts counted against one key (a user name from an address, or an address)
+    within a window; kept in the database so every server process shares the count.
+
+    Not business data: no history; rows whose window has passed are deleted.
+    """
+
+    key = models.CharField(max_length=64, unique=True)  # SHA-256 of scope and value
+    attempts = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in counter")
+        verbose_name_plural = _("sign-in counters")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.attempts}"

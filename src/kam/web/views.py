@@ -22,7 +22,7 @@ from kam.accounts.selectors import dashboard_summary
 from kam.core.errors import DomainError
 from kam.core.http import safe_next
 from kam.org.http import AuthedRequest
-from kam.org.login_limit import login_allowed, login_failed, login_succeeded
+from kam.org.login_limit import login_attempt_begin, login_succeeded
 from kam.org.models import Language
 from kam.org.selectors import token_get, tokens_of
 from kam.org.services import token_create, token_revoke, user_set_language
@@ -36,15 +36,14 @@ def _client_address(request: HttpRequest) -> str:
 
 class RateLimitedAuthenticationForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
-        username = self.data.get("username", "")
+        username = self.cleaned_data.get("username")
+        if not username or not self.cleaned_data.get("password"):
+            return super().clean()  # a field is missing: no password is checked
         address = _client_address(self.request) if self.request else ""
-        if not login_allowed(username=username, address=address):
+        # The attempt is counted before the password is checked (kam.org.login_limit).
+        if not login_attempt_begin(username=username, address=address):
             raise ValidationError(ERROR_TOO_MANY_LOGINS, code="rate_limited")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            login_failed(username=username, address=address)
-            raise
+        cleaned = super().clean()
         login_succeeded(username=username, address=address)
         return cleaned
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
 from kam.accounts.selectors import accounts_writable_by
-from kam.accounts.services import prospects_create
+from kam.accounts.services import imports_create_accounts, prospects_create
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
 from kam.importing.messages import gettext_noop, translated
 from kam.importing.reading import FileRejected, Source, batches
@@ -70,7 +70,9 @@ class LedgerLoader:
         self.actor = actor
         self.source = source
         self.batch = batch
-        self.create_accounts = create_accounts
+        # Only who sees every code creates prospects: another's unknown code is refused like
+        # a hidden one, so the rows never tell the two apart (docs/rules.md, §13).
+        self.create_accounts = create_accounts and imports_create_accounts(actor)
         self.date_format = date_format
         self.progress = progress
         self.base = base_currency()
@@ -78,17 +80,6 @@ class LedgerLoader:
         # a system import (no user: an export run by cron) writes to any.
         writable = Account.objects.all() if actor is None else accounts_writable_by(actor)
         self.accounts = {code.casefold(): pk for code, pk in writable.values_list("code", "id")}
-        # Codes of accounts the actor may not write: refused like unknown ones, never created.
-        self.others: set[str] = (
-            set()
-            if actor is None or actor.sees_all_accounts
-            else {
-                code.casefold()
-                for code in Account.objects.exclude(pk__in=writable.values("pk")).values_list(
-                    "code", flat=True
-                )
-            }
-        )
         self.rates = {
             (currency, month): rate
             for currency, month, rate in ExchangeRate.objects.values_list(
@@ -381,19 +372,15 @@ class LedgerLoader:
         missing = np.flatnonzero(found[:-1] == -1)
         if not len(missing):
             return ids
-        others = np.array([code.casefold() in self.others for code in distinct], dtype=bool)
-        refused = missing if not self.create_accounts else missing[others[missing]]
-        if len(refused):
+        if not self.create_accounts:
             # Another's account reads as an unknown code: the summary never says it exists.
             self.error(
-                np.flatnonzero(np.isin(indices, refused)),
+                np.flatnonzero(np.isin(indices, missing)),
                 "account_code",
                 translated(UNKNOWN_CODE),
                 codes,
                 offset,
             )
-        missing = np.setdiff1d(missing, refused)
-        if not len(missing):
             return ids
         if self.error_count:
             return ids  # nothing is written once the file is known to be bad
