@@ -21,6 +21,7 @@ from kam.accounts.importing import accounts_import
 from kam.accounts.models import Account, PotentialEstimate
 from kam.core.schemas import DATE_PATTERN, TEXT_PATTERN, IsoDate, identifier, text
 from kam.core.validators import in_calendar, validate_identifier, validate_in_calendar
+from kam.importing.values import IDENTIFIER_PATTERN
 from kam.ledger.models import LedgerLine
 from kam.ledger.services.imports import ledger_import
 from kam.org.services import user_create
@@ -32,6 +33,7 @@ from tests.factories import AccountFactory, CostToServeFactory
 
 OUTSIDE = "outside the years 1900–2999"
 FAR_DATES = ["0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31"]
+pytestmark = pytest.mark.django_db
 HIDDEN = ["C10001\u200b", "C1\u202e0001", "\u2066C10001\u2069", "C1\u200d", "\ufeffC1", "C\x001"]
 
 
@@ -65,7 +67,7 @@ def test_the_schemas_date_pattern_says_what_the_api_accepts(day: dt.date) -> Non
 
 @given(st.text(max_size=30))
 def test_a_text_outside_the_schemas_pattern_is_refused(value: str) -> None:
-    for kind, pattern in ((text(30), TEXT_PATTERN), (identifier(30), _identifier_pattern())):
+    for kind, pattern in ((text(30), TEXT_PATTERN), (identifier(30), IDENTIFIER_PATTERN)):
         if not _schema_reads(pattern).match(value):
             assert not _accepts(kind, value)
 
@@ -84,12 +86,6 @@ def test_free_text_keeps_line_breaks_and_emoji_joiners_but_not_controls() -> Non
     assert not _accepts(text(100), "lone \ud800 surrogate")
 
 
-def _identifier_pattern() -> str:
-    from kam.importing.values import IDENTIFIER_PATTERN
-
-    return IDENTIFIER_PATTERN
-
-
 def _accepts(kind: object, value: str) -> bool:
     try:
         TypeAdapter(kind).validate_python(value)
@@ -99,8 +95,6 @@ def _accepts(kind: object, value: str) -> bool:
 
 
 # The API.
-
-pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("as_of", FAR_DATES)
@@ -193,7 +187,7 @@ def test_the_openapi_schema_describes_the_patterns(director) -> None:
 
     as_of = next(p for p in sales if p["name"] == "as_of")["schema"]["anyOf"][0]
     assert as_of["pattern"] == DATE_PATTERN
-    assert components["AccountIn"]["properties"]["code"]["pattern"] == _identifier_pattern()
+    assert components["AccountIn"]["properties"]["code"]["pattern"] == IDENTIFIER_PATTERN
     assert components["NoteIn"]["properties"]["body"]["pattern"] == TEXT_PATTERN
 
 

@@ -337,6 +337,7 @@ HIDDEN_RANGES: tuple[tuple[int, int], ...] = (
     (0xE0001, 0xE0001),
     (0xE0020, 0xE007F),
 )
+_SURROGATES = (0xD800, 0xDFFF)
 
 
 def _character_class(ranges: tuple[tuple[int, int], ...], escape: Callable[[int], str]) -> str:
@@ -357,9 +358,7 @@ _HIDDEN = re.compile(f"[{_character_class(HIDDEN_RANGES, _python_escape)}]")
 # Arrow's strings are UTF-8, which cannot hold a surrogate (nor can RE2 match one).
 _HIDDEN_RE2 = (
     "["
-    + _character_class(
-        tuple(pair for pair in HIDDEN_RANGES if pair != (0xD800, 0xDFFF)), _re2_escape
-    )
+    + _character_class(tuple(pair for pair in HIDDEN_RANGES if pair != _SURROGATES), _re2_escape)
     + "]"
 )
 # The same refusal as a JSON Schema `pattern` (ECMA-262, which spells only the Basic
@@ -369,7 +368,7 @@ _HIDDEN_RE2 = (
 IDENTIFIER_PATTERN = (
     "^[^"
     + _character_class(
-        tuple(pair for pair in HIDDEN_RANGES if pair[1] <= 0xFFFF and pair != (0xD800, 0xDFFF)),
+        tuple(pair for pair in HIDDEN_RANGES if pair[1] <= 0xFFFF and pair != _SURROGATES),
         _python_escape,
     )
     + "]*$"
