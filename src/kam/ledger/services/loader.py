@@ -15,6 +15,7 @@ from kam.accounts.models import Account
 from kam.accounts.selectors import accounts_writable_by
 from kam.accounts.services import imports_create_accounts, prospects_create
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
+from kam.core.validators import outside_calendar_message
 from kam.importing.messages import gettext_noop, translated
 from kam.importing.reading import FileRejected, Source, batches
 from kam.importing.results import ProgressCallback, RowError
@@ -169,8 +170,7 @@ class LedgerLoader:
             self.error(
                 np.flatnonzero(too_far),
                 "date",
-                _("outside the years %(first)s–%(last)s")
-                % {"first": EARLIEST_DAY.year, "last": LATEST_DAY.year},
+                outside_calendar_message(),
                 raw_dates,
                 offset,
             )
