@@ -11,7 +11,7 @@ APT_PACKAGES := chromium gettext fonts-wqy-zenhei
 export KAM_HOME ?= $(CURDIR)/var
 
 .PHONY: help setup run serve demo test test-fast test-sqlite test-postgres lint format messages bench \
-	catalog assets system-deps postgres lock clean
+	bench-pages catalog assets system-deps postgres lock clean
 
 help:
 	@echo "make run    set up, load the demo and serve http://127.0.0.1:8000 (SQLite)"
@@ -94,6 +94,13 @@ bench: $(VENV)/.installed-dev postgres
 	$(BIN)/pip install --quiet -r requirements/bench.lock
 	$(BIN)/python bench/import_ledger.py $(BENCH_ARGS)
 	$(BIN)/python bench/score_portfolio.py $(SCORE_BENCH_ARGS)
+	$(MAKE) --no-print-directory bench-pages
+
+# The pages at 10,000 accounts against the 300-account demo, on a real `kam serve` with locust
+# (bench/README.md); PAGES_BENCH_ARGS="--keep /tmp/kam-bench-pages" reuses the loaded demos.
+bench-pages: $(VENV)/.installed-dev assets
+	$(BIN)/pip install --quiet -r requirements/bench.lock
+	$(BIN)/python bench/pages.py $(PAGES_BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests scripts bench

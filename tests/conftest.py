@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+import redis
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
@@ -16,6 +22,10 @@ from django.utils import translation
 from kam.org.models import Role, User
 from kam.org.services import token_create
 from tests.factories import UserFactory
+
+KAM = str(Path(sys.executable).with_name("kam"))
+# The suite's own Redis database, flushed before and after each test that uses it.
+REDIS_TEST_URL = "redis://127.0.0.1:6379/13"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,6 +52,23 @@ def _database_is_the_one_asked_for(django_db_setup: Any, django_db_blocker: Any)
 
         vendor = connection.vendor
         assert vendor == wanted, f"asked to test on {wanted}, configured for {vendor}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seeded_jobs_not_due(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The periodic jobs the migrations seed (a sweep every few minutes) fall due while the
+    suite runs: a test that ticks the scheduler must meet only the jobs it made."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.utils.timezone import now as timezone_now
+
+    from kam.ops.models import ScheduledJob
+
+    with django_db_blocker.unblock():
+        # pytest-django sets up no database when no test selected needs one.
+        if ScheduledJob._meta.db_table in connection.introspection.table_names():
+            ScheduledJob.objects.update(next_run_at=timezone_now() + dt.timedelta(days=365))
 
 
 @pytest.fixture(autouse=True)
@@ -97,3 +124,77 @@ def api_client_for(user: User) -> Client:
 @pytest.fixture
 def api_as() -> Callable[[User], Client]:
     return api_client_for
+
+
+@contextmanager
+def scratch_database_at(home: Path) -> Iterator[dict[str, str]]:
+    """A migrated database of the suite's own kind, outside the test transaction, for kam
+    processes started by a test: the environment that points them at it (one secret key)."""
+    env = {
+        **os.environ,
+        "KAM_HOME": str(home),
+        "KAM_DATABASE_URL": f"sqlite:///{home / 'kam.sqlite3'}",
+        "KAM_SECRET_KEY": uuid.uuid4().hex * 2,
+        "KAM_QUEUE_URL": "",
+        "KAM_CACHE_URL": "",
+    }
+    database = settings.DATABASES["default"]
+    name = f"kam_scratch_{uuid.uuid4().hex[:8]}"
+    postgresql = database["ENGINE"].endswith("postgresql")
+    if postgresql:
+        host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
+        user = database["USER"] or "postgres"
+        admin = f"host={host} port={port} user={user} dbname=postgres"
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        env["KAM_DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{name}"
+    try:
+        subprocess.run([KAM, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
+        yield env
+    finally:
+        if postgresql:
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def scratch_database(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of a scratch database for this test (scratch_database_at)."""
+    with scratch_database_at(tmp_path) as env:
+        yield env
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The local Redis (a database of the suite's own, emptied); with CI set a missing Redis
+    fails the test instead of skipping it."""
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        message = f"Redis is not answering at {REDIS_TEST_URL}: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    client.flushdb()
+    yield REDIS_TEST_URL
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def rq_queue(settings: Any, redis_url: str) -> Any:
+    """This process enqueues on Redis (the tasks framework's RQ backend), as KAM_QUEUE_URL
+    makes it; the default queue, to look into."""
+    import django_rq
+
+    settings.RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": -1}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    return django_rq.get_queue("default")
+
+
+@pytest.fixture
+def unreachable_queue(settings: Any) -> None:
+    """This process enqueues on a Redis that does not answer (the queue is down)."""
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": -1}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

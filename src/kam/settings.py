@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import secrets
 from pathlib import Path
@@ -25,8 +27,38 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-KAM_HOME = Path(os.environ.get("KAM_HOME") or PROJECT_DIR / "var").resolve()
-KAM_HOME.mkdir(parents=True, exist_ok=True)
+class HomeUnusable(ImproperlyConfigured):
+    """KAM_HOME is missing and cannot be created, or cannot be written; `kam` reports it."""
+
+    def __init__(self, home: Path, reason: str) -> None:
+        super().__init__(f"{home}: {reason}")
+        self.home = home
+        self.reason = reason
+
+
+def _home() -> Path:
+    """KAM_HOME, created private (0700) when missing; it must be a directory kam can write."""
+    home = Path(os.environ.get("KAM_HOME") or PROJECT_DIR / "var").resolve()
+    if home.exists() and not home.is_dir():
+        raise HomeUnusable(home, os.strerror(errno.ENOTDIR))
+    try:
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise HomeUnusable(home, error.strerror or str(error)) from error
+    # access(2) refuses a read-only mount even to root, who passes any mode bits.
+    if not os.access(home, os.W_OK | os.X_OK):
+        read_only = os.statvfs(home).f_flag & os.ST_RDONLY
+        raise HomeUnusable(home, os.strerror(errno.EROFS if read_only else errno.EACCES))
+    return home
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` empty and readable by its owner only (0600), unless it exists."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+KAM_HOME = _home()
 
 DEBUG = _env_bool("KAM_DEBUG", False)
 # HTTPS is on in the production profile; `make run` serves plain HTTP on loopback.
@@ -39,8 +71,9 @@ def _secret_key() -> str:
         return key
     path = KAM_HOME / "secret_key"
     if not path.exists():
+        # Created 0600 before the key is written: no moment where others may read it.
+        _private_file(path)
         path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -117,6 +150,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite gives the -wal and -shm files the database file's mode: creating it 0600 here
+    # keeps all three private to kam's user.
+    if not str(DATABASES["default"]["NAME"]).startswith((":memory:", "file:")):
+        _private_file(Path(DATABASES["default"]["NAME"]))
     # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
@@ -140,14 +177,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-CACHES = {
-    "default": {
-        # Shared by every server process on one home (import progress); the sign-in limit
-        # counts in the database instead, so it holds across machines too.
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(KAM_HOME / "cache"),
+
+def _redis_url(name: str, value: str) -> str:
+    """A Redis address (redis://, rediss:// or unix://), else ImproperlyConfigured."""
+    if value.split("://", 1)[0] not in {"redis", "rediss", "unix"} or "://" not in value:
+        raise ImproperlyConfigured(f"{name} must be a redis:// address, not {value!r}")
+    return value
+
+
+# Background jobs move to Redis (the tasks framework's RQ backend) when this is set.
+QUEUE_URL = os.environ.get("KAM_QUEUE_URL", "").strip()
+if QUEUE_URL:
+    _redis_url("KAM_QUEUE_URL", QUEUE_URL)
+# The cache holds import progress (and whatever else several processes must see): the file
+# cache under KAM_HOME is shared by the processes of one machine; several machines need Redis,
+# which is the queue's by default (docs/scale.md).
+CACHE_URL = os.environ.get("KAM_CACHE_URL", "").strip() or QUEUE_URL
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url("KAM_CACHE_URL", CACHE_URL),
+            # Keeps kam's keys apart from the queue's (rq:*) in a shared Redis database.
+            "KEY_PREFIX": "kam",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            # Shared by every server process on one home (import progress); the sign-in limit
+            # counts in the database instead, so it holds across machines too.
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(KAM_HOME / "cache"),
+        }
+    }
 
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 # The CLI's language and the pages' default (each user's own choice wins on the pages).
@@ -184,11 +247,35 @@ if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("KAM_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # KAM_SSL_REDIRECT=false says the proxy in front redirects plain HTTP: Django's warning
+    # about it would fail `kam check --deploy` for a deliberate set-up (docs/operations.md).
+    if not SECURE_SSL_REDIRECT:
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
-# Background jobs: the tasks framework's database backend, run by `kam worker`.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-KAM_UPLOAD_DIR = KAM_HOME / "uploads"
+# Background jobs, run by `kam worker`: the tasks framework's database backend, or with
+# KAM_QUEUE_URL its RQ backend on Redis (django-tasks-rq; docs/scale.md).
+if QUEUE_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # No time limit, as on the database backend: a large import runs as long as it needs.
+    RQ_QUEUES = {"default": {"URL": QUEUE_URL, "DEFAULT_TIMEOUT": -1}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Sessions live in the database, so every server on it knows every signed-in user.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Uploads wait here for the worker: with workers on other machines, shared storage.
+KAM_UPLOAD_DIR = Path(os.environ.get("KAM_UPLOAD_DIR") or KAM_HOME / "uploads")
 KAM_MAX_UPLOAD_BYTES = int(os.environ.get("KAM_MAX_UPLOAD_MB", "2048")) * 1024 * 1024
+# A failed or rejected import keeps its upload (and error report) this many days.
+KAM_FAILED_UPLOAD_RETENTION_DAYS = int(os.environ.get("KAM_FAILED_UPLOAD_RETENTION_DAYS", "7"))
+
+# Worker liveness (kam.core.workers): each worker beats every few seconds; one silent for
+# KAM_WORKER_STALE_SECONDS has stopped, and the jobs it was running are failed.
+KAM_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("KAM_WORKER_HEARTBEAT_SECONDS", "5"))
+KAM_WORKER_STALE_SECONDS = float(os.environ.get("KAM_WORKER_STALE_SECONDS", "45"))
+# /healthz answers 503 when the oldest queued job waited longer, or a periodic job is this late.
+KAM_HEALTH_QUEUE_WAIT_SECONDS = int(os.environ.get("KAM_HEALTH_QUEUE_WAIT_SECONDS", "900"))
+KAM_HEALTH_SCHEDULE_LATE_SECONDS = int(os.environ.get("KAM_HEALTH_SCHEDULE_LATE_SECONDS", "900"))
 
 KAM_BASE_CURRENCY = os.environ.get("KAM_BASE_CURRENCY", "CNY")
 

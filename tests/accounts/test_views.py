@@ -150,3 +150,57 @@ def test_an_account_without_contacts_says_how_to_load_them(manager) -> None:
     account = AccountFactory(owner=manager)
     page = client_for(manager).get(reverse("account_detail", args=[account.pk])).content.decode()
     assert "kam import contacts" in page
+
+
+def test_the_list_pages_on_the_server_keeping_filters(manager) -> None:
+    # Given 60 of the manager's customers
+    for index in range(60):
+        AccountFactory(owner=manager, code=f"P{index:02d}", status="customer")
+    client = client_for(manager)
+
+    # When the list is asked for the second page of customers, and for absurd pages and sizes
+    second = client.get(reverse("account_list"), {"status": "customer", "page": "2"})
+    huge = client.get(reverse("account_list"), {"per_page": "100000"})
+    pages = [client.get(reverse("account_list"), {"page": p}) for p in ("0", "-3", "x", "10**9")]
+
+    # Then each is one bounded page, counted, with links that keep the filter
+    body = second.content.decode()
+    assert "P50" in body and "P49" not in body
+    assert "51–60 of 60" in body
+    assert "status=customer&amp;page=1" in body
+    assert huge.content.decode().count('href="/accounts/') <= 200 + 5
+    assert all(page.status_code == 200 for page in pages)
+
+
+def test_filter_options_are_the_distinct_values_of_visible_accounts(manager, other_manager) -> None:
+    for _ in range(5):
+        AccountFactory(owner=manager, industry="Automotive", region="North")
+    AccountFactory(owner=other_manager, industry="Secret Industry")
+
+    body = client_for(manager).get(reverse("account_list")).content.decode()
+
+    assert body.count('<option value="Automotive">') == 1
+    assert body.count('<option value="North">') == 1
+    assert "Secret Industry" not in body
+    assert other_manager.username not in body  # owners: those of visible accounts only
+
+
+def test_the_parent_is_given_by_code_and_a_hidden_code_is_as_unknown(
+    manager, other_manager
+) -> None:
+    mine = AccountFactory(owner=manager, code="GRP-1")
+    AccountFactory(owner=other_manager, code="GRP-HIDDEN")
+    client = client_for(manager)
+    form = {"name": "Acme", "account_type": "end_user", "status": "prospect"}
+
+    made = client.post(reverse("account_create"), {**form, "code": "S1", "parent": "grp-1"})
+    hidden = client.post(reverse("account_create"), {**form, "code": "S2", "parent": "GRP-HIDDEN"})
+    unknown = client.post(reverse("account_create"), {**form, "code": "S3", "parent": "NOPE"})
+
+    assert made.status_code == 302
+    assert Account.objects.get(code="S1").parent == mine
+    assert hidden.context["form"].errors["parent"] == unknown.context["form"].errors["parent"]
+    assert not Account.objects.filter(code__in=["S2", "S3"]).exists()
+    edit = client.get(reverse("account_edit", args=[Account.objects.get(code="S1").pk]))
+    assert 'value="GRP-1"' in edit.content.decode()
+    assert "<option" not in edit.content.decode().split('name="parent"')[1].split(">")[0]

@@ -59,3 +59,17 @@ def test_the_tabs_filter_open_unacknowledged_and_all(manager) -> None:
         return client.get(reverse("portfolio_alerts"), {"show": show}).context["count"]
 
     assert (listed("open"), listed("unacknowledged"), listed("all")) == (2, 1, 2)
+
+
+def test_the_alerts_page_shows_one_bounded_page_of_them(manager) -> None:
+    for index in range(7):
+        alert_raise(
+            AccountFactory(owner=manager, code=f"AL{index}"), "potential_missing", message="m"
+        )
+    client = signed_in(manager)
+
+    first = client.get(reverse("portfolio_alerts"), {"per_page": "5"}).content.decode()
+    last = client.get(reverse("portfolio_alerts"), {"per_page": "5", "page": "99"})
+
+    assert first.count("AL") == 5 and "1–5 of 7" in first
+    assert last.status_code == 200 and "6–7 of 7" in last.content.decode()

@@ -5,7 +5,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from kam.analytics.matrix import classify
+from kam.analytics.matrix import classify, log_density
 from kam.analytics.rules import Rules
 
 M = 100_000_000  # one million in cents
@@ -117,3 +117,28 @@ def test_vectorised_over_many_accounts():
     result = classify(c, p, age, Rules())
     assert list(result.account_class) == ["C", "B", "D"]
     assert list(result.potential_stale) == [False, False, True]
+
+
+def test_log_density_counts_each_point_once_on_decade_cells() -> None:
+    potential = np.array([1_000.0, 1_500.0, 20_000.0, 99_999.0])
+    contribution = np.array([100.0, 120.0, 5_000.0, 90_000.0])
+
+    density = log_density(potential, contribution, per_decade=1)
+
+    np.testing.assert_allclose(density.potential_edges, [1e3, 1e4, 1e5])
+    np.testing.assert_allclose(density.contribution_edges, [1e2, 1e3, 1e4, 1e5])
+    assert density.counts.sum() == 4
+    assert density.counts.tolist() == [[2, 0, 0], [0, 1, 1]]
+
+
+def test_log_density_of_one_point_has_a_cell_and_of_none_is_empty() -> None:
+    single = log_density(np.array([100.0]), np.array([100.0]), per_decade=2)
+    none = log_density(np.array([]), np.array([]))
+
+    assert single.counts.sum() == 1
+    assert none.counts.shape == (0, 0)
+
+
+def test_log_density_refuses_points_the_log_axes_cannot_show() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        log_density(np.array([0.0]), np.array([5.0]))

@@ -90,6 +90,7 @@ OWN: dict[str, str] = {
     "list_batches": MINE,
     "list_ledger_lines": MINE,
     "list_portfolio": MINE,
+    "list_matrix_accounts": MINE,
     "list_snapshot_dates": AS_OF,
     "get_portfolio_settings": '"key_score_threshold"',
     "get_company_settings": '"fiscal_year_start_month"',

@@ -13,6 +13,7 @@ from kam.importing.messages import gettext_noop
 from kam.importing.reading import FileRejected
 from kam.ledger.jobs import import_job_create, import_job_progress, job_error_report
 from kam.ledger.models import ImportJob, JobStatus, LedgerLine
+from tests.conftest import api_client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -111,3 +112,17 @@ def test_a_refused_file_says_why_in_the_language_it_is_shown_in() -> None:
     assert str(error) == "a row is longer than 16 MiB; this is not a ledger table"
     with override("zh-hans"):
         assert str(error) == "有一行超过 16 MiB；这不是销售台账表格"
+
+
+@pytest.mark.usefixtures("unreachable_queue")
+def test_an_upload_while_the_queue_is_down_answers_202_and_shows_the_job_failed(manager) -> None:
+    client = api_client_for(manager)
+    created = client.post(
+        "/api/v1/imports",
+        {"file": io.BytesIO(b"customer,date,amount\nC1,2026-10-03,100\n")},
+    )
+    job = client.get(f"/api/v1/imports/{created.json()['id']}").json()
+
+    assert created.status_code == 202
+    assert job["status"] == "failed"
+    assert job["result"]["message"].startswith("The job queue could not be reached")

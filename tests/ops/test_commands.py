@@ -159,3 +159,11 @@ def test_kam_language_sets_the_cli_language_and_refuses_unknown_ones(tmp_path: P
     )
     assert french.returncode != 0
     assert "KAM_LANGUAGE must be one of en, zh-hans, not 'fr'" in french.stderr
+
+
+def test_worker_refuses_several_processes_on_the_database_queue_with_exit_code_2() -> None:
+    with pytest.raises(CommandError, match="KAM_QUEUE_URL") as several:
+        call_command("worker", "--batch", "--processes", "2")
+    with pytest.raises(CommandError, match="at least 1") as none:
+        call_command("worker", "--batch", "--processes", "0")
+    assert (several.value.returncode, none.value.returncode) == (2, 2)

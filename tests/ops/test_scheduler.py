@@ -5,20 +5,33 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import zoneinfo
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils.timezone import now as timezone_now
 from django_tasks_db.models import DBTaskResult
 
 from kam.ops.models import ScheduledJob, ScheduledJobRun
 from kam.ops.scheduler import next_slot, tick
+from kam.ops.scheduler.rq_worker import SchedulingRQWorker
 from kam.ops.scheduler.tick import _claim
 from kam.ops.scheduler.worker import SchedulingWorker
 from kam.portfolio.models import ScoreRun
 from tests.ops import tasks
+from tests.ops.processes import (
+    JOB_TIMEOUT,
+    MAKE_NIGHTLY_DUE,
+    NIGHTLY_RUNS,
+    kam_python,
+    nightly_finished,
+    running,
+    wait_for,
+)
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 HOUR = dt.timedelta(hours=1)
@@ -131,6 +144,43 @@ def test_two_workers_ticking_at_once_run_the_job_once() -> None:
     assert DBTaskResult.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_redis_workers_ticking_at_once_queue_the_job_once(rq_queue: Any) -> None:
+    job()
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            SchedulingRQWorker([rq_queue], connection=rq_queue.connection).tick()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, name=f"w{n}") for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    [run] = ScheduledJobRun.objects.all()
+    assert run.status == "queued"
+    # The one task went to Redis, not the database queue, and it carries the run.
+    assert DBTaskResult.objects.count() == 0
+    [queued] = rq_queue.get_jobs()
+    assert queued.id == run.task_result_id
+    assert queued.func_name == "kam.ops.tasks.scheduled_run_task"
+    assert queued.kwargs["run_id"] == run.pk
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_run_of_one_slot() -> None:
+    sweep = job()
+    [run] = tick()
+
+    with pytest.raises(IntegrityError):
+        ScheduledJobRun.objects.create(job=sweep, due_at=run.due_at, started_at=timezone_now())
+
+
 @pytest.mark.django_db(transaction=True)  # the worker runs its tasks on its own connection
 def test_the_worker_runs_due_jobs_and_records_each_run() -> None:
     tasks.CALLS.clear()
@@ -182,3 +232,25 @@ def test_the_nightly_rescore_is_seeded_and_queues_todays_scoring() -> None:
 
     run = ScoreRun.objects.get(pk=run_id)
     assert run.created_by is None and run.status == "queued" and not run.history
+
+
+@pytest.mark.slow
+def test_two_worker_processes_on_the_database_queue_run_a_due_job_once(
+    tmp_path: Path, scratch_database: dict[str, str]
+) -> None:
+    # Given two real workers ticking every second on the database queue.
+    with (
+        running(scratch_database, "worker", log=tmp_path / "worker-1.log"),
+        running(scratch_database, "worker", log=tmp_path / "worker-2.log"),
+    ):
+        # When the nightly re-score falls due while both run.
+        assert kam_python(scratch_database, MAKE_NIGHTLY_DUE) == "1"
+        runs = wait_for(
+            lambda: nightly_finished(scratch_database), timeout=JOB_TIMEOUT, what="the run"
+        )
+        # Both tick again after it ran; the next slot is tomorrow.
+        time.sleep(2)
+        again = kam_python(scratch_database, NIGHTLY_RUNS)
+
+    # Then it ran once.
+    assert runs == again == "['succeeded']"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 KAM = str(Path(sys.executable).with_name("kam"))
+GUNICORNC = str(Path(sys.executable).with_name("gunicornc"))
 
 
 def _free_port() -> int:
@@ -62,3 +64,67 @@ def test_serve_answers_the_login_page_and_hashed_static_files(tmp_path: Path) ->
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert css_status == 200
     assert b".topbar" in css
+
+
+def _wait_serving(url: str, server: subprocess.Popen[bytes]) -> int:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            return _get(url)[0]
+        except OSError:
+            time.sleep(0.3)
+    return 0
+
+
+def _control(socket_path: Path) -> dict[str, object]:
+    """What the gunicorn instance behind `socket_path` says about itself."""
+    answer = subprocess.run(  # noqa: S603 - gunicorn's own control client
+        [GUNICORNC, "-s", str(socket_path), "-c", "show stats", "-j"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
+    )
+    stats: dict[str, object] = json.loads(answer.stdout)
+    return stats
+
+
+@pytest.mark.slow
+def test_two_servers_on_one_home_keep_their_own_control_sockets(tmp_path: Path) -> None:
+    env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_DATABASE_URL": "", "KAM_HTTPS": "false"}
+    subprocess.run([KAM, "migrate", "--no-input", "-v", "0"], env=env, check=True)  # noqa: S603
+    ports = [_free_port(), _free_port()]
+    servers = [
+        subprocess.Popen(  # noqa: S603 - our own console script
+            [KAM, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    sockets = [tmp_path / "run" / f"serve-127.0.0.1-{port}.ctl" for port in ports]
+    try:
+        serving = [
+            _wait_serving(f"http://127.0.0.1:{port}/login/", s)
+            for port, s in zip(ports, servers, strict=True)
+        ]
+        pids = [
+            (tmp_path / "run" / f"serve-127.0.0.1-{port}.pid").read_text().strip() for port in ports
+        ]
+        controlled = [_control(path)["pid"] for path in sockets]
+
+        servers[0].terminate()
+        servers[0].wait(timeout=30)
+        still_serving = _wait_serving(f"http://127.0.0.1:{ports[1]}/login/", servers[1])
+        still_controlled = _control(sockets[1])["pid"]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+
+    assert serving == [200, 200]
+    assert controlled == [int(pid) for pid in pids]
+    assert not sockets[0].exists()
+    assert still_serving == 200
+    assert still_controlled == int(pids[1])

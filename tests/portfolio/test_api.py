@@ -11,7 +11,7 @@ from kam.core.dates import today
 from kam.portfolio.selectors import portfolio_settings
 from kam.portfolio.services.scoring import score_history, score_portfolio
 from tests.conftest import api_client_for
-from tests.factories import AccountFactory, PotentialEstimateFactory
+from tests.factories import AccountFactory, PotentialEstimateFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,45 @@ def test_starting_a_score_run_is_the_directors(director, manager) -> None:
     run = started.json()
     assert run["status"] == "queued" and run["as_of"] == today().isoformat()
     assert api_client_for(director).get(f"/api/v1/portfolio/score/{run['id']}").status_code == 200
+
+
+def test_a_region_of_the_matrix_answers_the_visible_accounts_inside_it(
+    manager, other_manager
+) -> None:
+    # Given two of the manager's accounts inside the region, one below it and one hidden
+    big = SnapshotFactory(account__owner=manager, contribution_cents=600_00)
+    SnapshotFactory(account__owner=manager, contribution_cents=500_00)
+    SnapshotFactory(account__owner=manager, contribution_cents=5_00)
+    SnapshotFactory(account__owner=other_manager, contribution_cents=550_00, account__name="Hid")
+    client = api_client_for(manager)
+
+    # When the matrix asks for the accounts with a contribution of 100 to 1,000, one at most
+    answer = client.get(
+        "/api/v1/portfolio/matrix",
+        {"contribution_min": "100", "contribution_max": "1000.00", "limit": 1},
+    )
+
+    # Then it counts the two visible ones and answers the largest, money as decimal strings
+    body = answer.json()
+    assert answer.status_code == 200
+    assert body["count"] == 2
+    assert [item["code"] for item in body["items"]] == [big.account.code]
+    assert body["items"][0]["contribution"] == "600.00"
+    assert "Hid" not in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": 501}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"potential_min": "-1"}, "potential_min"),
+        ({"contribution_max": "1e30"}, "contribution_max"),
+        ({"potential_max": "lots"}, "potential_max"),
+    ],
+)
+def test_a_region_of_the_matrix_refuses_bad_bounds_naming_the_field(manager, params, field) -> None:
+    answer = api_client_for(manager).get("/api/v1/portfolio/matrix", params)
+
+    assert answer.status_code == 422
+    assert field in answer.content.decode()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import numpy as np
+
 from kam.portfolio.models import PortfolioSettings
 from kam.portfolio.presenters import (
     PARETO_SHOWN,
@@ -14,7 +16,9 @@ from kam.portfolio.presenters import (
     rule_reason,
     t_text,
 )
-from kam.portfolio.selectors import Migration, ParetoRow
+from kam.portfolio.selectors import MatrixData, Migration, ParetoRanking, ParetoRow
+
+AS_OF = dt.date(2026, 10, 31)
 
 
 def _row(code: str, klass: str, stage: str, contribution: int, potential: int) -> SimpleNamespace:
@@ -30,6 +34,23 @@ def _row(code: str, klass: str, stage: str, contribution: int, potential: int) -
     )
 
 
+def _data(
+    rows: list[SimpleNamespace], dense: bool = False, bubbles: int | None = None
+) -> MatrixData:
+    """The matrix's input: every row as a point; the plotted ones (or the first `bubbles`) as
+    bubbles."""
+    plotted = [r for r in rows if r.contribution_cents > 0 and r.potential_cents > 0]
+    return MatrixData(
+        dt.date(2026, 10, 31),
+        np.array([r.account_id for r in rows]),
+        np.array([r.account_class for r in rows]),
+        np.array([r.potential_cents for r in rows]),
+        np.array([r.contribution_cents for r in rows]),
+        plotted[:bubbles],  # type: ignore[arg-type]
+        dense,
+    )
+
+
 def test_the_matrix_draws_a_series_per_stage_and_counts_every_class() -> None:
     rows = [
         _row("K1", "A", "maturity", 40_000_00, 80_000_00),
@@ -37,7 +58,7 @@ def test_the_matrix_draws_a_series_per_stage_and_counts_every_class() -> None:
         _row("K3", "D", "lost", 0, 5_000_00),  # no contribution: counted, not drawn
     ]
 
-    matrix = matrix_presentation(rows, PortfolioSettings(), "CNY")
+    matrix = matrix_presentation(_data(rows), PortfolioSettings(), "CNY")
 
     series = {s["name"]: s for s in matrix.chart["series"]}
     assert [p["code"] for p in series["Maturity"]["points"]] == ["K1"]
@@ -52,6 +73,22 @@ def test_the_matrix_draws_a_series_per_stage_and_counts_every_class() -> None:
         ("D", 1, 0),
     ]
     assert matrix.chart["currency"] == "CNY"
+    assert matrix.chart["density"] == []
+    assert "region" not in matrix.chart  # under the threshold: no zoom, as before
+
+
+def test_past_the_threshold_the_rest_is_density_counting_each_account_once() -> None:
+    rows = [_row(f"K{i}", "C", "growth", 1_000_00 * (i + 1), 90_000_00 + i) for i in range(1, 51)]
+
+    matrix = matrix_presentation(_data(rows, dense=True, bubbles=10), PortfolioSettings(), "CNY")
+
+    drawn = [p["code"] for s in matrix.chart["series"] for p in s["points"]]
+    assert len(drawn) == 10
+    assert (matrix.bubbles, matrix.dense) == (10, 40)
+    assert sum(cell[4] for cell in matrix.chart["density"]) == 40
+    cell = matrix.chart["density"][0]
+    assert cell[0] < cell[2] and cell[1] < cell[3]  # from < to on both axes
+    assert matrix.chart["region"]["url"] == "/api/v1/portfolio/matrix"
 
 
 def test_the_pareto_chart_shows_the_top_and_the_candidates_share() -> None:
@@ -60,14 +97,17 @@ def test_the_pareto_chart_shows_the_top_and_the_candidates_share() -> None:
         for i in range(PARETO_SHOWN + 100)
     ]
 
-    pareto = pareto_presentation(ranked, PortfolioSettings(), "CNY")
+    total = sum(r.contribution_cents for r in ranked)
+    ranking = ParetoRanking(AS_OF, ranked[:PARETO_SHOWN], len(ranked), 2, 100 + 99, total)
+
+    pareto = pareto_presentation(ranking, PortfolioSettings(), "CNY")
 
     assert pareto.shown == PARETO_SHOWN == len(pareto.chart["codes"])
     assert pareto.chart["cumulative"][:2] == [0.25, 0.5]
-    assert [r.code for r in pareto.candidates] == ["K0", "K1"]
-    total = sum(r.contribution_cents for r in ranked)
+    assert pareto.candidates == 2
     assert pareto.candidate_share == (100 + 99) / total
-    assert pareto_presentation([], PortfolioSettings(), "CNY").candidate_share is None
+    nothing = ParetoRanking(AS_OF, [], 0, 0, 0, 0)
+    assert pareto_presentation(nothing, PortfolioSettings(), "CNY").candidate_share is None
 
 
 def test_the_sankey_links_states_between_the_two_dates() -> None:

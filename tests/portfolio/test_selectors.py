@@ -7,27 +7,88 @@ import datetime as dt
 import pytest
 
 from kam.core.dates import today
+from kam.portfolio import selectors
 from kam.portfolio.selectors import (
+    MatrixRegion,
     PortfolioFilters,
     account_group_snapshot,
+    matrix_data,
+    matrix_region,
     migration_default_start,
     pareto_ranking,
 )
 from kam.portfolio.services.scoring import score_portfolio
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db
+AS_OF = dt.date(2026, 10, 31)  # SnapshotFactory's date
 
 
 def test_the_pareto_ranking_holds_only_the_visible_accounts(manager, other_manager) -> None:
-    AccountFactory(owner=manager, code="MINE")
-    AccountFactory(owner=other_manager, code="THEIRS")
-    score_portfolio(dates=[today()])
+    mine = SnapshotFactory(account__owner=manager, pareto_rank=1, pareto_candidate=True)
+    SnapshotFactory(account__owner=other_manager, pareto_rank=2, contribution_cents=5)
+    SnapshotFactory(account__owner=manager, contribution_cents=0)  # no rank: not counted
 
-    as_of, ranked = pareto_ranking(actor=manager, filters=PortfolioFilters())
+    ranking = pareto_ranking(actor=manager, filters=PortfolioFilters(), top=10)
 
-    assert as_of == today()
-    assert all(row.code == "MINE" for row in ranked)
+    assert ranking.as_of == AS_OF
+    assert [row.code for row in ranking.top] == [mine.account.code]
+    assert (ranking.ranked, ranking.candidates) == (1, 1)
+    assert ranking.candidate_cents == ranking.total_cents == mine.contribution_cents
+
+
+def test_the_pareto_ranking_counts_all_but_lists_only_the_top(manager) -> None:
+    for rank in range(1, 6):
+        SnapshotFactory(account__owner=manager, pareto_rank=rank, contribution_cents=100 - rank)
+
+    ranking = pareto_ranking(actor=manager, filters=PortfolioFilters(), top=2)
+
+    assert [row.contribution_cents for row in ranking.top] == [99, 98]
+    assert ranking.ranked == 5
+    assert ranking.total_cents == 99 + 98 + 97 + 96 + 95
+
+
+def test_the_matrix_draws_every_plotted_account_under_the_threshold(manager) -> None:
+    shown = [SnapshotFactory(account__owner=manager, contribution_cents=c) for c in (10, 20)]
+    SnapshotFactory(account__owner=manager, contribution_cents=0)  # off the log axes
+
+    data = matrix_data(actor=manager, filters=PortfolioFilters())
+
+    assert not data.dense
+    assert [row.account_id for row in data.bubbles] == [shown[1].account_id, shown[0].account_id]
+    assert len(data.account_ids) == 3
+
+
+def test_past_the_threshold_the_matrix_draws_only_the_largest_as_bubbles(
+    manager, other_manager, monkeypatch
+) -> None:
+    monkeypatch.setattr(selectors, "MATRIX_DENSITY_FROM", 3)
+    monkeypatch.setattr(selectors, "MATRIX_BUBBLES", 2)
+    rows = [SnapshotFactory(account__owner=manager, contribution_cents=c) for c in range(1, 6)]
+    SnapshotFactory(account__owner=other_manager, contribution_cents=10**9)
+
+    data = matrix_data(actor=manager, filters=PortfolioFilters())
+
+    assert data.dense
+    assert [row.account_id for row in data.bubbles] == [rows[4].account_id, rows[3].account_id]
+    assert sorted(data.account_ids.tolist()) == sorted(row.account_id for row in rows)
+
+
+def test_a_region_of_the_matrix_holds_only_visible_accounts_inside_it(
+    manager, other_manager
+) -> None:
+    inside = [SnapshotFactory(account__owner=manager, contribution_cents=c) for c in (500, 600)]
+    SnapshotFactory(account__owner=manager, contribution_cents=50)  # below the region
+    SnapshotFactory(account__owner=other_manager, contribution_cents=550)  # not visible
+    region = MatrixRegion(contribution_min=100, contribution_max=1000)
+
+    as_of, count, rows = matrix_region(
+        actor=manager, filters=PortfolioFilters(), region=region, limit=1
+    )
+
+    assert as_of == AS_OF
+    assert count == 2
+    assert [row.account_id for row in rows] == [inside[1].account_id]
 
 
 def test_migration_starts_a_year_before_the_end_or_at_the_earliest_date() -> None:

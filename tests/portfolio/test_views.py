@@ -9,10 +9,11 @@ from django.test import Client
 from django.urls import reverse
 
 from kam.core.dates import today
+from kam.portfolio import selectors
 from kam.portfolio.models import CostToServe, Snapshot, StrategyOverride
 from kam.portfolio.selectors import portfolio_settings
 from kam.portfolio.services.scoring import score_portfolio
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +136,33 @@ def test_migration_counts_class_moves_between_two_dates(director) -> None:
     chart = page.context["chart"]
     assert chart["links"] == [{"source": "A · 2026-09-30", "target": "C · 2026-10-31", "value": 1}]
     assert {"name": "A · 2026-09-30", "state": "A"} in chart["nodes"]
+
+
+def test_past_the_threshold_the_matrix_says_what_it_draws(manager, monkeypatch) -> None:
+    # Given more plotted accounts than the matrix draws as bubbles
+    monkeypatch.setattr(selectors, "MATRIX_DENSITY_FROM", 3)
+    monkeypatch.setattr(selectors, "MATRIX_BUBBLES", 2)
+    for cents in range(1, 6):
+        SnapshotFactory(account__owner=manager, contribution_cents=cents * 100)
+
+    # When the manager opens the matrix
+    page = signed_in(manager).get(reverse("portfolio_matrix"))
+
+    # Then it draws two bubbles, the other three as density, and says so
+    chart = page.context["chart"]
+    assert sum(len(s["points"]) for s in chart["series"]) == 2
+    assert sum(cell[4] for cell in chart["density"]) == 3
+    assert "Showing the 2 largest accounts as bubbles and the other 3 as density" in (
+        page.content.decode()
+    )
+
+
+def test_under_the_threshold_the_matrix_draws_every_account(manager) -> None:
+    for cents in range(1, 6):
+        SnapshotFactory(account__owner=manager, contribution_cents=cents * 100)
+
+    page = signed_in(manager).get(reverse("portfolio_matrix"))
+
+    assert sum(len(s["points"]) for s in page.context["chart"]["series"]) == 5
+    assert page.context["chart"]["density"] == []
+    assert "as density" not in page.content.decode()

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kam.core.workers import worker_heartbeat
 from kam.org.models import Role
 from tests.factories import PASSWORD, AccountFactory, UserFactory
 
@@ -78,8 +79,30 @@ def test_a_new_user_sees_an_empty_state_that_says_what_to_do() -> None:
     assert "You have no accounts yet." in response.text
 
 
-def test_health_answers_ok() -> None:
-    assert Client().get(reverse("health")).json() == {"status": "ok"}
+def test_health_is_ok_while_a_worker_beats_and_down_without_one() -> None:
+    # Given a fresh install: the database answers, but no worker runs the schedule.
+    down = Client().get(reverse("health"))
+    assert down.status_code == 503
+    assert down.json()["status"] == "down"
+    assert down.json()["checks"]["database"]["status"] == "ok"
+    assert down.json()["checks"]["worker"] == {
+        "status": "down",
+        "live": 0,
+        "last_beat_at": None,
+        "last_beat_age_seconds": None,
+    }
+
+    # When a worker beats, every check is ok.
+    with worker_heartbeat(every=3600):
+        ok = Client().get(reverse("health"))
+    assert ok.status_code == 200
+    assert ok.json()["status"] == "ok"
+    assert {name: check["status"] for name, check in ok.json()["checks"].items()} == {
+        "database": "ok",
+        "worker": "ok",
+        "queue": "ok",
+        "scheduler": "ok",
+    }
 
 
 def test_every_page_carries_the_content_security_policy(manager) -> None:

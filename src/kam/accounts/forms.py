@@ -8,7 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS, Account, AccountStatus, TeamRole
-from kam.accounts.selectors import ACCOUNT_SORTS, AccountFilters, accounts_visible_to
+from kam.accounts.selectors import (
+    ACCOUNT_SORTS,
+    AccountFilters,
+    account_owners,
+    accounts_visible_to,
+)
 from kam.core.validators import validate_in_calendar
 from kam.org.models import User
 from kam.org.permissions import can
@@ -27,12 +32,17 @@ ACCOUNT_FORM_FIELDS = [
     "technical_fit",
     "credit_reputation",
 ]
+NO_SUCH_PARENT = _("No account you can see has this code.")
 FACTOR_CHOICES = [("", "—"), *[(str(i), str(i)) for i in range(1, 6)]]
 
 
 class AccountForm(forms.ModelForm):
-    parent = forms.ModelChoiceField(
-        queryset=Account.objects.none(), required=False, label=_("parent account")
+    # A code, not a menu: a menu of every visible account is megabytes at 10,000 accounts.
+    parent = forms.CharField(
+        required=False,
+        max_length=Account._meta.get_field("code").max_length,
+        label=_("parent account"),
+        help_text=_("The parent account's code; leave empty for none."),
     )
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("owner"))
 
@@ -43,12 +53,11 @@ class AccountForm(forms.ModelForm):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        parents = accounts_visible_to(actor).only("id", "code", "name")
         if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
-            self.fields["parent"].initial = self.instance.parent_id
+            self.fields["parent"].initial = (
+                self.instance.parent.code if self.instance.parent_id else ""
+            )
             self.fields["owner"].initial = self.instance.owner_id
-        self.fields["parent"].queryset = parents
         self.fields["owner"].queryset = users_active()
         if not can(actor, "account_reassign_owner"):
             # DOMAIN §13: only director and admin reassign owners.
@@ -68,6 +77,20 @@ class AccountForm(forms.ModelForm):
             )
         for name in ("strategic_importance", "technical_fit", "credit_reputation"):
             self.fields[name].widget = forms.Select(choices=FACTOR_CHOICES)
+
+    def clean_parent(self) -> Account | None:
+        """The visible account with that code (case-insensitive); an unknown and a hidden
+        code get the same answer (§13)."""
+        code = self.cleaned_data["parent"].strip()
+        if not code:
+            return None
+        parents = accounts_visible_to(self.actor).filter(code__iexact=code)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        parent = parents.first()
+        if parent is None:
+            raise forms.ValidationError(NO_SUCH_PARENT)
+        return parent
 
     def validate_unique(self) -> None:
         # The service checks the code case-insensitively and reports it on the code field.
@@ -145,9 +168,12 @@ class AccountFilterForm(forms.Form):
     region = forms.ChoiceField(required=False, label=_("region"))
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in ACCOUNT_SORTS])
 
-    def __init__(self, *args: Any, facets: dict[str, list[str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actor: User, facets: dict[str, list[str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_active()
+        # Distinct values only: the owners of visible accounts, not every user (§13).
+        self.fields["owner"].queryset = account_owners(actor=actor)
         self.fields["industry"].choices = [
             ("", _("Any industry")),
             *[(v, v) for v in facets["industry"]],

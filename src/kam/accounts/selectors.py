@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import Count, Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from kam.accounts.models import (
     Note,
     PotentialEstimate,
 )
+from kam.core.paging import page_of
 from kam.org.models import User
 
 ACCOUNT_SORTS: dict[str, tuple[str, ...]] = {
@@ -99,13 +101,21 @@ def account_list(*, actor: User, filters: AccountFilters) -> QuerySet[Account]:
     return accounts.order_by(*ACCOUNT_SORTS.get(filters.sort, ACCOUNT_SORTS["code"]))
 
 
+def account_page(
+    *, actor: User, filters: AccountFilters, page: str | None, per_page: str | None = None
+) -> Page:
+    """One bounded page of account_list (the first or last page for a number out of range)."""
+    return page_of(account_list(actor=actor, filters=filters), page=page, per_page=per_page)
+
+
 def account_facets(*, actor: User) -> dict[str, list[str]]:
     """Distinct industries and regions among visible accounts, for filter menus."""
     visible = accounts_visible_to(actor)
+    # order_by(field) replaces the model's ordering by code, which would otherwise join the
+    # DISTINCT and give one option per account.
     return {
-        field: sorted(
-            value
-            for value in visible.exclude(**{field: ""}).values_list(field, flat=True).distinct()
+        field: list(
+            visible.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct()
         )
         for field in ("industry", "region")
     }

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,8 +27,8 @@ from kam.accounts.selectors import (
     account_get,
     account_history,
     account_key_decisions,
-    account_list,
     account_notes,
+    account_page,
     account_potentials,
     account_request_get,
     account_requests_visible_to,
@@ -54,23 +53,30 @@ from kam.accounts.services import (
 )
 from kam.core.dates import today
 from kam.core.errors import DomainError
+from kam.core.paging import page_links
 from kam.org.http import AuthedRequest
-
-PAGE_SIZE = 50
 
 
 @login_required
 def account_list_view(request: AuthedRequest) -> HttpResponse:
-    form = AccountFilterForm(request.GET or None, facets=account_facets(actor=request.user))
+    """The visible accounts, one bounded page at a time; filters, sort and page live in the
+    query string so every view of the list has its own link."""
+    form = AccountFilterForm(
+        request.GET or None, actor=request.user, facets=account_facets(actor=request.user)
+    )
     filters = form.filters()
-    page = Paginator(account_list(actor=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = account_page(
+        actor=request.user,
+        filters=filters,
+        page=request.GET.get("page"),
+        per_page=request.GET.get("per_page"),
     )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
+        "page_links": page_links(page, query),
         "filters": filters,
         "query": query.urlencode(),
         "sort_links": _sort_links(query, filters.sort),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.selectors import accounts_visible_to
 from kam.alerts.models import Alert
+from kam.core.paging import page_of
 from kam.org.models import User
 
 
@@ -34,6 +36,19 @@ def alert_list(
     if kind:
         rows = rows.filter(kind=kind)
     return rows.order_by("-created_at", "-id")
+
+
+def alert_page(
+    *,
+    actor: User,
+    open_only: bool = True,
+    acknowledged: bool | None = None,
+    page: str | None,
+    per_page: str | None = None,
+) -> Page:
+    """One bounded page of alert_list, newest first."""
+    rows = alert_list(actor=actor, open_only=open_only, acknowledged=acknowledged)
+    return page_of(rows, page=page, per_page=per_page)
 
 
 def alert_get(*, actor: User, alert_id: int) -> Alert:

@@ -13,7 +13,7 @@ from kam.accounts.selectors import account_get
 from kam.core.dates import today
 from kam.core.money import cents_text
 from kam.core.schemas import ERROR_CODES, ErrorOut, IsoDate, Page, PathId
-from kam.ledger.jobs import DEFAULT_KIND, import_job_create, job_error_report
+from kam.ledger.jobs import DEFAULT_KIND, import_job_create, import_job_retry, job_error_report
 from kam.ledger.models import ImportBatch, ImportJob, LedgerLine
 from kam.ledger.schemas import (
     BatchOut,
@@ -66,6 +66,15 @@ def list_imports(request: Any) -> QuerySet[ImportJob]:
 @router.get("/imports/{job_id}", response={200: ImportJobOut, ERROR_CODES: ErrorOut})
 def get_import(request: Any, job_id: uuid.UUID) -> ImportJob:
     return import_job_get(actor=request.user, job_id=job_id)
+
+
+@router.post("/imports/{job_id}/retry", response={202: ImportJobOut, ERROR_CODES: ErrorOut})
+def retry_import(request: Any, job_id: uuid.UUID) -> Status[ImportJob]:
+    """Queue a failed import again (409 unless it failed and its upload is still kept)."""
+    job = import_job_retry(
+        actor=request.user, job=import_job_get(actor=request.user, job_id=job_id)
+    )
+    return Status(202, job)
 
 
 @router.get(

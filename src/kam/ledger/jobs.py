@@ -16,14 +16,22 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.timezone import now as timezone_now
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
 from kam.core.errors import Conflict, DomainError, InvalidInput
+from kam.core.jobs import enqueue_on_commit
+from kam.core.workers import current_worker_id
 from kam.importing.mapping import match_columns, parse_map_options
 from kam.importing.reading import FileRejected, count_data_rows, sniff, text_preview
 from kam.importing.registry import Importer, ImportRequest, UnknownKind, importer_for
-from kam.ledger.models import IMPORT_JOB_STATUS, ImportBatch, ImportJob, ImportKind, JobStatus
+from kam.ledger.models import (
+    IMPORT_JOB_STATUS,
+    ImportBatch,
+    ImportJob,
+    ImportKind,
+    JobStatus,
+)
 from kam.ledger.services import write_rows_report
 from kam.org.models import User
 from kam.org.permissions import require_write
@@ -31,6 +39,12 @@ from kam.org.permissions import require_write
 PROGRESS_KEY = "kam:import-progress:{job_id}"
 DEFAULT_KIND = ImportKind.LEDGER.value
 MAX_LISTED = 1000  # codes and names kept in a job's result; the counts say how many in all
+# Jobs that end like these keep their upload a while (KAM_FAILED_UPLOAD_RETENTION_DAYS): the
+# error report is read from there. Every other end deletes it at once.
+KEPT_UPLOAD_STATUSES = frozenset({JobStatus.REJECTED, JobStatus.FAILED})
+
+ERROR_NOT_FAILED = gettext_lazy("Only a failed import can be retried.")
+ERROR_UPLOAD_GONE = gettext_lazy("The uploaded file is no longer kept; upload it again.")
 
 
 def job_directory(job: ImportJob) -> Path:
@@ -162,8 +176,20 @@ def _queue(job: ImportJob) -> None:
 
     # The worker reports in the language of whoever started the import.
     options = {**job.options, "language": get_language() or settings.LANGUAGE_CODE}
-    IMPORT_JOB_STATUS.move_instance(job, JobStatus.QUEUED, options=options)
-    transaction.on_commit(lambda: import_job_run_task.enqueue(job_id=str(job.pk)))
+    IMPORT_JOB_STATUS.move_instance(
+        job,
+        JobStatus.QUEUED,
+        options=options,
+        queued_at=timezone_now(),
+        worker_id="",
+        result={},
+        finished_at=None,
+    )
+    enqueue_on_commit(
+        import_job_run_task,
+        job_id=str(job.pk),
+        failed=lambda message: import_job_fail(job_id=job.pk, message=message),
+    )
 
 
 @transaction.atomic
@@ -231,7 +257,9 @@ def import_job_run(*, job_id: uuid.UUID | str) -> ImportJob:
 
 
 def _run(job: ImportJob) -> ImportJob:
-    IMPORT_JOB_STATUS.move(ImportJob.objects.filter(pk=job.pk), JobStatus.RUNNING)
+    IMPORT_JOB_STATUS.move(
+        ImportJob.objects.filter(pk=job.pk), JobStatus.RUNNING, worker_id=current_worker_id()
+    )
     key = PROGRESS_KEY.format(job_id=job.pk)
 
     def progress(rows: int) -> None:
@@ -271,6 +299,8 @@ def _run(job: ImportJob) -> ImportJob:
         finished_at=job.finished_at,
     )
     cache.delete(key)
+    if job.status not in KEPT_UPLOAD_STATUSES:
+        shutil.rmtree(job_directory(job), ignore_errors=True)
     return job
 
 
@@ -300,3 +330,22 @@ def import_job_fail(*, job_id: uuid.UUID | str, message: str) -> None:
         finished_at=timezone_now(),
         result={"message": message, "error_count": 0},
     )
+
+
+@transaction.atomic
+def import_job_retry(*, actor: User, job: ImportJob) -> ImportJob:
+    """Queue a failed import again with the options it had (its worker stopped, or it broke;
+    an import is all-or-nothing, so the failed one left nothing behind). Raises Conflict
+    unless the job failed and its upload is still kept, PermissionDenied when the user may
+    not import this kind."""
+    require_write(actor)
+    importer = job_importer(job.kind)
+    if importer.authorize:
+        importer.authorize(actor)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != JobStatus.FAILED:
+        raise Conflict(str(ERROR_NOT_FAILED), field="status")
+    if not job_file(job).exists():
+        raise Conflict(str(ERROR_UPLOAD_GONE), field="file")
+    _queue(job)
+    return job

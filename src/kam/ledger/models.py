@@ -211,6 +211,8 @@ IMPORT_JOB_STATUS = StateMachine(
         JobStatus.QUEUED: {JobStatus.RUNNING, JobStatus.FAILED},
         # running → running: a worker that died mid-import left it running; the task starts over.
         JobStatus.RUNNING: {JobStatus.RUNNING} | FINISHED_JOB_STATUSES,
+        # failed → queued: retried (the import is all-or-nothing, so a failed one left nothing).
+        JobStatus.FAILED: {JobStatus.QUEUED},
     },
 )
 
@@ -245,6 +247,9 @@ class ImportJob(models.Model):
         verbose_name=_("import batch"),
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    # The worker running the job (kam.core.workers): if it stops beating, the job is failed.
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

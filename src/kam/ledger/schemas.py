@@ -4,11 +4,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from kam.core.money import cents_text
 from kam.core.schemas import text
 from kam.ledger.models import ImportJob
+from kam.ledger.upkeep import import_job_wait
 
 
 class ImportOptionsIn(Schema):
@@ -32,13 +33,26 @@ class ImportJobOut(Schema):
     result: dict[str, Any]
     batch_id: int | None
     created_at: dt.datetime
+    queued_at: dt.datetime | None
     finished_at: dt.datetime | None
+    waiting_for_worker: bool = Field(
+        description="Queued while no worker is running: start one with `kam worker`."
+    )
+    queued_seconds: int | None = Field(description="How long a queued job has waited.")
 
     @staticmethod
     def resolve_rows_done(obj: ImportJob) -> int:
         from kam.ledger.jobs import import_job_progress
 
         return import_job_progress(obj)
+
+    @staticmethod
+    def resolve_waiting_for_worker(obj: ImportJob) -> bool:
+        return import_job_wait(obj).waiting_for_worker
+
+    @staticmethod
+    def resolve_queued_seconds(obj: ImportJob) -> int | None:
+        return import_job_wait(obj).queued_seconds
 
 
 class BatchOut(Schema):

@@ -20,8 +20,10 @@ from kam.ledger.jobs import (
     import_job_create,
     import_job_preview,
     import_job_progress,
+    import_job_retry,
     import_job_start,
     job_error_report,
+    job_file,
     job_importer,
 )
 from kam.ledger.models import ImportJob, JobStatus
@@ -34,6 +36,7 @@ from kam.ledger.selectors import (
     import_jobs_visible_to,
 )
 from kam.ledger.services import batch_undo
+from kam.ledger.upkeep import import_job_wait, import_jobs_oldest_waiting
 from kam.org.http import AuthedRequest
 from kam.org.selectors import base_currency
 
@@ -48,6 +51,7 @@ def import_list_view(request: AuthedRequest) -> HttpResponse:
             "form": UploadForm(),
             "jobs": import_jobs_visible_to(request.user)[:20],
             "batches": batches_visible_to(request.user)[:20],
+            "waiting": import_jobs_oldest_waiting(import_jobs_visible_to(request.user)),
         },
     )
 
@@ -111,7 +115,13 @@ def _status(job: ImportJob) -> dict[str, object]:
         }
         for error in (job.result or {}).get("errors", [])
     ]
-    return {"job": job, "progress": _progress(job), "rejected_rows": rows}
+    return {
+        "job": job,
+        "progress": _progress(job),
+        "rejected_rows": rows,
+        "wait": import_job_wait(job),
+        "retryable": job.status == JobStatus.FAILED and job_file(job).exists(),
+    }
 
 
 def _progress(job: object) -> dict[str, int | None]:
@@ -143,6 +153,19 @@ def import_start_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpResponse
         import_job_start(actor=request.user, job=job, options=form.options())
     except DomainError as error:
         messages.error(request, error.message)
+    return redirect("import_detail", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def import_retry_view(request: AuthedRequest, job_id: uuid.UUID) -> HttpResponse:
+    job = import_job_get(actor=request.user, job_id=job_id)
+    try:
+        import_job_retry(actor=request.user, job=job)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Import queued again."))
     return redirect("import_detail", job_id=job.pk)
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kam.core.models import WorkerHeartbeat
 from kam.ops.models import JobRunStatus, ScheduledJob, ScheduledJobRun
 
 
@@ -58,6 +59,20 @@ class ScheduledJobRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # runs are recorded by the scheduler
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """The workers as they last reported (read only: the workers write these rows)."""
+
+    list_display = ("worker_id", "kind", "host", "pid", "started_at", "beat_at", "task")
+    readonly_fields = (*list_display, "task_started_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

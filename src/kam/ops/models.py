@@ -98,6 +98,10 @@ class ScheduledJobRun(models.Model):
         verbose_name = _("scheduled job run")
         verbose_name_plural = _("scheduled job runs")
         ordering = ["-started_at", "-id"]
+        constraints = [
+            # Each slot of a job runs once, however many workers tick at that moment.
+            models.UniqueConstraint(fields=["job", "due_at"], name="scheduled_job_run_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.job_id} {self.started_at:%Y-%m-%d %H:%M} {self.status}"

@@ -9,6 +9,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from kam.accounts.selectors import account_get
+from kam.core.money import decimal_to_cents
 from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId
 from kam.portfolio.models import (
     CostToServe,
@@ -25,6 +26,8 @@ from kam.portfolio.schemas import (
     HistoryMonthOut,
     KeyProposalIn,
     KeyProposalOut,
+    MatrixRegionOut,
+    MatrixRegionQuery,
     PlaybookIn,
     PlaybookOut,
     PortfolioQuery,
@@ -41,6 +44,7 @@ from kam.portfolio.schemas import (
 from kam.portfolio.selectors import (
     AccountStrategy,
     HistoryMonth,
+    MatrixRegion,
     PortfolioFilters,
     account_costs_to_serve,
     account_monthly_history,
@@ -48,6 +52,7 @@ from kam.portfolio.selectors import (
     account_strategy,
     cost_to_serve_get,
     key_proposals_pending,
+    matrix_region,
     playbook_get,
     playbooks,
     portfolio,
@@ -61,7 +66,7 @@ from kam.portfolio.services.costs import (
     cost_to_serve_update,
 )
 from kam.portfolio.services.playbooks import playbook_update
-from kam.portfolio.services.scoring import score_run_create
+from kam.portfolio.services.scoring import score_run_create, score_run_retry
 from kam.portfolio.services.settings import settings_update
 from kam.portfolio.services.strategy import (
     key_proposal_decide,
@@ -80,6 +85,24 @@ def list_portfolio(request: Any, filters: Query[PortfolioQuery]) -> QuerySet[Sna
     return portfolio(actor=request.user, filters=PortfolioFilters(**filters.dict()))[1]
 
 
+@router.get("/matrix", response={200: MatrixRegionOut, ERROR_CODES: ErrorOut})
+def list_matrix_accounts(request: Any, query: Query[MatrixRegionQuery]) -> dict[str, Any]:
+    """The visible accounts inside a rectangle of the matrix (§3), the largest first, and how
+    many there are: what the matrix page loads when it is zoomed."""
+    values = query.dict()
+    limit = values.pop("limit")
+    sides = {name: values.pop(name) for name in ("potential_min", "potential_max")}
+    sides |= {name: values.pop(name) for name in ("contribution_min", "contribution_max")}
+    region = {name: None if v is None else decimal_to_cents(v) for name, v in sides.items()}
+    as_of, count, rows = matrix_region(
+        actor=request.user,
+        filters=PortfolioFilters(**values),
+        region=MatrixRegion(**region),
+        limit=limit,
+    )
+    return {"as_of": as_of, "count": count, "items": list(rows)}
+
+
 @router.get("/dates", response={200: list[dt.date], ERROR_CODES: ErrorOut})
 def list_snapshot_dates(request: Any, scope: SnapshotScope = "entity") -> list[dt.date]:
     return snapshot_dates(scope=scope)
@@ -95,6 +118,13 @@ def start_score_run(request: Any, body: ScoreRunIn) -> Status[ScoreRun]:
 @router.get("/score/{run_id}", response={200: ScoreRunOut, ERROR_CODES: ErrorOut})
 def get_score_run(request: Any, run_id: uuid.UUID) -> ScoreRun:
     return score_run_get(actor=request.user, run_id=run_id)
+
+
+@router.post("/score/{run_id}/retry", response={202: ScoreRunOut, ERROR_CODES: ErrorOut})
+def retry_score_run(request: Any, run_id: uuid.UUID) -> Status[ScoreRun]:
+    """Queue a failed scoring run again (409 unless it failed)."""
+    run = score_run_retry(actor=request.user, run=score_run_get(actor=request.user, run_id=run_id))
+    return Status(202, run)
 
 
 @router.get("/settings", response={200: SettingsOut, ERROR_CODES: ErrorOut})

@@ -292,7 +292,17 @@ class Snapshot(models.Model):
                 fields=["as_of", "scope", "account"], name="snapshot_unique_date_scope_account"
             )
         ]
-        indexes = [models.Index(fields=["account", "as_of"], name="snapshot_account_date")]
+        indexes = [
+            models.Index(fields=["account", "as_of"], name="snapshot_account_date"),
+            # The portfolio of a date, largest contribution first: the matrix, its table and
+            # GET /portfolio read a page of it without sorting every account.
+            models.Index(
+                fields=["as_of", "scope", "-contribution_cents"],
+                name="snapshot_date_contribution",
+            ),
+            # The Pareto curve of a date in rank order (its first few hundred bars).
+            models.Index(fields=["as_of", "scope", "pareto_rank"], name="snapshot_date_pareto"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.as_of} {self.scope} {self.account_class}"
@@ -362,6 +372,8 @@ SCORE_RUN_STATUS = StateMachine(
             ScoreRunStatus.DONE,
             ScoreRunStatus.FAILED,
         },
+        # failed → queued: retried (each date is replaced whole, so running it again is safe).
+        ScoreRunStatus.FAILED: {ScoreRunStatus.QUEUED},
     },
 )
 
@@ -389,6 +401,10 @@ class ScoreRun(models.Model):
     accounts = models.PositiveIntegerField(_("accounts"), default=0)
     message = models.CharField(_("message"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    # Reset when the run is retried; created_at stays the first request.
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    # The worker running the run (kam.core.workers): if it stops beating, the run is failed.
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -6,17 +6,20 @@ the database. The chart dicts are read by web/static/kam/kam.js.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kam.analytics.matrix import log_density
 from kam.portfolio.models import AccountClass, Lifecycle, PortfolioSettings, Snapshot
-from kam.portfolio.selectors import Migration, ParetoRow
+from kam.portfolio.selectors import MATRIX_BUBBLES, MatrixData, Migration, ParetoRanking
 
 RULE_REASONS = {
     "R1": gettext_lazy("A prospect with high or medium potential: turn it into a customer."),
@@ -50,6 +53,7 @@ LIFECYCLE_COLOURS = {
     "lost": "#c23b3b",
 }
 PARETO_SHOWN = 300  # bars on the Pareto chart; the tiles count every ranked account
+DENSITY_CELLS_PER_DECADE = 8  # the matrix's density cells on each log axis
 
 
 def money(cents: int) -> float:
@@ -59,44 +63,58 @@ def money(cents: int) -> float:
 
 @dataclass(frozen=True)
 class MatrixPresentation:
-    """The matrix page (§3): the scatter by lifecycle stage and the class tiles."""
+    """The matrix page (§3): the scatter by lifecycle stage, the density of the accounts not
+    drawn as bubbles, and the class tiles."""
 
     chart: dict[str, Any]
     hidden: int  # accounts without positive contribution and potential: not on the log axes
     classes: Sequence[tuple[str, str | Promise, int, int]]  # class, label, accounts, cents
+    bubbles: int  # accounts drawn as bubbles
+    dense: int  # accounts drawn as density cells instead
+
+
+def _bubble(row: Snapshot, account_url: str) -> dict[str, Any]:
+    return {
+        "value": [money(row.potential_cents), money(row.contribution_cents)],
+        "margin": money(row.margin_cents),
+        "code": row.account.code,
+        "name": row.account.name,
+        "cls": row.account_class,
+        "sow": row.share_of_wallet,
+        "url": account_url.format(row.account_id),
+    }
 
 
 def matrix_presentation(
-    rows: Iterable[Snapshot], settings: PortfolioSettings, currency: str
+    data: MatrixData, settings: PortfolioSettings, currency: str
 ) -> MatrixPresentation:
-    points: dict[str, list[dict[str, Any]]] = {stage: [] for stage in Lifecycle.values}
-    totals = {klass: [0, 0] for klass in AccountClass.values}  # accounts, contribution cents
+    """Bubbles for `data.bubbles`; the other plotted accounts counted on log cells (§3)."""
+    plotted = (data.potential_cents > 0) & (data.contribution_cents > 0)
+    drawn = {row.account_id for row in data.bubbles}
+    rest = plotted & ~np.isin(data.account_ids, list(drawn))
+    totals = {
+        klass: (int(np.count_nonzero(mine)), int(data.contribution_cents[mine].sum()))
+        for klass in AccountClass.values
+        for mine in [data.account_class == klass]
+    }
     # One reverse() for all rows: the account id is swapped into the pattern.
     account_url = reverse("account_detail", args=[0]).replace("/0/", "/{}/")
-    hidden = 0
-    for row in rows:
-        totals[row.account_class][0] += 1
-        totals[row.account_class][1] += row.contribution_cents
-        if row.contribution_cents <= 0 or row.potential_cents <= 0:
-            hidden += 1
-            continue
-        points[row.lifecycle].append(
-            {
-                "value": [money(row.potential_cents), money(row.contribution_cents)],
-                "margin": money(row.margin_cents),
-                "code": row.account.code,
-                "name": row.account.name,
-                "cls": row.account_class,
-                "sow": row.share_of_wallet,
-                "url": account_url.format(row.account_id),
-            }
-        )
+    points: dict[str, list[dict[str, Any]]] = {stage: [] for stage in Lifecycle.values}
+    for row in data.bubbles:
+        points[row.lifecycle].append(_bubble(row, account_url))
     chart = {
         "currency": currency,
         "series": [
-            {"name": str(Lifecycle(stage).label), "colour": LIFECYCLE_COLOURS[stage], "points": pts}
+            {
+                "name": str(Lifecycle(stage).label),
+                "stage": stage,
+                "colour": LIFECYCLE_COLOURS[stage],
+                "points": pts,
+            }
             for stage, pts in points.items()
         ],
+        "density": _density_cells(data.potential_cents[rest], data.contribution_cents[rest]),
+        "accountUrl": account_url,
         "contributionHigh": float(settings.contribution_high),
         "contributionMedium": float(settings.contribution_medium),
         "potentialHigh": float(settings.potential_high),
@@ -110,12 +128,42 @@ def matrix_presentation(
             "margin": _("Margin"),
             "share": _("Share of wallet"),
             "class": _("Class"),
+            "density": _("Other accounts"),
+            "cell": _("{count} accounts in this cell; zoom in to see them"),
+            "regionAll": _("Showing all {count} accounts in this part of the matrix."),
+            "regionSome": _(
+                "Showing the {shown} largest of the {count} accounts in this part of the "
+                "matrix as bubbles; zoom in further to see the others."
+            ),
+            "regionFailed": _("The accounts of this part of the matrix could not be loaded."),
         },
     }
+    if data.dense:
+        chart["region"] = {"url": reverse("api-1.0.0:list_matrix_accounts"), "most": MATRIX_BUBBLES}
     classes = [
         (klass, AccountClass(klass).label, count, cents) for klass, (count, cents) in totals.items()
     ]
-    return MatrixPresentation(chart=chart, hidden=hidden, classes=classes)
+    hidden = int(np.count_nonzero(~plotted))
+    return MatrixPresentation(
+        chart, hidden, classes, bubbles=len(drawn), dense=int(np.count_nonzero(rest))
+    )
+
+
+def _density_cells(
+    potential_cents: npt.NDArray[np.int64], contribution_cents: npt.NDArray[np.int64]
+) -> list[list[float]]:
+    """The accounts not drawn as bubbles as [potential from, contribution from, potential to,
+    contribution to, accounts] per non-empty log cell, in currency units."""
+    if not potential_cents.size:
+        return []
+    density = log_density(
+        potential_cents / 100, contribution_cents / 100, per_decade=DENSITY_CELLS_PER_DECADE
+    )
+    x, y = density.potential_edges, density.contribution_edges
+    return [
+        [float(x[i]), float(y[j]), float(x[i + 1]), float(y[j + 1]), int(density.counts[i, j])]
+        for i, j in zip(*np.nonzero(density.counts), strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -124,14 +172,14 @@ class ParetoPresentation:
 
     chart: dict[str, Any]
     shown: int
-    candidates: list[ParetoRow]
+    candidates: int
     candidate_share: float | None  # the candidates' share of the ranked contribution
 
 
 def pareto_presentation(
-    ranked: Sequence[ParetoRow], settings: PortfolioSettings, currency: str
+    ranking: ParetoRanking, settings: PortfolioSettings, currency: str
 ) -> ParetoPresentation:
-    shown = ranked[:PARETO_SHOWN]
+    shown = ranking.top[:PARETO_SHOWN]
     chart = {
         "currency": currency,
         "codes": [r.code for r in shown],
@@ -148,13 +196,12 @@ def pareto_presentation(
             "target": _("Target share"),
         },
     }
-    candidates = [r for r in ranked if r.pareto_candidate]
-    total = sum(r.contribution_cents for r in ranked)
+    total = ranking.total_cents
     return ParetoPresentation(
         chart=chart,
         shown=len(shown),
-        candidates=candidates,
-        candidate_share=(sum(r.contribution_cents for r in candidates) / total) if total else None,
+        candidates=ranking.candidates,
+        candidate_share=ranking.candidate_cents / total if total else None,
     )
 
 

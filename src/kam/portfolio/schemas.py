@@ -21,8 +21,10 @@ from kam.portfolio.models import (
     PortfolioSettings,
     ProposalDecision,
     Scope,
+    ScoreRun,
     Strategy,
 )
+from kam.portfolio.selectors import score_run_wait
 
 
 def _money_or_none(cents: int | None) -> Decimal | None:
@@ -111,6 +113,52 @@ class PortfolioQuery(Schema):
     proposed: bool | None = None
 
 
+RegionAmount = Field(None, ge=0, le=MAX_MONEY, max_digits=MONEY_DIGITS, decimal_places=2)
+
+
+class MatrixRegionQuery(PortfolioQuery):
+    """A rectangle of the matrix (§3) in the base currency, each side optional, with the
+    portfolio's filters; `limit` caps the accounts answered (largest contribution first)."""
+
+    potential_min: Decimal | None = RegionAmount
+    potential_max: Decimal | None = RegionAmount
+    contribution_min: Decimal | None = RegionAmount
+    contribution_max: Decimal | None = RegionAmount
+    limit: int = Field(200, ge=1, le=500)
+
+
+class MatrixAccountOut(Schema):
+    """One account as the matrix draws it."""
+
+    account_id: int
+    code: str = Field(..., alias="account.code")
+    name: str = Field(..., alias="account.name")
+    account_class: str
+    lifecycle: str
+    potential: Decimal
+    contribution: Decimal
+    margin: Decimal
+    share_of_wallet: float | None
+
+    @staticmethod
+    def resolve_potential(obj: Any) -> Decimal:
+        return cents_to_decimal(obj.potential_cents)
+
+    @staticmethod
+    def resolve_contribution(obj: Any) -> Decimal:
+        return cents_to_decimal(obj.contribution_cents)
+
+    @staticmethod
+    def resolve_margin(obj: Any) -> Decimal:
+        return cents_to_decimal(obj.margin_cents)
+
+
+class MatrixRegionOut(Schema):
+    as_of: dt.date | None
+    count: int
+    items: list[MatrixAccountOut]
+
+
 class ScoreRunIn(StrictIn):
     as_of: IsoDate | None = None
     history: StrictBool = False
@@ -127,7 +175,20 @@ class ScoreRunOut(Schema):
     accounts: int
     message: str
     created_at: dt.datetime
+    queued_at: dt.datetime | None
     finished_at: dt.datetime | None
+    waiting_for_worker: bool = Field(
+        description="Queued while no worker is running: start one with `kam worker`."
+    )
+    queued_seconds: int | None = Field(description="How long a queued run has waited.")
+
+    @staticmethod
+    def resolve_waiting_for_worker(obj: ScoreRun) -> bool:
+        return score_run_wait(obj).waiting_for_worker
+
+    @staticmethod
+    def resolve_queued_seconds(obj: ScoreRun) -> int | None:
+        return score_run_wait(obj).queued_seconds
 
 
 # The settings as the API shows them: the company's (in org) first, then the portfolio's, as

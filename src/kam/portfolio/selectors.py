@@ -10,13 +10,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.core.paginator import Page
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.models import Account, PotentialEstimate
 from kam.accounts.selectors import accounts_visible_to
 from kam.core.money import decimal_to_cents
 from kam.core.months import month_end, month_index
+from kam.core.paging import page_of
+from kam.core.workers import JobWait, job_wait
 from kam.org.models import COMPANY_SETTINGS_FIELDS, User
 from kam.org.selectors import company_settings
 from kam.portfolio.models import (
@@ -28,6 +31,7 @@ from kam.portfolio.models import (
     PortfolioSettings,
     Scope,
     ScoreRun,
+    ScoreRunStatus,
     Snapshot,
     Strategy,
     StrategyOverride,
@@ -300,6 +304,102 @@ def portfolio(
     return as_of, rows.order_by("-contribution_cents", "account__code")
 
 
+# Past this many plotted accounts the matrix draws the largest as bubbles and the rest as
+# density: thousands of bubbles make a page of megabytes that the browser cannot read.
+MATRIX_DENSITY_FROM = 500
+MATRIX_BUBBLES = 200
+MATRIX_REGION_MOST = 500  # accounts one region request of the matrix answers at most
+
+
+@dataclass(frozen=True, eq=False)
+class MatrixData:
+    """The matrix of one date (§3): every visible account as a point (id, class, potential
+    and contribution in cents, one array element each), and the rows drawn as bubbles (all
+    plotted rows, or the largest by contribution past MATRIX_DENSITY_FROM)."""
+
+    as_of: dt.date | None
+    account_ids: npt.NDArray[np.int64]
+    account_class: npt.NDArray[np.str_]
+    potential_cents: npt.NDArray[np.int64]
+    contribution_cents: npt.NDArray[np.int64]
+    bubbles: list[Snapshot]
+    dense: bool
+
+
+_PLOTTED = Q(contribution_cents__gt=0, potential_cents__gt=0)  # positive on both log axes
+# What a bubble shows; the rest of the snapshot (factors, trend, …) is not read.
+_BUBBLE_FIELDS = (
+    "account_id",
+    "account__code",
+    "account__name",
+    "account_class",
+    "lifecycle",
+    "potential_cents",
+    "contribution_cents",
+    "margin_cents",
+    "share_of_wallet",
+)
+
+
+def matrix_data(*, actor: User, filters: PortfolioFilters) -> MatrixData:
+    """The portfolio's points and bubbles in two bounded queries, whatever its size."""
+    as_of, rows = portfolio(actor=actor, filters=filters)
+    points = list(
+        rows.order_by().values_list(
+            "account_id", "account_class", "potential_cents", "contribution_cents"
+        )
+    )
+    ids, classes, potential, contribution = list(zip(*points, strict=True)) or [(), (), (), ()]
+    potential_cents = np.array(potential, dtype=np.int64)
+    contribution_cents = np.array(contribution, dtype=np.int64)
+    plotted = int(np.count_nonzero((potential_cents > 0) & (contribution_cents > 0)))
+    dense = plotted > MATRIX_DENSITY_FROM
+    bubbles = rows.filter(_PLOTTED).select_related(None).select_related("account")
+    bubbles = bubbles.only(*_BUBBLE_FIELDS)
+    return MatrixData(
+        as_of,
+        np.array(ids, dtype=np.int64),
+        np.array(classes, dtype=str),
+        potential_cents,
+        contribution_cents,
+        list(bubbles[:MATRIX_BUBBLES] if dense else bubbles),
+        dense=dense,
+    )
+
+
+@dataclass(frozen=True)
+class MatrixRegion:
+    """A rectangle of the matrix in cents; a missing side is open."""
+
+    potential_min: int | None = None
+    potential_max: int | None = None
+    contribution_min: int | None = None
+    contribution_max: int | None = None
+
+
+def matrix_region(
+    *, actor: User, filters: PortfolioFilters, region: MatrixRegion, limit: int
+) -> tuple[dt.date | None, int, QuerySet[Snapshot]]:
+    """The visible plotted accounts inside `region` (§3, §13): the date, how many there are,
+    and the largest `limit` of them by contribution (at most MATRIX_REGION_MOST)."""
+    as_of, rows = portfolio(actor=actor, filters=filters)
+    bounds = {
+        "potential_cents__gte": region.potential_min,
+        "potential_cents__lte": region.potential_max,
+        "contribution_cents__gte": region.contribution_min,
+        "contribution_cents__lte": region.contribution_max,
+    }
+    inside = rows.filter(_PLOTTED, **{k: v for k, v in bounds.items() if v is not None})
+    return as_of, inside.count(), inside[: max(1, min(limit, MATRIX_REGION_MOST))]
+
+
+def portfolio_page(
+    *, actor: User, filters: PortfolioFilters, page: str | None, per_page: str | None = None
+) -> Page:
+    """One bounded page of the portfolio's rows, largest contribution first."""
+    return page_of(portfolio(actor=actor, filters=filters)[1], page=page, per_page=per_page)
+
+
 class ParetoRow(NamedTuple):
     """One ranked account of the Pareto curve (§2)."""
 
@@ -311,24 +411,45 @@ class ParetoRow(NamedTuple):
     is_key: bool
 
 
-def pareto_ranking(
-    *, actor: User, filters: PortfolioFilters
-) -> tuple[dt.date | None, list[ParetoRow]]:
-    """The visible accounts with a Pareto rank, in rank order, as of the portfolio's date."""
+@dataclass(frozen=True)
+class ParetoRanking:
+    """The Pareto curve of one date (§2): the top of the ranking and the totals of all of it."""
+
+    as_of: dt.date | None
+    top: list[ParetoRow]
+    ranked: int  # accounts with a Pareto rank
+    candidates: int
+    candidate_cents: int
+    total_cents: int
+
+
+def pareto_ranking(*, actor: User, filters: PortfolioFilters, top: int) -> ParetoRanking:
+    """The visible accounts with a Pareto rank: the first `top` in rank order, and the counts
+    and contribution of all of them (in the database, whatever the portfolio's size)."""
     as_of, rows = portfolio(actor=actor, filters=filters)
-    ranked = (
-        rows.filter(pareto_rank__isnull=False)
-        .order_by("pareto_rank")
-        .values_list(
-            "account__code",
-            "account__name",
-            "contribution_cents",
-            "cumulative_share",
-            "pareto_candidate",
-            "is_key",
-        )
+    ranked = rows.filter(pareto_rank__isnull=False)
+    first = ranked.order_by("pareto_rank").values_list(
+        "account__code",
+        "account__name",
+        "contribution_cents",
+        "cumulative_share",
+        "pareto_candidate",
+        "is_key",
+    )[:top]
+    totals = ranked.order_by().aggregate(
+        ranked=Count("pk"),
+        candidates=Count("pk", filter=Q(pareto_candidate=True)),
+        candidate_cents=Sum("contribution_cents", filter=Q(pareto_candidate=True)),
+        total_cents=Sum("contribution_cents"),
     )
-    return as_of, [ParetoRow(*row) for row in ranked]
+    return ParetoRanking(
+        as_of,
+        [ParetoRow(*row) for row in first],
+        ranked=totals["ranked"],
+        candidates=totals["candidates"],
+        candidate_cents=int(totals["candidate_cents"] or 0),
+        total_cents=int(totals["total_cents"] or 0),
+    )
 
 
 def account_snapshots(*, account: Account, scope: str = Scope.ENTITY) -> QuerySet[Snapshot]:
@@ -451,6 +572,13 @@ def score_runs_visible_to(actor: User) -> QuerySet[ScoreRun]:
 
 def score_run_get(*, actor: User, run_id: object) -> ScoreRun:
     return get_object_or_404(score_runs_visible_to(actor), pk=run_id)
+
+
+def score_run_wait(run: ScoreRun) -> JobWait:
+    """A queued run's wait: whether a worker is live to take it, and for how long."""
+    return job_wait(
+        queued=run.status == ScoreRunStatus.QUEUED, since=run.queued_at or run.created_at
+    )
 
 
 @dataclass(frozen=True)

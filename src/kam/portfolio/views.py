@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kam.accounts.models import Account
 from kam.accounts.selectors import account_facets, account_get, account_owners
 from kam.core.errors import DomainError
+from kam.core.paging import page_links
 from kam.org.http import AuthedRequest
 from kam.org.permissions import can
 from kam.org.selectors import base_currency, company_settings
@@ -29,6 +30,7 @@ from kam.portfolio.forms import (
 )
 from kam.portfolio.models import Scope
 from kam.portfolio.presenters import (
+    PARETO_SHOWN,
     matrix_presentation,
     migration_chart,
     pareto_presentation,
@@ -45,12 +47,13 @@ from kam.portfolio.selectors import (
     cost_to_serve_get,
     key_proposal_decisions,
     key_proposals_pending,
+    matrix_data,
     migration_dates,
     migration_default_start,
     pareto_ranking,
     playbook_get,
     playbooks,
-    portfolio,
+    portfolio_page,
     portfolio_settings,
     settings_history,
 )
@@ -83,25 +86,36 @@ def _filters(request: AuthedRequest) -> tuple[MatrixFilterForm, PortfolioFilters
 
 @login_required
 def matrix_view(request: AuthedRequest) -> HttpResponse:
-    """The potential–contribution matrix (§3) of the visible accounts."""
+    """The potential–contribution matrix (§3) of the visible accounts, and a bounded page of
+    them as a table."""
     form, filters = _filters(request)
-    as_of, queryset = portfolio(actor=request.user, filters=filters)
-    rows = list(queryset)
+    data = matrix_data(actor=request.user, filters=filters)
     settings = portfolio_settings()
-    matrix = matrix_presentation(rows, settings, base_currency())
+    matrix = matrix_presentation(data, settings, base_currency())
+    page = portfolio_page(
+        actor=request.user,
+        filters=filters,
+        page=request.GET.get("page"),
+        per_page=request.GET.get("per_page"),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "portfolio/matrix.html",
         {
             "section": "portfolio",
             "form": form,
-            "as_of": as_of,
+            "as_of": data.as_of,
             "scope": filters.scope,
             "chart": matrix.chart,
+            "matrix": matrix,
             "hidden": matrix.hidden,
             "classes": matrix.classes,
-            "rows": rows[:500],
-            "row_count": len(rows),
+            "rows": page.object_list,
+            "page": page,
+            "page_links": page_links(page, query),
+            "row_count": page.paginator.count,
             "settings": settings,
         },
     )
@@ -111,18 +125,18 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
 def pareto_view(request: AuthedRequest) -> HttpResponse:
     """The Pareto curve (§2): accounts by contribution with the cumulative share."""
     form, filters = _filters(request)
-    as_of, ranked = pareto_ranking(actor=request.user, filters=filters)
+    ranking = pareto_ranking(actor=request.user, filters=filters, top=PARETO_SHOWN)
     settings = portfolio_settings()
-    pareto = pareto_presentation(ranked, settings, base_currency())
+    pareto = pareto_presentation(ranking, settings, base_currency())
     return render(
         request,
         "portfolio/pareto.html",
         {
             "section": "portfolio",
             "form": form,
-            "as_of": as_of,
+            "as_of": ranking.as_of,
             "chart": pareto.chart,
-            "ranked": len(ranked),
+            "ranked": ranking.ranked,
             "shown": pareto.shown,
             "candidates": pareto.candidates,
             "candidate_share": pareto.candidate_share,

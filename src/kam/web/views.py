@@ -10,7 +10,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kam.accounts.selectors import dashboard_summary
 from kam.core.errors import DomainError
+from kam.core.health import health_report
 from kam.core.http import safe_next
 from kam.org.http import AuthedRequest
 from kam.org.login_limit import login_attempt_begin, login_succeeded
@@ -139,6 +139,7 @@ def token_revoke_view(request: AuthedRequest, token_id: int) -> HttpResponse:
 
 @require_GET
 def health_view(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """The database, the workers, the queue and the scheduler (kam.core.health): 200 when
+    all are ok, 503 when one is down."""
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503)

@@ -1,48 +1,45 @@
-"""Following a scheduled run through its task: started, then succeeded or failed."""
+"""Carrying out a scheduled run in the worker: running, then succeeded or failed.
+
+The tick queues `scheduled_run_task` with the run's id once the run row is committed, so the
+run is found by its id in any worker and on any queue backend (on Redis a worker can start a
+task before the enqueuing transaction commits; a run looked up by task id could be missed)."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from django.utils.module_loading import import_string
 from django.utils.timezone import now as timezone_now
-from django_tasks.base import TaskResult, TaskResultStatus
+from django_tasks.base import Task
 
-from kam.core.errors import Conflict
 from kam.ops.models import JOB_RUN_STATUS, JobRunStatus, ScheduledJobRun
 
-logger = logging.getLogger(__name__)
+
+def scheduled_task(path: str) -> Task[Any, Any]:
+    """The background task at dotted `path`; ImportError or TypeError when there is none."""
+    task = import_string(path)
+    if not isinstance(task, Task):
+        raise TypeError(f"{path} is not a background task")
+    return task
 
 
-def _rows(task_result: TaskResult[Any]) -> Any:
-    return ScheduledJobRun.objects.filter(task_result_id=str(task_result.id))
+def error_message(error: BaseException) -> str:
+    """How a failed run names its error: the class and the message, as a traceback's last line."""
+    return f"{type(error).__name__}: {error}"[:1000]
 
 
-def run_started(sender: object, task_result: TaskResult[Any], **kwargs: Any) -> None:
-    """task_started receiver: the scheduled run of this task (if it is one) is running."""
+def scheduled_run_execute(*, run_id: int, task_path: str, arguments: dict[str, Any]) -> Any:
+    """Call the job's task in this worker and record the outcome on the run (docs/rules.md,
+    "Scheduled jobs"). Raises the task's own error after recording it, so the queue keeps it
+    too; Conflict when the run is not queued (it ran already)."""
+    rows = ScheduledJobRun.objects.filter(pk=run_id)
+    JOB_RUN_STATUS.move(rows, JobRunStatus.RUNNING)
     try:
-        JOB_RUN_STATUS.move(_rows(task_result), JobRunStatus.RUNNING)
-    except Conflict:
-        # Bookkeeping never fails the task itself (a retried task starts again).
-        logger.warning("scheduled run of task %s was not queued", task_result.id)
-
-
-def run_finished(sender: object, task_result: TaskResult[Any], **kwargs: Any) -> None:
-    """task_finished receiver: the scheduled run records its outcome."""
-    try:
-        _finish(task_result)
-    except Conflict:
-        logger.warning("scheduled run of task %s was not running", task_result.id)
-
-
-def _finish(task_result: TaskResult[Any]) -> None:
-    rows = _rows(task_result).filter(status=JobRunStatus.RUNNING)
-    if task_result.status == TaskResultStatus.SUCCESSFUL:
-        JOB_RUN_STATUS.move(rows, JobRunStatus.SUCCEEDED, finished_at=timezone_now())
-        return
-    errors = task_result.errors
-    lines = errors[-1].traceback.strip().splitlines() if errors else []
-    message = lines[-1] if lines else str(task_result.status)
-    JOB_RUN_STATUS.move(
-        rows, JobRunStatus.FAILED, finished_at=timezone_now(), message=message[:1000]
-    )
+        value = scheduled_task(task_path).call(**arguments)
+    except Exception as error:
+        JOB_RUN_STATUS.move(
+            rows, JobRunStatus.FAILED, finished_at=timezone_now(), message=error_message(error)
+        )
+        raise
+    JOB_RUN_STATUS.move(rows, JobRunStatus.SUCCEEDED, finished_at=timezone_now())
+    return value

@@ -1,4 +1,4 @@
-"""One tick of the scheduler: claim the due jobs, enqueue each task once, record the run."""
+"""One tick of the scheduler: claim the due jobs, record each run once, then queue it."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django.utils.timezone import now as timezone_now
-from django_tasks.base import Task
 
 from kam.ops.models import JobRunStatus, ScheduledJob, ScheduledJobRun
+from kam.ops.scheduler.runs import error_message, scheduled_task
 from kam.ops.scheduler.schedule import next_slot
 
 logger = logging.getLogger(__name__)
@@ -32,23 +31,36 @@ def _claim(job: ScheduledJob, now: dt.datetime) -> bool:
     return claimed == 1
 
 
-def _enqueue(job: ScheduledJob, now: dt.datetime) -> ScheduledJobRun:
+def _record(job: ScheduledJob, now: dt.datetime) -> ScheduledJobRun:
+    """The run of the slot just claimed, queued (or failed at once when the job names no
+    task). One row per job and slot: the database refuses a second (docs/rules.md)."""
     run = ScheduledJobRun(job=job, due_at=job.next_run_at or now, started_at=now)
     try:
-        task = import_string(job.task)
-        if not isinstance(task, Task):
-            raise TypeError(f"{job.task} is not a background task")
-        with transaction.atomic():
-            result = task.enqueue(**job.arguments)
-    except Exception as error:
+        scheduled_task(job.task)
+    except (ImportError, TypeError) as error:
         # A job that cannot even be queued is a failed run; it is due again at its next slot.
-        logger.exception("scheduled job %s could not be queued", job.name)
-        run.status, run.finished_at = JobRunStatus.FAILED, now
-        run.message = f"{type(error).__name__}: {error}"[:1000]
-    else:
-        run.task_result_id = str(result.id)
+        logger.error("scheduled job %s names no task: %s", job.name, error)
+        run.status, run.finished_at, run.message = JobRunStatus.FAILED, now, error_message(error)
     run.save()
     return run
+
+
+def _enqueue(run: ScheduledJobRun, now: dt.datetime) -> None:
+    """Queue the run's task once its row is committed (any worker on any backend finds it)."""
+    from kam.ops.tasks import scheduled_run_task
+
+    job = run.job
+    try:
+        result = scheduled_run_task.enqueue(
+            run_id=run.pk, task_path=job.task, arguments=job.arguments
+        )
+    except Exception as error:
+        logger.exception("scheduled job %s could not be queued", job.name)
+        run.status, run.finished_at, run.message = JobRunStatus.FAILED, now, error_message(error)
+        run.save(update_fields=["status", "finished_at", "message"])
+        return
+    run.task_result_id = str(result.id)
+    run.save(update_fields=["task_result_id"])
 
 
 def tick(now: dt.datetime | None = None) -> list[ScheduledJobRun]:
@@ -72,5 +84,8 @@ def tick(now: dt.datetime | None = None) -> list[ScheduledJobRun]:
         )
         for job in due:
             if _claim(job, now):
-                runs.append(_enqueue(job, now))
+                runs.append(_record(job, now))
+    for run in runs:
+        if run.status == JobRunStatus.QUEUED:
+            _enqueue(run, now)
     return runs

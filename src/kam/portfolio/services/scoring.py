@@ -13,6 +13,7 @@ import numpy.typing as npt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kam.accounts.models import Account
 from kam.alerts.services import alerts_sync
@@ -20,7 +21,8 @@ from kam.analytics import portfolio as engine
 from kam.analytics.portfolio import ClassCache, MigrationWatch, PortfolioInputs, Result
 from kam.analytics.rules import Rules
 from kam.core.dates import today
-from kam.core.errors import InvalidInput
+from kam.core.errors import Conflict, InvalidInput
+from kam.core.jobs import enqueue_on_commit
 from kam.core.months import (
     EARLIEST_DAY,
     LATEST_DAY,
@@ -29,6 +31,7 @@ from kam.core.months import (
     month_end,
     month_index,
 )
+from kam.core.workers import current_worker_id, live_worker_ids
 from kam.ledger.selectors import account_month_arrays, ledger_first_month
 from kam.org.models import User
 from kam.org.permissions import require_governing
@@ -50,6 +53,11 @@ from kam.portfolio.selectors import (
 from kam.portfolio.store import store_monthly_history, store_snapshots
 
 Progress = Callable[[int, int], None]
+
+ERROR_NOT_FAILED_RUN = gettext_lazy("Only a failed scoring run can be retried.")
+ERROR_WORKER_STOPPED = gettext_lazy(
+    "The background worker stopped while this run was scoring. Retry it."
+)
 
 
 def history_dates(as_of: dt.date) -> list[dt.date]:
@@ -249,12 +257,59 @@ def score_run_create(
         if waiting is not None:
             return waiting
     run = ScoreRun.objects.create(
-        as_of=as_of, history=history, reason=reason[:200], created_by=actor
+        as_of=as_of,
+        history=history,
+        reason=reason[:200],
+        created_by=actor,
+        queued_at=timezone.now(),
     )
+    _enqueue(run)
+    return run
+
+
+def _enqueue(run: ScoreRun) -> None:
     from kam.portfolio.tasks import score_run_task
 
-    transaction.on_commit(lambda: score_run_task.enqueue(run_id=str(run.pk)))
+    enqueue_on_commit(
+        score_run_task,
+        run_id=str(run.pk),
+        failed=lambda message: score_run_fail(run_id=run.pk, message=message),
+    )
+
+
+@transaction.atomic
+def score_run_retry(*, actor: User, run: ScoreRun) -> ScoreRun:
+    """Queue a failed scoring run again (its worker stopped, or it broke). Raises Conflict
+    unless the run failed, PermissionDenied unless the actor may start runs."""
+    require_governing(actor, _("start a scoring run"))
+    run = ScoreRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ScoreRunStatus.FAILED:
+        raise Conflict(str(ERROR_NOT_FAILED_RUN), field="status")
+    SCORE_RUN_STATUS.move_instance(
+        run,
+        ScoreRunStatus.QUEUED,
+        queued_at=timezone.now(),
+        finished_at=None,
+        message="",
+        dates_done=0,
+        worker_id="",
+    )
+    _enqueue(run)
     return run
+
+
+def score_runs_fail_stopped(*, idle: frozenset[str] = frozenset()) -> int:
+    """Fail the running score runs whose worker stopped beating (kam.core.workers), or whose
+    worker says it is `idle` (its job's process died under it), with a message saying so;
+    they can be retried. Returns how many."""
+    stopped = ScoreRun.objects.filter(status=ScoreRunStatus.RUNNING).exclude(worker_id="")
+    stopped = stopped.exclude(worker_id__in=live_worker_ids() - idle)
+    return SCORE_RUN_STATUS.move(
+        stopped,
+        ScoreRunStatus.FAILED,
+        finished_at=timezone.now(),
+        message=str(ERROR_WORKER_STOPPED),
+    )
 
 
 def score_run_execute(*, run_id: uuid.UUID | str) -> ScoreRun:
@@ -264,7 +319,10 @@ def score_run_execute(*, run_id: uuid.UUID | str) -> ScoreRun:
         return run
     dates = history_dates(run.as_of) if run.history else [run.as_of]
     SCORE_RUN_STATUS.move(
-        ScoreRun.objects.filter(pk=run.pk), ScoreRunStatus.RUNNING, dates_total=len(dates)
+        ScoreRun.objects.filter(pk=run.pk),
+        ScoreRunStatus.RUNNING,
+        dates_total=len(dates),
+        worker_id=current_worker_id(),
     )
 
     def progress(done: int, total: int) -> None:

@@ -64,6 +64,7 @@ document.addEventListener("submit", function (event) {
     data.series.forEach(function (s) { s.points.forEach(function (p) { all.push(p); }); });
     var maxMargin = all.reduce(function (m, p) { return Math.max(m, p.margin); }, 1);
     var values = all.map(function (p) { return p.value; });
+    (data.density || []).forEach(function (cell) { values.push([cell[0], cell[1]], [cell[2], cell[3]]); });
     function bound(index, fn, extra) {
       var list = values.map(function (v) { return v[index]; }).concat(extra);
       return fn.apply(null, list);
@@ -110,15 +111,45 @@ document.addEventListener("submit", function (event) {
       }
       return out;
     });
+    var density = data.density || [];
+    if (density.length) {
+      var most = density.reduce(function (m, cell) { return Math.max(m, cell[4]); }, 1);
+      // The accounts not drawn as bubbles: a cell per log bin, darker where there are more.
+      series.push({
+        type: "custom", name: data.labels.density, id: "density", z: 1,
+        data: density, encode: { x: [0, 2], y: [1, 3] },
+        itemStyle: { color: "#1f4e8c" },
+        renderItem: function (params, api) {
+          var from = api.coord([api.value(0), api.value(1)]);
+          var to = api.coord([api.value(2), api.value(3)]);
+          var shape = echarts.graphic.clipRectByRect(
+            { x: from[0], y: to[1], width: to[0] - from[0], height: from[1] - to[1] },
+            { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height });
+          var strength = Math.log(1 + api.value(4)) / Math.log(1 + most);
+          return shape && { type: "rect", shape: shape,
+            style: { fill: "#1f4e8c", opacity: 0.08 + 0.55 * strength, stroke: "#fff", lineWidth: 0.5 } };
+        },
+        tooltip: { formatter: function (p) { return escapeText(data.labels.cell.replace("{count}", p.data[4])); } }
+      });
+    }
     series.push({
       type: "line", name: data.labels.relative, silent: true, symbol: "none", z: 1,
       data: [[diagonalFrom, diagonalFrom * data.relativeShare], [diagonalTo, diagonalTo * data.relativeShare]],
       lineStyle: { type: "dotted", color: "#98a2b3", width: 1.5 }, tooltip: { show: false },
       endLabel: { show: true, formatter: data.labels.relative, color: "#667085", fontSize: 11, offset: [-150, 12] }
     });
-    return {
+    var legend = data.series.map(function (s) { return s.name; });
+    if (density.length) { legend.push(data.labels.density); }
+    var zoom = data.region ? {
+      dataZoom: [
+        { type: "inside", xAxisIndex: 0, filterMode: "none" },
+        { type: "inside", yAxisIndex: 0, filterMode: "none" }
+      ],
+      toolbox: { right: 8, top: 0, feature: { dataZoom: { filterMode: "none" }, restore: {} } }
+    } : {};
+    return Object.assign({
       grid: { left: 40, right: 56, top: 48, bottom: 40, containLabel: true },
-      legend: { top: 0, data: data.series.map(function (s) { return s.name; }) },
+      legend: { top: 0, data: legend },
       tooltip: {
         trigger: "item",
         formatter: function (p) {
@@ -144,7 +175,69 @@ document.addEventListener("submit", function (event) {
         splitLine: { lineStyle: { color: "#f0f2f5" } }
       },
       series: series
-    };
+    }, zoom);
+  };
+  // Zoomed past the density threshold, the matrix asks the API for the accounts of the
+  // visible part (the page's filters kept) and draws them as bubbles; restored, it goes back.
+  builders.matrix.attach = function (chart, data) {
+    if (!data.region) { return; }
+    var caption = document.getElementById("matrix-shows");
+    var first = caption ? caption.textContent : "";
+    var original = data.series.map(function (s) { return s.points; });
+    var pending = null;
+    var asked = 0;
+    function extent(name) {
+      return chart.getModel().getComponent(name, 0).axis.scale.getExtent();
+    }
+    function redraw(points, showDensity, text) {
+      var update = data.series.map(function (s, i) { return { data: points[i] }; });
+      chart.setOption({ series: update.concat([{ id: "density", data: showDensity ? data.density : [] }]) });
+      if (caption) { caption.textContent = text; }
+    }
+    function load() {
+      var x = extent("xAxis"), y = extent("yAxis");
+      var full = chart.getOption().dataZoom.every(function (z) { return z.start <= 0 && z.end >= 100; });
+      if (full) { redraw(original, true, first); return; }
+      var params = new URLSearchParams();
+      var page = new URLSearchParams(window.location.search);
+      ["as_of", "scope", "industry", "region"].forEach(function (name) {
+        if (page.get(name)) { params.set(name, page.get(name)); }
+      });
+      if (page.get("owner")) { params.set("owner_id", page.get("owner")); }
+      var most = 9999999999999.99;
+      params.set("potential_min", Math.min(x[0], most).toFixed(2));
+      params.set("potential_max", Math.min(x[1], most).toFixed(2));
+      params.set("contribution_min", Math.min(y[0], most).toFixed(2));
+      params.set("contribution_max", Math.min(y[1], most).toFixed(2));
+      params.set("limit", String(data.region.most));
+      var ticket = ++asked;
+      fetch(data.region.url + "?" + params.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
+        .then(function (answer) {
+          if (ticket !== asked) { return; }  // a later zoom is on its way
+          var points = data.series.map(function (s) {
+            return answer.items.filter(function (a) { return a.lifecycle === s.stage; }).map(function (a) {
+              return {
+                value: [parseFloat(a.potential), parseFloat(a.contribution)], margin: parseFloat(a.margin),
+                code: a.code, name: a.name, cls: a.account_class, sow: a.share_of_wallet,
+                url: data.accountUrl.replace("{}", a.account_id)
+              };
+            });
+          });
+          var all = answer.count <= answer.items.length;
+          var text = all ? data.labels.regionAll.replace("{count}", answer.count)
+            : data.labels.regionSome.replace("{shown}", answer.items.length).replace("{count}", answer.count);
+          redraw(points, !all, text);
+        })
+        .catch(function () { if (ticket === asked && caption) { caption.textContent = data.labels.regionFailed; } });
+    }
+    chart.on("click", function (p) {
+      if (p.seriesId !== "density") { return; }  // a cell: zoom into it
+      chart.dispatchAction({ type: "dataZoom", dataZoomIndex: 0, startValue: p.data[0], endValue: p.data[2] });
+      chart.dispatchAction({ type: "dataZoom", dataZoomIndex: 1, startValue: p.data[1], endValue: p.data[3] });
+    });
+    chart.on("datazoom", function () { clearTimeout(pending); pending = setTimeout(load, 250); });
+    chart.on("restore", function () { clearTimeout(pending); asked++; redraw(original, true, first); });
   };
   builders.pareto = function (data) {
     return {
@@ -205,7 +298,9 @@ document.addEventListener("submit", function (event) {
       var kind = element.getAttribute("data-chart");
       // Thousands of bubbles draw faster on a canvas than as SVG nodes.
       var chart = window.echarts.init(element, null, { renderer: kind === "matrix" ? "canvas" : "svg" });
-      chart.setOption(build(JSON.parse(source.textContent)));
+      var data = JSON.parse(source.textContent);
+      chart.setOption(build(data));
+      if (build.attach) { build.attach(chart, data); }
       chart.on("click", function (params) {
         if (params.data && params.data.url) { window.location.href = params.data.url; }
       });

@@ -1,0 +1,78 @@
+"""Worker heartbeats (kam.core.workers): a worker beats while it runs, also during a long
+task, and stops counting as live once its beats stop."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+
+import pytest
+from django.db import OperationalError
+from django.utils.timezone import now as timezone_now
+
+from kam.core.models import WorkerHeartbeat
+from kam.core.workers import (
+    current_worker_id,
+    database_busy,
+    live_worker_ids,
+    retry_when_busy,
+    worker_heartbeat,
+    worker_last_beat,
+)
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat thread writes on its own connection
+def test_a_worker_beats_from_its_thread_while_the_block_runs_and_leaves_cleanly() -> None:
+    with worker_heartbeat(worker_id="w-1", every=0.1) as beat:
+        first = WorkerHeartbeat.objects.get(worker_id="w-1")
+        assert (first.pid, current_worker_id()) == (os.getpid(), "w-1")
+        with beat.working_on("task-7"):
+            # The main thread is busy; the beats keep coming.
+            beaten = threading.Event()
+            for _ in range(50):
+                row = WorkerHeartbeat.objects.get(worker_id="w-1")
+                if row.beat_at > first.beat_at and row.task == "task-7":
+                    beaten.set()
+                    break
+                beaten.wait(0.1)
+            assert beaten.is_set()
+        assert live_worker_ids() == {"w-1"}
+
+    assert not WorkerHeartbeat.objects.exists()
+    assert current_worker_id() == ""
+
+
+@pytest.mark.django_db
+def test_a_worker_silent_past_the_limit_is_not_live(settings) -> None:
+    settings.KAM_WORKER_STALE_SECONDS = 30
+    now = timezone_now()
+    # pid above Linux's pid_max: no such process runs here.
+    common = {"host": "elsewhere", "pid": 2**22 + 1, "started_at": now}
+    for worker_id, silent in (("fresh", 5), ("stale", 31)):
+        beat_at = now - dt.timedelta(seconds=silent)
+        WorkerHeartbeat.objects.create(worker_id=worker_id, beat_at=beat_at, **common)
+
+    assert live_worker_ids(now) == {"fresh"}
+    assert worker_last_beat() == now - dt.timedelta(seconds=5)
+
+
+def test_only_a_locked_or_busy_database_is_retried() -> None:
+    calls: list[int] = []
+
+    def locked_twice() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("database is locked")
+        return "done"
+
+    assert retry_when_busy(locked_twice, what="test", first_delay=0.01) == "done"
+    assert len(calls) == 3
+    assert database_busy(OperationalError("database is locked"))
+    assert not database_busy(OperationalError("no such table: x"))
+
+    def broken() -> None:
+        raise OperationalError("no such table: x")
+
+    with pytest.raises(OperationalError, match="no such table"):
+        retry_when_busy(broken, what="test")

@@ -1,0 +1,104 @@
+"""Real kam processes for the tests that need them: servers and workers on a scratch database
+(the `scratch_database` fixture), stopped when the test ends."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import requests
+
+from tests.conftest import KAM
+
+T = TypeVar("T")
+STARTUP_TIMEOUT = 60.0
+JOB_TIMEOUT = 120.0
+MAKE_NIGHTLY_DUE = (
+    "import datetime as dt; from django.utils.timezone import now; "
+    "from kam.ops.models import ScheduledJob; "
+    "print(ScheduledJob.objects.filter(name='nightly re-score')"
+    ".update(next_run_at=now() - dt.timedelta(hours=1)))"
+)
+NIGHTLY_RUNS = (
+    "from kam.ops.models import ScheduledJobRun; "
+    "print(list(ScheduledJobRun.objects.filter(job__name='nightly re-score')"
+    ".values_list('status', flat=True)))"
+)
+
+
+def kam(env: dict[str, str], *args: str) -> str:
+    """Run one kam command to its end; its standard output."""
+    done = subprocess.run(  # noqa: S603 - our own console script
+        [KAM, *args], env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+def kam_python(env: dict[str, str], code: str) -> str:
+    """What `code` prints, run by kam's shell against the environment's database."""
+    return kam(env, "shell", "--no-imports", "-c", code).strip()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(check: Callable[[], T | None], *, timeout: float, what: str) -> T:
+    """Poll `check` until it gives something other than None (or fail after `timeout`)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found is not None:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"gave up waiting for {what} after {timeout:.0f} s")
+
+
+@contextmanager
+def running(env: dict[str, str], *args: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A kam process (its output in `log`), stopped as an operator would: SIGTERM, then kill."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own console script
+            [KAM, *args], env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def serving(env: dict[str, str], *, log: Path) -> Iterator[str]:
+    """`kam serve` on a free loopback port, once it answers; its base address."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running(env, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", log=log) as server:
+
+        def answering() -> bool | None:
+            assert server.poll() is None, f"kam serve exited: {log.read_text()[-2000:]}"
+            try:
+                requests.get(f"{base}/login/", timeout=2)
+            except requests.ConnectionError:
+                return None
+            return True
+
+        wait_for(answering, timeout=STARTUP_TIMEOUT, what="kam serve to answer")
+        yield base
+
+
+def nightly_finished(env: dict[str, str]) -> str | None:
+    """The nightly re-score's runs once none is waiting or running (None until then)."""
+    runs = kam_python(env, NIGHTLY_RUNS)
+    return None if runs == "[]" or "queued" in runs or "running" in runs else runs
