@@ -337,7 +337,8 @@ def test_a_parquet_export(tmp_path, director) -> None:
 
 
 def test_every_value_of_a_line_is_stored_exactly_through_the_bulk_path(tmp_path, director) -> None:
-    # Given text a CSV must quote (quotes, commas, a line break), quantities with four
+    # Given text a CSV must quote (quotes, commas; a line break is refused in a ledger text,
+    # as every control character in a code or name is), quantities with four
     # places, an empty cost and a product
     AccountFactory(code="C1")
     path = tmp_path / "ledger.csv"
@@ -364,7 +365,7 @@ def test_every_value_of_a_line_is_stored_exactly_through_the_bulk_path(tmp_path,
                 "INV 1",
                 "1",
                 'Pump "XL", 5"',
-                "Pumps,\nlarge",
+                "Pumps, large; 50\u00a0Hz",
                 "2.5",
                 "",
             ]
@@ -398,7 +399,7 @@ def test_every_value_of_a_line_is_stored_exactly_through_the_bulk_path(tmp_path,
             "INV 1",
             "1",
             'Pump "XL", 5"',
-            "Pumps,\nlarge",
+            "Pumps, large; 50\u00a0Hz",
             Decimal("2.5"),
             123456,
             None,

@@ -14,6 +14,7 @@ from kam.accounts.selectors import (
     account_owners,
     accounts_visible_to,
 )
+from kam.core.validators import validate_in_calendar
 from kam.org.models import User
 from kam.org.permissions import can
 from kam.org.selectors import users_active
@@ -123,7 +124,9 @@ class PotentialForm(forms.Form):
         decimal_places=2,
     )
     estimated_on = forms.DateField(
-        label=_("estimated on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("estimated on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_in_calendar],
     )
     source = forms.CharField(label=_("source"), max_length=200, required=False)
 

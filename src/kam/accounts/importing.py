@@ -28,6 +28,7 @@ from kam.accounts.models import (
     SizeBand,
 )
 from kam.core.choices import choice_lookup
+from kam.core.validators import in_calendar, outside_calendar_message
 from kam.importing.mapping import match_columns
 from kam.importing.reading import sniff, whole_table
 from kam.importing.registry import Importer, master_data_loader, register
@@ -68,6 +69,8 @@ LIMITS = {
     "region": 100,
     "potential_source": 200,
 }
+# The columns that name an account or a user: no invisible or control characters in them.
+IDENTIFYING = frozenset({"code", "name", "legal_name", "industry", "region", "parent", "owner"})
 UPDATABLE = ["name", "legal_name", "industry", "region", "account_type", "size_band", "owner"]
 
 
@@ -154,7 +157,9 @@ def _check_cells(
     for name in ACCOUNT_FIELDS:
         if name not in columns:
             continue
-        errors.extend(unsafe_cells(name, text_column(table, columns, name)))
+        errors.extend(
+            unsafe_cells(name, text_column(table, columns, name), identifying=name in IDENTIFYING)
+        )
         limit = LIMITS.get(name)
         if limit:
             errors.extend(
@@ -261,6 +266,10 @@ def _potentials(
             errors.append(RowError(row, "potential", _("not an amount"), str(raw[index])))
         elif dates.invalid[index]:
             errors.append(RowError(row, "potential_date", _("not a date"), str(dates_raw[index])))
+        elif on is not None and not in_calendar(on):
+            errors.append(
+                RowError(row, "potential_date", outside_calendar_message(), str(dates_raw[index]))
+            )
         elif cents is not None:
             amount = Decimal(cents).scaleb(-2)
             if amount < 0 or amount > MAX_MONEY:

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kam.core.validators import validate_identifier, validate_in_calendar
+
 FACTOR_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 # 15 significant digits survive SQLite's numeric storage exactly (up to ~10 trillion).
 MAX_MONEY = Decimal("9999999999999.99")
@@ -40,15 +42,25 @@ class AccountStatus(models.TextChoices):
 
 class Account(models.Model):
     code = models.CharField(
-        _("code"), max_length=64, unique=True, help_text=_("The customer code in the ERP.")
+        _("code"),
+        max_length=64,
+        unique=True,
+        help_text=_("The customer code in the ERP."),
+        validators=[validate_identifier],
     )
-    name = models.CharField(_("name"), max_length=200)
-    legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_identifier])
+    legal_name = models.CharField(
+        _("legal name"), max_length=300, blank=True, validators=[validate_identifier]
+    )
     account_type = models.CharField(
         _("type"), max_length=16, choices=AccountType.choices, default=AccountType.END_USER
     )
-    industry = models.CharField(_("industry"), max_length=100, blank=True, db_index=True)
-    region = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
+    industry = models.CharField(
+        _("industry"), max_length=100, blank=True, db_index=True, validators=[validate_identifier]
+    )
+    region = models.CharField(
+        _("region"), max_length=100, blank=True, db_index=True, validators=[validate_identifier]
+    )
     size_band = models.CharField(
         _("size band"), max_length=16, choices=SizeBand.choices, blank=True
     )
@@ -174,7 +186,7 @@ class PotentialEstimate(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_MONEY)],
     )
-    estimated_on = models.DateField(_("estimated on"))
+    estimated_on = models.DateField(_("estimated on"), validators=[validate_in_calendar])
     source = models.CharField(_("source"), max_length=200, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -216,6 +228,7 @@ class KeyStatusChange(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("decided by"),
     )
@@ -239,6 +252,7 @@ class Note(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("author"),
     )
@@ -272,8 +286,8 @@ class AccountRequest(models.Model):
     a director or an administrator approves it into an account the asker owns, or declines it.
     """
 
-    code = models.CharField(_("code"), max_length=64)
-    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=64, validators=[validate_identifier])
+    name = models.CharField(_("name"), max_length=200, validators=[validate_identifier])
     # The other account fields asked for, as `account_create` takes them.
     fields = models.JSONField(_("details"), default=dict, blank=True)
     requested_by = models.ForeignKey(

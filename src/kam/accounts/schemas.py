@@ -16,7 +16,7 @@ from kam.accounts.models import (
     SizeBand,
     TeamRole,
 )
-from kam.core.schemas import BodyId, IsoDate, ObjectId, Rating, StrictIn, text
+from kam.core.schemas import BodyId, IsoDate, ObjectId, Rating, StrictIn, identifier, text
 
 Factor = Rating | None
 AccountSort = Literal[
@@ -51,12 +51,12 @@ class AccountQuery(Schema):
 
 
 class AccountIn(StrictIn):
-    code: text(64, 1)  # type: ignore[valid-type]
-    name: text(200, 1)  # type: ignore[valid-type]
-    legal_name: text(300) = ""  # type: ignore[valid-type]
+    code: identifier(64, 1)  # type: ignore[valid-type]
+    name: identifier(200, 1)  # type: ignore[valid-type]
+    legal_name: identifier(300) = ""  # type: ignore[valid-type]
     account_type: AccountType = AccountType.END_USER
-    industry: text(100) = ""  # type: ignore[valid-type]
-    region: text(100) = ""  # type: ignore[valid-type]
+    industry: identifier(100) = ""  # type: ignore[valid-type]
+    region: identifier(100) = ""  # type: ignore[valid-type]
     size_band: SizeBand | Literal[""] = ""
     parent_id: BodyId | None = None
     owner_id: BodyId | None = None
@@ -67,12 +67,12 @@ class AccountIn(StrictIn):
 
 
 class AccountPatch(StrictIn):
-    code: text(64, 1) = None  # type: ignore[valid-type]
-    name: text(200, 1) = None  # type: ignore[valid-type]
-    legal_name: text(300) = None  # type: ignore[valid-type]
+    code: identifier(64, 1) = None  # type: ignore[valid-type]
+    name: identifier(200, 1) = None  # type: ignore[valid-type]
+    legal_name: identifier(300) = None  # type: ignore[valid-type]
     account_type: AccountType = None  # type: ignore[assignment]
-    industry: text(100) = None  # type: ignore[valid-type]
-    region: text(100) = None  # type: ignore[valid-type]
+    industry: identifier(100) = None  # type: ignore[valid-type]
+    region: identifier(100) = None  # type: ignore[valid-type]
     size_band: SizeBand | Literal[""] = None  # type: ignore[assignment]
     parent_id: BodyId | None = None
     owner_id: BodyId | None = None

@@ -16,6 +16,7 @@ from kam.accounts.api import requests_router as account_requests_router
 from kam.accounts.api import router as accounts_router
 from kam.alerts.api import router as alerts_router
 from kam.api.auth import api_auth
+from kam.api.links import add_links
 from kam.core.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS, database_busy
 from kam.core.errors import DomainError
 from kam.ledger.api import router as ledger_router
@@ -30,6 +31,9 @@ class KamAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # `list_accounts`, not `kam_accounts_api_list_accounts`: reads well in clients.
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return add_links(super().get_openapi_schema(**kwargs))
 
 
 api = KamAPI(

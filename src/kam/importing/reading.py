@@ -3,6 +3,12 @@
 CSV (UTF-8 with or without BOM, UTF-16, GB18030/GBK, CP1252; comma, semicolon, tab or pipe),
 XLSX (first sheet) and Parquet. Everything arrives as strings so that one set of parsers
 (`values`) decides every value the same way, whatever the format.
+
+A CSV's lines may end in CR LF, LF or a lone CR (classic Mac OS, and Excel for Mac's "CSV
+(Macintosh)"): Arrow's reader ends a row at any of the three, and so does everything here
+that looks at lines, so such a file reads like any other. A carriage return inside a quoted
+cell is part of the cell; inside an unquoted one it ends the row, and the row that follows
+is refused naming its line.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +37,8 @@ BLOCK_BYTES = 1 << 20
 DELIMITERS = ",;\t|"
 XLSX_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
+# The line endings Arrow's CSV reader knows: CR LF, LF and a lone CR.
+LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 class FileRejected(ImportMessage):
@@ -80,8 +89,20 @@ def _guess_legacy(sample: bytes) -> str:
     return "gb18030"
 
 
+def _decode(sample: bytes, encoding: str) -> str:
+    """The sample as text; an encoding that is not one (rot13, hex, base64) is refused."""
+    try:
+        if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+            raise LookupError(encoding)
+        return sample.decode(encoding, errors="ignore")
+    except (LookupError, UnicodeError) as error:
+        raise FileRejected(
+            gettext_noop("%(encoding)s is not a text encoding kam can read"), encoding=encoding
+        ) from error
+
+
 def _detect_delimiter(text: str) -> str:
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    lines = [line for line in LINE_END.split(text, maxsplit=50)[:50] if line.strip()]
     if not lines:
         raise FileRejected(gettext_noop("the file is empty"))
     try:
@@ -106,27 +127,39 @@ def sniff(path: Path, *, delimiter: str | None = None, encoding: str | None = No
         header = [str(cell).strip() for cell in _xlsx_rows(path, header_only=True)[0]]
         return Source(path, "xlsx", header=tuple(header))
     chosen = encoding or _detect_encoding(sample)
-    text = sample.decode(chosen, errors="ignore")
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    if len(sample) == SAMPLE_BYTES and "\n" not in text:
+    text = _decode(sample, chosen)
+    first_line = LINE_END.split(text.lstrip("\ufeff"), maxsplit=1)[0]
+    if len(sample) == SAMPLE_BYTES and not LINE_END.search(text):
         raise FileRejected(
             gettext_noop("the first line is longer than %(size)s KiB; this is not a table"),
             size=SAMPLE_BYTES // 1024,
         )
     chosen_delimiter = delimiter or _detect_delimiter(text)
-    header = next(csv.reader([first_line.rstrip("\r")], delimiter=chosen_delimiter))
+    try:
+        header = next(csv.reader([first_line], delimiter=chosen_delimiter))
+    except csv.Error as error:  # e.g. a header cell longer than the csv module's limit
+        raise FileRejected(
+            gettext_noop("the header line cannot be read as CSV: %(detail)s"), detail=str(error)
+        ) from error
     return Source(path, "csv", chosen, chosen_delimiter, tuple(header))
 
 
 def count_data_rows(path: Path, source: Source) -> int | None:
-    """Rows to expect (newlines less the header) for a progress bar; None if unknown."""
+    """Rows to expect (line endings less the header's) for a progress bar; None if unknown."""
     if source.format != "csv" or source.encoding.startswith("utf-16"):
         return None
-    newlines = 0
+    endings = 0
+    last = b"\n"
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(16 << 20), b""):
-            newlines += block.count(b"\n")
-    return max(newlines - 1, 0)
+            # CR LF is one ending, as are a lone LF and a lone CR (LINE_END).
+            endings += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+            if last == b"\r" and block.startswith(b"\n"):
+                endings -= 1  # a CR LF split between two blocks
+            last = block[-1:]
+    if last not in {b"\r", b"\n"}:
+        endings += 1  # the last line has no line end
+    return max(endings - 1, 0)
 
 
 NO_ROWS = gettext_noop("the file has a header but no rows")
@@ -187,11 +220,30 @@ def _csv_batches(source: Source, rows_per_batch: int) -> Iterator[pa.Table]:
         raise _explain_csv_error(str(error)) from error
 
 
+# Arrow's row numbers count the file's lines from 1, the header included.
+_COLUMN_COUNT = re.compile(
+    r"Row #(?P<line>\d+): Expected (?P<expected>\d+) columns, got (?P<found>\d+)"
+)
+
+
 def _explain_csv_error(message: str) -> FileRejected:
     if "straddling" in message or "block" in message:
         return FileRejected(
             gettext_noop("a row is longer than %(size)s MiB; this is not a ledger table"),
             size=BLOCK_BYTES >> 20,
+        )
+    shape = _COLUMN_COUNT.search(message)
+    if shape:
+        return FileRejected(
+            gettext_noop(
+                "line %(line)s has %(found)s column(s) where the header has %(expected)s; a "
+                "line break or carriage return inside an unquoted cell splits a row: quote "
+                "the cell or remove it (%(detail)s)"
+            ),
+            line=shape["line"],
+            found=shape["found"],
+            expected=shape["expected"],
+            detail=message,
         )
     if "Expected" in message and "columns" in message:
         return FileRejected(

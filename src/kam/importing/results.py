@@ -13,7 +13,14 @@ import numpy as np
 import pyarrow as pa
 
 from kam.importing.messages import gettext_noop, translated
-from kam.importing.values import has_nul, looks_like_formula
+from kam.importing.values import (
+    has_hidden_characters,
+    has_nul,
+    hidden_character,
+    hidden_character_message,
+    looks_like_formula,
+    reveal,
+)
 
 ProgressCallback = Callable[[int], None]
 
@@ -44,19 +51,23 @@ class RowsResult:
         return len(self.errors)
 
 
-def unsafe_cells(column: str, values: pa.Array) -> list[RowError]:
+def unsafe_cells(column: str, values: pa.Array, *, identifying: bool = False) -> list[RowError]:
     """An error for each cell of a column that a spreadsheet would run as a formula or that
-    holds a NUL character (row numbers count the header as row 1)."""
+    holds a NUL character (row numbers count the header as row 1); in an `identifying`
+    column (a code, a name) also each cell holding an invisible or control character."""
     formula, nul = looks_like_formula(values), has_nul(values)
-    return [
-        RowError(
-            index + 2,
-            column,
-            translated(NUL_CHARACTER if nul[index] else LOOKS_LIKE_FORMULA),
-            str(values[index]).replace("\x00", "\\0"),
-        )
-        for index in np.flatnonzero(formula | nul).tolist()
-    ]
+    hidden = has_hidden_characters(values) & ~nul if identifying else np.zeros_like(nul)
+    errors = []
+    for index in np.flatnonzero(formula | nul | hidden).tolist():
+        text = str(values[index])
+        if nul[index]:
+            reason = translated(NUL_CHARACTER)
+        elif hidden[index]:
+            reason = hidden_character_message(hidden_character(text) or "")
+        else:
+            reason = translated(LOOKS_LIKE_FORMULA)
+        errors.append(RowError(index + 2, column, reason, reveal(text.replace("\x00", "\\0"))))
+    return errors
 
 
 def rows_summary(result: RowsResult, summary: str) -> str:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kam.importing.messages import ImportMessage, gettext_noop
+from kam.importing.messages import ImportMessage, gettext_noop, translated
 
 BoolArray = np.ndarray
 
@@ -302,6 +303,113 @@ def month_start(dates: pa.Array) -> pa.Array:
     as_days = np.asarray(pc.cast(dates, pa.int32()).to_numpy(zero_copy_only=False))
     months = as_days.astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]")
     return pa.array(months, pa.date32())
+
+
+# Characters that change how a text reads without being seen (Unicode categories Cc, Cf, Cs,
+# Zl and Zp): controls, bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+# zero-width characters (U+200B–U+200D, U+2060, U+FEFF), the soft hyphen, line and paragraph
+# separators and lone surrogates. `C10001\u200b` looks like `C10001`, so an identifying text
+# (a code, a name) refuses every one. The table is Unicode 14's (Python 3.11); a test checks
+# it against the running Python's unicodedata.
+HIDDEN_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0000, 0x001F),
+    (0x007F, 0x009F),
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x2028, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xD800, 0xDFFF),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x13438),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+)
+_SURROGATES = (0xD800, 0xDFFF)
+
+
+def _character_class(ranges: tuple[tuple[int, int], ...], escape: Callable[[int], str]) -> str:
+    return "".join(
+        escape(low) if low == high else f"{escape(low)}-{escape(high)}" for low, high in ranges
+    )
+
+
+def _python_escape(point: int) -> str:
+    return f"\\u{point:04x}" if point <= 0xFFFF else f"\\U{point:08x}"
+
+
+def _re2_escape(point: int) -> str:
+    return f"\\x{{{point:04x}}}"
+
+
+_HIDDEN = re.compile(f"[{_character_class(HIDDEN_RANGES, _python_escape)}]")
+# Arrow's strings are UTF-8, which cannot hold a surrogate (nor can RE2 match one).
+_HIDDEN_RE2 = (
+    "["
+    + _character_class(tuple(pair for pair in HIDDEN_RANGES if pair != _SURROGATES), _re2_escape)
+    + "]"
+)
+# The same refusal as a JSON Schema `pattern` (ECMA-262, which spells only the Basic
+# Multilingual Plane as \uXXXX without the `u` flag): an identifying text matches it or is
+# refused. The few format characters above the plane (and surrogates) are refused as well,
+# so the pattern allows a little more than the API, never less.
+IDENTIFIER_PATTERN = (
+    "^[^"
+    + _character_class(
+        tuple(pair for pair in HIDDEN_RANGES if pair[1] <= 0xFFFF and pair != _SURROGATES),
+        _python_escape,
+    )
+    + "]*$"
+)
+
+
+def hidden_character(text: str) -> str | None:
+    """The first character of `text` that no identifying text may hold (see HIDDEN_RANGES)."""
+    found = _HIDDEN.search(text)
+    return found.group() if found else None
+
+
+def has_hidden_characters(values: pa.Array) -> BoolArray:
+    """Cells holding a character that no code or name may hold (see HIDDEN_RANGES)."""
+    # Most codes are printable ASCII, which holds nothing hidden: only the rest need the
+    # (slower) character class.
+    hidden = np.zeros(len(values), dtype=bool)
+    rest = np.flatnonzero(~_mask(pc.ascii_is_printable(values)) & present(values))
+    if len(rest):
+        others = values.take(pa.array(rest, pa.int64()))
+        hidden[rest] = _mask(pc.match_substring_regex(others, _HIDDEN_RE2))
+    return hidden
+
+
+def character_name(character: str) -> str:
+    """U+200B ZERO WIDTH SPACE: how an error message shows an invisible character."""
+    name = unicodedata.name(character, "")
+    return f"U+{ord(character):04X} {name}".rstrip()
+
+
+HIDDEN_CHARACTER = gettext_noop("contains an invisible or control character (%(character)s)")
+
+
+def hidden_character_message(character: str) -> str:
+    """The one message, in the active language, for a hidden character in a code or name."""
+    return translated(HIDDEN_CHARACTER, {"character": character_name(character)})
+
+
+def reveal(text: str) -> str:
+    """`text` with each hidden character written as its escape (C10001\\u200b), for reports."""
+    return _HIDDEN.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
 
 
 def normalise_header(name: str) -> str:

@@ -62,7 +62,7 @@ def demo_load(*, seed: int = 7, accounts: int = 300, years: int = 3) -> DemoResu
         revenue = {item.code: item.annual_revenue for item in plan}
         demo_potential_estimates(rng, created, revenue, users["director"], as_of)
         demo_decisions_and_notes(created, users)
-        demo_costs_to_serve(rng, created, plan, last_month)
+        demo_costs_to_serve(rng, created, plan, last_month, users["director"])
         demo_buying_centres(rng, created, plan, as_of)
     score_history(as_of=as_of)
     return DemoResult(True, user_count(), len(created), lines)

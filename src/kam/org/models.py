@@ -13,6 +13,8 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kam.core.validators import validate_identifier
+
 
 class Role(models.TextChoices):
     DIRECTOR = "director", _("Key account director")
@@ -66,7 +68,9 @@ class User(AbstractUser):
 
 
 class Team(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, validators=[validate_identifier]
+    )
     description = models.TextField(_("description"), blank=True, max_length=2000)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="teams", blank=True, verbose_name=_("members")
@@ -185,7 +189,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_identifier])
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(_("hint"), max_length=12, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -5,7 +5,7 @@ import datetime as dt
 from ninja import Schema
 
 from kam.core.model_schemas import out_schema, patch_schema
-from kam.core.schemas import BodyId, StrictIn, text
+from kam.core.schemas import BodyId, StrictIn, identifier, text
 from kam.org.models import (
     COMPANY_SETTINGS_FIELDS,
     CompanySettings,
@@ -50,7 +50,7 @@ class TeamOut(Schema):
 
 
 class TeamIn(StrictIn):
-    name: text(100, 1)  # type: ignore[valid-type]
+    name: identifier(100, 1)  # type: ignore[valid-type]
     description: text(2000) = ""  # type: ignore[valid-type]
     member_ids: list[BodyId] = []
 
@@ -67,7 +67,7 @@ class DepartmentOut(Schema):
 
 
 class TokenIn(StrictIn):
-    name: text(100, 1)  # type: ignore[valid-type]
+    name: identifier(100, 1)  # type: ignore[valid-type]
 
 
 class TokenOut(Schema):

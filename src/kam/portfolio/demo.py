@@ -14,14 +14,19 @@ from simple_history.utils import bulk_create_with_history
 from kam.accounts.models import Account
 from kam.core.months import month_add
 from kam.ledger.demo import DemoAccount
+from kam.org.models import User
 from kam.portfolio.models import CostKind, CostToServe
 
 
 def demo_costs_to_serve(
-    rng: random.Random, created: list[Account], plan: list[DemoAccount], last_month: dt.date
+    rng: random.Random,
+    created: list[Account],
+    plan: list[DemoAccount],
+    last_month: dt.date,
+    author: User,
 ) -> None:
     """A year and a quarter of cost to serve for the larger customers: some in their class
-    band, some over- or under-served (§4)."""
+    band, some over- or under-served (§4), entered by `author` (the demo's director)."""
     accounts = {account.code: account for account in created}
     records = []
     for item in plan[:40]:
@@ -41,6 +46,7 @@ def demo_costs_to_serve(
                     rate=rate,
                     amount=(hours * rate).quantize(Decimal("0.01")),
                     description="Account team time",
+                    created_by=author,
                 )
             )
             records.append(
@@ -50,6 +56,7 @@ def demo_costs_to_serve(
                     kind=CostKind.TRAVEL,
                     amount=Decimal(round(budget * 0.2, 2)).quantize(Decimal("0.01")),
                     description="Visits",
+                    created_by=author,
                 )
             )
             if month.month % 3 == 0:
@@ -60,6 +67,7 @@ def demo_costs_to_serve(
                         kind=CostKind.DISCOUNT,
                         amount=Decimal(round(budget * 0.9, 2)).quantize(Decimal("0.01")),
                         description="Quarterly rebate",
+                        created_by=author,
                     )
                 )
-    bulk_create_with_history(records, CostToServe, batch_size=1000)
+    bulk_create_with_history(records, CostToServe, batch_size=1000, default_user=author)

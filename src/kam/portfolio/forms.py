@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from kam.core.validators import validate_in_calendar
 from kam.org.models import COMPANY_SETTINGS_FIELDS, CompanySettings
 from kam.portfolio.models import (
     SETTINGS_FIELDS,
@@ -69,7 +70,10 @@ class SettingsForm(forms.ModelForm):
 
 class MatrixFilterForm(forms.Form):
     as_of = forms.DateField(
-        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("As of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_in_calendar],
     )
     scope = forms.ChoiceField(label=_("View"), choices=Scope.choices, required=False)
     owner = forms.TypedChoiceField(label=_("Manager"), coerce=int, required=False, empty_value=None)
@@ -90,8 +94,8 @@ class MatrixFilterForm(forms.Form):
 
 
 class MigrationForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
+    start = forms.DateField(label=_("From"), required=False, validators=[validate_in_calendar])
+    end = forms.DateField(label=_("To"), required=False, validators=[validate_in_calendar])
     scope = forms.ChoiceField(label=_("View"), choices=Scope.choices, required=False)
 
 
@@ -118,6 +122,7 @@ class CostForm(forms.Form):
         label=_("Month"),
         widget=forms.DateInput(attrs={"type": "month"}),
         input_formats=["%Y-%m", "%Y-%m-%d"],
+        validators=[validate_in_calendar],
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=CostKind.choices)
     amount = forms.DecimalField(

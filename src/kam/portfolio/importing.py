@@ -27,7 +27,7 @@ from kam.accounts.models import MAX_MONEY
 from kam.accounts.selectors import accounts_writable_by
 from kam.core.bulk import history_copy
 from kam.core.choices import choice_lookup
-from kam.core.months import EARLIEST_DAY, LATEST_DAY
+from kam.core.validators import in_calendar, outside_calendar_message
 from kam.importing.mapping import match_columns
 from kam.importing.messages import gettext_noop
 from kam.importing.reading import FileRejected, sniff, whole_table
@@ -125,7 +125,8 @@ def _records(
     """Unsaved records, one per row; every bad cell is added to `errors`."""
     raw = {name: text_column(table, columns, name) for name in COST_FIELDS}
     for name, values in raw.items():
-        errors.extend(unsafe_cells(name, values))
+        # The account code and the kind name things: no invisible characters in them.
+        errors.extend(unsafe_cells(name, values, identifying=name in {"account", "kind"}))
     accounts = _account_ids(actor, raw["account"].to_pylist(), errors)
     months = _month_values(raw["month"], date_format, errors)
     kinds = _kinds(raw["kind"].to_pylist(), errors)
@@ -208,16 +209,8 @@ def _month_values(
             values[index] = None
         elif value is None:
             errors.append(RowError(index + 2, "month", _("required"), ""))
-        elif not EARLIEST_DAY <= value <= LATEST_DAY:
-            errors.append(
-                RowError(
-                    index + 2,
-                    "month",
-                    _("outside the years %(first)s–%(last)s")
-                    % {"first": EARLIEST_DAY.year, "last": LATEST_DAY.year},
-                    str(raw[index]),
-                )
-            )
+        elif not in_calendar(value):
+            errors.append(RowError(index + 2, "month", outside_calendar_message(), str(raw[index])))
             values[index] = None
     return values
 

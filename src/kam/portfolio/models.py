@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS, Account
 from kam.analytics.score import FACTORS
 from kam.core.transitions import StateMachine
+from kam.core.validators import validate_in_calendar
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -467,6 +468,7 @@ class StrategyOverride(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("decided by"),
     )
@@ -506,6 +508,7 @@ class KeyProposalDecision(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("decided by"),
     )
@@ -536,7 +539,9 @@ class CostToServe(models.Model):
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="costs_to_serve", verbose_name=_("account")
     )
-    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    month = models.DateField(
+        _("month"), help_text=_("The first day of the month."), validators=[validate_in_calendar]
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=CostKind.choices)
     hours = models.DecimalField(
         _("hours"),
@@ -562,6 +567,7 @@ class CostToServe(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("entered by"),
     )

@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from kam.accounts.selectors import accounts_writable_by
 from kam.core.choices import choice_lookup
+from kam.core.validators import in_calendar, outside_calendar_message
 from kam.importing.mapping import match_columns
 from kam.importing.reading import sniff, whole_table
 from kam.importing.registry import Importer, master_data_loader, register
@@ -53,6 +54,8 @@ CONTACT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 CONTACT_REQUIRED = ("account", "name")
 LIMITS = {"name": 200, "department": 200, "title": 200, "email": 254, "phone": 64}
+# The columns that name an account or a person: no invisible or control characters in them.
+IDENTIFYING = frozenset({"account", "name", "department", "title", "reports_to"})
 RATINGS = ("influence", "closeness", "solution_approval", "price_acceptance")
 ACTIVE_WORDS = {"active", "yes", "y", "true", "1", "在职", "是", "有效"}
 LEFT_WORDS = {"left", "inactive", "no", "n", "false", "0", "离职", "否", "无效"}
@@ -116,7 +119,7 @@ def _contacts(
 ) -> list[Contact | None]:
     """One unsaved (new) or loaded (known) contact per row; None where the row is bad."""
     for name, values in raw.items():
-        errors.extend(unsafe_cells(name, values))
+        errors.extend(unsafe_cells(name, values, identifying=name in IDENTIFYING))
     text = {name: values.to_pylist() for name, values in raw.items()}
     for name, limit in LIMITS.items():
         errors.extend(
@@ -203,6 +206,10 @@ def _dates(
         for index in np.flatnonzero(parsed.invalid).tolist()
     )
     values: list[dt.date | None] = parsed.values.to_pylist()
+    for index, value in enumerate(values):
+        if value is not None and not in_calendar(value):
+            errors.append(RowError(index + 2, name, outside_calendar_message(), str(raw[index])))
+            values[index] = None
     return values
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kam.accounts.models import Account
+from kam.core.validators import validate_identifier, validate_in_calendar
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -35,9 +36,13 @@ class Contact(models.Model):
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("account")
     )
-    name = models.CharField(_("name"), max_length=200)
-    department = models.CharField(_("department"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_identifier])
+    department = models.CharField(
+        _("department"), max_length=200, blank=True, validators=[validate_identifier]
+    )
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, validators=[validate_identifier]
+    )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=64, blank=True)
     reports_to = models.ForeignKey(
@@ -64,9 +69,13 @@ class Contact(models.Model):
     price_acceptance = models.PositiveSmallIntegerField(
         _("price acceptance"), null=True, blank=True, validators=ONE_TO_FIVE
     )
-    last_contact = models.DateField(_("last contact"), null=True, blank=True)
+    last_contact = models.DateField(
+        _("last contact"), null=True, blank=True, validators=[validate_in_calendar]
+    )
     active = models.BooleanField(_("active"), default=True)
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_on = models.DateField(
+        _("left on"), null=True, blank=True, validators=[validate_in_calendar]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -23,6 +23,7 @@ from kam.accounts.models import Account
 from kam.accounts.selectors import accounts_writable_by
 from kam.accounts.services import imports_create_accounts
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
+from kam.core.validators import outside_calendar_message
 from kam.importing.messages import gettext_noop, translated
 from kam.importing.reading import FileRejected, Source, batches
 from kam.importing.results import ProgressCallback, RowError
@@ -31,7 +32,10 @@ from kam.importing.values import (
     Parsed,
     date_order,
     decimal_separator,
+    has_hidden_characters,
     has_nul,
+    hidden_character,
+    hidden_character_message,
     looks_like_formula,
     month_start,
     outside,
@@ -39,6 +43,7 @@ from kam.importing.values import (
     parse_dates,
     parse_scaled,
     present,
+    reveal,
     text_column,
 )
 from kam.ledger.models import ExchangeRate
@@ -182,8 +187,7 @@ class LedgerLoader:
             self.error(
                 np.flatnonzero(too_far),
                 "date",
-                _("outside the years %(first)s–%(last)s")
-                % {"first": EARLIEST_DAY.year, "last": LATEST_DAY.year},
+                outside_calendar_message(),
                 raw_dates,
                 offset,
             )
@@ -266,6 +270,10 @@ class LedgerLoader:
                     column,
                     offset,
                 )
+            # Every ledger text names something (a document, a product, a customer).
+            hidden = has_hidden_characters(column) & ~nul & ~formula
+            if hidden.any():
+                self._hidden(column, np.flatnonzero(hidden), name, offset)
             too_long = np.asarray(
                 pc.fill_null(pc.greater(pc.utf8_length(column), limit), False).to_numpy(
                     zero_copy_only=False
@@ -279,8 +287,17 @@ class LedgerLoader:
                     column,
                     offset,
                 )
-            bad |= nul | formula | too_long
+            bad |= nul | formula | hidden | too_long
         return text
+
+    def _hidden(self, column: pa.Array, rows: np.ndarray, name: str, offset: int) -> None:
+        """An error per cell holding an invisible or control character, naming the character."""
+        self.error_count += len(rows)
+        room = max(MAX_REPORTED_ERRORS - len(self.errors), 0)
+        for index in rows[:room].tolist():
+            cell = str(column[index])
+            reason = hidden_character_message(hidden_character(cell) or "")
+            self.errors.append(RowError(offset + index, name, reason, reveal(cell)[:200]))
 
     def _required(
         self, parsed: Parsed, raw: pa.Array, name: str, reason: str, offset: int

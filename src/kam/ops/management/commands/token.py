@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kam.core.errors import DomainError
 from kam.org.models import ApiToken, User
 from kam.org.selectors import tokens_of, user_named
 from kam.org.services import token_create, token_revoke
@@ -34,7 +35,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = self._user(options["name"])
         if options["action"] == "create":
-            token, raw = token_create(user=user, name=options["label"][:100])
+            try:
+                token, raw = token_create(user=user, name=options["label"][:100])
+            except DomainError as error:
+                raise CommandError(f"--label: {error.message}", returncode=2) from error
             self.stdout.write(
                 f"Token {token.pk} for {user.username} ({token.name}). "
                 "It is shown once; store it safely."

@@ -11,16 +11,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kam.core.dates import today
 from kam.core.errors import DomainError
+from kam.core.validators import in_calendar, outside_calendar_message
 from kam.portfolio.services.scoring import history_dates, score_history, score_portfolio
 
 
 def parse_date(value: str) -> dt.date:
+    """An --as-of date: ISO, in the calendar kam accepts; else exit 2 naming the option."""
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as error:
         raise CommandError(
             f"--as-of: {value!r} is not a date (YYYY-MM-DD)", returncode=2
         ) from error
+    if not in_calendar(day):
+        raise CommandError(f"--as-of: {value!r} is {outside_calendar_message()}", returncode=2)
+    return day
 
 
 class Command(BaseCommand):
