@@ -106,7 +106,7 @@ def rows_read(home: Path, job_id: str) -> int:
 def test_a_worker_killed_mid_job_leaves_it_failed_and_retryable(
     tmp_path: Path, scratch_database
 ) -> None:
-    from tests.processes import kam_python, query, wait_for
+    from tests.processes import kam_json, query, wait_for
 
     env = {**scratch_database, **STALE}
     path = tmp_path / "job.csv"
@@ -114,7 +114,7 @@ def test_a_worker_killed_mid_job_leaves_it_failed_and_retryable(
         handle.write("customer,date,amount,document,line\n")
         for index in range(JOB_ROWS):
             handle.write(f"K{index % 500},2026-{index % 12 + 1:02d}-15,{index % 97}.5,D{index},1\n")
-    job_id = kam_python(env, QUEUE_JOB.format(path=str(path), size=path.stat().st_size))
+    job_id = kam_json(env, QUEUE_JOB.format(path=str(path), size=path.stat().st_size))
     status = "SELECT status FROM ledger_importjob"
     first = subprocess.Popen([KAM, "worker"], env=env, stderr=subprocess.DEVNULL)  # noqa: S603
     try:
@@ -137,7 +137,7 @@ def test_a_worker_killed_mid_job_leaves_it_failed_and_retryable(
         lines_then = query(env, "SELECT count(*) FROM ledger_ledgerline")
 
         # When it is retried, the worker imports it whole.
-        assert kam_python(env, RETRY_JOB) == "queued"
+        assert kam_json(env, RETRY_JOB) == "queued"
         wait_for(
             lambda: query(env, status) == [("imported",)] or None, timeout=180, what="imported"
         )

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.conftest import KAM
-from tests.ops.processes import (
+from tests.processes import (
     JOB_TIMEOUT,
     MAKE_NIGHTLY_DUE,
     kam,

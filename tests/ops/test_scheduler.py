@@ -23,7 +23,7 @@ from kam.ops.scheduler.tick import _claim
 from kam.ops.scheduler.worker import SchedulingWorker
 from kam.portfolio.models import ScoreRun
 from tests.ops import tasks
-from tests.ops.processes import (
+from tests.processes import (
     JOB_TIMEOUT,
     MAKE_NIGHTLY_DUE,
     NIGHTLY_RUNS,

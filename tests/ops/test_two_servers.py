@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from tests.conftest import scratch_database_at
-from tests.ops.processes import kam, serving
+from tests.processes import kam, serving
 
 PASSWORD = "x-Pass-2026"
 MAX_FAILURES = 4

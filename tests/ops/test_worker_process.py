@@ -21,7 +21,7 @@ import pytest
 from django.db import connection
 
 from tests.ops.test_serve import _free_port
-from tests.processes import KAM, kam_python, process_runs, query, wait_for
+from tests.processes import KAM, kam_json, process_runs, query, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -147,7 +147,7 @@ def test_a_worker_rides_out_a_write_lock_and_then_runs_the_job(
         holder.execute("COMMIT")
         holder.close()
         # … when the lock is gone, a job queued next is run by the same worker.
-        job_id = kam_python(env, QUEUE_JOB).replace("-", "")
+        job_id = kam_json(env, QUEUE_JOB).replace("-", "")
         wait_for(
             lambda: query(env, "SELECT status FROM ledger_importjob") == [("imported",)] or None,
             timeout=90,
