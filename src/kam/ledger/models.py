@@ -28,6 +28,9 @@ class ImportKind(models.TextChoices):
 class BatchStatus(models.TextChoices):
     DONE = "done", _("Imported")
     UNDONE = "undone", _("Undone")
+    # Its lines are still moving into the ledger in slices: not imported yet, so every
+    # reader leaves them out (LedgerLine.objects) until the batch turns DONE.
+    MERGING = "merging", _("Being merged")
 
 
 class ImportBatch(models.Model):
@@ -81,6 +84,15 @@ class ImportBatch(models.Model):
 # on its own (PostgreSQL: a trigger per row at commit, 7 s of a 1M-line import), so these
 # tables carry none: the import resolves each account in its own transaction and locks the
 # accounts it uses in one statement (store.lock_accounts); deletions cascade through the ORM.
+class VisibleLineManager(models.Manager["LedgerLine"]):
+    """The ledger as users see it: lines of a batch still being merged are left out (the
+    import is all or nothing). Cascades use the base manager and still reach them."""
+
+    def get_queryset(self) -> models.QuerySet[LedgerLine]:
+        merging = ImportBatch.objects.filter(status=BatchStatus.MERGING).values("pk")
+        return super().get_queryset().exclude(batch_id__in=merging)
+
+
 class LedgerLine(models.Model):
     # The (account, month) index serves account lookups; a second one would slow bulk loads.
     account = models.ForeignKey(
@@ -111,6 +123,8 @@ class LedgerLine(models.Model):
     cost_cents = models.BigIntegerField(_("cost (base currency, cents)"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3)
     original_amount_cents = models.BigIntegerField(_("amount in the line's currency, cents"))
+
+    objects = VisibleLineManager()
 
     class Meta:
         verbose_name = _("ledger line")

@@ -83,6 +83,21 @@ _MERGE = (
     + f" FROM {{schema}}{_STAGE} s LEFT JOIN {{schema}}{_STAGE_ACCOUNTS} m"
     " ON m.placeholder = s.account_id WHERE true {order} ON CONFLICT DO NOTHING"
 )
+# SQLite merges the stage in slices of this many lines, each a transaction of its own, so
+# that other writers get the write lock between them (bench/README.md: ~0.2 s a slice).
+SQLITE_MERGE_SLICE = 25_000
+# The same slice, on the way out: a failed or abandoned merge deletes its lines in these.
+DELETE_SLICE = 25_000
+# Lines of a batch still being merged count for no total (kam.ledger.models.BatchStatus).
+_VISIBLE = "batch_id NOT IN (SELECT id FROM ledger_importbatch WHERE status = 'merging')"
+# One slice of the stage, by SQLite's rowid (the file's order); placeholders are kept.
+_MERGE_SLICE = (
+    f"INSERT INTO ledger_ledgerline ({_COLUMNS}) "  # noqa: S608
+    "SELECT s.account_id, %s, "
+    + ", ".join(f"s.{name}" for name in STAGE_COLUMNS if name != "account_id")
+    + f" FROM {{schema}}{_STAGE} s WHERE s.rowid > %s AND s.rowid <= %s ORDER BY s.rowid"
+    " ON CONFLICT DO NOTHING"
+)
 IN_CHUNK = 500
 # Rows bound per executemany call: their Python values exist only one slice at a time.
 SQLITE_SLICE = 50_000
@@ -240,6 +255,31 @@ class LineStage:
             cursor.execute(_MERGE.format(schema=self.schema, order=order), [batch_id])
             return int(cursor.rowcount)
 
+    def merge_slice(self, *, batch_id: int, after: int, rows: int) -> int:
+        """Move staged lines `after` < rowid <= `after + rows` into the ledger as batch
+        `batch_id` (SQLite; placeholder ids stay until `place_accounts`); returns how many
+        were new. Lines already in the ledger, or in an earlier slice, are skipped."""
+        with connection.cursor() as cursor:
+            cursor.execute(_MERGE_SLICE.format(schema=self.schema), [batch_id, after, after + rows])
+            return int(cursor.rowcount)
+
+    def place_accounts(self, *, batch_id: int, placeholders: dict[int, int]) -> None:
+        """Give the merged lines of batch `batch_id` the new accounts' ids for their
+        placeholders. Only those lines are read: the (account, month) index finds them."""
+        if not placeholders:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.schema}{_STAGE_ACCOUNTS} "  # noqa: S608
+                "(placeholder, account_id) VALUES (%s, %s)",
+                list(placeholders.items()),
+            )
+            cursor.executemany(
+                "UPDATE ledger_ledgerline SET account_id = %s "
+                "WHERE account_id = %s AND batch_id = %s",
+                [(account, placeholder, batch_id) for placeholder, account in placeholders.items()],
+            )
+
     def add_aggregates(self) -> None:
         """Bring the monthly aggregates up to date with the merged stage, exactly, when every
         staged line was new (see `merge`): the stage's totals become new groups; a group the
@@ -270,7 +310,7 @@ class LineStage:
             cursor.execute(
                 _AGGREGATE_INSERT + f"SELECT l.account_id, l.month, l.category, {figures} "  # noqa: S608
                 f"FROM {known} k JOIN ledger_ledgerline l ON l.account_id = k.account_id "
-                "AND l.month = k.month AND l.category = k.category "
+                f"AND l.month = k.month AND l.category = k.category WHERE l.{_VISIBLE} "
                 "GROUP BY l.account_id, l.month, l.category"
             )
             cursor.execute(
@@ -335,7 +375,7 @@ _AGGREGATE_SELECT = (
     ("SELECT account_id, month, category, " + _AGGREGATE_FIGURES.format(t=""))
     + """
 FROM ledger_ledgerline
-WHERE month BETWEEN %s AND %s {accounts}
+WHERE month BETWEEN %s AND %s {accounts} AND {visible}
 GROUP BY account_id, month, category
 """
 )
@@ -360,7 +400,8 @@ def refresh_aggregates(
                 [first_month, last_month],
             )
             cursor.execute(
-                _AGGREGATE_INSERT + _AGGREGATE_SELECT.format(accounts=""), [first_month, last_month]
+                _AGGREGATE_INSERT + _AGGREGATE_SELECT.format(accounts="", visible=_VISIBLE),
+                [first_month, last_month],
             )
             return
         ids = sorted(set(account_ids))
@@ -374,7 +415,9 @@ def refresh_aggregates(
             )
             cursor.execute(
                 _AGGREGATE_INSERT
-                + _AGGREGATE_SELECT.format(accounts=f"AND account_id IN ({marks})"),
+                + _AGGREGATE_SELECT.format(
+                    accounts=f"AND account_id IN ({marks})", visible=_VISIBLE
+                ),
                 [first_month, last_month, *chunk],
             )
 
@@ -395,3 +438,20 @@ def accounts_with_revenue(account_ids: Collection[int]) -> set[int]:
             cursor.execute(query.format(where=f"WHERE account_id IN ({marks})"), chunk)
             found.update(row[0] for row in cursor.fetchall())
     return found
+
+
+def batch_lines_delete(batch_id: int) -> int:
+    """Delete the lines of batch `batch_id` a slice per transaction (so that other writers
+    go on meanwhile); returns how many. For a batch no reader sees (one still merging)."""
+    deleted = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM ledger_ledgerline WHERE id IN "
+                "(SELECT id FROM ledger_ledgerline WHERE batch_id = %s LIMIT %s)",
+                [batch_id, DELETE_SLICE],
+            )
+            count = int(cursor.rowcount)
+        deleted += count
+        if count < DELETE_SLICE:
+            return deleted
