@@ -204,24 +204,32 @@ def _merge_in_slices(
     and aggregates. A merge that fails, or a dry run, deletes its lines and batch again."""
     _begin_merging(batch)
     try:
-        lines_added = 0
+        lines_added, slices, longest = 0, 0.0, 0.0
         for after in range(0, stage.lines, SQLITE_MERGE_SLICE):
+            started = time.perf_counter()
             with transaction.atomic():
                 lines_added += stage.merge_slice(
                     batch_id=batch.pk, after=after, rows=SQLITE_MERGE_SLICE
                 )
+            took = time.perf_counter() - started
+            slices, longest = slices + took, max(longest, took)
             if after_slice is not None:
                 after_slice()
+        loader.timings["slices"] = slices
         if dry_run:
             result.status, result.lines_added = "dry_run", lines_added
             result.lines_skipped = loader.lines_offered - lines_added
             result.accounts_created = sorted(code for code, _n in loader.new_accounts.values())
             result.message = _summary(result)
         else:
+            started = time.perf_counter()
             with transaction.atomic():
                 batch.status = BatchStatus.DONE
                 ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE)
                 _merge(loader, stage, batch, result, lines_merged=lines_added)
+            loader.timings["final"] = time.perf_counter() - started
+        # The longest any one transaction held the write lock: what another writer may wait.
+        loader.timings["lock_longest"] = max(longest, loader.timings.get("final", 0.0))
     except BaseException:
         try:
             batch_discard(batch.pk)
