@@ -20,7 +20,7 @@ from django.utils.timezone import now as timezone_now
 
 from kam.core.workers import _process_runs, current_worker_id, live_worker_ids
 from kam.ledger.models import BatchStatus, ImportBatch
-from kam.ledger.store import batch_lines_delete
+from kam.ledger.store import batch_rows_delete
 
 logger = logging.getLogger(__name__)
 # A merging batch of another machine (whose process cannot be asked) older than this is
@@ -46,11 +46,11 @@ def merge_is_live(batch: ImportBatch, *, live_workers: set[str], now: dt.datetim
 
 
 def batch_discard(batch_id: int) -> None:
-    """Delete a merging batch: its lines a slice at a time, then the batch (nothing of it
-    was ever visible). A batch that is no longer merging is left alone."""
+    """Delete a merging batch: its lines and the totals it wrote ahead a slice at a time,
+    then the batch (nothing of it was ever visible). One no longer merging is left alone."""
     if not ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.MERGING).exists():
         return
-    batch_lines_delete(batch_id)
+    batch_rows_delete(batch_id)
     with transaction.atomic():
         ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.MERGING).delete()
 

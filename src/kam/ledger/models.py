@@ -146,11 +146,25 @@ class LedgerLine(models.Model):
         return f"{self.date} {self.document}/{self.line} {self.amount_cents / 100:.2f}"
 
 
+class VisibleAggregateManager(models.Manager["MonthlyAggregate"]):
+    """The totals as users see them: those a batch still merging wrote ahead are left out
+    until it is imported (kam.ledger.merging)."""
+
+    def get_queryset(self) -> models.QuerySet[MonthlyAggregate]:
+        merging = ImportBatch.objects.filter(status=BatchStatus.MERGING).values("pk")
+        return super().get_queryset().exclude(batch_id__in=merging)
+
+
 class MonthlyAggregate(models.Model):
     """Account × month × category totals; the only ledger source analytics reads."""
 
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="monthly_aggregates", db_constraint=False
+    )
+    # The batch that wrote this group ahead while merging in slices (SQLite), so that it
+    # shows only once that batch is imported; empty for totals written any other way.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, null=True, related_name="+", db_constraint=False
     )
     month = models.DateField()
     category = models.CharField(max_length=100, blank=True)
@@ -161,6 +175,8 @@ class MonthlyAggregate(models.Model):
     )
     lines = models.PositiveIntegerField()
     orders = models.PositiveIntegerField()
+
+    objects = VisibleAggregateManager()
 
     class Meta:
         verbose_name = _("monthly aggregate")

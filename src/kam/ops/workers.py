@@ -66,8 +66,8 @@ def stopped_workers_sweep(
 ) -> SweepOutcome:
     """Fail every import job and score run whose worker stopped beating, or whose worker is
     `idle` while its job still shows running (an RQ worker whose job's process was killed), and
-    the task results they left running; with `prune_uploads`, delete uploads past their
-    keeping time."""
+    the task results they left running, and the import batches they left merging; with
+    `prune_uploads`, delete uploads past their keeping time."""
     with transaction.atomic():
         imports = import_jobs_fail_stopped(idle=idle)
         runs = score_runs_fail_stopped(idle=idle)

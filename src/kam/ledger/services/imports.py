@@ -215,6 +215,18 @@ def _merge_in_slices(
             slices, longest = slices + took, max(longest, took)
             if after_slice is not None:
                 after_slice()
+        # Every line new: the stage's totals of groups the ledger had none for go in ahead,
+        # unseen like the lines; the known ones are recomputed at the end.
+        if lines_added == stage.lines:
+            stage.note_known_groups()
+            for after in range(0, stage.groups, SQLITE_MERGE_SLICE):
+                started = time.perf_counter()
+                with transaction.atomic():
+                    stage.aggregate_slice(batch_id=batch.pk, after=after, rows=SQLITE_MERGE_SLICE)
+                took = time.perf_counter() - started
+                slices, longest = slices + took, max(longest, took)
+                if after_slice is not None:
+                    after_slice()
         loader.timings["slices"] = slices
         if dry_run:
             result.status, result.lines_added = "dry_run", lines_added
@@ -297,7 +309,11 @@ def _merge(
     merged = time.perf_counter()
     loader.timings["merge"] = merged - started
     if lines_added == stage.lines:
-        stage.add_aggregates()  # every line new: the stage's totals add up exactly
+        # Every line new: the stage's totals add up exactly (written ahead when sliced).
+        if lines_merged is None:
+            stage.add_aggregates()
+        else:
+            stage.recompute_known_groups()
     elif loader.first_month and loader.last_month:
         refresh_aggregates(
             touched,
