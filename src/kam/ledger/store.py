@@ -346,18 +346,23 @@ class LineStage:
         transaction that makes the merged lines visible). They are found again by account,
         month and category: a recompute meanwhile may have replaced their rows."""
         known = f"{self.schema}{_STAGE_KNOWN}"
+        # CROSS JOIN: SQLite then reads the (small) kept groups first and finds their rows by
+        # index, rather than reading the whole ledger (1.5 s of 1M lines in the lock).
         with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {known} LIMIT 1")  # noqa: S608
+            if cursor.fetchone() is None:
+                return
             cursor.execute(
                 "DELETE FROM ledger_monthlyaggregate WHERE id IN "  # noqa: S608
-                f"(SELECT a.id FROM {known} k JOIN ledger_monthlyaggregate a "
-                "ON a.account_id = k.account_id AND a.month = k.month "
-                f"AND a.category = k.category WHERE {_VISIBLE_TOTAL.format(t='a.')})"
+                f"(SELECT a.id FROM {known} k CROSS JOIN ledger_monthlyaggregate a "
+                "WHERE a.account_id = k.account_id AND a.month = k.month "
+                f"AND a.category = k.category AND {_VISIBLE_TOTAL.format(t='a.')})"
             )
             figures = _AGGREGATE_FIGURES.format(t="l.")
             cursor.execute(
                 _AGGREGATE_INSERT + f"SELECT l.account_id, l.month, l.category, {figures} "  # noqa: S608
-                f"FROM {known} k JOIN ledger_ledgerline l ON l.account_id = k.account_id "
-                f"AND l.month = k.month AND l.category = k.category WHERE l.{_VISIBLE} "
+                f"FROM {known} k CROSS JOIN ledger_ledgerline l WHERE l.account_id = k.account_id "
+                f"AND l.month = k.month AND l.category = k.category AND l.{_VISIBLE} "
                 "GROUP BY l.account_id, l.month, l.category"
             )
 

@@ -321,8 +321,10 @@ def _merge(
             loader.last_month,
             all_accounts=len(touched) > 2000,
         )
-    loader.timings["aggregates"] = time.perf_counter() - merged
+    totalled = time.perf_counter()
+    loader.timings["aggregates"] = totalled - merged
     prospects_become_customers(account_ids=accounts_with_revenue(touched), actor=loader.actor)
+    loader.timings["customers"] = time.perf_counter() - totalled
     created = {code for code, _name in loader.new_accounts.values()}
     result.lines_added = lines_added
     result.lines_skipped = loader.lines_offered - lines_added
