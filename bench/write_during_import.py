@@ -319,6 +319,10 @@ def main() -> None:
             f"| {store} | {result['import_seconds']:.1f} | {steps} | {lock:.2f} "
             f"| {slices:.2f} | {longest:.2f} |"
         )
+    for store, result in results.items():
+        profile = result["profile"]  # type: ignore[assignment]
+        logged = ", ".join(f"{step[5:]} {seconds:.2f}" for step, seconds in profile.items())
+        print(f"\n{store} import profile as logged (s): {logged}")
     statuses = sorted({r.status for result in results.values() for r in result["records"]})  # type: ignore[attr-defined]
     print(f"\nstatuses seen: {statuses}")
 

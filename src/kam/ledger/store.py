@@ -85,7 +85,10 @@ _MERGE = (
 )
 # SQLite merges the stage in slices of this many lines, each a transaction of its own, so
 # that other writers get the write lock between them (bench/README.md: ~0.2 s a slice).
-SQLITE_MERGE_SLICE = 25_000
+SQLITE_MERGE_SLICE = 40_000
+# ... with this pause after each: SQLite's busy handler polls a waiting writer every 100 ms,
+# so a merge taking the lock straight back would starve it (bench/README.md).
+SQLITE_MERGE_PAUSE = 0.1
 # The same slice, on the way out: a failed or abandoned merge deletes its lines in these.
 DELETE_SLICE = 25_000
 # Lines of a batch still being merged count for no total (kam.ledger.models.BatchStatus),

@@ -37,6 +37,7 @@ from kam.ledger.models import BatchStatus, ImportBatch, ImportKind
 from kam.ledger.services.loader import LedgerLoader
 from kam.ledger.signals import ledger_changed
 from kam.ledger.store import (
+    SQLITE_MERGE_PAUSE,
     SQLITE_MERGE_SLICE,
     LineStage,
     accounts_with_revenue,
@@ -213,6 +214,7 @@ def _merge_in_slices(
                 )
             took = time.perf_counter() - started
             slices, longest = slices + took, max(longest, took)
+            time.sleep(SQLITE_MERGE_PAUSE)  # the lock is free: a waiting writer takes it
             if after_slice is not None:
                 after_slice()
         # Every line new: the stage's totals of groups the ledger had none for go in ahead,
@@ -225,6 +227,7 @@ def _merge_in_slices(
                     stage.aggregate_slice(batch_id=batch.pk, after=after, rows=SQLITE_MERGE_SLICE)
                 took = time.perf_counter() - started
                 slices, longest = slices + took, max(longest, took)
+                time.sleep(SQLITE_MERGE_PAUSE)
                 if after_slice is not None:
                     after_slice()
         loader.timings["slices"] = slices
