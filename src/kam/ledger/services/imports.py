@@ -218,8 +218,9 @@ def _merge_in_slices(
             if after_slice is not None:
                 after_slice()
         # Every line new: the stage's totals of groups the ledger had none for go in ahead,
-        # unseen like the lines; the known ones are recomputed at the end.
-        if lines_added == stage.lines:
+        # unseen like the lines; the known ones are recomputed at the end (a dry run needs
+        # only the count of new lines).
+        if lines_added == stage.lines and not dry_run:
             stage.note_known_groups()
             for after in range(0, stage.groups, SQLITE_MERGE_SLICE):
                 started = time.perf_counter()
