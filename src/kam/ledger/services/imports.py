@@ -205,32 +205,40 @@ def _merge_in_slices(
     and aggregates. A merge that fails, or a dry run, deletes its lines and batch again."""
     _begin_merging(batch)
     try:
-        lines_added, slices, longest = 0, 0.0, 0.0
-        for after in range(0, stage.lines, SQLITE_MERGE_SLICE):
-            started = time.perf_counter()
-            with transaction.atomic():
-                lines_added += stage.merge_slice(
-                    batch_id=batch.pk, after=after, rows=SQLITE_MERGE_SLICE
-                )
-            took = time.perf_counter() - started
-            slices, longest = slices + took, max(longest, took)
-            time.sleep(SQLITE_MERGE_PAUSE)  # the lock is free: a waiting writer takes it
-            if after_slice is not None:
-                after_slice()
+        held: list[float] = []  # each slice's transaction, commit included
+
+        def in_slices(count: int, write: Callable[[int], int | None]) -> int:
+            """Run `write(after)` for each slice of `count` staged rows, a transaction each
+            and a pause after it (the lock is free then: a waiting writer takes it)."""
+            total = 0
+            for after in range(0, count, SQLITE_MERGE_SLICE):
+                started = time.perf_counter()
+                with transaction.atomic():
+                    total += write(after) or 0
+                held.append(time.perf_counter() - started)
+                time.sleep(SQLITE_MERGE_PAUSE)
+                if after_slice is not None:
+                    after_slice()
+            return total
+
+        lines_added = in_slices(
+            stage.lines,
+            lambda after: stage.merge_slice(
+                batch_id=batch.pk, after=after, rows=SQLITE_MERGE_SLICE
+            ),
+        )
         # Every line new: the stage's totals of groups the ledger had none for go in ahead,
         # unseen like the lines; the known ones are recomputed at the end (a dry run needs
         # only the count of new lines).
         if lines_added == stage.lines and not dry_run:
             stage.note_known_groups()
-            for after in range(0, stage.groups, SQLITE_MERGE_SLICE):
-                started = time.perf_counter()
-                with transaction.atomic():
-                    stage.aggregate_slice(batch_id=batch.pk, after=after, rows=SQLITE_MERGE_SLICE)
-                took = time.perf_counter() - started
-                slices, longest = slices + took, max(longest, took)
-                time.sleep(SQLITE_MERGE_PAUSE)
-                if after_slice is not None:
-                    after_slice()
+            in_slices(
+                stage.groups,
+                lambda after: stage.aggregate_slice(
+                    batch_id=batch.pk, after=after, rows=SQLITE_MERGE_SLICE
+                ),
+            )
+        slices, longest = sum(held), max(held, default=0.0)
         loader.timings["slices"] = slices
         if dry_run:
             result.status, result.lines_added = "dry_run", lines_added
