@@ -305,14 +305,24 @@ def main() -> None:
     print(
         "\n| store | import (s) | "
         + " | ".join(f"{step} (s)" for step in STEPS)
-        + " | merge transaction, commit included (s) |"
+        + " | merge, all transactions (s) | SQLite slices (s) | longest lock hold (s) |"
     )
-    print("|---|---:|" + "---:|" * (len(STEPS) + 1))
+    print("|---|---:|" + "---:|" * (len(STEPS) + 3))
     for store, result in results.items():
         profile: dict[str, float] = result["profile"]  # type: ignore[assignment]
         steps = " | ".join(f"{profile.get('step_' + step, 0.0):.2f}" for step in STEPS)
         lock = profile.get("step_transaction", 0.0)
-        print(f"| {store} | {result['import_seconds']:.1f} | {steps} | {lock:.2f} |")
+        # PostgreSQL merges in one transaction: that is its longest hold.
+        longest = profile.get("step_lock_longest", lock)
+        slices = profile.get("step_slices", 0.0)
+        print(
+            f"| {store} | {result['import_seconds']:.1f} | {steps} | {lock:.2f} "
+            f"| {slices:.2f} | {longest:.2f} |"
+        )
+    for store, result in results.items():
+        profile = result["profile"]  # type: ignore[assignment]
+        logged = ", ".join(f"{step[5:]} {seconds:.2f}" for step, seconds in profile.items())
+        print(f"\n{store} import profile as logged (s): {logged}")
     statuses = sorted({r.status for result in results.values() for r in result["records"]})  # type: ignore[attr-defined]
     print(f"\nstatuses seen: {statuses}")
 

@@ -14,6 +14,7 @@ from django.db import connection, connections
 
 from kam.accounts.models import Account
 from kam.ledger.models import ImportBatch, LedgerLine, MonthlyAggregate
+from kam.ledger.selectors import account_ledger_lines, account_sales, batches_visible_to
 from kam.ledger.services import ledger_import
 from kam.ledger.store import LineStage, refresh_aggregates
 from tests.factories import AccountFactory
@@ -105,7 +106,7 @@ def test_a_merge_that_fails_leaves_nothing_behind(
         assert LedgerLine.objects.count() == 2  # the lines are in, inside the merge
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(LineStage, "add_aggregates", fail)
+    monkeypatch.setattr(LineStage, "recompute_known_groups", fail)
 
     # When it is imported
     with pytest.raises(RuntimeError, match="disk full"):
@@ -116,9 +117,9 @@ def test_a_merge_that_fails_leaves_nothing_behind(
 
     # Then no line, batch, total or prospect stays, and the stage is gone
     assert (
-        LedgerLine.objects.count(),
+        LedgerLine._base_manager.count(),
         ImportBatch.objects.count(),
-        MonthlyAggregate.objects.count(),
+        MonthlyAggregate._base_manager.count(),
         Account.objects.filter(code="NEW1").exists(),
     ) == (0, 0, 0, False)
     assert stage_tables() == []
@@ -190,4 +191,153 @@ def test_totals_stay_exact_when_some_staged_lines_were_already_there(
 
     # Then the line already there is skipped and the totals are exact
     assert (result.lines_added, result.lines_skipped) == (5, 1)
+    assert_totals_exact()
+
+
+def sqlite_only() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL merges in one transaction; other sessions do not wait for it")
+
+
+FIVE = (
+    "C1,2026-10-03,100,INV1,1,Pumps,60\n"
+    "C1,2026-10-04,50,INV1,2,Pumps,30\n"
+    "C1,2026-11-05,7,INV2,1,Valves,\n"
+    "NEW1,2026-11-06,9,INV3,1,,\n"
+    "C1,2026-11-07,3,,,Valves,\n"
+)
+
+
+def test_a_sqlite_merge_lets_other_writers_in_between_its_slices(
+    tmp_path: Path, director: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a five-line file merged two lines per transaction
+    sqlite_only()
+    monkeypatch.setattr("kam.ledger.services.imports.SQLITE_MERGE_SLICE", 2)
+    account = AccountFactory(code="C1", name="Before")
+    seen: list[tuple[int, int, int, int, str]] = []
+    seconds: list[float] = []
+
+    def meanwhile() -> None:
+        merged = LedgerLine._base_manager.count()
+        totals = MonthlyAggregate._base_manager.count()
+        seconds.append(write_from_another_connection(account.pk, f"Renamed {len(seconds)}"))
+        visible = (LedgerLine.objects.count(), MonthlyAggregate.objects.count())
+        seen.append((merged, totals, *visible, ImportBatch.objects.get().status))
+
+    # When another connection writes after each slice
+    result = ledger_import(actor=director, path=write(tmp_path, FIVE), after_slice=meanwhile)
+
+    # Then every write went through at once while the lines, then the totals of its three
+    # new groups, were moving in unseen; and the import ended whole with the last write kept
+    assert seen == [
+        (2, 0, 0, 0, "merging"),
+        (4, 0, 0, 0, "merging"),
+        (5, 0, 0, 0, "merging"),
+        (5, 2, 0, 0, "merging"),
+        (5, 3, 0, 0, "merging"),
+    ]
+    assert max(seconds) < 1.0
+    assert (result.status, result.lines_added, result.accounts_created) == (
+        "imported",
+        5,
+        ["NEW1"],
+    )
+    assert Account.objects.get(pk=account.pk).name == "Renamed 4"
+    assert ImportBatch.objects.get().status == "done"
+    assert LedgerLine.objects.filter(account__code="NEW1").count() == 1
+    assert_totals_exact()
+
+
+def test_a_merging_batch_is_invisible_to_every_reader(
+    tmp_path: Path, director: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a ledger with one imported line, and a second file paused halfway in its merge
+    sqlite_only()
+    monkeypatch.setattr("kam.ledger.services.imports.SQLITE_MERGE_SLICE", 2)
+    account = AccountFactory(code="C1")
+    first = tmp_path / "first.csv"
+    first.write_text(HEADER + "C1,2026-09-03,10,INV0,1,Pumps,\n")
+    ledger_import(actor=director, path=first)
+    seen: list[tuple[object, ...]] = []
+
+    def readers() -> None:
+        sales = account_sales(account=account, as_of=dt.date(2026, 12, 31))
+        seen.append(
+            (
+                list(account_ledger_lines(account=account).values_list("document", flat=True)),
+                account.ledger_lines.count(),
+                sum(sales.revenue),
+                sales.last_purchase,
+                MonthlyAggregate.objects.filter(month__gte=dt.date(2026, 10, 1)).count(),
+                batches_visible_to(director).count(),
+            )
+        )
+        # A recompute meanwhile (an undo, a repair) leaves the merging lines out too.
+        refresh_aggregates([], dt.date(1900, 1, 1), dt.date(2999, 12, 1), all_accounts=True)
+
+    # When every reader looks after each slice of its lines and of its totals
+    result = ledger_import(actor=director, path=write(tmp_path, FIVE), after_slice=readers)
+
+    # Then they see the first import alone; once merged, all of it, totals exact
+    assert seen == [(["INV0"], 1, 1000, dt.date(2026, 9, 3), 0, 1)] * 5
+    assert result.lines_added == 5
+    assert account.ledger_lines.count() == 5
+    assert_totals_exact()
+
+
+def test_a_failure_between_slices_leaves_nothing_behind(
+    tmp_path: Path, director: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a file with a new customer whose merge fails after its second slice
+    sqlite_only()
+    monkeypatch.setattr("kam.ledger.services.imports.SQLITE_MERGE_SLICE", 2)
+    monkeypatch.setattr("kam.ledger.store.DELETE_SLICE", 3)
+    AccountFactory(code="C1")
+    slices: list[int] = []
+
+    def fail_second() -> None:
+        slices.append(LedgerLine._base_manager.count())
+        if len(slices) == 2:
+            raise RuntimeError("killed")
+
+    # When it is imported
+    with pytest.raises(RuntimeError, match="killed"):
+        ledger_import(actor=director, path=write(tmp_path, FIVE), after_slice=fail_second)
+
+    # Then the lines it had moved, its batch and its prospect are gone, and no total changed
+    assert slices == [2, 4]
+    assert (
+        LedgerLine._base_manager.count(),
+        ImportBatch.objects.count(),
+        MonthlyAggregate._base_manager.count(),
+        Account.objects.filter(code="NEW1").exists(),
+    ) == (0, 0, 0, False)
+    assert stage_tables() == []
+
+
+def test_a_dry_run_merged_in_slices_leaves_nothing(
+    tmp_path: Path, director: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a file of which one line is already in the ledger
+    sqlite_only()
+    monkeypatch.setattr("kam.ledger.services.imports.SQLITE_MERGE_SLICE", 2)
+    AccountFactory(code="C1")
+    ledger_import(actor=director, path=write(tmp_path, "C1,2026-10-03,100,INV1,1,Pumps,60\n"))
+    again = tmp_path / "again.csv"
+    again.write_text(HEADER + FIVE)
+
+    # When it is checked in a dry run
+    result = ledger_import(actor=director, path=again, dry_run=True)
+
+    # Then it tells what it would add, and the ledger is as it was
+    assert (result.status, result.lines_added, result.lines_skipped, result.batch_id) == (
+        "dry_run",
+        4,
+        1,
+        None,
+    )
+    assert result.accounts_created == ["NEW1"]
+    assert (LedgerLine._base_manager.count(), ImportBatch.objects.count()) == (1, 1)
+    assert not Account.objects.filter(code="NEW1").exists()
     assert_totals_exact()

@@ -28,6 +28,9 @@ class ImportKind(models.TextChoices):
 class BatchStatus(models.TextChoices):
     DONE = "done", _("Imported")
     UNDONE = "undone", _("Undone")
+    # Its lines are still moving into the ledger in slices: not imported yet, so every
+    # reader leaves them out (LedgerLine.objects) until the batch turns DONE.
+    MERGING = "merging", _("Being merged")
 
 
 class ImportBatch(models.Model):
@@ -81,6 +84,15 @@ class ImportBatch(models.Model):
 # on its own (PostgreSQL: a trigger per row at commit, 7 s of a 1M-line import), so these
 # tables carry none: the import resolves each account in its own transaction and locks the
 # accounts it uses in one statement (store.lock_accounts); deletions cascade through the ORM.
+class VisibleLineManager(models.Manager["LedgerLine"]):
+    """The ledger as users see it: lines of a batch still being merged are left out (the
+    import is all or nothing). Cascades use the base manager and still reach them."""
+
+    def get_queryset(self) -> models.QuerySet[LedgerLine]:
+        merging = ImportBatch.objects.filter(status=BatchStatus.MERGING).values("pk")
+        return super().get_queryset().exclude(batch_id__in=merging)
+
+
 class LedgerLine(models.Model):
     # The (account, month) index serves account lookups; a second one would slow bulk loads.
     account = models.ForeignKey(
@@ -112,6 +124,8 @@ class LedgerLine(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     original_amount_cents = models.BigIntegerField(_("amount in the line's currency, cents"))
 
+    objects = VisibleLineManager()
+
     class Meta:
         verbose_name = _("ledger line")
         verbose_name_plural = _("ledger lines")
@@ -132,11 +146,25 @@ class LedgerLine(models.Model):
         return f"{self.date} {self.document}/{self.line} {self.amount_cents / 100:.2f}"
 
 
+class VisibleAggregateManager(models.Manager["MonthlyAggregate"]):
+    """The totals as users see them: those a batch still merging wrote ahead are left out
+    until it is imported (kam.ledger.merging)."""
+
+    def get_queryset(self) -> models.QuerySet[MonthlyAggregate]:
+        merging = ImportBatch.objects.filter(status=BatchStatus.MERGING).values("pk")
+        return super().get_queryset().exclude(batch_id__in=merging)
+
+
 class MonthlyAggregate(models.Model):
     """Account × month × category totals; the only ledger source analytics reads."""
 
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="monthly_aggregates", db_constraint=False
+    )
+    # The batch that wrote this group ahead while merging in slices (SQLite), so that it
+    # shows only once that batch is imported; empty for totals written any other way.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, null=True, related_name="+", db_constraint=False
     )
     month = models.DateField()
     category = models.CharField(max_length=100, blank=True)
@@ -147,6 +175,8 @@ class MonthlyAggregate(models.Model):
     )
     lines = models.PositiveIntegerField()
     orders = models.PositiveIntegerField()
+
+    objects = VisibleAggregateManager()
 
     class Meta:
         verbose_name = _("monthly aggregate")

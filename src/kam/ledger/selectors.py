@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from kam.accounts.models import Account
 from kam.core.months import last_month_end, month_add, month_index
-from kam.ledger.models import ImportBatch, ImportJob, LedgerLine, MonthlyAggregate
+from kam.ledger.models import BatchStatus, ImportBatch, ImportJob, LedgerLine, MonthlyAggregate
 from kam.org.models import User
 
 
@@ -30,7 +30,10 @@ def import_job_get(*, actor: User, job_id: uuid.UUID) -> ImportJob:
 
 
 def batches_visible_to(actor: User) -> QuerySet[ImportBatch]:
-    batches = ImportBatch.objects.select_related("created_by", "undone_by")
+    """Imported (and undone) batches; one still merging is not imported yet (§2)."""
+    batches = ImportBatch.objects.exclude(status=BatchStatus.MERGING).select_related(
+        "created_by", "undone_by"
+    )
     return batches if actor.sees_all_accounts else batches.filter(created_by=actor)
 
 

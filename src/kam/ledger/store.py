@@ -83,6 +83,29 @@ _MERGE = (
     + f" FROM {{schema}}{_STAGE} s LEFT JOIN {{schema}}{_STAGE_ACCOUNTS} m"
     " ON m.placeholder = s.account_id WHERE true {order} ON CONFLICT DO NOTHING"
 )
+# SQLite merges the stage in slices of this many lines, each a transaction of its own, so
+# that other writers get the write lock between them (bench/README.md: ~0.2 s a slice).
+SQLITE_MERGE_SLICE = 40_000
+# ... with this pause after each: SQLite's busy handler polls a waiting writer every 100 ms,
+# so a merge taking the lock straight back would starve it (bench/README.md).
+SQLITE_MERGE_PAUSE = 0.1
+# The same slice, on the way out: a failed or abandoned merge deletes its lines in these.
+DELETE_SLICE = 25_000
+# Lines of a batch still being merged count for no total (kam.ledger.models.BatchStatus),
+# and the totals it wrote ahead are not yet anyone's.
+_VISIBLE = "batch_id NOT IN (SELECT id FROM ledger_importbatch WHERE status = 'merging')"
+_VISIBLE_TOTAL = (
+    "({t}batch_id IS NULL OR {t}batch_id NOT IN "
+    "(SELECT id FROM ledger_importbatch WHERE status = 'merging'))"
+)
+# One slice of the stage, by SQLite's rowid (the file's order); placeholders are kept.
+_MERGE_SLICE = (
+    f"INSERT INTO ledger_ledgerline ({_COLUMNS}) "  # noqa: S608
+    "SELECT s.account_id, %s, "
+    + ", ".join(f"s.{name}" for name in STAGE_COLUMNS if name != "account_id")
+    + f" FROM {{schema}}{_STAGE} s WHERE s.rowid > %s AND s.rowid <= %s ORDER BY s.rowid"
+    " ON CONFLICT DO NOTHING"
+)
 IN_CHUNK = 500
 # Rows bound per executemany call: their Python values exist only one slice at a time.
 SQLITE_SLICE = 50_000
@@ -147,6 +170,7 @@ class LineStage:
 
     def __init__(self) -> None:
         self.lines = 0
+        self.groups = 0  # account × month × category groups, once summarised
         self.sqlite = connection.vendor == "sqlite"
         # Always the temporary schema, so a stage never names a real table.
         self.schema = "temp." if self.sqlite else "pg_temp."
@@ -223,6 +247,8 @@ class LineStage:
                 f"SELECT account_id, month, category, {_AGGREGATE_FIGURES.format(t='')} "
                 f"FROM {self.schema}{_STAGE} GROUP BY account_id, month, category"
             )
+            cursor.execute(f"SELECT COUNT(*) FROM {self.schema}{_STAGE_GROUPS}")  # noqa: S608
+            self.groups = int(cursor.fetchone()[0])
 
     def merge(self, *, batch_id: int, placeholders: dict[int, int]) -> int:
         """Move the staged lines into the ledger as batch `batch_id`, placeholder account ids
@@ -240,43 +266,107 @@ class LineStage:
             cursor.execute(_MERGE.format(schema=self.schema, order=order), [batch_id])
             return int(cursor.rowcount)
 
+    def merge_slice(self, *, batch_id: int, after: int, rows: int) -> int:
+        """Move staged lines `after` < rowid <= `after + rows` into the ledger as batch
+        `batch_id` (SQLite; placeholder ids stay until `place_accounts`); returns how many
+        were new. Lines already in the ledger, or in an earlier slice, are skipped."""
+        with connection.cursor() as cursor:
+            cursor.execute(_MERGE_SLICE.format(schema=self.schema), [batch_id, after, after + rows])
+            return int(cursor.rowcount)
+
+    def place_accounts(self, *, batch_id: int, placeholders: dict[int, int]) -> None:
+        """Give the merged lines and totals of batch `batch_id` the new accounts' ids for
+        their placeholders. Only those rows are read: the indexes by account find them."""
+        if not placeholders:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.schema}{_STAGE_ACCOUNTS} "  # noqa: S608
+                "(placeholder, account_id) VALUES (%s, %s)",
+                list(placeholders.items()),
+            )
+            mapped = [
+                (account, placeholder, batch_id) for placeholder, account in placeholders.items()
+            ]
+            for table in ("ledger_ledgerline", "ledger_monthlyaggregate"):
+                cursor.executemany(
+                    f"UPDATE {table} SET account_id = %s "  # noqa: S608
+                    "WHERE account_id = %s AND batch_id = %s",
+                    mapped,
+                )
+
     def add_aggregates(self) -> None:
         """Bring the monthly aggregates up to date with the merged stage, exactly, when every
         staged line was new (see `merge`): the stage's totals become new groups; a group the
         ledger already had is recomputed from its lines (its orders may share documents with
         the new lines). Call inside the merge's transaction, after `merge`."""
-        groups, known = f"{self.schema}{_STAGE_GROUPS}", f"{self.schema}{_STAGE_KNOWN}"
+        groups = f"{self.schema}{_STAGE_GROUPS}"
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {groups} SET account_id = (SELECT m.account_id "  # noqa: S608
                 f"FROM {self.schema}{_STAGE_ACCOUNTS} m WHERE m.placeholder = {groups}.account_id) "
                 "WHERE account_id < 0"
             )
+        self.note_known_groups()
+        self.recompute_known_groups()
+        with connection.cursor() as cursor:
+            cursor.execute(_AGGREGATE_INSERT + _NEW_GROUPS.format(schema=self.schema, slice=""))
+
+    def note_known_groups(self) -> None:
+        """Keep aside which of the stage's groups the ledger already has totals for (a new
+        customer's placeholder id matches none)."""
+        groups = f"{self.schema}{_STAGE_GROUPS}"
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"CREATE TEMP TABLE {_STAGE_KNOWN} AS "  # noqa: S608
-                "SELECT a.id, a.account_id, a.month, a.category FROM ledger_monthlyaggregate a "
+                "SELECT a.account_id, a.month, a.category FROM ledger_monthlyaggregate a "
                 f"JOIN {groups} g ON g.account_id = a.account_id AND g.month = a.month "
-                "AND g.category = a.category"
+                f"AND g.category = a.category WHERE {_VISIBLE_TOTAL.format(t='a.')}"
             )
             cursor.execute(
                 f"CREATE INDEX kam_ledger_stage_known_group ON {_STAGE_KNOWN} "
                 "(account_id, month, category)"
             )
+
+    def aggregate_slice(self, *, batch_id: int, after: int, rows: int) -> None:
+        """Write the totals of staged groups `after` < rowid <= `after + rows` that the ledger
+        had none for, marked as batch `batch_id`'s (SQLite, while it merges): no reader
+        counts them until the batch is imported. Placeholder ids stay until
+        `place_accounts`."""
+        with connection.cursor() as cursor:
             cursor.execute(
-                "DELETE FROM ledger_monthlyaggregate "  # noqa: S608
-                f"WHERE id IN (SELECT id FROM {known})"
+                f"INSERT INTO ledger_monthlyaggregate ({_AGGREGATE_FIELDS}, batch_id) "
+                + _NEW_GROUPS.format(
+                    schema=self.schema,
+                    slice=", %s",
+                )
+                + " AND g.rowid > %s AND g.rowid <= %s",
+                [batch_id, after, after + rows],
+            )
+
+    def recompute_known_groups(self) -> None:
+        """Recompute from the lines the groups `note_known_groups` kept aside (inside the
+        transaction that makes the merged lines visible). They are found again by account,
+        month and category: a recompute meanwhile may have replaced their rows."""
+        known = f"{self.schema}{_STAGE_KNOWN}"
+        # CROSS JOIN: SQLite then reads the (small) kept groups first and finds their rows by
+        # index, rather than reading the whole ledger (1.5 s of 1M lines in the lock).
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {known} LIMIT 1")  # noqa: S608
+            if cursor.fetchone() is None:
+                return
+            cursor.execute(
+                "DELETE FROM ledger_monthlyaggregate WHERE id IN "  # noqa: S608
+                f"(SELECT a.id FROM {known} k CROSS JOIN ledger_monthlyaggregate a "
+                "WHERE a.account_id = k.account_id AND a.month = k.month "
+                f"AND a.category = k.category AND {_VISIBLE_TOTAL.format(t='a.')})"
             )
             figures = _AGGREGATE_FIGURES.format(t="l.")
             cursor.execute(
                 _AGGREGATE_INSERT + f"SELECT l.account_id, l.month, l.category, {figures} "  # noqa: S608
-                f"FROM {known} k JOIN ledger_ledgerline l ON l.account_id = k.account_id "
-                "AND l.month = k.month AND l.category = k.category "
+                f"FROM {known} k CROSS JOIN ledger_ledgerline l WHERE l.account_id = k.account_id "
+                f"AND l.month = k.month AND l.category = k.category AND l.{_VISIBLE} "
                 "GROUP BY l.account_id, l.month, l.category"
-            )
-            cursor.execute(
-                _AGGREGATE_INSERT + f"SELECT {_AGGREGATE_FIELDS} FROM {groups} g WHERE NOT EXISTS "  # noqa: S608
-                f"(SELECT 1 FROM {known} k WHERE k.account_id = g.account_id "
-                "AND k.month = g.month AND k.category = g.category)"
             )
 
     def _drop(self, cursor: Any) -> None:
@@ -335,7 +425,7 @@ _AGGREGATE_SELECT = (
     ("SELECT account_id, month, category, " + _AGGREGATE_FIGURES.format(t=""))
     + """
 FROM ledger_ledgerline
-WHERE month BETWEEN %s AND %s {accounts}
+WHERE month BETWEEN %s AND %s {accounts} AND {visible}
 GROUP BY account_id, month, category
 """
 )
@@ -343,6 +433,12 @@ _AGGREGATE_FIELDS = (
     "account_id, month, category, revenue_cents, cost_cents, costed_revenue_cents, lines, orders"
 )
 _AGGREGATE_INSERT = f"INSERT INTO ledger_monthlyaggregate ({_AGGREGATE_FIELDS}) "
+# The stage's groups the ledger had no totals for ({slice}: the batch column, when slicing).
+_NEW_GROUPS = (
+    f"SELECT {_AGGREGATE_FIELDS}{{slice}} FROM {{schema}}{_STAGE_GROUPS} g "  # noqa: S608
+    f"WHERE NOT EXISTS (SELECT 1 FROM {{schema}}{_STAGE_KNOWN} k "
+    "WHERE k.account_id = g.account_id AND k.month = g.month AND k.category = g.category)"
+)
 
 
 def refresh_aggregates(
@@ -356,11 +452,13 @@ def refresh_aggregates(
     with connection.cursor() as cursor:
         if all_accounts:
             cursor.execute(
-                "DELETE FROM ledger_monthlyaggregate WHERE month BETWEEN %s AND %s",
+                "DELETE FROM ledger_monthlyaggregate WHERE month BETWEEN %s AND %s "  # noqa: S608
+                f"AND {_VISIBLE_TOTAL.format(t='')}",
                 [first_month, last_month],
             )
             cursor.execute(
-                _AGGREGATE_INSERT + _AGGREGATE_SELECT.format(accounts=""), [first_month, last_month]
+                _AGGREGATE_INSERT + _AGGREGATE_SELECT.format(accounts="", visible=_VISIBLE),
+                [first_month, last_month],
             )
             return
         ids = sorted(set(account_ids))
@@ -369,29 +467,54 @@ def refresh_aggregates(
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 "DELETE FROM ledger_monthlyaggregate WHERE month BETWEEN %s AND %s "  # noqa: S608
-                f"AND account_id IN ({marks})",
+                f"AND account_id IN ({marks}) AND {_VISIBLE_TOTAL.format(t='')}",
                 [first_month, last_month, *chunk],
             )
             cursor.execute(
                 _AGGREGATE_INSERT
-                + _AGGREGATE_SELECT.format(accounts=f"AND account_id IN ({marks})"),
+                + _AGGREGATE_SELECT.format(
+                    accounts=f"AND account_id IN ({marks})", visible=_VISIBLE
+                ),
                 [first_month, last_month, *chunk],
             )
 
 
 def accounts_with_revenue(account_ids: Collection[int]) -> set[int]:
     """The accounts among these whose whole ledger holds positive net revenue."""
-    query = "SELECT account_id FROM ledger_monthlyaggregate {where} GROUP BY account_id "
+    query = "SELECT account_id FROM ledger_monthlyaggregate WHERE {visible} {where} "
+    query += "GROUP BY account_id "
     query += "HAVING SUM(revenue_cents) > 0"
     found: set[int] = set()
     with connection.cursor() as cursor:
         if len(account_ids) > 2000:  # most of the ledger: one pass beats many lookups
-            cursor.execute(query.format(where=""))
+            cursor.execute(query.format(visible=_VISIBLE_TOTAL.format(t=""), where=""))
             return {row[0] for row in cursor.fetchall()} & set(account_ids)
         ids = sorted(account_ids)
         for start in range(0, len(ids), IN_CHUNK):
             chunk = ids[start : start + IN_CHUNK]
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(query.format(where=f"WHERE account_id IN ({marks})"), chunk)
+            where = f"AND account_id IN ({marks})"
+            cursor.execute(query.format(visible=_VISIBLE_TOTAL.format(t=""), where=where), chunk)
             found.update(row[0] for row in cursor.fetchall())
     return found
+
+
+def batch_rows_delete(batch_id: int) -> int:
+    """Delete the lines and the totals written ahead by batch `batch_id`, a slice per
+    transaction (so that other writers go on meanwhile); returns how many lines. For a batch
+    no reader sees (one still merging)."""
+    deleted = 0
+    for table in ("ledger_ledgerline", "ledger_monthlyaggregate"):
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE id IN "  # noqa: S608
+                    f"(SELECT id FROM {table} WHERE batch_id = %s LIMIT %s)",
+                    [batch_id, DELETE_SLICE],
+                )
+                count = int(cursor.rowcount)
+            if table == "ledger_ledgerline":
+                deleted += count
+            if count < DELETE_SLICE:
+                break
+    return deleted

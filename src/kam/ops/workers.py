@@ -16,6 +16,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from kam.core.workers import live_worker_ids, workers_forget_stopped
+from kam.ledger.merging import import_batches_remove_abandoned
 from kam.ledger.upkeep import import_jobs_fail_stopped, import_uploads_prune
 from kam.ops.models import JOB_RUN_STATUS, JobRunStatus, ScheduledJobRun
 from kam.portfolio.services.scoring import score_runs_fail_stopped
@@ -65,13 +66,14 @@ def stopped_workers_sweep(
 ) -> SweepOutcome:
     """Fail every import job and score run whose worker stopped beating, or whose worker is
     `idle` while its job still shows running (an RQ worker whose job's process was killed), and
-    the task results they left running; with `prune_uploads`, delete uploads past their
-    keeping time."""
+    the task results they left running, and the import batches they left merging; with
+    `prune_uploads`, delete uploads past their keeping time."""
     with transaction.atomic():
         imports = import_jobs_fail_stopped(idle=idle)
         runs = score_runs_fail_stopped(idle=idle)
         results = _task_results_fail_stopped(live_worker_ids() - idle)
         workers_forget_stopped()
+    import_batches_remove_abandoned()  # after the jobs: their workers are known stopped
     pruned = import_uploads_prune() if prune_uploads else 0
     if imports or runs:
         logger.warning(

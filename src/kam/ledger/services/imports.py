@@ -2,10 +2,13 @@
 
 An import runs in two steps. Read, validate and stage: the loader fills a stage outside the
 ledger (kam.ledger.store.LineStage) and writes nothing else, so the pages, the API and the
-worker keep writing meanwhile. Merge: one transaction creates the batch and the new
-prospects, moves the stage into the ledger and brings the monthly aggregates up to date; it
-is the only time an import holds the store's write lock. A file with a bad row never
-reaches the merge; a merge that fails rolls back whole, and the stage goes with the import.
+worker keep writing meanwhile. Merge: the batch, the new prospects, the lines and the monthly
+aggregates. On PostgreSQL that is one transaction (other sessions' writes do not wait for
+it). On SQLite, whose write lock excludes every other writer, the lines move in slices of a
+transaction each under a batch still MERGING, which no reader sees (kam.ledger.merging), and
+one short last transaction adds the prospects and aggregates and makes the batch DONE: as
+users see it, the import is still whole or nothing. A file with a bad row never reaches the
+merge; a merge that fails deletes what it moved, and the stage goes with the import.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
@@ -29,10 +32,13 @@ from kam.importing.reading import NO_ROWS, FileRejected, sniff
 from kam.importing.results import ProgressCallback, RowError
 from kam.importing.values import ColumnError
 from kam.ledger.importing import LEDGER_FIELDS, LEDGER_REQUIRED
+from kam.ledger.merging import batch_discard, import_batches_remove_abandoned, merging_owner
 from kam.ledger.models import BatchStatus, ImportBatch, ImportKind
 from kam.ledger.services.loader import LedgerLoader
 from kam.ledger.signals import ledger_changed
 from kam.ledger.store import (
+    SQLITE_MERGE_PAUSE,
+    SQLITE_MERGE_SLICE,
     LineStage,
     accounts_with_revenue,
     bulk_load,
@@ -50,6 +56,15 @@ CHANGED_DURING_IMPORT = gettext_noop(
 CREATED_DURING_IMPORT = gettext_noop(
     "an account this file would create was created during the import; import it again"
 )
+ANOTHER_MERGING = gettext_noop(
+    "another import was being merged into the ledger for too long; import this file again"
+)
+IMPORTED_MEANWHILE = gettext_noop(
+    "this file was imported by someone else during this import; nothing was added"
+)
+# How long a merge waits for another to finish (one runs at a time, kam.ledger.merging).
+MERGE_WAIT_SECONDS = 600.0
+MERGE_POLL_SECONDS = 0.5
 # Called between staging and merging (tests pause an import there); None in production.
 MergeHook = Callable[[], None]
 
@@ -93,11 +108,13 @@ def ledger_import(
     create_accounts: bool = True,
     progress: ProgressCallback | None = None,
     before_merge: MergeHook | None = None,
+    after_slice: MergeHook | None = None,
 ) -> ImportResult:
     """Import a ledger file whole or not at all (DOMAIN §2; the ledger import rules).
 
     The same file twice adds nothing; lines keyed by document and line number are added once.
-    `before_merge` runs once the file is staged, before the merge takes the write lock.
+    `before_merge` runs once the file is staged, before the merge takes the write lock;
+    `after_slice` after each slice of a SQLite merge has committed.
     Raises FileRejected when the file as a whole cannot be read, or when an account it
     refers to changed while it was staged.
     """
@@ -147,25 +164,126 @@ def ledger_import(
         if before_merge is not None:
             before_merge()
         started = time.perf_counter()
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                kind=ImportKind.LEDGER,
-                file_name=name[:255],
-                file_sha256=digest,
-                file_size=path.stat().st_size,
-                created_by=actor,
-            )
-            _merge(loader, stage, batch, result)
-            if dry_run:
-                result.status, result.batch_id = "dry_run", None
-                transaction.set_rollback(True)
-        # The whole merge transaction, commit included: how long the write lock was held.
+        batch = ImportBatch(
+            kind=ImportKind.LEDGER,
+            file_name=name[:255],
+            file_sha256=digest,
+            file_size=path.stat().st_size,
+            created_by=actor,
+        )
+        if stage.sqlite:
+            _merge_in_slices(loader, stage, batch, result, dry_run=dry_run, after_slice=after_slice)
+        else:
+            # PostgreSQL: one transaction; other sessions' writes do not wait for its lines.
+            with transaction.atomic():
+                batch.save()
+                _merge(loader, stage, batch, result)
+                if dry_run:
+                    result.status, result.batch_id = "dry_run", None
+                    transaction.set_rollback(True)
+        # Commits included: how long the import held write locks, in all.
         loader.timings["transaction"] = time.perf_counter() - started
     logger.debug(
         "ledger import profile (s): %s",
         ", ".join(f"{step} {seconds:.2f}" for step, seconds in loader.timings.items()),
     )
     return result
+
+
+def _merge_in_slices(
+    loader: LedgerLoader,
+    stage: LineStage,
+    batch: ImportBatch,
+    result: ImportResult,
+    *,
+    dry_run: bool,
+    after_slice: MergeHook | None,
+) -> None:
+    """SQLite: the stage goes into the ledger a slice per transaction under a MERGING batch
+    no reader sees, so that the write lock is held for one slice at a time and other writers
+    go on between them; one last short transaction makes the batch DONE with its prospects
+    and aggregates. A merge that fails, or a dry run, deletes its lines and batch again."""
+    _begin_merging(batch)
+    try:
+        held: list[float] = []  # each slice's transaction, commit included
+
+        def in_slices(count: int, write: Callable[[int], int | None]) -> int:
+            """Run `write(after)` for each slice of `count` staged rows, a transaction each
+            and a pause after it (the lock is free then: a waiting writer takes it)."""
+            total = 0
+            for after in range(0, count, SQLITE_MERGE_SLICE):
+                started = time.perf_counter()
+                with transaction.atomic():
+                    total += write(after) or 0
+                held.append(time.perf_counter() - started)
+                time.sleep(SQLITE_MERGE_PAUSE)
+                if after_slice is not None:
+                    after_slice()
+            return total
+
+        lines_added = in_slices(
+            stage.lines,
+            lambda after: stage.merge_slice(
+                batch_id=batch.pk, after=after, rows=SQLITE_MERGE_SLICE
+            ),
+        )
+        # Every line new: the stage's totals of groups the ledger had none for go in ahead,
+        # unseen like the lines; the known ones are recomputed at the end (a dry run needs
+        # only the count of new lines).
+        if lines_added == stage.lines and not dry_run:
+            stage.note_known_groups()
+            in_slices(
+                stage.groups,
+                lambda after: stage.aggregate_slice(
+                    batch_id=batch.pk, after=after, rows=SQLITE_MERGE_SLICE
+                ),
+            )
+        slices, longest = sum(held), max(held, default=0.0)
+        loader.timings["slices"] = slices
+        if dry_run:
+            result.status, result.lines_added = "dry_run", lines_added
+            result.lines_skipped = loader.lines_offered - lines_added
+            result.accounts_created = sorted(code for code, _n in loader.new_accounts.values())
+            result.message = _summary(result)
+        else:
+            started = time.perf_counter()
+            with transaction.atomic():
+                batch.status = BatchStatus.DONE
+                ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE)
+                _merge(loader, stage, batch, result, lines_merged=lines_added)
+            loader.timings["final"] = time.perf_counter() - started
+        # The longest any one transaction held the write lock: what another writer may wait.
+        loader.timings["lock_longest"] = max(longest, loader.timings.get("final", 0.0))
+    except BaseException:
+        try:
+            batch_discard(batch.pk)
+        except DatabaseError:
+            # The connection is gone or the store refuses: the sweep removes it later.
+            logger.exception("could not remove the lines of failed import batch %s", batch.pk)
+        raise
+    if dry_run:
+        batch_discard(batch.pk)
+
+
+def _begin_merging(batch: ImportBatch) -> None:
+    """Save `batch` as MERGING once no other merge runs (see kam.ledger.merging), removing
+    any a stopped import left; a file imported meanwhile by another is a duplicate."""
+    deadline = time.monotonic() + MERGE_WAIT_SECONDS
+    batch.status = BatchStatus.MERGING
+    batch.summary = {"merging": merging_owner()}
+    while True:
+        import_batches_remove_abandoned()
+        with transaction.atomic():
+            if not ImportBatch.objects.filter(status=BatchStatus.MERGING).exists():
+                if ImportBatch.objects.filter(
+                    file_sha256=batch.file_sha256, kind=ImportKind.LEDGER, status=BatchStatus.DONE
+                ).exists():
+                    raise FileRejected(IMPORTED_MEANWHILE)
+                batch.save()
+                return
+        if time.monotonic() > deadline:
+            raise FileRejected(ANOTHER_MERGING)
+        time.sleep(MERGE_POLL_SECONDS)
 
 
 def _create_prospects(loader: LedgerLoader) -> dict[int, int]:
@@ -180,20 +298,34 @@ def _create_prospects(loader: LedgerLoader) -> dict[int, int]:
 
 
 def _merge(
-    loader: LedgerLoader, stage: LineStage, batch: ImportBatch, result: ImportResult
+    loader: LedgerLoader,
+    stage: LineStage,
+    batch: ImportBatch,
+    result: ImportResult,
+    *,
+    lines_merged: int | None = None,
 ) -> None:
-    """The import's one write: prospects, lines, aggregates and the batch, in the caller's
-    transaction (the only time the store's write lock is held)."""
+    """The import's making visible: prospects, lines (or, `lines_merged` already moved in
+    slices, their new accounts' ids), aggregates and the batch, in the caller's transaction."""
     started = time.perf_counter()
     placeholders = _create_prospects(loader)
     touched = {placeholders.get(pk, pk) for pk in loader.touched}
+    # After slices, too: an account deleted between two of them must stop the import.
     if lock_accounts(touched) != len(touched):
         raise FileRejected(CHANGED_DURING_IMPORT)
-    lines_added = stage.merge(batch_id=batch.pk, placeholders=placeholders)
+    if lines_merged is None:
+        lines_added = stage.merge(batch_id=batch.pk, placeholders=placeholders)
+    else:
+        stage.place_accounts(batch_id=batch.pk, placeholders=placeholders)
+        lines_added = lines_merged
     merged = time.perf_counter()
     loader.timings["merge"] = merged - started
     if lines_added == stage.lines:
-        stage.add_aggregates()  # every line new: the stage's totals add up exactly
+        # Every line new: the stage's totals add up exactly (written ahead when sliced).
+        if lines_merged is None:
+            stage.add_aggregates()
+        else:
+            stage.recompute_known_groups()
     elif loader.first_month and loader.last_month:
         refresh_aggregates(
             touched,
@@ -201,8 +333,10 @@ def _merge(
             loader.last_month,
             all_accounts=len(touched) > 2000,
         )
-    loader.timings["aggregates"] = time.perf_counter() - merged
+    totalled = time.perf_counter()
+    loader.timings["aggregates"] = totalled - merged
     prospects_become_customers(account_ids=accounts_with_revenue(touched), actor=loader.actor)
+    loader.timings["customers"] = time.perf_counter() - totalled
     created = {code for code, _name in loader.new_accounts.values()}
     result.lines_added = lines_added
     result.lines_skipped = loader.lines_offered - lines_added
@@ -220,10 +354,14 @@ def _merge(
     }
     save_as(loader.actor, batch)
     ledger_changed.send(sender=ImportBatch, batch=batch, reason="import")
-    result.message = _(
+    result.message = _summary(result)
+
+
+def _summary(result: ImportResult) -> str:
+    return _(
         "%(added)s line(s) added, %(skipped)s already present, %(created)s account(s) created"
     ) % {
         "added": result.lines_added,
         "skipped": result.lines_skipped,
-        "created": len(created),
+        "created": len(result.accounts_created),
     }

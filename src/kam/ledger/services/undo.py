@@ -22,6 +22,8 @@ def batch_undo(*, actor: User, batch: ImportBatch) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status == BatchStatus.UNDONE:
         raise Conflict(_("This import is already undone."), field="batch")
+    if batch.status == BatchStatus.MERGING:
+        raise Conflict(_("This import is not finished yet."), field="batch")
     lines = LedgerLine.objects.filter(batch=batch)
     touched = set(lines.values_list("account_id", flat=True).distinct())
     span = lines.order_by("month").values_list("month", flat=True)
