@@ -488,11 +488,32 @@ def matrix_region(
     return as_of, inside.count(), inside[: max(1, min(limit, MATRIX_REGION_MOST))]
 
 
+_TABLE_FIELDS = (
+    "account_id",
+    "account__code",
+    "account__name",
+    "account_class",
+    "contribution_cents",
+    "potential_cents",
+    "potential_missing",
+    "potential_stale",
+    "share_of_wallet",
+    "lifecycle",
+    "strategy",
+    "strategy_rule",
+    "score",
+    "is_key",
+    "key_proposal",
+)
+
+
 def portfolio_page(
     *, actor: User, filters: PortfolioFilters, page: str | None, per_page: str | None = None
 ) -> Page:
-    """One bounded page of the portfolio's rows, largest contribution first."""
-    return page_of(portfolio(actor=actor, filters=filters)[1], page=page, per_page=per_page)
+    """One bounded page of the portfolio's rows, largest contribution first, holding what
+    the matrix's table shows (the rest of a snapshot's 44 columns is not read)."""
+    rows = portfolio(actor=actor, filters=filters)[1].select_related(None).select_related("account")
+    return page_of(rows.only(*_TABLE_FIELDS), page=page, per_page=per_page)
 
 
 class ParetoRow(NamedTuple):
