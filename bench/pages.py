@@ -141,6 +141,7 @@ def under_load(
         "KAM_BENCH_SESSIONS": json.dumps(sessions),
     }
     prefix = out / "locust"
+    load_before = os.getloadavg()[0]  # the others' share of the 2 cores, said beside the result
     subprocess.run(
         [
             LOCUST,
@@ -180,6 +181,7 @@ def under_load(
     result["errors"] = int(total["Failure Count"])
     result["requests"] = int(total["Request Count"])
     result["rps"] = float(total["Requests/s"])
+    result["load_average"] = [load_before, os.getloadavg()[0]]
     return result
 
 
@@ -265,7 +267,9 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> bool:
         trivial = load["pages"][TRIVIAL]["p95_ms"]
         print(
             f"\n{args.users} users for {args.seconds} s at {result['accounts']:,} accounts: "
-            f"{load['requests']:,} requests, {load['errors']} errors, {load['rps']:.1f} requests/s\n"
+            f"{load['requests']:,} requests, {load['errors']} errors, {load['rps']:.1f} requests/s "
+            f"(load average {load['load_average'][0]:.2f} before, "
+            f"{load['load_average'][1]:.2f} after)\n"
         )
         print("| page | requests | errors | p50 | p95 | p95 ÷ trivial p95 | target met |")
         print("|---|---:|---:|---:|---:|---:|---|")

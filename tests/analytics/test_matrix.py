@@ -5,7 +5,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from kam.analytics.matrix import classify, log_density
+from kam.analytics.matrix import cell_edge, classify, density_cells
 from kam.analytics.rules import Rules
 
 M = 100_000_000  # one million in cents
@@ -119,26 +119,35 @@ def test_vectorised_over_many_accounts():
     assert list(result.potential_stale) == [False, False, True]
 
 
-def test_log_density_counts_each_point_once_on_decade_cells() -> None:
+def test_density_cells_count_each_point_once_on_decade_cells() -> None:
     potential = np.array([1_000.0, 1_500.0, 20_000.0, 99_999.0])
     contribution = np.array([100.0, 120.0, 5_000.0, 90_000.0])
 
-    density = log_density(potential, contribution, per_decade=1)
+    cells = density_cells(potential, contribution, per_decade=1)
 
-    np.testing.assert_allclose(density.potential_edges, [1e3, 1e4, 1e5])
-    np.testing.assert_allclose(density.contribution_edges, [1e2, 1e3, 1e4, 1e5])
-    assert density.counts.sum() == 4
-    assert density.counts.tolist() == [[2, 0, 0], [0, 1, 1]]
+    assert cells == {(3, 2): 2, (4, 3): 1, (4, 4): 1}
+    assert (cell_edge(3, 1), cell_edge(4, 1)) == (1e3, 1e4)
 
 
-def test_log_density_of_one_point_has_a_cell_and_of_none_is_empty() -> None:
-    single = log_density(np.array([100.0]), np.array([100.0]), per_decade=2)
-    none = log_density(np.array([]), np.array([]))
+def test_density_cells_do_not_depend_on_the_other_points() -> None:
+    # The stored count of every account less the bubbles' cells is the rest's own count.
+    potential = np.array([150.0, 2_000.0, 2_100.0, 75_000.0, 1e6])
+    contribution = np.array([90.0, 1_000.0, 1_050.0, 40_000.0, 1e5])
+    every = density_cells(potential, contribution, per_decade=8)
+    drawn = density_cells(potential[[1, 4]], contribution[[1, 4]], per_decade=8)
 
-    assert single.counts.sum() == 1
-    assert none.counts.shape == (0, 0)
+    rest = {cell: n - drawn.get(cell, 0) for cell, n in every.items()}
+
+    assert {c: n for c, n in rest.items() if n} == density_cells(
+        potential[[0, 2, 3]], contribution[[0, 2, 3]], per_decade=8
+    )
 
 
-def test_log_density_refuses_points_the_log_axes_cannot_show() -> None:
+def test_density_cells_of_no_points_are_empty() -> None:
+    assert density_cells(np.array([]), np.array([])) == {}
+    assert density_cells(np.array([10.0]), np.array([10.0]), per_decade=2) == {(2, 2): 1}
+
+
+def test_density_cells_refuse_points_the_log_axes_cannot_show() -> None:
     with pytest.raises(ValueError, match="positive"):
-        log_density(np.array([0.0]), np.array([5.0]))
+        density_cells(np.array([0.0]), np.array([5.0]))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import numpy as np
 
+from kam.analytics.matrix import density_cells
 from kam.portfolio.models import PortfolioSettings
 from kam.portfolio.presenters import (
     PARETO_SHOWN,
@@ -16,39 +16,51 @@ from kam.portfolio.presenters import (
     rule_reason,
     t_text,
 )
-from kam.portfolio.selectors import MatrixData, Migration, ParetoRanking, ParetoRow
+from kam.portfolio.selectors import (
+    DENSITY_CELLS_PER_DECADE,
+    MatrixBubble,
+    MatrixData,
+    MatrixTotals,
+    Migration,
+    ParetoRanking,
+    ParetoRow,
+)
 
 AS_OF = dt.date(2026, 10, 31)
 
 
-def _row(code: str, klass: str, stage: str, contribution: int, potential: int) -> SimpleNamespace:
-    return SimpleNamespace(
-        account=SimpleNamespace(code=code, name=f"Customer {code}"),
+def _row(code: str, klass: str, stage: str, contribution: int, potential: int) -> MatrixBubble:
+    return MatrixBubble(
         account_id=int(code[1:]),
+        code=code,
+        name=f"Customer {code}",
         account_class=klass,
         lifecycle=stage,
-        contribution_cents=contribution,
         potential_cents=potential,
+        contribution_cents=contribution,
         margin_cents=contribution // 4,
         share_of_wallet=contribution / potential if potential else None,
     )
 
 
-def _data(
-    rows: list[SimpleNamespace], dense: bool = False, bubbles: int | None = None
-) -> MatrixData:
-    """The matrix's input: every row as a point; the plotted ones (or the first `bubbles`) as
-    bubbles."""
+def _data(rows: list[MatrixBubble], dense: bool = False, bubbles: int | None = None) -> MatrixData:
+    """The matrix's input: every row counted in the totals (as `_matrix_totals` counts them);
+    the plotted ones (or the first `bubbles`) as bubbles."""
     plotted = [r for r in rows if r.contribution_cents > 0 and r.potential_cents > 0]
-    return MatrixData(
-        dt.date(2026, 10, 31),
-        np.array([r.account_id for r in rows]),
-        np.array([r.account_class for r in rows]),
-        np.array([r.potential_cents for r in rows]),
-        np.array([r.contribution_cents for r in rows]),
-        plotted[:bubbles],  # type: ignore[arg-type]
-        dense,
+    classes = {
+        klass: (
+            sum(1 for r in rows if r.account_class == klass),
+            sum(r.contribution_cents for r in rows if r.account_class == klass),
+        )
+        for klass in "ABCD"
+    }
+    cells = density_cells(
+        np.array([r.potential_cents / 100 for r in plotted]),
+        np.array([r.contribution_cents / 100 for r in plotted]),
+        per_decade=DENSITY_CELLS_PER_DECADE,
     )
+    totals = MatrixTotals(classes, len(rows) - len(plotted), len(plotted), cells)
+    return MatrixData(dt.date(2026, 10, 31), totals, plotted[:bubbles], dense)
 
 
 def test_the_matrix_draws_a_series_per_stage_and_counts_every_class() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from kam.core.dates import today
 from kam.portfolio import selectors
+from kam.portfolio.models import Snapshot
 from kam.portfolio.selectors import (
     MatrixRegion,
     PortfolioFilters,
@@ -56,7 +57,7 @@ def test_the_matrix_draws_every_plotted_account_under_the_threshold(manager) -> 
 
     assert not data.dense
     assert [row.account_id for row in data.bubbles] == [shown[1].account_id, shown[0].account_id]
-    assert len(data.account_ids) == 3
+    assert (data.totals.plotted, data.totals.hidden) == (2, 1)
 
 
 def test_past_the_threshold_the_matrix_draws_only_the_largest_as_bubbles(
@@ -71,7 +72,7 @@ def test_past_the_threshold_the_matrix_draws_only_the_largest_as_bubbles(
 
     assert data.dense
     assert [row.account_id for row in data.bubbles] == [rows[4].account_id, rows[3].account_id]
-    assert sorted(data.account_ids.tolist()) == sorted(row.account_id for row in rows)
+    assert data.totals.plotted == len(rows)  # the other manager's account is not counted
 
 
 def test_a_region_of_the_matrix_holds_only_visible_accounts_inside_it(
@@ -109,3 +110,88 @@ def test_group_figures_belong_to_parents_only(manager) -> None:
 
     assert group is not None and group.scope == "group"
     assert account_group_snapshot(account=single) is None
+
+
+def test_stored_matrix_totals_follow_a_new_scoring_run(director) -> None:
+    # Given a director's matrix counted (and kept) for the date
+    first = SnapshotFactory(account_class="A", contribution_cents=500)
+    before = matrix_data(actor=director, filters=PortfolioFilters())
+    assert before.totals.classes["A"] == (1, 500)
+
+    # When a scoring run rewrites the date (new rows, a later computed_at)
+    Snapshot.objects.filter(as_of=AS_OF).delete()
+    SnapshotFactory(account=first.account, account_class="B", contribution_cents=700)
+    after = matrix_data(actor=director, filters=PortfolioFilters())
+
+    # Then the totals are the new run's, not the kept ones
+    assert after.totals.classes["A"] == (0, 0)
+    assert after.totals.classes["B"] == (1, 700)
+
+
+def test_stored_matrix_totals_lose_a_deleted_account(director) -> None:
+    gone = SnapshotFactory(contribution_cents=300)
+    SnapshotFactory(contribution_cents=200)
+    assert matrix_data(actor=director, filters=PortfolioFilters()).totals.plotted == 2
+
+    gone.account.delete()  # its snapshots go with it, without a scoring run
+
+    assert matrix_data(actor=director, filters=PortfolioFilters()).totals.plotted == 1
+
+
+def test_a_managers_matrix_never_reads_the_totals_kept_for_every_account(
+    director, manager, other_manager
+) -> None:
+    SnapshotFactory(account__owner=manager, account_class="C")
+    SnapshotFactory(account__owner=other_manager, account_class="A", contribution_cents=9)
+    everyone = matrix_data(actor=director, filters=PortfolioFilters())  # kept for the director
+
+    mine = matrix_data(actor=manager, filters=PortfolioFilters())
+
+    assert everyone.totals.plotted == 2
+    assert mine.totals.plotted == 1
+    assert mine.totals.classes["A"] == (0, 0)
+    assert matrix_data(actor=director, filters=PortfolioFilters()).totals.plotted == 2
+
+
+def test_filters_on_the_account_are_counted_not_kept(director) -> None:
+    # An account's industry changes without a scoring run: a kept total would go stale.
+    moving = SnapshotFactory(account__industry="steel")
+    SnapshotFactory(account__industry="glass")
+    steel = PortfolioFilters(industry="steel")
+    assert matrix_data(actor=director, filters=steel).totals.plotted == 1
+
+    moving.account.industry = "glass"
+    moving.account.save()
+
+    assert matrix_data(actor=director, filters=steel).totals.plotted == 0
+    assert (
+        matrix_data(actor=director, filters=PortfolioFilters(industry="glass")).totals.plotted == 2
+    )
+
+
+def test_stored_pareto_totals_follow_a_new_scoring_run(director) -> None:
+    first = SnapshotFactory(pareto_rank=1, pareto_candidate=True, contribution_cents=90)
+    assert pareto_ranking(actor=director, filters=PortfolioFilters(), top=5).total_cents == 90
+
+    Snapshot.objects.filter(as_of=AS_OF).delete()
+    SnapshotFactory(account=first.account, pareto_rank=1, contribution_cents=40)
+    ranking = pareto_ranking(actor=director, filters=PortfolioFilters(), top=5)
+
+    assert (ranking.ranked, ranking.candidates, ranking.total_cents) == (1, 0, 40)
+
+
+def test_the_totals_kept_for_every_account_are_the_counted_ones(director, monkeypatch) -> None:
+    # Given a portfolio past the density threshold, scored as kam scores it
+    monkeypatch.setattr(selectors, "MATRIX_DENSITY_FROM", 2)
+    monkeypatch.setattr(selectors, "MATRIX_BUBBLES", 1)
+    for cents in (150, 2_000, 2_100, 75_000, 10**8):
+        SnapshotFactory(contribution_cents=cents, potential_cents=cents * 3)
+    SnapshotFactory(contribution_cents=0)
+
+    # When the director reads it twice (the second from the kept totals)
+    counted = matrix_data(actor=director, filters=PortfolioFilters())
+    kept = matrix_data(actor=director, filters=PortfolioFilters())
+
+    # Then both are the same, and the same as counting without the cache
+    assert kept.totals == counted.totals == selectors._matrix_totals(Snapshot.objects.all())
+    assert (kept.totals.plotted, kept.totals.hidden, len(kept.bubbles)) == (5, 1, 1)

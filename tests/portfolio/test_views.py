@@ -166,3 +166,21 @@ def test_under_the_threshold_the_matrix_draws_every_account(manager) -> None:
     assert sum(len(s["points"]) for s in page.context["chart"]["series"]) == 5
     assert page.context["chart"]["density"] == []
     assert "as density" not in page.content.decode()
+
+
+def test_the_matrix_table_names_each_rows_stage_and_strategy_in_the_readers_language(
+    director,
+) -> None:
+    # Given a scored account in decline whose strategy is win-back
+    SnapshotFactory(account__code="K1", lifecycle="decline", strategy="win_back")
+    client = signed_in(director)
+
+    # When the director reads the matrix in English, then in Chinese
+    english = client.get(reverse("portfolio_matrix")).content.decode()
+    director.language = "zh-hans"
+    director.save()
+    chinese = client.get(reverse("portfolio_matrix")).content.decode()
+
+    # Then the table shows the labels, not the stored codes
+    assert "<td>Decline</td>" in english and "<td>Win-back " in english
+    assert "<td>Decline</td>" not in chinese and "<td>win_back" not in chinese

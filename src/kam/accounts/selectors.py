@@ -45,10 +45,16 @@ def accounts_visible_to(actor: User) -> QuerySet[Account]:
     on the account team."""
     if not actor.is_authenticated or not actor.is_active:
         return Account.objects.none()
-    if actor.sees_all_accounts:
+    if sees_every_account(actor):
         return Account.objects.all()
     on_team = AccountTeamMember.objects.filter(user=actor).values("account_id")
     return Account.objects.filter(Q(owner=actor) | Q(pk__in=on_team))
+
+
+def sees_every_account(actor: User) -> bool:
+    """Whether the visibility rule (DOMAIN §13) shows `actor` every account: a read for them
+    needs no filter by account, and what it counts is the same for everyone who does."""
+    return bool(actor.is_authenticated and actor.is_active and actor.sees_all_accounts)
 
 
 def accounts_writable_by(actor: User) -> QuerySet[Account]:

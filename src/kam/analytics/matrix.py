@@ -97,36 +97,29 @@ def classify(
     )
 
 
-@dataclass(frozen=True)
-class Density:
-    """Accounts counted on a grid of log-spaced cells: `counts[i, j]` accounts have potential
-    in [potential_edges[i], potential_edges[i + 1]) and contribution in
-    [contribution_edges[j], contribution_edges[j + 1])."""
+def density_cells(
+    potential: FloatArray, contribution: FloatArray, per_decade: int = 6
+) -> dict[tuple[int, int], int]:
+    """Count positive (potential, contribution) points on log cells `per_decade` to a power
+    of ten on both axes (the matrix's log axes): cell (i, j) holds the points with potential
+    in [10**(i/per_decade), 10**((i+1)/per_decade)) and contribution likewise in j.
 
-    potential_edges: FloatArray
-    contribution_edges: FloatArray
-    counts: IntArray
-
-
-def log_density(potential: FloatArray, contribution: FloatArray, per_decade: int = 6) -> Density:
-    """Count positive (potential, contribution) points on cells `per_decade` to a power of ten
-    on both axes, the grid spanning whole decades around the points (the matrix's log axes)."""
+    The grid does not depend on the points, so counts of two sets add and subtract cell by
+    cell (a stored count of every account less the accounts drawn as bubbles)."""
     if per_decade < 1:
         raise ValueError("per_decade must be at least 1")
     with np.errstate(divide="ignore", invalid="ignore"):  # refused just below
         x = np.log10(np.asarray(potential, dtype=np.float64))
         y = np.log10(np.asarray(contribution, dtype=np.float64))
-    if x.size == 0:
-        empty = np.zeros((0, 0), dtype=np.int64)
-        return Density(np.zeros(0), np.zeros(0), empty)
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ValueError("potential and contribution must be positive")
+    if x.size == 0:
+        return {}
+    cells = np.stack([np.floor(x * per_decade), np.floor(y * per_decade)], axis=1)
+    found, counts = np.unique(cells.astype(np.int64), axis=0, return_counts=True)
+    return {(int(i), int(j)): int(n) for (i, j), n in zip(found, counts, strict=True)}
 
-    def edges(values: FloatArray) -> FloatArray:
-        low, high = np.floor(values.min()), np.ceil(values.max())
-        high = max(high, low + 1)  # one decade at least, so a single point has a cell
-        return np.linspace(low, high, round((high - low) * per_decade) + 1)
 
-    x_edges, y_edges = edges(x), edges(y)
-    counts, _, _ = np.histogram2d(x, y, bins=(x_edges, y_edges))
-    return Density(10**x_edges, 10**y_edges, counts.astype(np.int64))
+def cell_edge(index: int, per_decade: int) -> float:
+    """Where log cell `index` of `density_cells` starts on its axis."""
+    return float(10 ** (index / per_decade))

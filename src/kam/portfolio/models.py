@@ -302,6 +302,9 @@ class Snapshot(models.Model):
             ),
             # The Pareto curve of a date in rank order (its first few hundred bars).
             models.Index(fields=["as_of", "scope", "pareto_rank"], name="snapshot_date_pareto"),
+            # How many rows a date has and when they were written, read from the index alone:
+            # the version of the date's stored matrix and Pareto totals (selectors).
+            models.Index(fields=["as_of", "scope", "computed_at"], name="snapshot_date_version"),
         ]
 
     def __str__(self) -> str:

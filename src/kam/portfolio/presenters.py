@@ -11,15 +11,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kam.analytics.matrix import log_density
+from kam.analytics.matrix import cell_edge, density_cells
 from kam.portfolio.models import AccountClass, Lifecycle, PortfolioSettings, Snapshot
-from kam.portfolio.selectors import MATRIX_BUBBLES, MatrixData, Migration, ParetoRanking
+from kam.portfolio.selectors import (
+    DENSITY_CELLS_PER_DECADE,
+    MATRIX_BUBBLES,
+    MatrixBubble,
+    MatrixData,
+    Migration,
+    ParetoRanking,
+)
 
 RULE_REASONS = {
     "R1": gettext_lazy("A prospect with high or medium potential: turn it into a customer."),
@@ -53,7 +59,6 @@ LIFECYCLE_COLOURS = {
     "lost": "#c23b3b",
 }
 PARETO_SHOWN = 300  # bars on the Pareto chart; the tiles count every ranked account
-DENSITY_CELLS_PER_DECADE = 8  # the matrix's density cells on each log axis
 
 
 def money(cents: int) -> float:
@@ -73,12 +78,12 @@ class MatrixPresentation:
     dense: int  # accounts drawn as density cells instead
 
 
-def _bubble(row: Snapshot, account_url: str) -> dict[str, Any]:
+def _bubble(row: MatrixBubble, account_url: str) -> dict[str, Any]:
     return {
         "value": [money(row.potential_cents), money(row.contribution_cents)],
         "margin": money(row.margin_cents),
-        "code": row.account.code,
-        "name": row.account.name,
+        "code": row.code,
+        "name": row.name,
         "cls": row.account_class,
         "sow": row.share_of_wallet,
         "url": account_url.format(row.account_id),
@@ -89,14 +94,7 @@ def matrix_presentation(
     data: MatrixData, settings: PortfolioSettings, currency: str
 ) -> MatrixPresentation:
     """Bubbles for `data.bubbles`; the other plotted accounts counted on log cells (§3)."""
-    plotted = (data.potential_cents > 0) & (data.contribution_cents > 0)
-    drawn = {row.account_id for row in data.bubbles}
-    rest = plotted & ~np.isin(data.account_ids, list(drawn))
-    totals = {
-        klass: (int(np.count_nonzero(mine)), int(data.contribution_cents[mine].sum()))
-        for klass in AccountClass.values
-        for mine in [data.account_class == klass]
-    }
+    totals = data.totals
     # One reverse() for all rows: the account id is swapped into the pattern.
     account_url = reverse("account_detail", args=[0]).replace("/0/", "/{}/")
     points: dict[str, list[dict[str, Any]]] = {stage: [] for stage in Lifecycle.values}
@@ -113,7 +111,7 @@ def matrix_presentation(
             }
             for stage, pts in points.items()
         ],
-        "density": _density_cells(data.potential_cents[rest], data.contribution_cents[rest]),
+        "density": _density_cells(totals.cells, data.bubbles),
         "accountUrl": account_url,
         "contributionHigh": float(settings.contribution_high),
         "contributionMedium": float(settings.contribution_medium),
@@ -141,28 +139,34 @@ def matrix_presentation(
     if data.dense:
         chart["region"] = {"url": reverse("api-1.0.0:list_matrix_accounts"), "most": MATRIX_BUBBLES}
     classes = [
-        (klass, AccountClass(klass).label, count, cents) for klass, (count, cents) in totals.items()
+        (klass, AccountClass(klass).label, count, cents)
+        for klass, (count, cents) in totals.classes.items()
     ]
-    hidden = int(np.count_nonzero(~plotted))
     return MatrixPresentation(
-        chart, hidden, classes, bubbles=len(drawn), dense=int(np.count_nonzero(rest))
+        chart,
+        totals.hidden,
+        classes,
+        bubbles=len(data.bubbles),
+        dense=totals.plotted - len(data.bubbles),
     )
 
 
 def _density_cells(
-    potential_cents: npt.NDArray[np.int64], contribution_cents: npt.NDArray[np.int64]
+    cells: dict[tuple[int, int], int], bubbles: Sequence[MatrixBubble]
 ) -> list[list[float]]:
-    """The accounts not drawn as bubbles as [potential from, contribution from, potential to,
-    contribution to, accounts] per non-empty log cell, in currency units."""
-    if not potential_cents.size:
-        return []
-    density = log_density(
-        potential_cents / 100, contribution_cents / 100, per_decade=DENSITY_CELLS_PER_DECADE
+    """The plotted accounts not drawn as bubbles as [potential from, contribution from,
+    potential to, contribution to, accounts] per non-empty log cell, in currency units: every
+    plotted account's cell counts less the bubbles' own."""
+    drawn = density_cells(
+        np.array([row.potential_cents / 100 for row in bubbles], dtype=np.float64),
+        np.array([row.contribution_cents / 100 for row in bubbles], dtype=np.float64),
+        per_decade=DENSITY_CELLS_PER_DECADE,
     )
-    x, y = density.potential_edges, density.contribution_edges
+    step = DENSITY_CELLS_PER_DECADE
     return [
-        [float(x[i]), float(y[j]), float(x[i + 1]), float(y[j + 1]), int(density.counts[i, j])]
-        for i, j in zip(*np.nonzero(density.counts), strict=True)
+        [cell_edge(i, step), cell_edge(j, step), cell_edge(i + 1, step), cell_edge(j + 1, step), n]
+        for (i, j), count in sorted(cells.items())
+        if (n := count - drawn.get((i, j), 0)) > 0
     ]
 
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
+from django.core.cache import cache
 from django.core.paginator import Page
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.models import Account, PotentialEstimate
-from kam.accounts.selectors import accounts_visible_to
+from kam.accounts.selectors import accounts_visible_to, sees_every_account
+from kam.analytics.matrix import density_cells
 from kam.core.money import decimal_to_cents
 from kam.core.months import month_end, month_index
 from kam.core.paging import page_of
@@ -24,6 +27,7 @@ from kam.org.models import COMPANY_SETTINGS_FIELDS, User
 from kam.org.selectors import company_settings
 from kam.portfolio.models import (
     SETTINGS_FIELDS,
+    AccountClass,
     CostToServe,
     KeyProposalDecision,
     MonthlyHistory,
@@ -36,6 +40,8 @@ from kam.portfolio.models import (
     Strategy,
     StrategyOverride,
 )
+
+T = TypeVar("T")
 
 
 def portfolio_settings() -> PortfolioSettings:
@@ -287,9 +293,10 @@ def portfolio(
     as_of = latest_snapshot_date(on_or_before=filters.as_of)
     if as_of is None:
         return None, Snapshot.objects.none()
-    rows = Snapshot.objects.filter(
-        as_of=as_of, scope=filters.scope, account__in=accounts_visible_to(actor)
-    ).select_related("account", "account__owner")
+    rows = Snapshot.objects.filter(as_of=as_of, scope=filters.scope)
+    if not sees_every_account(actor):  # for the others the filter is the whole rule
+        rows = rows.filter(account__in=accounts_visible_to(actor))
+    rows = rows.select_related("account", "account__owner")
     exact = {
         "account_class": filters.account_class,
         "lifecycle": filters.lifecycle,
@@ -311,23 +318,46 @@ MATRIX_BUBBLES = 200
 MATRIX_REGION_MOST = 500  # accounts one region request of the matrix answers at most
 
 
-@dataclass(frozen=True, eq=False)
+class MatrixBubble(NamedTuple):
+    """One account drawn as a bubble on the matrix (§3)."""
+
+    account_id: int
+    code: str
+    name: str
+    account_class: str
+    lifecycle: str
+    potential_cents: int
+    contribution_cents: int
+    margin_cents: int
+    share_of_wallet: float | None
+
+
+@dataclass(frozen=True)
+class MatrixTotals:
+    """What the matrix counts over every account of its rows (§3): accounts and contribution
+    per class, the accounts off the log axes (no positive contribution or potential), and
+    the plotted ones per log cell of `density_cells` (potential and contribution in currency
+    units, DENSITY_CELLS_PER_DECADE to a decade)."""
+
+    classes: dict[str, tuple[int, int]]
+    hidden: int
+    plotted: int
+    cells: dict[tuple[int, int], int]
+
+
+@dataclass(frozen=True)
 class MatrixData:
-    """The matrix of one date (§3): every visible account as a point (id, class, potential
-    and contribution in cents, one array element each), and the rows drawn as bubbles (all
-    plotted rows, or the largest by contribution past MATRIX_DENSITY_FROM)."""
+    """The matrix of one date (§3): the totals of every visible account, and the rows drawn
+    as bubbles (all plotted rows, or the largest by contribution past MATRIX_DENSITY_FROM)."""
 
     as_of: dt.date | None
-    account_ids: npt.NDArray[np.int64]
-    account_class: npt.NDArray[np.str_]
-    potential_cents: npt.NDArray[np.int64]
-    contribution_cents: npt.NDArray[np.int64]
-    bubbles: list[Snapshot]
+    totals: MatrixTotals
+    bubbles: list[MatrixBubble]
     dense: bool
 
 
 _PLOTTED = Q(contribution_cents__gt=0, potential_cents__gt=0)  # positive on both log axes
-# What a bubble shows; the rest of the snapshot (factors, trend, …) is not read.
+# What a bubble shows (MatrixBubble's order); the rest of the snapshot is not read.
 _BUBBLE_FIELDS = (
     "account_id",
     "account__code",
@@ -339,30 +369,95 @@ _BUBBLE_FIELDS = (
     "margin_cents",
     "share_of_wallet",
 )
+DENSITY_CELLS_PER_DECADE = 8  # the matrix's density cells on each log axis
+# How long stored totals live unread; a new scoring run changes their key well before.
+_TOTALS_SECONDS = 24 * 3600
+
+
+def _stored_totals_key(
+    kind: str, actor: User, filters: PortfolioFilters, as_of: dt.date
+) -> str | None:
+    """The cache key of a date's totals for `actor`, or None when they must be counted.
+
+    Only readers who see every account share totals (the same rows for all of them, §13);
+    a manager's are counted from their own rows, so nothing one sees reaches another. Filters
+    on the account (owner, industry, region) are counted too: accounts change without a
+    scoring run. The key holds the date's row count and latest `computed_at` (one covering
+    index read), so a scoring run that rewrites the date, or a deleted account's rows, give
+    a new key and the old totals are never read again."""
+    if not sees_every_account(actor):
+        return None
+    if filters.owner_id is not None or filters.industry or filters.region:
+        return None
+    version = Snapshot.objects.filter(as_of=as_of, scope=filters.scope).aggregate(
+        rows=Count("pk"), written=Max("computed_at")
+    )
+    parts = (
+        kind,
+        as_of.isoformat(),
+        filters.scope,
+        filters.account_class,
+        filters.lifecycle,
+        filters.strategy,
+        filters.is_key,
+        filters.proposed,
+        version["rows"],
+        version["written"].isoformat() if version["written"] else None,
+    )
+    return "portfolio-totals:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _stored(key: str | None, count: Callable[[], T]) -> T:
+    """The totals under `key` from the cache, counted (and kept) when not there."""
+    if key is None:
+        return count()
+    found = cache.get(key)
+    if found is None:
+        found = count()
+        cache.set(key, found, _TOTALS_SECONDS)
+    return cast(T, found)
+
+
+def _matrix_totals(rows: QuerySet[Snapshot]) -> MatrixTotals:
+    """Counts every row's class and log cell: one read of the date's points."""
+    points = list(
+        rows.order_by().values_list("account_class", "potential_cents", "contribution_cents")
+    )
+    classes, potential, contribution = list(zip(*points, strict=True)) or [(), (), ()]
+    account_class = np.array(classes, dtype=str)
+    potential_cents = np.array(potential, dtype=np.int64)
+    contribution_cents = np.array(contribution, dtype=np.int64)
+    plotted = (potential_cents > 0) & (contribution_cents > 0)
+    return MatrixTotals(
+        classes={
+            klass: (int(np.count_nonzero(mine)), int(contribution_cents[mine].sum()))
+            for klass in AccountClass.values
+            for mine in [account_class == klass]
+        },
+        hidden=int(np.count_nonzero(~plotted)),
+        plotted=int(np.count_nonzero(plotted)),
+        cells=density_cells(
+            potential_cents[plotted] / 100,
+            contribution_cents[plotted] / 100,
+            per_decade=DENSITY_CELLS_PER_DECADE,
+        ),
+    )
 
 
 def matrix_data(*, actor: User, filters: PortfolioFilters) -> MatrixData:
-    """The portfolio's points and bubbles in two bounded queries, whatever its size."""
+    """The portfolio's totals and bubbles in a bounded number of queries, whatever its size;
+    the totals of a date are counted once for everyone who sees every account."""
     as_of, rows = portfolio(actor=actor, filters=filters)
-    points = list(
-        rows.order_by().values_list(
-            "account_id", "account_class", "potential_cents", "contribution_cents"
-        )
-    )
-    ids, classes, potential, contribution = list(zip(*points, strict=True)) or [(), (), (), ()]
-    potential_cents = np.array(potential, dtype=np.int64)
-    contribution_cents = np.array(contribution, dtype=np.int64)
-    plotted = int(np.count_nonzero((potential_cents > 0) & (contribution_cents > 0)))
-    dense = plotted > MATRIX_DENSITY_FROM
-    bubbles = rows.filter(_PLOTTED).select_related(None).select_related("account")
-    bubbles = bubbles.only(*_BUBBLE_FIELDS)
+    if as_of is None:
+        return MatrixData(None, _matrix_totals(rows), [], dense=False)
+    key = _stored_totals_key("matrix", actor, filters, as_of)
+    totals = _stored(key, lambda: _matrix_totals(rows))
+    dense = totals.plotted > MATRIX_DENSITY_FROM
+    bubbles = rows.filter(_PLOTTED).values_list(*_BUBBLE_FIELDS)
     return MatrixData(
         as_of,
-        np.array(ids, dtype=np.int64),
-        np.array(classes, dtype=str),
-        potential_cents,
-        contribution_cents,
-        list(bubbles[:MATRIX_BUBBLES] if dense else bubbles),
+        totals,
+        [MatrixBubble(*row) for row in (bubbles[:MATRIX_BUBBLES] if dense else bubbles)],
         dense=dense,
     )
 
@@ -393,11 +488,32 @@ def matrix_region(
     return as_of, inside.count(), inside[: max(1, min(limit, MATRIX_REGION_MOST))]
 
 
+_TABLE_FIELDS = (
+    "account_id",
+    "account__code",
+    "account__name",
+    "account_class",
+    "contribution_cents",
+    "potential_cents",
+    "potential_missing",
+    "potential_stale",
+    "share_of_wallet",
+    "lifecycle",
+    "strategy",
+    "strategy_rule",
+    "score",
+    "is_key",
+    "key_proposal",
+)
+
+
 def portfolio_page(
     *, actor: User, filters: PortfolioFilters, page: str | None, per_page: str | None = None
 ) -> Page:
-    """One bounded page of the portfolio's rows, largest contribution first."""
-    return page_of(portfolio(actor=actor, filters=filters)[1], page=page, per_page=per_page)
+    """One bounded page of the portfolio's rows, largest contribution first, holding what
+    the matrix's table shows (the rest of a snapshot's 44 columns is not read)."""
+    rows = portfolio(actor=actor, filters=filters)[1].select_related(None).select_related("account")
+    return page_of(rows.only(*_TABLE_FIELDS), page=page, per_page=per_page)
 
 
 class ParetoRow(NamedTuple):
@@ -425,7 +541,8 @@ class ParetoRanking:
 
 def pareto_ranking(*, actor: User, filters: PortfolioFilters, top: int) -> ParetoRanking:
     """The visible accounts with a Pareto rank: the first `top` in rank order, and the counts
-    and contribution of all of them (in the database, whatever the portfolio's size)."""
+    and contribution of all of them (in the database, whatever the portfolio's size; for
+    those who see every account, once per date and scoring run)."""
     as_of, rows = portfolio(actor=actor, filters=filters)
     ranked = rows.filter(pareto_rank__isnull=False)
     first = ranked.order_by("pareto_rank").values_list(
@@ -436,11 +553,17 @@ def pareto_ranking(*, actor: User, filters: PortfolioFilters, top: int) -> Paret
         "pareto_candidate",
         "is_key",
     )[:top]
-    totals = ranked.order_by().aggregate(
-        ranked=Count("pk"),
-        candidates=Count("pk", filter=Q(pareto_candidate=True)),
-        candidate_cents=Sum("contribution_cents", filter=Q(pareto_candidate=True)),
-        total_cents=Sum("contribution_cents"),
+    if as_of is None:
+        return ParetoRanking(None, [], ranked=0, candidates=0, candidate_cents=0, total_cents=0)
+    key = _stored_totals_key("pareto", actor, filters, as_of)
+    totals = _stored(
+        key,
+        lambda: ranked.order_by().aggregate(
+            ranked=Count("pk"),
+            candidates=Count("pk", filter=Q(pareto_candidate=True)),
+            candidate_cents=Sum("contribution_cents", filter=Q(pareto_candidate=True)),
+            total_cents=Sum("contribution_cents"),
+        ),
     )
     return ParetoRanking(
         as_of,
