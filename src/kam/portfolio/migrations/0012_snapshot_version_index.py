@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_account_request'),
-        ('portfolio', '0010_snapshot_page_indexes'),
+        ('portfolio', '0011_input_validators'),
     ]
 
     operations = [
