@@ -94,21 +94,25 @@ def test_two_servers_on_one_home_keep_their_own_control_sockets(tmp_path: Path) 
     env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_DATABASE_URL": "", "KAM_HTTPS": "false"}
     subprocess.run([KAM, "migrate", "--no-input", "-v", "0"], env=env, check=True)  # noqa: S603
     ports = [_free_port(), _free_port()]
-    servers = [
-        subprocess.Popen(  # noqa: S603 - our own console script
-            [KAM, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
+    logs = [tmp_path / f"serve-{port}.log" for port in ports]
+    servers: list[subprocess.Popen[bytes]] = []
     sockets = [tmp_path / "run" / f"serve-127.0.0.1-{port}.ctl" for port in ports]
     try:
-        serving = [
-            _wait_serving(f"http://127.0.0.1:{port}/login/", s)
-            for port, s in zip(ports, servers, strict=True)
-        ]
+        serving = []
+        # One after the other, as an operator starts them: the story is that the second does
+        # not take over the first's control socket.
+        for port, log in zip(ports, logs, strict=True):
+            with log.open("wb") as output:
+                servers.append(
+                    subprocess.Popen(  # noqa: S603 - our own console script
+                        [KAM, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                        env=env,
+                        stdout=output,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+            serving.append(_wait_serving(f"http://127.0.0.1:{port}/login/", servers[-1]))
+        assert serving == [200, 200], "\n".join(log.read_text()[-2000:] for log in logs)
         pids = [
             (tmp_path / "run" / f"serve-127.0.0.1-{port}.pid").read_text().strip() for port in ports
         ]
@@ -123,7 +127,6 @@ def test_two_servers_on_one_home_keep_their_own_control_sockets(tmp_path: Path) 
             server.terminate()
             server.wait(timeout=30)
 
-    assert serving == [200, 200]
     assert controlled == [int(pid) for pid in pids]
     assert not sockets[0].exists()
     assert still_serving == 200
