@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from kam.core.dates import today
-from kam.portfolio import selectors
 from kam.portfolio.models import Snapshot
 from kam.portfolio.selectors import (
     MatrixRegion,
@@ -16,6 +15,7 @@ from kam.portfolio.selectors import (
     matrix_data,
     matrix_region,
     migration_default_start,
+    overview,
     pareto_ranking,
 )
 from kam.portfolio.services.scoring import score_portfolio
@@ -63,8 +63,8 @@ def test_the_matrix_draws_every_plotted_account_under_the_threshold(manager) -> 
 def test_past_the_threshold_the_matrix_draws_only_the_largest_as_bubbles(
     manager, other_manager, monkeypatch
 ) -> None:
-    monkeypatch.setattr(selectors, "MATRIX_DENSITY_FROM", 3)
-    monkeypatch.setattr(selectors, "MATRIX_BUBBLES", 2)
+    monkeypatch.setattr(overview, "MATRIX_DENSITY_FROM", 3)
+    monkeypatch.setattr(overview, "MATRIX_BUBBLES", 2)
     rows = [SnapshotFactory(account__owner=manager, contribution_cents=c) for c in range(1, 6)]
     SnapshotFactory(account__owner=other_manager, contribution_cents=10**9)
 
@@ -182,8 +182,8 @@ def test_stored_pareto_totals_follow_a_new_scoring_run(director) -> None:
 
 def test_the_totals_kept_for_every_account_are_the_counted_ones(director, monkeypatch) -> None:
     # Given a portfolio past the density threshold, scored as kam scores it
-    monkeypatch.setattr(selectors, "MATRIX_DENSITY_FROM", 2)
-    monkeypatch.setattr(selectors, "MATRIX_BUBBLES", 1)
+    monkeypatch.setattr(overview, "MATRIX_DENSITY_FROM", 2)
+    monkeypatch.setattr(overview, "MATRIX_BUBBLES", 1)
     for cents in (150, 2_000, 2_100, 75_000, 10**8):
         SnapshotFactory(contribution_cents=cents, potential_cents=cents * 3)
     SnapshotFactory(contribution_cents=0)
@@ -193,5 +193,5 @@ def test_the_totals_kept_for_every_account_are_the_counted_ones(director, monkey
     kept = matrix_data(actor=director, filters=PortfolioFilters())
 
     # Then both are the same, and the same as counting without the cache
-    assert kept.totals == counted.totals == selectors._matrix_totals(Snapshot.objects.all())
+    assert kept.totals == counted.totals == overview._matrix_totals(Snapshot.objects.all())
     assert (kept.totals.plotted, kept.totals.hidden, len(kept.bubbles)) == (5, 1, 1)

@@ -9,9 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from kam.core.dates import today
-from kam.portfolio import selectors
 from kam.portfolio.models import CostToServe, Snapshot, StrategyOverride
-from kam.portfolio.selectors import portfolio_settings
+from kam.portfolio.selectors import overview, portfolio_settings
 from kam.portfolio.services.scoring import score_portfolio
 from tests.factories import AccountFactory, SnapshotFactory
 
@@ -140,8 +139,8 @@ def test_migration_counts_class_moves_between_two_dates(director) -> None:
 
 def test_past_the_threshold_the_matrix_says_what_it_draws(manager, monkeypatch) -> None:
     # Given more plotted accounts than the matrix draws as bubbles
-    monkeypatch.setattr(selectors, "MATRIX_DENSITY_FROM", 3)
-    monkeypatch.setattr(selectors, "MATRIX_BUBBLES", 2)
+    monkeypatch.setattr(overview, "MATRIX_DENSITY_FROM", 3)
+    monkeypatch.setattr(overview, "MATRIX_BUBBLES", 2)
     for cents in range(1, 6):
         SnapshotFactory(account__owner=manager, contribution_cents=cents * 100)
 

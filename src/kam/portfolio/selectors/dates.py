@@ -1,0 +1,84 @@
+"""The dates the portfolio was scored or kept on (DOMAIN §3 migration)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from kam.accounts.models import Account
+from kam.core.months import month_end, month_index
+from kam.portfolio.models import (
+    MonthlyHistory,
+    Scope,
+    Snapshot,
+)
+
+
+def snapshot_dates(*, scope: str = Scope.ENTITY) -> list[dt.date]:
+    """Every as-of date with a snapshot, newest first."""
+    return list(
+        Snapshot.objects.filter(scope=scope)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .distinct()
+    )
+
+
+def history_month_ends(*, scope: str = Scope.ENTITY) -> list[dt.date]:
+    """The month ends of the monthly history (the last back-fill), newest first."""
+    row = (
+        MonthlyHistory.objects.filter(scope=scope).values_list("first_month_end", "months").first()
+    )
+    if row is None:
+        return []
+    first = month_index(row[0])
+    return [month_end(first + i) for i in range(row[1] - 1, -1, -1)]
+
+
+def migration_dates(*, scope: str = Scope.ENTITY) -> list[dt.date]:
+    """Dates whose classes are stored: full snapshots and the monthly history, newest first."""
+    return sorted(set(snapshot_dates(scope=scope)) | set(history_month_ends(scope=scope)))[::-1]
+
+
+def monthly_history_states(
+    day: dt.date, scope: str, accounts: QuerySet[Account] | None
+) -> dict[int, tuple[str, str, bool]] | None:
+    """(class, lifecycle letter, present) per account at a month end of the monthly history;
+    None when the history does not hold the day."""
+    if day not in history_month_ends(scope=scope):
+        return None
+    rows = MonthlyHistory.objects.filter(scope=scope)
+    if accounts is not None:
+        rows = rows.filter(account__in=accounts)
+    found: dict[int, tuple[str, str, bool]] = {}
+    for pk, first, classes, stages, present in rows.values_list(
+        "account_id", "first_month_end", "classes", "stages", "present"
+    ):
+        i = month_index(day) - month_index(first)
+        found[pk] = (classes[i], stages[i], present[i] == "1")
+    return found
+
+
+def stored_classes_before(day: dt.date, *, scope: str = Scope.ENTITY) -> dict[int, str]:
+    """Each account's class on the latest date before `day` that kam stored: a full snapshot
+    or a month end of the monthly history (§3 class drops)."""
+    candidates = [d for d in migration_dates(scope=scope) if d < day]
+    if not candidates:
+        return {}
+    stored = dict(
+        Snapshot.objects.filter(scope=scope, as_of=candidates[0]).values_list(
+            "account_id", "account_class"
+        )
+    )
+    if stored:
+        return stored
+    history = monthly_history_states(candidates[0], scope, None) or {}
+    return {pk: state[0] for pk, state in history.items()}
+
+
+def latest_snapshot_date(*, on_or_before: dt.date | None = None) -> dt.date | None:
+    dates = Snapshot.objects.filter(scope=Scope.ENTITY)
+    if on_or_before is not None:
+        dates = dates.filter(as_of__lte=on_or_before)
+    return dates.order_by("-as_of").values_list("as_of", flat=True).first()
