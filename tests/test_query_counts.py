@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from kam.accounts.services import account_set_key_status
+from kam.alerts.models import Alert
 from kam.alerts.registry import kinds
-from kam.alerts.services import alert_raise
+from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
 from kam.org.models import Role, User
 from kam.org.services import token_create
@@ -75,6 +76,8 @@ MOST = {
     "list_account_history": 5,
     "list_costs_to_serve": 6,
     "list_alerts": 5,
+    "count_alerts": 4,
+    "list_alert_comments": 6,
     "dashboard": 6,
     "profile": 5,
     "account_list": 9,
@@ -90,7 +93,8 @@ MOST = {
     "portfolio_proposals": 8,
     "portfolio_playbooks": 6,
     "portfolio_settings": 8,
-    "portfolio_alerts": 6,
+    "portfolio_alerts": 7,
+    "alert_detail": 12,
 }
 LIST_PAGES = [
     ("dashboard", False),
@@ -109,6 +113,7 @@ LIST_PAGES = [
     ("portfolio_playbooks", False),
     ("portfolio_settings", False),
     ("portfolio_alerts", False),
+    ("alert_detail", "alert"),
 ]
 
 
@@ -135,7 +140,7 @@ def build(rows: int, manager: User) -> int:
         AccountRequestFactory(requested_by=manager)
         kind = kinds()[index % len(kinds())].code
         alert_raise(account, kind, message="m")
-        alert_raise(first, kind, message="m")
+        alert_comment_add(actor=manager, alert=alert_raise(first, kind, message="m"), body="c")
     for strategy in Strategy.values[: min(rows, len(Strategy.values))]:
         playbook, _new = Playbook.objects.get_or_create(
             strategy=strategy, defaults={"summary": "s"}
@@ -158,9 +163,12 @@ def test_list_endpoints_answer_in_queries_that_do_not_grow_with_rows(
     rows, manager, django_assert_max_num_queries
 ) -> None:
     first = build(rows, manager)
+    first_alert = Alert.objects.filter(account_id=first).first().pk
     client = api_client_for(manager)
     for path, name in LIST_OPERATIONS:
-        url = PREFIX + path.replace("{account_id}", str(first))
+        url = PREFIX + path.replace("{account_id}", str(first)).replace(
+            "{alert_id}", str(first_alert)
+        )
         with django_assert_max_num_queries(MOST[name], info=url):
             response = client.get(url)
         assert response.status_code == 200, url
@@ -171,9 +179,11 @@ def test_list_pages_answer_in_queries_that_do_not_grow_with_rows(
     rows, manager, django_assert_max_num_queries
 ) -> None:
     first = build(rows, manager)
+    first_alert = Alert.objects.filter(account_id=first).first().pk
     client = signed_in(manager)
     for name, per_account in LIST_PAGES:
-        url = reverse(name, args=[first] if per_account else [])
+        args = [first_alert] if per_account == "alert" else [first] if per_account else []
+        url = reverse(name, args=args)
         with django_assert_max_num_queries(MOST[name], info=url):
             response = client.get(url)
         assert response.status_code == 200, url

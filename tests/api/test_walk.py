@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from kam.accounts.services import account_request_create, account_set_key_status
-from kam.alerts.services import alert_raise
+from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
 from kam.ledger.jobs import import_job_create
 from kam.org.models import Department, DepartmentCode, Role, User
@@ -69,6 +69,12 @@ BODIES: dict[str, dict[str, Any]] = {
     "add_cost_to_serve": {"month": "2026-10-01", "kind": "travel", "amount": "10.00"},
     "decline_account_request": {"reason": "walk"},
     "update_cost_to_serve": {"amount": "20.00"},
+    "acknowledge_alert": {"comment": "walk"},
+    "resolve_alert": {"reason": "walk"},
+    "reopen_alert": {"comment": "walk"},
+    "assign_alert": {"assignee_id": None},
+    "add_alert_comment": {"body": "walk"},
+    "link_alert_follow_up": {"note": "walk"},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {"update_me", "create_token", "revoke_token"}
@@ -100,6 +106,8 @@ OWN: dict[str, str] = {
     "list_account_history": '"as_of": "2026-08-31"',
     "list_costs_to_serve": MINE,
     "list_alerts": MINE,
+    "count_alerts": '"active": ',
+    "list_alert_comments": MINE,
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -200,6 +208,7 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
     )
     strategy_override_set(actor=owner, account=account, strategy="retention", reason=marker)
     alert = alert_raise(account, "potential_missing", message=marker)
+    alert_comment_add(actor=owner, alert=alert, body=marker)
     return {"cost_id": cost.pk, "alert_id": alert.pk}
 
 

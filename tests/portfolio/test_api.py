@@ -106,7 +106,9 @@ def test_cost_to_serve_and_alerts_over_the_api(manager) -> None:
     alert = alert_raise(account, "potential_missing")
     listed = client.get("/api/v1/alerts").json()
     assert [a["id"] for a in listed["items"]] == [alert.pk]
-    acknowledged = client.post(f"/api/v1/alerts/{alert.pk}/acknowledge")
+    acknowledged = client.post(
+        f"/api/v1/alerts/{alert.pk}/acknowledge", {}, content_type="application/json"
+    )
     assert (
         acknowledged.status_code == 200 and acknowledged.json()["acknowledged_by_id"] == manager.pk
     )

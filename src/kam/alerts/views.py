@@ -1,35 +1,82 @@
-"""The alerts page and its acknowledge action."""
+"""The alerts page, one alert's page and the workflow's actions (DOMAIN §10)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kam.alerts.selectors import alert_get, alert_page
-from kam.alerts.services import alert_acknowledge
+from kam.accounts.selectors import account_notes
+from kam.alerts.models import Alert, AlertSeverity, AlertState
+from kam.alerts.registry import kinds
+from kam.alerts.selectors import (
+    ACTIVE,
+    STATE_FILTERS,
+    AlertFilters,
+    alert_assignees,
+    alert_comments,
+    alert_counts_by_state,
+    alert_follow_ups,
+    alert_get,
+    alert_page,
+)
+from kam.alerts.services import (
+    alert_acknowledge,
+    alert_assign,
+    alert_comment_add,
+    alert_follow_up_link,
+    alert_follow_up_note,
+    alert_reopen,
+    alert_resolve,
+)
 from kam.core.errors import DomainError
 from kam.core.http import safe_next
 from kam.core.paging import page_links
 from kam.org.http import AuthedRequest
+from kam.org.selectors import base_currency
+
+
+def _filters(request: AuthedRequest) -> AlertFilters:
+    get = request.GET
+    state = get.get("state") or ACTIVE
+    # The older tabs (?show=open|unacknowledged|all) keep working.
+    show = get.get("show")
+    if show == "all":
+        state = "all"
+    elif show == "unacknowledged":
+        state = AlertState.OPEN
+    known_kinds = {kind.code for kind in kinds()}
+    return AlertFilters(
+        state=state if state in STATE_FILTERS else ACTIVE,
+        mine=get.get("mine") == "1",
+        unassigned=get.get("unassigned") == "1",
+        kind=get.get("kind") if get.get("kind") in known_kinds else None,
+        severity=get.get("severity") if get.get("severity") in AlertSeverity.values else None,
+    )
 
 
 @login_required
 def alerts_view(request: AuthedRequest) -> HttpResponse:
-    """The visible alerts, newest first, one bounded page at a time."""
-    show = request.GET.get("show", "open")
+    """The visible alerts under the filters, newest first, with the count of each state."""
+    filters = _filters(request)
     page = alert_page(
         actor=request.user,
-        open_only=show != "all",
-        acknowledged=False if show == "unacknowledged" else None,
+        filters=filters,
         page=request.GET.get("page"),
         per_page=request.GET.get("per_page"),
     )
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("show", None)
+    counts = alert_counts_by_state(request.user, filters)
+    state_query = query.copy()
+    state_query.pop("state", None)
     return render(
         request,
         "alerts/alerts.html",
@@ -39,17 +86,132 @@ def alerts_view(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "page_links": page_links(page, query),
             "count": page.paginator.count,
-            "show": show,
+            "filters": filters,
+            "states": [(state, label, counts[state]) for state, label in _state_labels()],
+            "state_query": state_query.urlencode(),
+            "kinds": kinds(),
+            "severities": AlertSeverity.choices,
+            "currency": base_currency(),
         },
     )
+
+
+def _state_labels() -> list[tuple[str, str]]:
+    return [
+        (ACTIVE, _("Needs attention")),
+        (AlertState.OPEN, _("Open")),
+        (AlertState.ACKNOWLEDGED, _("Acknowledged")),
+        (AlertState.RESOLVED, _("Resolved")),
+        ("all", _("All")),
+    ]
+
+
+@login_required
+def alert_detail_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
+    """One alert: its cause, its state, who has it, its discussion and follow-ups."""
+    alert = alert_get(actor=request.user, alert_id=alert_id)
+    linked = {target.id for _link, target in alert_follow_ups(alert) if target is not None}
+    return render(
+        request,
+        "alerts/alert_detail.html",
+        {
+            "section": "alerts",
+            "alert": alert,
+            "comments": alert_comments(alert),
+            "follow_ups": alert_follow_ups(alert),
+            "assignees": alert_assignees(alert),
+            "notes": [n for n in account_notes(account=alert.account)[:50] if n.pk not in linked],
+            "currency": base_currency(),
+        },
+    )
+
+
+def _act(
+    request: AuthedRequest, alert_id: int, action: Callable[[Alert], object], done: str
+) -> HttpResponse:
+    alert = alert_get(actor=request.user, alert_id=alert_id)
+    try:
+        action(alert)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(safe_next(request, reverse("alert_detail", args=[alert_id])))
 
 
 @login_required
 @require_POST
 def alert_acknowledge_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
-    alert = alert_get(actor=request.user, alert_id=alert_id)
-    try:
-        alert_acknowledge(actor=request.user, alert=alert)
-    except DomainError as error:
-        messages.error(request, error.message)
-    return HttpResponseRedirect(safe_next(request, reverse("portfolio_alerts")))
+    comment = request.POST.get("comment", "")
+    return _act(
+        request,
+        alert_id,
+        lambda alert: alert_acknowledge(actor=request.user, alert=alert, comment=comment),
+        _("Alert acknowledged."),
+    )
+
+
+@login_required
+@require_POST
+def alert_resolve_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        alert_id,
+        lambda alert: alert_resolve(actor=request.user, alert=alert, reason=reason),
+        _("Alert resolved."),
+    )
+
+
+@login_required
+@require_POST
+def alert_reopen_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
+    comment = request.POST.get("comment", "")
+    return _act(
+        request,
+        alert_id,
+        lambda alert: alert_reopen(actor=request.user, alert=alert, comment=comment),
+        _("Alert reopened."),
+    )
+
+
+@login_required
+@require_POST
+def alert_assign_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
+    raw = request.POST.get("assignee", "")
+    assignee_id = int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return _act(
+        request,
+        alert_id,
+        lambda alert: alert_assign(actor=request.user, alert=alert, assignee_id=assignee_id),
+        _("Assignment saved."),
+    )
+
+
+@login_required
+@require_POST
+def alert_comment_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
+    body = request.POST.get("body", "")
+    return _act(
+        request,
+        alert_id,
+        lambda alert: alert_comment_add(actor=request.user, alert=alert, body=body),
+        _("Comment added."),
+    )
+
+
+@login_required
+@require_POST
+def alert_follow_up_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
+    body = request.POST.get("note", "").strip()
+    raw = request.POST.get("note_id", "")
+
+    def follow_up(alert: Alert) -> object:
+        if body:
+            return alert_follow_up_note(actor=request.user, alert=alert, body=body)
+        target = int(raw) if raw.isdigit() and len(raw) < 19 else 0
+        return alert_follow_up_link(
+            actor=request.user, alert=alert, target_type="note", target_id=target
+        )
+
+    return _act(request, alert_id, follow_up, _("Follow-up linked."))

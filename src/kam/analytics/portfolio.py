@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kam.analytics import causes, matrix, pareto, strategy
 from kam.analytics import investment as investment_core
 from kam.analytics import lifecycle as lifecycle_core
-from kam.analytics import matrix, pareto, strategy
 from kam.analytics import score as score_core
 from kam.analytics.rules import Rules
 
@@ -499,24 +499,57 @@ class MonthlyHistoryBuilder:
 
 class MigrationWatch:
     """Class drops (A/B → C/D, §3 migration) between consecutive entity results of a run,
-    starting from the classes stored before its first date ("" where none)."""
+    starting from the classes stored before its first date ("" where none), with the class
+    inputs on either side of each drop so its cause can be told (§10, `causes.drop_causes`).
+    """
 
-    def __init__(self, previous: StrArray) -> None:
+    def __init__(
+        self,
+        previous: StrArray,
+        inputs: causes.ClassInputs | None = None,
+        previous_on: dt.date | None = None,
+    ) -> None:
         self.previous = previous.astype("<U1")
         n = previous.shape[0]
+        if inputs is None:
+            inputs = causes.ClassInputs(
+                np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+            )
+        self.previous_inputs = inputs
+        self.previous_on = previous_on.toordinal() if previous_on is not None else 0
         self.dropped_on = np.zeros(n, dtype=np.int64)  # date ordinal of the last drop; 0: none
         self.dropped_from = np.full(n, "", dtype="<U1")
         self.dropped_to = np.full(n, "", dtype="<U1")
+        self.before_on = np.zeros(n, dtype=np.int64)  # date ordinal of the state before it
+        self.before = causes.ClassInputs(
+            inputs.contribution.copy(), inputs.estimate.copy(), inputs.has_estimate.copy()
+        )
+        self.after = causes.ClassInputs(
+            inputs.contribution.copy(), inputs.estimate.copy(), inputs.has_estimate.copy()
+        )
 
     def see(self, result: Result) -> None:
         """The next date's result, in date order."""
-        now = np.asarray(result.columns["account_class"])
+        cols = result.columns
+        now = np.asarray(cols["account_class"])
+        now_inputs = causes.ClassInputs(
+            np.asarray(cols["contribution_cents"], dtype=np.int64),
+            np.asarray(cols["potential_estimate_cents"], dtype=np.int64),
+            ~np.asarray(cols["potential_missing"], dtype=bool),
+        )
         drop = np.isin(self.previous, ("A", "B")) & np.isin(now, ("C", "D"))
         self.dropped_on[drop] = result.as_of.toordinal()
         self.dropped_from[drop] = self.previous[drop]
         self.dropped_to[drop] = now[drop]
+        self.before_on[drop] = self.previous_on
+        for side, state in ((self.before, self.previous_inputs), (self.after, now_inputs)):
+            side.contribution[drop] = state.contribution[drop]
+            side.estimate[drop] = state.estimate[drop]
+            side.has_estimate[drop] = state.has_estimate[drop]
         self.dropped_on[np.isin(now, ("A", "B"))] = 0  # back up: the drop is over
         self.previous = now
+        self.previous_inputs = now_inputs
+        self.previous_on = result.as_of.toordinal()
 
     def drops_since(self, start: dt.date) -> BoolArray:
         """Rows whose last drop, not since recovered, came after the date."""
@@ -525,3 +558,12 @@ class MigrationWatch:
 
     def dropped_date(self, row: int) -> str:
         return dt.date.fromordinal(int(self.dropped_on[row])).isoformat()
+
+    def before_date(self, row: int) -> str | None:
+        """The date of the state the row dropped from (None: not known)."""
+        ordinal = int(self.before_on[row])
+        return dt.date.fromordinal(ordinal).isoformat() if ordinal else None
+
+    def drop_causes(self, rules: Rules) -> StrArray:
+        """The cause of each row's last drop (meaningful where a drop was seen)."""
+        return causes.drop_causes(self.before, self.after, rules)

@@ -6,19 +6,16 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kam.accounts.models import Account
-from kam.alerts.services import alerts_sync
 from kam.analytics import portfolio as engine
-from kam.analytics.portfolio import ClassCache, MigrationWatch, PortfolioInputs, Result
+from kam.analytics.causes import ClassInputs
+from kam.analytics.portfolio import ClassCache, MigrationWatch, PortfolioInputs
 from kam.analytics.rules import Rules
 from kam.core.dates import today
 from kam.core.errors import Conflict, InvalidInput
@@ -35,7 +32,6 @@ from kam.core.workers import current_worker_id, live_worker_ids
 from kam.ledger.selectors import account_month_arrays, ledger_first_month
 from kam.org.models import User
 from kam.org.permissions import require_governing
-from kam.portfolio import alerts
 from kam.portfolio.models import (
     SCORE_RUN_STATUS,
     ScoreRun,
@@ -48,8 +44,9 @@ from kam.portfolio.selectors import (
     portfolio_settings,
     potential_estimate_arrays,
     scoring_accounts,
-    stored_classes_before,
 )
+from kam.portfolio.selectors.drops import stored_class_inputs_before
+from kam.portfolio.services.alerting import portfolio_alerts
 from kam.portfolio.store import store_monthly_history, store_snapshots
 
 Progress = Callable[[int, int], None]
@@ -125,12 +122,28 @@ def load_inputs(first_as_of: dt.date, last_as_of: dt.date, rules: Rules) -> Port
     )
 
 
-def _migration_watch(first: dt.date, account_ids: npt.NDArray[np.int64]) -> MigrationWatch:
-    """Class drops of a run are counted from the classes stored before its first date."""
-    stored = stored_classes_before(first)
-    return MigrationWatch(
-        np.array([stored.get(pk, "") for pk in account_ids.tolist()], dtype="<U1")
-    )
+def _migration_watch(first: dt.date, inputs: PortfolioInputs) -> MigrationWatch:
+    """Class drops of a run are counted from the classes stored before its first date, with
+    the inputs of that state: a full snapshot's own figures, or for a month end of the
+    monthly history (which keeps classes only) the inputs as they read now (§10 causes)."""
+    stored = stored_class_inputs_before(first)
+    ids = inputs.account_ids.tolist()
+    previous = np.array([stored.classes.get(pk, "") for pk in ids], dtype="<U1")
+    if stored.on is None:
+        return MigrationWatch(previous)
+    if stored.from_snapshot:
+        figures = [stored.figures.get(pk, (0, None)) for pk in ids]
+        state = ClassInputs(
+            np.array([c for c, _e in figures], dtype=np.int64),
+            np.array([e or 0 for _c, e in figures], dtype=np.int64),
+            np.array([e is not None for _c, e in figures], dtype=bool),
+        )
+    else:
+        amount, age, _position = inputs.estimates_as_of(stored.on)
+        state = ClassInputs(
+            inputs.revenue_sums(inputs.last_column(stored.on), 12), amount, ~np.isnan(age)
+        )
+    return MigrationWatch(previous, state, stored.on)
 
 
 def score_portfolio(
@@ -158,7 +171,7 @@ def score_portfolio(
     scopes = (engine.entity_scope(inputs), engine.group_scope(inputs))
     classes = ClassCache()
     computed_at = timezone.now()
-    migrations = _migration_watch(dates[0], inputs.account_ids)
+    migrations = _migration_watch(dates[0], inputs)
     histories = (
         [engine.MonthlyHistoryBuilder(scope, len(dates) - 1) for scope in scopes]
         if monthly_history
@@ -178,7 +191,7 @@ def score_portfolio(
         store_monthly_history([builder.arrays() for builder in histories], dates[0], computed_at)
     newest_stored = not Snapshot.objects.filter(as_of__gt=dates[-1]).exists()
     if raise_alerts and newest_stored:
-        _portfolio_alerts(results[0], migrations, since=month_add(dates[-1], -12))
+        portfolio_alerts(results[0], migrations, month_add(dates[-1], -12), rules)
     return ScoreOutcome(dates, len(scopes[0].account_ids), len(scopes[1].account_ids))
 
 
@@ -187,55 +200,6 @@ def score_history(*, as_of: dt.date, progress: Progress | None = None) -> ScoreO
     --history): month ends go to the monthly history, the date to full snapshots."""
     _check_as_of(as_of)
     return score_portfolio(dates=history_dates(as_of), progress=progress, monthly_history=True)
-
-
-def _portfolio_alerts(result: Result, migrations: MigrationWatch, since: dt.date) -> None:
-    """Raise and resolve the alerts of the newest snapshot (§3, §4, §13): stale or missing
-    potential on a key account, investment outside its band, a key account without a manager,
-    a class drop. Messages are kept in English for API readers; pages word them from the data."""
-    cols = result.columns
-    ids = np.asarray(cols["account_id"]).tolist()
-    key = np.asarray(cols["is_key"])
-    klass = np.asarray(cols["account_class"])
-    band = np.asarray(cols["investment_band"])
-    ratio = np.asarray(cols["investment_ratio"])
-    missing = key & np.asarray(cols["potential_missing"])
-    stale = key & ~missing & np.asarray(cols["potential_stale"])
-    owners = dict(Account.objects.filter(pk__in=ids).values_list("pk", "owner_id"))
-    no_manager = key & np.array([owners.get(pk) is None for pk in ids], dtype=bool)
-    as_of = result.as_of.isoformat()
-
-    def each(mask: npt.NDArray[np.bool_]) -> dict[int, dict[str, Any]]:
-        return {ids[row]: {"as_of": as_of} for row in np.flatnonzero(mask).tolist()}
-
-    alerts_sync(alerts.KIND_POTENTIAL_MISSING, each(missing))
-    alerts_sync(alerts.KIND_POTENTIAL_STALE, each(stale))
-    alerts_sync(alerts.KIND_NO_MANAGER, each(no_manager))
-    outside = (band == "below") | (band == "above")
-    alerts_sync(
-        alerts.KIND_INVESTMENT_BAND,
-        {
-            ids[row]: {
-                "as_of": as_of,
-                "band": str(band[row]),
-                "account_class": str(klass[row]),
-                "ratio": float(ratio[row]),
-            }
-            for row in np.flatnonzero(outside).tolist()
-        },
-    )
-    m = migrations
-    alerts_sync(
-        alerts.KIND_CLASS_DROP,
-        {
-            ids[row]: {
-                "previous_class": str(m.dropped_from[row]),
-                "account_class": str(m.dropped_to[row]),
-                "dropped_on": m.dropped_date(row),
-            }
-            for row in np.flatnonzero(m.drops_since(since)).tolist()
-        },
-    )
 
 
 def score_run_create(
