@@ -346,8 +346,14 @@ def _class_drops(ctx: _Context, m: MigrationWatch, since: dt.date, rules: Rules)
                     change(
                         "share_of_wallet",
                         "share",
-                        _sow(int(b.contribution[row]), int(p_before[row])),
-                        _sow(int(a.contribution[row]), int(p_after[row])),
+                        # Measured only against an estimate: a filled-in potential (§3)
+                        # makes every share 100 %, which says nothing.
+                        _sow(int(b.contribution[row]), int(p_before[row]))
+                        if b.has_estimate[row]
+                        else None,
+                        _sow(int(a.contribution[row]), int(p_after[row]))
+                        if a.has_estimate[row]
+                        else None,
                     ),
                     change(
                         "account_class",
