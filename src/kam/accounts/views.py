@@ -303,7 +303,7 @@ def mention_report(posted: NotePosted) -> list[tuple[int, str]]:
                 messages.WARNING,
                 _(
                     "Nobody has the login name %(names)s, so nobody was told. Mention people "
-                    "by their login name, as on the team list."
+                    "by the name they sign in with."
                 )
                 % {"names": ", ".join(f"@{name}" for name in posted.unknown_mentions)},
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, Sum
 
@@ -25,14 +24,6 @@ class KeyRevenue:
     unscored: int  # key accounts without one (made key since, or never scored)
     contribution_cents: int
     contribution_prev_cents: int
-
-    @property
-    def contribution(self) -> Decimal:
-        return Decimal(self.contribution_cents) / 100
-
-    @property
-    def contribution_prev(self) -> Decimal:
-        return Decimal(self.contribution_prev_cents) / 100
 
     @property
     def change(self) -> float | None:
