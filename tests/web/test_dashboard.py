@@ -81,7 +81,8 @@ def test_the_executive_reads_the_same_cards_without_the_actions(
 
     page = signed_in(executive).get(reverse("dashboard")).content.decode()
 
-    assert "Open critical alerts" in page and "read-only" in page
+    assert "Open critical alerts" in page and "Executive (read-only)" in page
+    assert "Key-account proposals awaiting the director" in page
     assert "Account requests pending" not in page
     assert ">Decide" not in page and "All proposals" in page
 
