@@ -137,12 +137,16 @@ def test_the_directors_dashboard_says_what_needs_her(screens, tmp_path, screen) 
 
 
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
-def test_a_mention_reaches_the_inbox_and_opens_the_note(screens, screen) -> None:
-    # Given Mia's account with Sam on its team, and Otto who cannot see it
-    mia = UserFactory(username="mia", role=Role.MANAGER, first_name="Mia", last_name="Wu")
+def test_a_mention_reaches_the_inbox_and_opens_the_note(screens, tmp_path, screen) -> None:
+    # Given Mia's customer with a year of sales and Sam on its team, and Otto who cannot see it
+    mia = _scored_company(tmp_path)
+    mia.first_name, mia.last_name = "Mia", "Wu"
+    mia.save(update_fields=["first_name", "last_name"])
     sam = UserFactory(username="sam", role=Role.SALES, first_name="Sam", last_name="Lee")
     UserFactory(username="otto", role=Role.MANAGER)
-    account = AccountFactory(owner=mia, code="ACME", name="Acme Tools")
+    account = Account.objects.get(code="K11")
+    account.code, account.name = "ACME", "Acme Tools"
+    account.save(update_fields=["code", "name"])
     TeamMemberFactory(account=account, user=sam)
     writer = screens(screen)
 
@@ -180,7 +184,10 @@ def test_a_mention_reaches_the_inbox_and_opens_the_note(screens, screen) -> None
     # When he opens it, he lands on the note on the account page, and it is read
     item.locator("a.button").click()
     expect(reader).to_have_url(re.compile(rf"/accounts/{account.pk}/#note-\d+$"))
-    expect(reader.locator(".note:target")).to_contain_text("call their buyer this week")
+    note = reader.locator(".note:target")
+    expect(note).to_contain_text("call their buyer this week")
+    reader.wait_for_load_state("networkidle")
+    expect(note).to_be_in_viewport()
     expect(reader.locator(".inbox-link .count-badge")).to_have_count(0)
     _shoot(reader, f"mention-note-{screen}-zh")
 

@@ -133,3 +133,17 @@ def test_the_directors_dashboard_takes_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(24):
         assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_before_any_scoring_the_director_reads_what_to_do_next(director) -> None:
+    # Given a company with accounts but no scoring yet
+    AccountFactory(owner=None)
+
+    # When the director opens her dashboard
+    page = signed_in(director).get(reverse("dashboard")).content.decode()
+
+    # Then each portfolio card says what it waits for instead of showing zeros as facts
+    assert "Needs classes at two month ends: score the history" in page
+    assert "Appears after the first scoring." in page
+    assert "Nothing waits: proposals appear after a scoring." in page
+    assert "No critical alert is open." in page
