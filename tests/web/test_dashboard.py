@@ -70,7 +70,7 @@ def test_the_director_reads_what_needs_her(director, manager, other_manager) -> 
     assert "Between the month ends 2026-09-30 and 2026-10-31" in page
     assert "?start=2026-09-30&amp;end=2026-10-31" in page
     assert f"{reverse('account_list')}?unowned=on" in page
-    assert "1 proposal on ratings alone (class D or no revenue) to review apart" in page
+    assert "1 proposal of class D or without revenue, to review apart" in page
     assert "Account requests pending" in page and ">Decide" in page
 
 

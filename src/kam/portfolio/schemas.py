@@ -331,7 +331,7 @@ class HistoryMonthOut(Schema):
 
 class KeyProposalPendingOut(SnapshotOut):
     """A pending proposal: `proposal_group` is "proposal" (decide first), "key_review" (a key
-    account due a review) or "apart" (class D or no contribution: proposed on its ratings
-    alone, docs/rules.md "Key-account proposals on the dashboard")."""
+    account due a review) or "apart" (class D or no contribution: to review before deciding,
+    docs/rules.md "Key-account proposals on the dashboard")."""
 
     proposal_group: str

@@ -31,8 +31,8 @@ from kam.portfolio.models import (
 from kam.portfolio.selectors.dates import latest_snapshot_date
 
 # How pending proposals are grouped and ordered (docs/rules.md "Key-account proposals on the
-# dashboard"): what to decide first, key accounts due a review next, and apart the accounts
-# proposed on their ratings alone (class D or no contribution), which want a look first.
+# dashboard"): what to decide first, key accounts due a review next, and apart the proposals
+# of class D or without contribution, which want a look before a decision.
 PROPOSAL = "proposal"
 KEY_REVIEW = "key_review"
 APART = "apart"
@@ -89,7 +89,7 @@ class PendingProposals:
 
     as_of: dt.date | None  # the scoring they come from
     decide: list[Snapshot]  # proposals and key-status reviews, in order
-    apart: list[Snapshot]  # class D or no contribution: proposed on ratings alone
+    apart: list[Snapshot]  # class D or no contribution: to review apart
     counts: dict[str, int]
 
     @property
