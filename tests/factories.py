@@ -18,7 +18,7 @@ from kam.accounts.models import (
 )
 from kam.ledger.models import ImportBatch, ImportKind, LedgerLine
 from kam.ledger.store import refresh_aggregates
-from kam.org.models import Role, Team, User
+from kam.org.models import Notification, Role, Team, User
 from kam.portfolio.models import (
     AccountClass,
     CostKind,
@@ -108,6 +108,19 @@ class NoteFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(AccountFactory)
     author = factory.SelfAttribute("account.owner")
     body = factory.Faker("sentence")
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An inbox line as kam.org.services.notify writes it (a kind nobody registered, so its
+    message is its text)."""
+
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "test"
+    text = factory.Faker("sentence")
+    link = "/accounts/"
 
 
 class ImportBatchFactory(factory.django.DjangoModelFactory):

@@ -15,7 +15,7 @@ from kam.alerts.registry import kinds
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
 from kam.org.models import Role, User
-from kam.org.services import token_create
+from kam.org.services import notify, token_create
 from kam.portfolio.models import Playbook, Strategy
 from kam.portfolio.services.playbooks import playbook_update
 from kam.portfolio.services.scoring import score_history
@@ -78,7 +78,10 @@ MOST = {
     "list_alerts": 5,
     "count_alerts": 4,
     "list_alert_comments": 6,
-    "dashboard": 6,
+    "list_notifications": 5,
+    "get_inbox_unread_count": 4,
+    # The dashboard gathers a fixed set of cards (alerts, movements, mentions, counts).
+    "dashboard": 17,
     "profile": 5,
     "account_list": 9,
     "account_request_list": 7,
@@ -87,14 +90,16 @@ MOST = {
     "account_lines": 8,
     "account_sales": 11,
     "account_strategy": 14,
-    "portfolio_matrix": 13,
+    "portfolio_matrix": 14,
     "portfolio_pareto": 11,
     "portfolio_migration": 11,
-    "portfolio_proposals": 8,
+    "portfolio_proposals": 12,
     "portfolio_playbooks": 6,
-    "portfolio_settings": 8,
-    "portfolio_alerts": 7,
-    "alert_detail": 12,
+    "portfolio_settings": 9,
+    # The navigation's unread count adds one query to every page.
+    "portfolio_alerts": 8,
+    "alert_detail": 13,
+    "inbox": 6,
 }
 LIST_PAGES = [
     ("dashboard", False),
@@ -114,6 +119,7 @@ LIST_PAGES = [
     ("portfolio_settings", False),
     ("portfolio_alerts", False),
     ("alert_detail", "alert"),
+    ("inbox", False),
 ]
 
 
@@ -137,6 +143,7 @@ def build(rows: int, manager: User) -> int:
         CostToServeFactory(account=first, month=dt.date(2026, 1 + index % 9, 1))
         ContactFactory(account=first)
         token_create(user=manager, name=f"t{index}")
+        notify(recipients=[manager], kind="mention", text=f"n{index}", link="/", actor=director)
         AccountRequestFactory(requested_by=manager)
         kind = kinds()[index % len(kinds())].code
         alert_raise(account, kind, message="m")

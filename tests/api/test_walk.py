@@ -21,7 +21,7 @@ from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
 from kam.ledger.jobs import import_job_create
 from kam.org.models import Department, DepartmentCode, Role, User
-from kam.org.services import token_create
+from kam.org.services import notify, token_create
 from kam.portfolio.models import Playbook, Strategy
 from kam.portfolio.services.costs import cost_to_serve_add
 from kam.portfolio.services.scoring import score_history, score_run_create
@@ -77,7 +77,13 @@ BODIES: dict[str, dict[str, Any]] = {
     "link_alert_follow_up": {"note": "walk"},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
-EXECUTIVE_MAY = {"update_me", "create_token", "revoke_token"}
+EXECUTIVE_MAY = {
+    "update_me",
+    "create_token",
+    "revoke_token",
+    "mark_notification_read",
+    "mark_all_notifications_read",
+}
 # What every list (a GET without path parameters, or one named list_*) answers when Mia asks
 # about her own things: a list that answers nothing for everyone cannot pass the walk.
 OWN: dict[str, str] = {
@@ -108,6 +114,8 @@ OWN: dict[str, str] = {
     "list_alerts": MINE,
     "count_alerts": '"active": ',
     "list_alert_comments": MINE,
+    "list_notifications": MINE,
+    "get_inbox_unread_count": '"unread": 1',
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -169,6 +177,7 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
         credit_reputation=5,
     )
     token, _raw = token_create(user=owner, name=marker)
+    (notification,) = notify(recipients=[owner], kind="walk", text=marker, link="/accounts/")
     asked = account_request_create(actor=owner, code=f"{code}-ASKED", name=marker)
     TeamFactory(name=f"{code} team").members.add(owner)  # teams are everyone's to see
     good = _import(
@@ -189,6 +198,7 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
             "member_id": member.pk,
             "note_id": note.pk,
             "token_id": token.pk,
+            "notification_id": notification.pk,
             "request_id": asked.pk,
             "job_id": str(bad.pk),
         },
@@ -278,6 +288,7 @@ def test_every_operation_is_known_to_the_walk() -> None:
         "member_id",
         "note_id",
         "token_id",
+        "notification_id",
         "request_id",
         "job_id",
         "batch_id",

@@ -67,7 +67,7 @@ def test_the_dashboard_counts_only_visible_accounts(manager, other_manager) -> N
     client = Client()
     client.force_login(manager)
 
-    summary = client.get(reverse("dashboard")).context["summary"]
+    summary = client.get(reverse("dashboard")).context["dashboard"].summary
 
     assert (summary.accounts, summary.key_accounts) == (1, 1)
 

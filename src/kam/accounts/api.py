@@ -28,6 +28,7 @@ from kam.accounts.schemas import (
     KeyStatusOut,
     NoteIn,
     NoteOut,
+    NotePostedOut,
     PotentialIn,
     PotentialOut,
     TeamMemberIn,
@@ -50,14 +51,15 @@ from kam.accounts.selectors import (
 )
 from kam.accounts.services import (
     ACCOUNT_REQUESTED,
+    NotePosted,
     account_create_or_request,
     account_delete,
     account_request_approve,
     account_request_decline,
     account_set_key_status,
     account_update,
-    note_add,
     note_delete,
+    note_post,
     potential_estimate_add,
     team_member_add,
     team_member_remove,
@@ -177,10 +179,12 @@ def list_notes(request: Any, account_id: PathId) -> QuerySet[Note]:
     return account_notes(account=account_get(actor=request.user, account_id=account_id))
 
 
-@router.post("/{account_id}/notes", response={201: NoteOut, ERROR_CODES: ErrorOut})
-def add_note(request: Any, account_id: PathId, body: NoteIn) -> Status[Note]:
+@router.post("/{account_id}/notes", response={201: NotePostedOut, ERROR_CODES: ErrorOut})
+def add_note(request: Any, account_id: PathId, body: NoteIn) -> Status[NotePosted]:
+    """Add a note; `unknown_mentions` lists @names no active colleague has, and
+    `mentions_without_access` colleagues who cannot see the account: neither was told."""
     account = account_get(actor=request.user, account_id=account_id)
-    return Status(201, note_add(actor=request.user, account=account, body=body.body))
+    return Status(201, note_post(actor=request.user, account=account, body=body.body))
 
 
 @router.delete("/{account_id}/notes/{note_id}", response={204: None, ERROR_CODES: ErrorOut})

@@ -166,6 +166,7 @@ class AccountFilterForm(forms.Form):
     )
     industry = forms.ChoiceField(required=False, label=_("industry"))
     region = forms.ChoiceField(required=False, label=_("region"))
+    unowned = forms.BooleanField(required=False, label=_("Without owner"))
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in ACCOUNT_SORTS])
 
     def __init__(
@@ -197,6 +198,7 @@ class AccountFilterForm(forms.Form):
             status=data.get("status") or None,
             is_key={"yes": True, "no": False}.get(key),
             owner_id=owner.pk if owner else None,
+            unowned=bool(data.get("unowned")),
             industry=data.get("industry") or None,
             region=data.get("region") or None,
             sort=data.get("sort") or "code",

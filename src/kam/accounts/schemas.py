@@ -186,6 +186,13 @@ class NoteOut(Schema):
         return sorted(user.pk for user in obj.mentions.all())  # type: ignore[attr-defined]
 
 
+class NotePostedOut(NoteOut):
+    """A note just added, with the @names that reached nobody (docs/rules.md "Mentions")."""
+
+    unknown_mentions: list[str]
+    mentions_without_access: list[str]
+
+
 class HistoryChangeOut(Schema):
     field: str
     old: str

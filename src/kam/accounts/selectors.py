@@ -77,6 +77,7 @@ class AccountFilters:
     status: str | None = None
     is_key: bool | None = None
     owner_id: int | None = None
+    unowned: bool = False  # only the accounts without an owner
     industry: str | None = None
     region: str | None = None
     parent_id: int | None = None
@@ -93,6 +94,8 @@ def account_list(*, actor: User, filters: AccountFilters) -> QuerySet[Account]:
         accounts = accounts.filter(is_key=filters.is_key)
     if filters.owner_id is not None:
         accounts = accounts.filter(owner_id=filters.owner_id)
+    if filters.unowned:
+        accounts = accounts.filter(owner__isnull=True)
     if filters.industry:
         accounts = accounts.filter(industry__iexact=filters.industry)
     if filters.region:
@@ -292,6 +295,7 @@ class DashboardSummary:
     prospects: int
     recent: list[Account]
     account_requests_open: int = 0  # for who decides them: directors and administrators
+    unowned: int = 0  # visible accounts without an owner (a manager)
 
 
 def dashboard_summary(*, actor: User) -> DashboardSummary:
@@ -302,6 +306,7 @@ def dashboard_summary(*, actor: User) -> DashboardSummary:
         key_accounts=Count("pk", filter=Q(is_key=True)),
         customers=Count("pk", filter=Q(status="customer")),
         prospects=Count("pk", filter=Q(status="prospect")),
+        unowned=Count("pk", filter=Q(owner__isnull=True)),
     )
     recent = list(visible.select_related("owner").order_by("-updated_at", "code")[:8])
     waiting = account_requests_open(actor=actor).count() if actor.governs else 0

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,13 +41,14 @@ from kam.accounts.selectors import (
 )
 from kam.accounts.services import (
     ACCOUNT_REQUESTED,
+    NotePosted,
     account_create_or_request,
     account_request_approve,
     account_request_decline,
     account_set_key_status,
     account_update,
-    note_add,
     note_delete,
+    note_post,
     potential_estimate_add,
     team_member_add,
     team_member_remove,
@@ -265,13 +267,59 @@ def account_key_status_view(request: AuthedRequest, account_id: int) -> HttpResp
 @login_required
 @require_POST
 def account_note_add_view(request: AuthedRequest, account_id: int) -> HttpResponse:
-    return _panel_action(
-        request,
-        account_id,
-        NoteForm,
-        lambda account, body: note_add(actor=request.user, account=account, body=body),
-        _("Note added."),
-    )
+    """Add a note; say who was told and which @names reached nobody (docs/rules.md
+    "Mentions")."""
+    account = account_get(actor=request.user, account_id=account_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect("account_detail", account_id=account.pk)
+    try:
+        posted = note_post(actor=request.user, account=account, body=form.cleaned_data["body"])
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("account_detail", account_id=account.pk)
+    for level, message in mention_report(posted):
+        messages.add_message(request, level, message)
+    url = reverse("account_detail", args=[account.pk])
+    return HttpResponseRedirect(f"{url}#note-{posted.note.pk}")
+
+
+def mention_report(posted: NotePosted) -> list[tuple[int, str]]:
+    """The messages that tell the writer what became of the note's @names."""
+    told = [user.display_name for user in posted.mentioned if user.pk != posted.note.author_id]
+    report: list[tuple[int, str]] = [
+        (
+            messages.SUCCESS,
+            _("Note added; %(people)s will find it in their inbox.") % {"people": ", ".join(told)}
+            if told
+            else _("Note added."),
+        )
+    ]
+    if posted.unknown_mentions:
+        report.append(
+            (
+                messages.WARNING,
+                _(
+                    "Nobody has the login name %(names)s, so nobody was told. Mention people "
+                    "by the name they sign in with."
+                )
+                % {"names": ", ".join(f"@{name}" for name in posted.unknown_mentions)},
+            )
+        )
+    if posted.mentions_without_access:
+        report.append(
+            (
+                messages.WARNING,
+                _(
+                    "%(names)s cannot see this account, so they were not told. Add them to "
+                    "the account team first, then mention them again."
+                )
+                % {"names": ", ".join(f"@{name}" for name in posted.mentions_without_access)},
+            )
+        )
+    return report
 
 
 @login_required

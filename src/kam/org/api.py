@@ -1,5 +1,5 @@
-"""API: the signed-in user, colleagues, teams, internal departments, personal tokens and the
-company settings."""
+"""API: the signed-in user, colleagues, teams, internal departments, personal tokens, the
+inbox and the company settings."""
 
 from typing import Any
 
@@ -8,23 +8,29 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId, text
-from kam.org.models import ApiToken, CompanySettings, Department, Team, User
+from kam.org.models import ApiToken, CompanySettings, Department, Notification, Team, User
 from kam.org.schemas import (
     CompanySettingsOut,
     CompanySettingsPatch,
     DepartmentOut,
+    MarkedReadOut,
     MeOut,
     MePatch,
+    NotificationOut,
     TeamIn,
     TeamOut,
     TokenCreatedOut,
     TokenIn,
     TokenOut,
+    UnreadCountOut,
     UserOut,
 )
 from kam.org.selectors import (
     company_settings,
     departments_list,
+    notification_get,
+    notification_list,
+    notifications_unread_count,
     teams_list,
     token_get,
     tokens_of,
@@ -32,6 +38,8 @@ from kam.org.selectors import (
 )
 from kam.org.services import (
     company_settings_update,
+    notification_mark_read,
+    notifications_mark_all_read,
     team_create,
     token_create,
     token_revoke,
@@ -98,3 +106,32 @@ def update_company_settings(request: Any, body: CompanySettingsPatch) -> Company
     """Change the base currency (while the ledger is empty) or the fiscal year start."""
     changes = {k: v for k, v in body.dict(exclude_unset=True).items() if v is not None}
     return company_settings_update(actor=request.user, **changes)
+
+
+@router.get("/inbox", response={200: list[NotificationOut], ERROR_CODES: ErrorOut})
+@paginate(Page)
+def list_notifications(
+    request: Any,
+    unread: bool = False,
+    kind: text(40) = "",  # type: ignore[valid-type]
+) -> QuerySet[Notification]:
+    """The signed-in user's inbox, unread first, then newest first."""
+    return notification_list(actor=request.user, unread_only=unread, kind=kind)
+
+
+@router.get("/inbox/unread-count", response={200: UnreadCountOut, ERROR_CODES: ErrorOut})
+def get_inbox_unread_count(request: Any) -> dict[str, int]:
+    return {"unread": notifications_unread_count(request.user)}
+
+
+@router.post(
+    "/inbox/{notification_id}/read", response={200: NotificationOut, ERROR_CODES: ErrorOut}
+)
+def mark_notification_read(request: Any, notification_id: PathId) -> Notification:
+    notification = notification_get(actor=request.user, notification_id=notification_id)
+    return notification_mark_read(notification=notification)
+
+
+@router.post("/inbox/read-all", response={200: MarkedReadOut, ERROR_CODES: ErrorOut})
+def mark_all_notifications_read(request: Any) -> dict[str, int]:
+    return {"marked": notifications_mark_all_read(actor=request.user)}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kam.core.validators import validate_identifier
+from kam.org.notifications import notification_message
 
 
 class Role(models.TextChoices):
@@ -227,3 +228,52 @@ class SignInCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:12]}… {self.attempts}"
+
+
+class Notification(models.Model):
+    """One line of a user's inbox: something another user or a job wants them to see.
+
+    `kind` names a registered message (kam.org.notifications) rendered with `params` in the
+    reader's language; `text` is what the sender wrote (a note's opening words), shown as is.
+    Not business data: no history; the recipient alone reads it and marks it read.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    text = models.CharField(_("text"), max_length=500, blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_recipient_read"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def message(self) -> str:
+        return notification_message(self.kind, self.params, self.text)

@@ -93,3 +93,23 @@ class CompanySettingsOut(out_schema("CompanySettingsOut", [*_COMPANY, _UPDATED])
 
 class CompanySettingsPatch(patch_schema("CompanySettingsPatch", _COMPANY)):  # type: ignore[misc]
     """The company settings to change; absent or null ones stay."""
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    message: str
+    text: str
+    link: str
+    params: dict[str, str | int | None]
+    actor_id: int | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class UnreadCountOut(Schema):
+    unread: int
+
+
+class MarkedReadOut(Schema):
+    marked: int

@@ -1,13 +1,23 @@
-"""Reads for users, teams, departments, tokens and the company settings."""
+"""Reads for users, teams, departments, tokens, the inbox and the company settings."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kam.org.models import ApiToken, CompanySettings, Department, Team, User, default_currency
+from kam.core.paging import page_of
+from kam.org.models import (
+    ApiToken,
+    CompanySettings,
+    Department,
+    Notification,
+    Team,
+    User,
+    default_currency,
+)
 
 
 def users_active(*, q: str = "") -> QuerySet[User]:
@@ -67,3 +77,43 @@ def base_currency() -> str:
     """The currency every amount is kept in (DOMAIN: money); KAM_BASE_CURRENCY seeds it."""
     stored = CompanySettings.objects.filter(pk=1).values_list("currency", flat=True).first()
     return str(stored or default_currency())
+
+
+def notifications_of(actor: User) -> QuerySet[Notification]:
+    """A user's own inbox, unread first, then newest first (docs/rules.md "Inbox"); nobody
+    reads another's."""
+    if not actor.is_authenticated:
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(recipient=actor)
+        .select_related("actor")
+        .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-id")
+    )
+
+
+def notification_list(
+    *, actor: User, unread_only: bool = False, kind: str = ""
+) -> QuerySet[Notification]:
+    rows = notifications_of(actor)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows
+
+
+def notification_page(*, actor: User, page: str | None, per_page: str | None = None) -> Page:
+    """One bounded page of the inbox."""
+    return page_of(notifications_of(actor), page=page, per_page=per_page)
+
+
+def notification_get(*, actor: User, notification_id: int) -> Notification:
+    """Another user's notification answers 404 like a missing one (§13)."""
+    return get_object_or_404(notifications_of(actor), pk=notification_id)
+
+
+def notifications_unread_count(actor: User) -> int:
+    """How many of the user's notifications are unread: one COUNT, for the navigation."""
+    if not actor.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()

@@ -1,9 +1,9 @@
-"""Writes for users, teams, tokens (DOMAIN §13) and the company settings."""
+"""Writes for users, teams, tokens (DOMAIN §13), inbox notifications and the company settings."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +18,7 @@ from kam.org.models import (
     ApiToken,
     CompanySettings,
     Language,
+    Notification,
     Role,
     Team,
     User,
@@ -177,3 +178,53 @@ def token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or (moment - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
     return token.user
+
+
+NOTIFICATION_TEXT_MAX = 500
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    params: Mapping[str, Any] | None = None,
+    text: str = "",
+    link: str = "",
+    actor: User | None = None,
+) -> list[Notification]:
+    """Put one notification in each recipient's inbox (docs/rules.md "Inbox"): the public
+    service every app calls to tell someone something; inactive users and the actor
+    themselves are skipped (nobody is told what they did). Link is a path inside kam."""
+    if link and (not link.startswith("/") or link.startswith("//")):
+        raise InvalidInput(_("A notification links to a page of kam."), field="link")
+    unique = {user.pk: user for user in recipients if user.is_active}
+    if actor is not None:
+        unique.pop(actor.pk, None)
+    rows = [
+        Notification(
+            recipient=user,
+            actor=actor,
+            kind=kind,
+            params=dict(params or {}),
+            text=text[:NOTIFICATION_TEXT_MAX],
+            link=link,
+        )
+        for user in unique.values()
+    ]
+    return Notification.objects.bulk_create(rows)
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    """Mark one of the user's notifications read (the gate is notification_get); marking
+    twice keeps the first time."""
+    if notification.read_at is None:
+        notification.read_at = timezone_now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark every unread notification of the actor read; how many were unread."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone_now()
+    )

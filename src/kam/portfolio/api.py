@@ -26,6 +26,7 @@ from kam.portfolio.schemas import (
     HistoryMonthOut,
     KeyProposalIn,
     KeyProposalOut,
+    KeyProposalPendingOut,
     MatrixRegionOut,
     MatrixRegionQuery,
     PlaybookIn,
@@ -155,7 +156,7 @@ def update_playbook(request: Any, body: PlaybookIn) -> Playbook:
     return playbook_get(strategy=body.strategy)
 
 
-@router.get("/proposals", response={200: list[SnapshotOut], ERROR_CODES: ErrorOut})
+@router.get("/proposals", response={200: list[KeyProposalPendingOut], ERROR_CODES: ErrorOut})
 @paginate(Page)
 def list_key_proposals(request: Any) -> QuerySet[Snapshot]:
     """Accounts proposed as key, or key accounts due a review, not yet decided (§2, §6 R5)."""

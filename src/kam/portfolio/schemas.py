@@ -327,3 +327,11 @@ class HistoryMonthOut(Schema):
     @staticmethod
     def resolve_potential(obj: Any) -> Decimal:
         return cents_to_decimal(obj.potential_cents)
+
+
+class KeyProposalPendingOut(SnapshotOut):
+    """A pending proposal: `proposal_group` is "proposal" (decide first), "key_review" (a key
+    account due a review) or "apart" (class D or no contribution: to review before deciding,
+    docs/rules.md "Key-account proposals on the dashboard")."""
+
+    proposal_group: str

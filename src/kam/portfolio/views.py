@@ -46,7 +46,7 @@ from kam.portfolio.selectors import (
     class_migration,
     cost_to_serve_get,
     key_proposal_decisions,
-    key_proposals_pending,
+    key_proposals_grouped,
     matrix_data,
     migration_dates,
     migration_default_start,
@@ -181,7 +181,7 @@ def proposals_view(request: AuthedRequest) -> HttpResponse:
         "portfolio/proposals.html",
         {
             "section": "portfolio",
-            "pending": key_proposals_pending(actor=request.user)[:200],
+            "pending": key_proposals_grouped(actor=request.user),
             "decisions": key_proposal_decisions(actor=request.user)[:50],
             "settings": portfolio_settings(),
         },

@@ -7,7 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from kam.org.selectors import notifications_unread_count
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,7 @@ class NavItem:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "inbox_unread": 0}
     items = [
         NavItem(_("Dashboard"), reverse("dashboard"), "dashboard"),
         NavItem(_("Accounts"), reverse("account_list"), "accounts"),
@@ -30,4 +33,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if user.is_staff:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
-    return {"nav_items": items}
+    # One COUNT, and only when a template shows it (a fragment that does not pays nothing).
+    unread = SimpleLazyObject(lambda: notifications_unread_count(user))
+    return {"nav_items": items, "inbox_unread": unread}

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from kam.accounts.selectors import dashboard_summary
 from kam.core.errors import DomainError
 from kam.core.health import health_report
 from kam.core.http import safe_next
@@ -26,6 +25,7 @@ from kam.org.login_limit import login_attempt_begin, login_succeeded
 from kam.org.models import Language
 from kam.org.selectors import token_get, tokens_of
 from kam.org.services import token_create, token_revoke, user_set_language
+from kam.web.dashboard import dashboard_for
 
 ERROR_TOO_MANY_LOGINS = gettext_lazy("Too many failed sign-ins. Wait a few minutes and try again.")
 
@@ -75,7 +75,7 @@ def dashboard_view(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "web/dashboard.html",
-        {"summary": dashboard_summary(actor=request.user), "section": "dashboard"},
+        {"dashboard": dashboard_for(actor=request.user), "section": "dashboard"},
     )
 
 

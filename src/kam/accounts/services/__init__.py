@@ -9,7 +9,13 @@ from kam.accounts.services.accounts import (
     account_set_key_status,
     account_update,
 )
-from kam.accounts.services.notes import note_add, note_delete, potential_estimate_add
+from kam.accounts.services.notes import (
+    NotePosted,
+    note_add,
+    note_delete,
+    note_post,
+    potential_estimate_add,
+)
 from kam.accounts.services.prospects import (
     imports_create_accounts,
     prospects_become_customers,
@@ -28,6 +34,7 @@ __all__ = [
     "ACCOUNT_EDITABLE_FIELDS",
     "ACCOUNT_REQUESTED",
     "ERROR_PARENT_CYCLE",
+    "NotePosted",
     "account_create",
     "account_create_or_request",
     "account_delete",
@@ -39,6 +46,7 @@ __all__ = [
     "imports_create_accounts",
     "note_add",
     "note_delete",
+    "note_post",
     "potential_estimate_add",
     "prospects_become_customers",
     "prospects_create",

@@ -55,7 +55,9 @@ from kam.portfolio.selectors.overview import (
     portfolio_page,
 )
 from kam.portfolio.selectors.runs import (
+    PendingProposals,
     key_proposal_decisions,
+    key_proposals_grouped,
     key_proposals_pending,
     score_run_get,
     score_run_wait,
@@ -83,6 +85,7 @@ __all__ = [
     "Migration",
     "ParetoRanking",
     "ParetoRow",
+    "PendingProposals",
     "PortfolioFilters",
     "ScoringAccounts",
     "SettingsChange",
@@ -98,6 +101,7 @@ __all__ = [
     "cost_to_serve_get",
     "history_month_ends",
     "key_proposal_decisions",
+    "key_proposals_grouped",
     "key_proposals_pending",
     "latest_snapshot_date",
     "matrix_data",
