@@ -21,6 +21,9 @@ class ImportOptionsIn(Schema):
     encoding: text(20) = ""  # type: ignore[valid-type]
     dry_run: bool = False
     create_accounts: bool = True
+    skip_total_rows: bool = Field(
+        False, description="Skip rows that total the others (合计, Total, Subtotal …)."
+    )
 
 
 class ImportJobOut(Schema):
