@@ -22,8 +22,13 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from kam.core.validators import in_calendar, outside_calendar_message
-from kam.importing.values import IDENTIFIER_PATTERN, hidden_character, hidden_character_message
+from kam.core.validators import formula_message, in_calendar, outside_calendar_message
+from kam.importing.values import (
+    IDENTIFIER_PATTERN,
+    hidden_character,
+    hidden_character_message,
+    is_formula,
+)
 
 MAX_ID = 2**63 - 1
 MAX_OFFSET = 10**9
@@ -44,6 +49,8 @@ def _no_hidden_characters(value: Any) -> Any:
     character = hidden_character(value) if isinstance(value, str) else None
     if character is not None:
         raise ValueError(hidden_character_message(character))
+    if isinstance(value, str) and is_formula(value.strip()):
+        raise ValueError(formula_message())
     return value
 
 

@@ -44,7 +44,13 @@ AMOUNT_FORM = (
     r"(?P<trailing>-?)(?P<after>" + _CURRENCY_AFTER + r")(?P<trailing2>-?)(?P<close>\)?)$"
 )
 _PLAIN = r"^-?\d{1,15}(?:\.\d{1,12})?$"
-FORMULA = r"^[=@\t\r]|^[+-][A-Za-z(=@]"
+# A text a spreadsheet would run as a formula (OWASP, CSV injection): it begins with = + - @,
+# a tab or a carriage return, and is not simply a number (-10, +7.5 are numbers).
+FORMULA_START = r"^[=+\-@\t\r]"
+NUMBER_TEXT = r"^[+-]?[0-9][0-9.,]*(?:[eE][+-]?[0-9]+)?$"
+_FORMULA_START = re.compile(FORMULA_START)
+_NUMBER_TEXT = re.compile(NUMBER_TEXT)
+LOOKS_LIKE_FORMULA = gettext_noop("looks like a spreadsheet formula")
 
 # Dates. Year-first forms are unambiguous; day/month-first forms need the column's evidence.
 _YEAR_FIRST = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T ].*)?$"
@@ -124,8 +130,16 @@ def total_rows(table: pa.Table) -> TotalRows:
 
 
 def looks_like_formula(values: pa.Array) -> BoolArray:
-    """Cells a spreadsheet would run as a formula (=HYPERLINK(…), +cmd, @SUM…)."""
-    return _mask(pc.match_substring_regex(values, FORMULA))
+    """Cells a spreadsheet would run as a formula (=HYPERLINK(…), +cmd, @SUM…, -2+3), see
+    FORMULA_START; a number (-10) is not one. The same rule as is_formula."""
+    starts = _mask(pc.match_substring_regex(values, FORMULA_START))
+    return starts & ~_mask(pc.match_substring_regex(values, NUMBER_TEXT))
+
+
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet would run `text` as a formula (the rule of looks_like_formula),
+    for one value: a form field, an API field, an exported cell."""
+    return bool(_FORMULA_START.match(text)) and not _NUMBER_TEXT.match(text)
 
 
 def has_nul(values: pa.Array) -> BoolArray:
