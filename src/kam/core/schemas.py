@@ -49,7 +49,7 @@ def _no_hidden_characters(value: Any) -> Any:
     character = hidden_character(value) if isinstance(value, str) else None
     if character is not None:
         raise ValueError(hidden_character_message(character))
-    if isinstance(value, str) and is_formula(value.strip()):
+    if isinstance(value, str) and is_formula(value):
         raise ValueError(formula_message())
     return value
 

@@ -44,10 +44,13 @@ AMOUNT_FORM = (
     r"(?P<trailing>-?)(?P<after>" + _CURRENCY_AFTER + r")(?P<trailing2>-?)(?P<close>\)?)$"
 )
 _PLAIN = r"^-?\d{1,15}(?:\.\d{1,12})?$"
-# A text a spreadsheet would run as a formula (OWASP, CSV injection): it begins with = + - @,
-# a tab or a carriage return, and is not simply a number (-10, +7.5 are numbers).
-FORMULA_START = r"^[=+\-@\t\r]"
+# A text a spreadsheet would run as a formula (OWASP, CSV injection): it begins with a tab or
+# a carriage return, or, spaces around it aside, with = + - @ and is not simply a number
+# (-10, +7.5, -1,234.56 are numbers; -2+3, @SUM(A1) are formulas).
+CONTROL_START = r"^[\t\r]"
+FORMULA_START = r"^[=+\-@]"
 NUMBER_TEXT = r"^[+-]?[0-9][0-9.,]*(?:[eE][+-]?[0-9]+)?$"
+_CONTROL_START = re.compile(CONTROL_START)
 _FORMULA_START = re.compile(FORMULA_START)
 _NUMBER_TEXT = re.compile(NUMBER_TEXT)
 LOOKS_LIKE_FORMULA = gettext_noop("looks like a spreadsheet formula")
@@ -132,14 +135,19 @@ def total_rows(table: pa.Table) -> TotalRows:
 def looks_like_formula(values: pa.Array) -> BoolArray:
     """Cells a spreadsheet would run as a formula (=HYPERLINK(…), +cmd, @SUM…, -2+3), see
     FORMULA_START; a number (-10) is not one. The same rule as is_formula."""
-    starts = _mask(pc.match_substring_regex(values, FORMULA_START))
-    return starts & ~_mask(pc.match_substring_regex(values, NUMBER_TEXT))
+    trimmed = pc.utf8_trim_whitespace(values)
+    starts = _mask(pc.match_substring_regex(trimmed, FORMULA_START))
+    number = _mask(pc.match_substring_regex(trimmed, NUMBER_TEXT))
+    return _mask(pc.match_substring_regex(values, CONTROL_START)) | (starts & ~number)
 
 
 def is_formula(text: str) -> bool:
     """Whether a spreadsheet would run `text` as a formula (the rule of looks_like_formula),
     for one value: a form field, an API field, an exported cell."""
-    return bool(_FORMULA_START.match(text)) and not _NUMBER_TEXT.match(text)
+    if _CONTROL_START.match(text):
+        return True
+    trimmed = text.strip()
+    return bool(_FORMULA_START.match(trimmed)) and not _NUMBER_TEXT.match(trimmed)
 
 
 def has_nul(values: pa.Array) -> BoolArray:
@@ -505,14 +513,13 @@ _HIDDEN_RE2 = (
 # Multilingual Plane as \uXXXX without the `u` flag): an identifying text matches it or is
 # refused. The few format characters above the plane (and surrogates) are refused as well,
 # so the pattern allows a little more than the API, never less.
-IDENTIFIER_PATTERN = (
-    "^[^"
-    + _character_class(
-        tuple(pair for pair in HIDDEN_RANGES if pair[1] <= 0xFFFF and pair != _SURROGATES),
-        _python_escape,
-    )
-    + "]*$"
+_HIDDEN_BMP = _character_class(
+    tuple(pair for pair in HIDDEN_RANGES if pair[1] <= 0xFFFF and pair != _SURROGATES),
+    _python_escape,
 )
+# Nor does it begin with = or @, or with + or - before anything but a digit (is_formula): a
+# code or name is never a formula. Still a little more than the API allows, never less.
+IDENTIFIER_PATTERN = f"^(?:[^=+\\-@{_HIDDEN_BMP}][^{_HIDDEN_BMP}]*|[+-][0-9][^{_HIDDEN_BMP}]*)?$"
 
 
 def hidden_character(text: str) -> str | None:
