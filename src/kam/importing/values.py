@@ -112,7 +112,8 @@ class TotalRows:
 
 def total_rows(table: pa.Table) -> TotalRows:
     """The rows of `table` that look like a total row (a cell reads "合计", "Total", "小计",
-    "Grand total", "Subtotal"…, see TOTAL_WORD)."""
+    "Grand total", "Subtotal"…, see TOTAL_WORD; docs/rules.md, the ledger import's Total
+    rows: a ledger holds lines, never their sums, §2)."""
     found = np.full(table.num_rows, -1)
     for index in range(table.num_columns):
         column = table.column(index).combine_chunks()
@@ -169,38 +170,28 @@ class Amounts:
 
 
 def amount_parts(values: pa.Array) -> Amounts:
-    """Each cell's digits and sign: every form of AMOUNT_FORM, full-width forms (NFKC:
-    －（１，２３４．５６）￥), the minus signs of _MINUSES and any thousands spaces."""
+    """Each cell's digits and sign (DOMAIN §2 money; docs/rules.md, the ledger import's
+    Numbers): every form of AMOUNT_FORM, full-width forms (NFKC: －（１，２３４．５６）￥),
+    the minus signs of _MINUSES and any thousands spaces."""
     text = pc.utf8_normalize(clean_text(values), "NFKC")
     text = pc.replace_substring_regex(text, _MINUSES, "-")
     text = pc.replace_substring_regex(text, _SPACES, "")
     parts = pc.extract_regex(text, AMOUNT_FORM)
 
-    def field(name: str) -> np.ndarray:
-        column = pc.fill_null(pc.struct_field(parts, name), "")
-        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
+    def has(name: str, value: str | None = None) -> BoolArray:
+        """Whether group `name` took `value` (any text when None), per cell."""
+        group = pc.struct_field(parts, name)
+        return _mask(pc.not_equal(group, "") if value is None else pc.equal(group, value))
 
     # Which optional group takes a parenthesis is the regex's choice: count them instead.
-    opened = (field("open") == "(").astype(int) + (field("inner") == "(")
-    closed = (field("inner_end") == ")").astype(int) + (field("close") == ")")
+    opened = has("open").astype(int) + has("inner")
+    closed = has("inner_end").astype(int) + has("close")
     parens = (opened == 1) & (closed == 1)
-    signs = (
-        (field("sign") != "").astype(int)
-        + (field("sign2") != "")
-        + (field("trailing") != "")
-        + (field("trailing2") != "")
-        + parens
-    )
-    one_currency = (field("before") == "") | (field("after") == "")
+    signs = has("sign").astype(int) + has("sign2") + has("trailing") + has("trailing2") + parens
+    one_currency = ~(has("before") & has("after"))
     balanced = (opened == closed) & (opened <= 1)
     shaped = _mask(pc.is_valid(parts)) & balanced & (signs <= 1) & one_currency
-    negative = (
-        (field("sign") == "-")
-        | (field("sign2") == "-")
-        | (field("trailing") != "")
-        | (field("trailing2") != "")
-        | parens
-    )
+    negative = has("sign", "-") | has("sign2", "-") | has("trailing") | has("trailing2") | parens
     number = pc.if_else(
         pa.array(shaped), pc.struct_field(parts, "number"), pa.scalar(None, pa.string())
     )
