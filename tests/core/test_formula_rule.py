@@ -105,3 +105,27 @@ def test_the_error_report_neutralises_the_files_own_header_and_value(tmp_path) -
     rows = list(csv.reader(report.open(encoding="utf-8-sig")))
 
     assert rows[1] == ["2", "'=cmd", "required", "'+cmd|x"]
+
+
+@pytest.mark.django_db
+def test_an_import_keeps_a_formula_looking_free_text_and_refuses_it_in_a_code(
+    tmp_path, director
+) -> None:
+    from kam.portfolio.importing import costs_import
+    from kam.portfolio.models import CostToServe
+
+    # given a cost whose description begins like a formula, then one whose account does
+    AccountFactory(code="ACME")
+    kept = tmp_path / "costs.csv"
+    kept.write_text("account,month,kind,amount,description\nACME,2026-03,travel,10,=1+1 taxis\n")
+    refused = tmp_path / "bad.csv"
+    refused.write_text("account,month,kind,amount\n@ACME,2026-03,travel,10\n")
+
+    # then the free text is kept as typed, as the API keeps a note, and the code is refused
+    assert costs_import(actor=director, path=kept).status == "imported"
+    assert CostToServe.objects.get().description == "=1+1 taxis"
+    result = costs_import(actor=director, path=refused)
+    assert result.status == "rejected"
+    assert [(e.row, e.column, e.reason) for e in result.errors][:1] == [
+        (2, "account", "looks like a spreadsheet formula")
+    ]
