@@ -19,6 +19,8 @@ from kam.core.export import safe_row, spreadsheet_safe
 from kam.importing.results import RowError
 from kam.importing.values import is_formula, looks_like_formula
 from kam.ledger.services import ledger_import, write_rows_report
+from kam.portfolio.importing import costs_import
+from kam.portfolio.models import CostToServe
 from tests.conftest import api_client_for
 from tests.factories import AccountFactory
 
@@ -111,9 +113,6 @@ def test_the_error_report_neutralises_the_files_own_header_and_value(tmp_path) -
 def test_an_import_keeps_a_formula_looking_free_text_and_refuses_it_in_a_code(
     tmp_path, director
 ) -> None:
-    from kam.portfolio.importing import costs_import
-    from kam.portfolio.models import CostToServe
-
     # given a cost whose description begins like a formula, then one whose account does
     AccountFactory(code="ACME")
     kept = tmp_path / "costs.csv"
