@@ -21,7 +21,7 @@ def test_every_link_names_an_operation_and_fills_its_path_parameters() -> None:
     operations = _operations()
     for source, (status, links) in LINKS.items():
         _path, operation = operations[source]
-        written = operation["responses"][status]["links"]  # type: ignore[index]
+        written = operation["responses"][str(status)]["links"]  # type: ignore[index]
         assert set(written) == {name for name, _target, _parameters in links}
         for _name, target, parameters in links:
             target_path, _operation = operations[target]
@@ -30,7 +30,7 @@ def test_every_link_names_an_operation_and_fills_its_path_parameters() -> None:
 
 def test_creating_an_account_links_to_reading_changing_and_deleting_it() -> None:
     _path, operation = _operations()["create_account"]
-    links = operation["responses"][201]["links"]  # type: ignore[index]
+    links = operation["responses"]["201"]["links"]  # type: ignore[index]
 
     assert links["GetAccount"] == {
         "operationId": "get_account",

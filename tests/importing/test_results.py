@@ -8,12 +8,16 @@ from kam.importing.results import RowError, RowsResult, rows_summary, unsafe_cel
 from kam.importing.values import text_column
 
 
-def test_unsafe_cells_name_formulas_and_nul_characters_by_row() -> None:
+def test_unsafe_cells_name_formulas_in_names_and_nul_characters_by_row() -> None:
     values = pa.array(["Acme", "=HYPERLINK(1)", None, "a\x00b"])
 
-    assert unsafe_cells("name", values) == [
+    assert unsafe_cells("name", values, identifying=True) == [
         RowError(3, "name", "looks like a spreadsheet formula", "=HYPERLINK(1)"),
         RowError(5, "name", "contains a NUL character", "a\\0b"),
+    ]
+    # a free text keeps a formula-looking value as typed (every export neutralises it)
+    assert unsafe_cells("description", values) == [
+        RowError(5, "description", "contains a NUL character", "a\\0b"),
     ]
 
 

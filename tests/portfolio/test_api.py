@@ -170,3 +170,19 @@ def test_a_region_of_the_matrix_refuses_bad_bounds_naming_the_field(manager, par
 
     assert answer.status_code == 422
     assert field in answer.content.decode()
+
+
+def test_the_trend_slope_is_money_per_month_in_the_base_currency(manager) -> None:
+    # given a snapshot whose revenue regression rises 1,234.567 cents a month (a float)
+    account = AccountFactory(owner=manager)
+    SnapshotFactory(account=account, trend_slope=123_456.7, trend_relative_slope=0.25)
+    SnapshotFactory(account=AccountFactory(owner=manager), trend_slope=None)
+
+    # when the portfolio is read over the API
+    rows = api_client_for(manager).get("/api/v1/portfolio").json()["items"]
+
+    # then the slope is an exact decimal string of the base currency, like every amount
+    slopes = {row["account_id"]: row["trend_slope"] for row in rows}
+    assert slopes[account.pk] == "1234.57"
+    assert sorted(slopes.values(), key=str) == ["1234.57", None]
+    assert {row["account_id"]: row["trend_relative_slope"] for row in rows}[account.pk] == 0.25

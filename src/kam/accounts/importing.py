@@ -252,7 +252,7 @@ def _potentials(
     if "potential" not in columns:
         return {}
     raw = text_column(table, columns, "potential")
-    amounts = parse_cents(raw, decimal_separator(raw, delimiter))
+    amounts = parse_cents(raw, decimal_separator(raw, delimiter, "potential"))
     dates_raw = text_column(table, columns, "potential_date")
     order = None if date_format else date_order(dates_raw)
     dates = parse_dates(dates_raw, order, date_format)

@@ -16,7 +16,16 @@ from kam.accounts.models import (
     SizeBand,
     TeamRole,
 )
-from kam.core.schemas import BodyId, IsoDate, ObjectId, Rating, StrictIn, identifier, text
+from kam.core.schemas import (
+    BodyId,
+    IsoDate,
+    MoneyOut,
+    ObjectId,
+    Rating,
+    StrictIn,
+    identifier,
+    text,
+)
 
 Factor = Rating | None
 AccountSort = Literal[
@@ -163,7 +172,7 @@ class PotentialIn(StrictIn):
 
 class PotentialOut(Schema):
     id: int
-    amount: Decimal
+    amount: MoneyOut
     estimated_on: dt.date
     source: str
     author_id: int | None

@@ -33,7 +33,24 @@ class KamAPI(NinjaAPI):
         return operation.view_func.__name__
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        return add_links(super().get_openapi_schema(**kwargs))
+        return add_links(unique_response_codes(super().get_openapi_schema(**kwargs)))
+
+
+def unique_response_codes(schema: Any) -> Any:
+    """`schema` with each operation's responses keyed once per status, as text.
+
+    ninja keys the statuses of `response=` by number and those of `openapi_extra` by the
+    text the operation gave, so an operation that describes a response in both (a file
+    download's content type) declared "200" twice in JSON, which YAML readers (Swagger UI)
+    refuse as a duplicated mapping key. The extra's entry is merged into the generated one.
+    """
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            merged: dict[str, Any] = {}
+            for status, response in operation.get("responses", {}).items():
+                merged[str(status)] = {**merged.get(str(status), {}), **response}
+            operation["responses"] = merged
+    return schema
 
 
 api = KamAPI(

@@ -78,7 +78,7 @@ def add_links(schema: dict[str, Any]) -> dict[str, Any]:
             if declared is None:
                 continue
             status, links = declared
-            response = operation["responses"][status]
+            response = operation["responses"][str(status)]
             response["links"] = {
                 name: {"operationId": target, "parameters": parameters}
                 for name, target, parameters in links

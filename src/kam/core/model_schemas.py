@@ -7,7 +7,7 @@ a wrong value is refused by the schema with 422 before the model's own validatio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +16,7 @@ from django.db import models
 from ninja import Field, Schema
 from pydantic import StrictInt, create_model
 
-from kam.core.schemas import StrictIn, text
+from kam.core.schemas import MoneyOut, StrictIn, text
 
 
 def _limit(validator: MinValueValidator | MaxValueValidator) -> Any:
@@ -54,9 +54,14 @@ def field_type(field: models.Field[Any, Any], *, strict: bool) -> Any:
     raise TypeError(f"no schema type for {type(field).__name__} {field.name}")
 
 
-def out_schema(name: str, fields: Sequence[models.Field[Any, Any]]) -> type[Schema]:
-    """A response schema with one attribute per field."""
-    definitions: dict[str, Any] = {f.name: (field_type(f, strict=False), ...) for f in fields}
+def out_schema(
+    name: str, fields: Sequence[models.Field[Any, Any]], money: Collection[str] = ()
+) -> type[Schema]:
+    """A response schema with one attribute per field; those named in `money` are amounts
+    in the base currency (decimal strings)."""
+    definitions: dict[str, Any] = {
+        f.name: (MoneyOut if f.name in money else field_type(f, strict=False), ...) for f in fields
+    }
     return create_model(name, __base__=Schema, **definitions)
 
 

@@ -6,15 +6,29 @@ schemathesis, knows what the API refuses before it asks.
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Schema
 from ninja.pagination import PaginationBase
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, StrictInt, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    StrictInt,
+    StringConstraints,
+    WithJsonSchema,
+)
 
-from kam.core.validators import in_calendar, outside_calendar_message
-from kam.importing.values import IDENTIFIER_PATTERN, hidden_character, hidden_character_message
+from kam.core.validators import formula_message, in_calendar, outside_calendar_message
+from kam.importing.values import (
+    IDENTIFIER_PATTERN,
+    hidden_character,
+    hidden_character_message,
+    is_formula,
+)
 
 MAX_ID = 2**63 - 1
 MAX_OFFSET = 10**9
@@ -35,6 +49,8 @@ def _no_hidden_characters(value: Any) -> Any:
     character = hidden_character(value) if isinstance(value, str) else None
     if character is not None:
         raise ValueError(hidden_character_message(character))
+    if isinstance(value, str) and is_formula(value):
+        raise ValueError(formula_message())
     return value
 
 
@@ -88,6 +104,23 @@ IsoDate = Annotated[
     Field(json_schema_extra={"pattern": DATE_PATTERN}),
 ]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+# Money the API answers: an exact decimal string in the base currency, two places ("-1234.50"),
+# never a JSON number (which a client would read as a binary float). A rate per month (the
+# trend slope) is money too.
+MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
+MONEY_SCHEMA = {"type": "string", "format": "decimal", "pattern": MONEY_PATTERN}
+
+
+def _money_text(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+MoneyOut = Annotated[
+    Decimal,
+    PlainSerializer(_money_text, return_type=str),
+    WithJsonSchema(MONEY_SCHEMA),
+]
 
 
 class StrictIn(Schema):

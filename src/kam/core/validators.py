@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from kam.core.months import EARLIEST_DAY, LATEST_DAY
-from kam.importing.values import hidden_character, hidden_character_message
+from kam.importing.messages import translated
+from kam.importing.values import (
+    LOOKS_LIKE_FORMULA,
+    hidden_character,
+    hidden_character_message,
+    is_formula,
+)
 
 
 def in_calendar(day: dt.date) -> bool:
@@ -35,7 +41,15 @@ def validate_in_calendar(value: dt.date) -> None:
 def validate_identifier(value: str) -> None:
     """A model and form validator for identifying texts (codes and names): refuse controls,
     bidirectional overrides and zero-width characters, which make one text look like another
-    (kam.importing.values.HIDDEN_RANGES)."""
+    (kam.importing.values.HIDDEN_RANGES), and a value a spreadsheet would run as a formula
+    (=HYPERLINK(…), @SUM(…)): no code or name is one, and the import refuses it too."""
     character = hidden_character(value)
     if character is not None:
         raise ValidationError(hidden_character_message(character), code="hidden_character")
+    if is_formula(value):
+        raise ValidationError(formula_message(), code="formula")
+
+
+def formula_message() -> str:
+    """The one message, in the active language, for a code or name that looks like a formula."""
+    return translated(LOOKS_LIKE_FORMULA)

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from kam.importing.messages import gettext_noop, translated
 from kam.importing.values import (
+    LOOKS_LIKE_FORMULA,
     has_hidden_characters,
     has_nul,
     hidden_character,
@@ -25,7 +26,6 @@ from kam.importing.values import (
 ProgressCallback = Callable[[int], None]
 
 NUL_CHARACTER = gettext_noop("contains a NUL character")
-LOOKS_LIKE_FORMULA = gettext_noop("looks like a spreadsheet formula")
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,13 @@ class RowsResult:
 
 
 def unsafe_cells(column: str, values: pa.Array, *, identifying: bool = False) -> list[RowError]:
-    """An error for each cell of a column that a spreadsheet would run as a formula or that
-    holds a NUL character (row numbers count the header as row 1); in an `identifying`
-    column (a code, a name) also each cell holding an invisible or control character."""
-    formula, nul = looks_like_formula(values), has_nul(values)
+    """An error for each cell of a column that holds a NUL character (row numbers count the
+    header as row 1); in an `identifying` column (a code, a name) also each cell that a
+    spreadsheet would run as a formula or that holds an invisible or control character.
+    Free texts keep a formula-looking value as typed, as on the page and in the API; every
+    export neutralises it (docs/rules.md, Input: Formulas)."""
+    nul = has_nul(values)
+    formula = looks_like_formula(values) & ~nul if identifying else np.zeros_like(nul)
     hidden = has_hidden_characters(values) & ~nul if identifying else np.zeros_like(nul)
     errors = []
     for index in np.flatnonzero(formula | nul | hidden).tolist():

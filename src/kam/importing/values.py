@@ -18,17 +18,42 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kam.importing.messages import ImportMessage, gettext_noop, translated
+from kam.importing.reading import FileRejected
 
 BoolArray = np.ndarray
 
-_SPACES = r"[\s\x{00a0}\x{2007}\x{2009}\x{202f}\x{3000}']"
-_CURRENCY_PREFIX = r"^(?:[A-Za-z]{3}|RMB|[¥￥$€£])"
-_CURRENCY_SUFFIX = r"(?:[A-Za-z]{3}|RMB|元|[¥￥$€£])$"
+# Spaces, no-break spaces (U+00A0, U+2007, U+202F), ideographic space and apostrophes (’ too)
+# group thousands; they are dropped before a number is read.
+_SPACES = r"[\s\x{00a0}\x{2007}\x{2009}\x{202f}\x{3000}'\x{2019}]"
+# Minus signs that are not the hyphen-minus: U+2212 MINUS SIGN, U+2012 FIGURE DASH, U+2013
+# EN DASH, U+FE63 SMALL HYPHEN-MINUS (full-width U+FF0D becomes "-" under NFKC).
+_MINUSES = r"[\x{2212}\x{2012}\x{2013}\x{fe63}]"
 _EXPONENT = r"(?:[eE][+-]?\d{1,3})?"
-NUMBER_POINT = rf"^[+-]?(?:[1-9]\d{{0,2}}(?:,\d{{3}})+|\d+)(?:\.\d+)?{_EXPONENT}$|^[+-]?\.\d+$"
-NUMBER_COMMA = rf"^[+-]?(?:[1-9]\d{{0,2}}(?:\.\d{{3}})+|\d+)(?:,\d+)?{_EXPONENT}$|^[+-]?,\d+$"
+# The digits of an amount, its sign and currency taken off.
+NUMBER_POINT = rf"^(?:[1-9]\d{{0,2}}(?:,\d{{3}})+|\d+)(?:\.\d+)?{_EXPONENT}$|^\.\d+$"
+NUMBER_COMMA = rf"^(?:[1-9]\d{{0,2}}(?:\.\d{{3}})+|\d+)(?:,\d+)?{_EXPONENT}$|^,\d+$"
+# An amount as ERP exports and people write it (after NFKC, spaces dropped): a sign before or
+# after a currency symbol or code (-¥1,234.56, ¥-1,234.56), parentheses around it with or
+# without the currency inside ((1,234.56), (¥1,234.56), ¥(1,234.56)), or a trailing minus
+# (1,234.56-); the currency may also follow (12,00€, 12.00 RMB, 100元).
+_CURRENCY_BEFORE = r"(?:[A-Za-z]{3}|[¥$€£])?"
+_CURRENCY_AFTER = r"(?:[A-Za-z]{3}|元|[¥$€£])?"
+AMOUNT_FORM = (
+    r"^(?P<open>\(?)(?P<sign>[-+]?)(?P<before>" + _CURRENCY_BEFORE + r")(?P<sign2>[-+]?)"
+    r"(?P<inner>\(?)(?P<number>\d[\d.,]*" + _EXPONENT + r"|[.,]\d+)(?P<inner_end>\)?)"
+    r"(?P<trailing>-?)(?P<after>" + _CURRENCY_AFTER + r")(?P<trailing2>-?)(?P<close>\)?)$"
+)
 _PLAIN = r"^-?\d{1,15}(?:\.\d{1,12})?$"
-FORMULA = r"^[=@\t\r]|^[+-][A-Za-z(=@]"
+# A text a spreadsheet would run as a formula (OWASP, CSV injection): it begins with a tab or
+# a carriage return, or, spaces around it aside, with = + - @ and is not simply a number
+# (-10, +7.5, -1,234.56 are numbers; -2+3, @SUM(A1) are formulas).
+CONTROL_START = r"^[\t\r]"
+FORMULA_START = r"^[=+\-@]"
+NUMBER_TEXT = r"^[+-]?[0-9][0-9.,]*(?:[eE][+-]?[0-9]+)?$"
+_CONTROL_START = re.compile(CONTROL_START)
+_FORMULA_START = re.compile(FORMULA_START)
+_NUMBER_TEXT = re.compile(NUMBER_TEXT)
+LOOKS_LIKE_FORMULA = gettext_noop("looks like a spreadsheet formula")
 
 # Dates. Year-first forms are unambiguous; day/month-first forms need the column's evidence.
 _YEAR_FIRST = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T ].*)?$"
@@ -73,9 +98,57 @@ def present(values: pa.Array) -> BoolArray:
     return _mask(pc.is_valid(values))
 
 
+# A row that sums the others, as spreadsheets and ERP reports end: one of its cells says so,
+# alone (spaces, case and a colon aside). "Total Station" (a product) is not a total.
+TOTAL_WORD = r"^(?:grand|sub)?totals?[:：]?$|^(?:合计|总计|小计|合計|總計|小計|共计|总合计)[:：]?$"
+
+
+@dataclass(frozen=True)
+class TotalRows:
+    rows: np.ndarray  # indexes into the table, ascending
+    columns: list[int]  # the file's column of each row's word
+    words: list[str]  # the cell that says it is a total, as written
+
+
+def total_rows(table: pa.Table) -> TotalRows:
+    """The rows of `table` that look like a total row (a cell reads "合计", "Total", "小计",
+    "Grand total", "Subtotal"…, see TOTAL_WORD; docs/rules.md, the ledger import's Total
+    rows: a ledger holds lines, never their sums, §2)."""
+    found = np.full(table.num_rows, -1)
+    for index in range(table.num_columns):
+        column = table.column(index).combine_chunks()
+        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+            continue
+        key = pc.utf8_lower(
+            pc.replace_substring_regex(pc.utf8_normalize(column, "NFKC"), r"\s+", "")
+        )
+        hit = _mask(pc.match_substring_regex(key, TOTAL_WORD)) & (found < 0)
+        found[hit] = index
+    rows = np.flatnonzero(found >= 0)
+    columns = [int(found[row]) for row in rows]
+    words = [
+        str(table.column(column)[int(row)].as_py()).strip()
+        for row, column in zip(rows, columns, strict=True)
+    ]
+    return TotalRows(rows, columns, words)
+
+
 def looks_like_formula(values: pa.Array) -> BoolArray:
-    """Cells a spreadsheet would run as a formula (=HYPERLINK(…), +cmd, @SUM…)."""
-    return _mask(pc.match_substring_regex(values, FORMULA))
+    """Cells a spreadsheet would run as a formula (=HYPERLINK(…), +cmd, @SUM…, -2+3), see
+    FORMULA_START; a number (-10) is not one. The same rule as is_formula."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    starts = _mask(pc.match_substring_regex(trimmed, FORMULA_START))
+    number = _mask(pc.match_substring_regex(trimmed, NUMBER_TEXT))
+    return _mask(pc.match_substring_regex(values, CONTROL_START)) | (starts & ~number)
+
+
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet would run `text` as a formula (the rule of looks_like_formula),
+    for one value: a form field, an API field, an exported cell."""
+    if _CONTROL_START.match(text):
+        return True
+    trimmed = text.strip()
+    return bool(_FORMULA_START.match(trimmed)) and not _NUMBER_TEXT.match(trimmed)
 
 
 def has_nul(values: pa.Array) -> BoolArray:
@@ -83,34 +156,105 @@ def has_nul(values: pa.Array) -> BoolArray:
     return _mask(pc.match_substring(values, "\x00"))
 
 
-def decimal_separator(values: pa.Array, delimiter: str = ",") -> str:
+class AmbiguousAmounts(FileRejected):
+    """The column writes a decimal point in some values and a decimal comma in others."""
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """A column of amounts taken apart: the digits, the sign, whether each has the form."""
+
+    number: pa.Array  # the digits and separators, sign and currency taken off
+    negative: BoolArray
+    shaped: BoolArray  # the cell has one of the forms of AMOUNT_FORM
+
+
+def amount_parts(values: pa.Array) -> Amounts:
+    """Each cell's digits and sign (DOMAIN §2 money; docs/rules.md, the ledger import's
+    Numbers): every form of AMOUNT_FORM, full-width forms (NFKC: －（１，２３４．５６）￥),
+    the minus signs of _MINUSES and any thousands spaces."""
+    text = pc.utf8_normalize(clean_text(values), "NFKC")
+    text = pc.replace_substring_regex(text, _MINUSES, "-")
+    text = pc.replace_substring_regex(text, _SPACES, "")
+    parts = pc.extract_regex(text, AMOUNT_FORM)
+
+    def has(name: str, value: str | None = None) -> BoolArray:
+        """Whether group `name` took `value` (any text when None), per cell."""
+        group = pc.struct_field(parts, name)
+        return _mask(pc.not_equal(group, "") if value is None else pc.equal(group, value))
+
+    # Which optional group takes a parenthesis is the regex's choice: count them instead.
+    opened = has("open").astype(int) + has("inner")
+    closed = has("inner_end").astype(int) + has("close")
+    parens = (opened == 1) & (closed == 1)
+    signs = has("sign").astype(int) + has("sign2") + has("trailing") + has("trailing2") + parens
+    one_currency = ~(has("before") & has("after"))
+    balanced = (opened == closed) & (opened <= 1)
+    shaped = _mask(pc.is_valid(parts)) & balanced & (signs <= 1) & one_currency
+    negative = has("sign", "-") | has("sign2", "-") | has("trailing") | has("trailing2") | parens
+    number = pc.if_else(
+        pa.array(shaped), pc.struct_field(parts, "number"), pa.scalar(None, pa.string())
+    )
+    return Amounts(number, negative & shaped, shaped)
+
+
+AMBIGUOUS_AMOUNTS = gettext_noop(
+    "%(column)s: the column writes a decimal point (%(point)s) and a decimal comma "
+    "(%(comma)s); correct one of them"
+)
+
+
+def decimal_separator(values: pa.Array, delimiter: str = ",", column: str = "amount") -> str:
     """The column's decimal separator: the evidence of its values, else the file's habit.
 
-    A value with both separators shows the decimal one last; a separator followed by other
-    than three digits cannot be a thousands separator. Files delimited by ';' come from
-    locales that write a decimal comma.
+    Every form of an amount counts ((1,234.56), 1.234,56-, -¥1,234.56 as well as plain
+    numbers). A value with both separators shows the decimal one last; a separator followed
+    by other than three digits cannot be a thousands separator. Files delimited by ';' come
+    from locales that write a decimal comma. Raises AmbiguousAmounts (the file is refused,
+    naming `column`) when values show both.
     """
-    text = pc.drop_null(pc.replace_substring_regex(clean_text(values), _SPACES, ""))
-    with_both = pc.filter(
-        text, pc.and_(pc.match_substring(text, ","), pc.match_substring(text, "."))
+    text = pc.drop_null(amount_parts(values).number)
+    last_of_both = pc.extract_regex(
+        pc.filter(text, pc.and_(pc.match_substring(text, ","), pc.match_substring(text, "."))),
+        r"(?P<sep>[.,])\d*$",
+    ).field("sep")
+    point = pc.or_(
+        pc.fill_null(pc.equal(_as_text(last_of_both, text), "."), False),
+        pc.match_substring_regex(text, r"^[^,]*\.(?:\d{1,2}|\d{4,})$"),
     )
-    if len(with_both):
-        last = pc.extract_regex(with_both, r"(?P<sep>[.,])\d*$").field("sep")
-        counts = pc.value_counts(pc.drop_null(last)).to_pylist()
-        if counts:
-            return str(max(counts, key=lambda item: item["counts"])["values"])
-    if pc.any(pc.match_substring_regex(text, r",(?:\d{1,2}|\d{4,})$")).as_py():
-        return ","
-    if pc.any(pc.match_substring_regex(text, r"\.(?:\d{1,2}|\d{4,})$")).as_py():
+    comma = pc.or_(
+        pc.fill_null(pc.equal(_as_text(last_of_both, text), ","), False),
+        pc.match_substring_regex(text, r"^[^.]*,(?:\d{1,2}|\d{4,})$"),
+    )
+    shows_point, shows_comma = pc.any(point).as_py(), pc.any(comma).as_py()
+    if shows_point and shows_comma:
+        raise AmbiguousAmounts(
+            AMBIGUOUS_AMOUNTS,
+            column=column,
+            point=_first(pc.filter(text, point)),
+            comma=_first(pc.filter(text, comma)),
+        )
+    if shows_point:
         return "."
+    if shows_comma:
+        return ","
     return "," if delimiter == ";" else "."
+
+
+def _as_text(last_of_both: pa.Array, text: pa.Array) -> pa.Array:
+    """The decimal separator each value with both separators shows, null for the others."""
+    both = _mask(pc.and_(pc.match_substring(text, ","), pc.match_substring(text, ".")))
+    out = np.full(len(text), None, dtype=object)
+    out[both] = np.asarray(last_of_both.to_numpy(zero_copy_only=False), dtype=object)
+    return pa.array(out, pa.string())
 
 
 def parse_cents(values: pa.Array, separator: str = ".") -> Parsed:
     """Amounts to integer cents, rounded half to even (DOMAIN §2).
 
-    Accepts thousands separators, currency symbols or codes before or after, spaces,
-    parentheses or a trailing minus for credit notes, and exponents.
+    Accepts thousands separators (, . spaces, no-break spaces, apostrophes), currency
+    symbols or codes before or after, a minus before or after the currency, parentheses or a
+    trailing minus for credit notes, full-width forms and exponents (see AMOUNT_FORM).
     """
     return parse_scaled(values, separator, scale=2)
 
@@ -122,23 +266,18 @@ def parse_scaled(values: pa.Array, separator: str = ".", scale: int = 2) -> Pars
         # Most ERP exports write plain numbers: skip the reshaping passes below.
         units = _to_units(cleaned, scale)
         return Parsed(units, present(cleaned) & ~present(units))
-    text = pc.replace_substring_regex(cleaned, _SPACES, "")
-    negative_parens = _mask(pc.match_substring_regex(text, r"^\(.*\)$"))
-    text = pc.replace_substring_regex(text, r"^\((.*)\)$", r"\1")
-    text = pc.replace_substring_regex(text, _CURRENCY_PREFIX, "")
-    text = pc.replace_substring_regex(text, _CURRENCY_SUFFIX, "")
-    negative_trailing = _mask(pc.match_substring_regex(text, r"^[^-+]*\d-$"))
-    text = pc.replace_substring_regex(text, r"^([^-+]*\d)-$", r"\1")
+    parts = amount_parts(cleaned)
+    text = parts.number
     pattern = NUMBER_POINT if separator == "." else NUMBER_COMMA
-    shaped = _mask(pc.match_substring_regex(text, pattern))
+    shaped = parts.shaped & _mask(pc.match_substring_regex(text, pattern))
     if separator == ".":
         text = pc.replace_substring(text, ",", "")
     else:
         text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
     usable = pc.if_else(pa.array(shaped), text, pa.scalar(None, pa.string()))
     units = _to_units(usable, scale)
-    unreadable = present(text) & ~(shaped & present(units))
-    sign = np.where(negative_parens | negative_trailing, -1, 1)
+    unreadable = present(cleaned) & ~(shaped & present(units))
+    sign = np.where(parts.negative, -1, 1)
     return Parsed(pc.multiply(units, pa.array(sign, pa.int64())), unreadable)
 
 
@@ -365,14 +504,13 @@ _HIDDEN_RE2 = (
 # Multilingual Plane as \uXXXX without the `u` flag): an identifying text matches it or is
 # refused. The few format characters above the plane (and surrogates) are refused as well,
 # so the pattern allows a little more than the API, never less.
-IDENTIFIER_PATTERN = (
-    "^[^"
-    + _character_class(
-        tuple(pair for pair in HIDDEN_RANGES if pair[1] <= 0xFFFF and pair != _SURROGATES),
-        _python_escape,
-    )
-    + "]*$"
+_HIDDEN_BMP = _character_class(
+    tuple(pair for pair in HIDDEN_RANGES if pair[1] <= 0xFFFF and pair != _SURROGATES),
+    _python_escape,
 )
+# Nor does it begin with = or @, or with + or - before anything but a digit (is_formula): a
+# code or name is never a formula. Still a little more than the API allows, never less.
+IDENTIFIER_PATTERN = f"^(?:[^=+\\-@{_HIDDEN_BMP}][^{_HIDDEN_BMP}]*|[+-][0-9][^{_HIDDEN_BMP}]*)?$"
 
 
 def hidden_character(text: str) -> str | None:

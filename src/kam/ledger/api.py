@@ -81,9 +81,7 @@ def retry_import(request: Any, job_id: uuid.UUID) -> Status[ImportJob]:
     "/imports/{job_id}/errors",
     response={200: None, ERROR_CODES: ErrorOut},
     openapi_extra={
-        "responses": {
-            "200": {"description": "The error report (CSV).", "content": {"text/csv": {}}}
-        }
+        "responses": {200: {"description": "The error report (CSV).", "content": {"text/csv": {}}}}
     },
 )
 def get_import_errors(request: Any, job_id: uuid.UUID) -> FileResponse:

@@ -151,6 +151,11 @@ def _summary(result: Any) -> list[str]:
     if result.status == "imported":
         read += " " + _("Batch %(batch)s.") % {"batch": result.batch_id}
     lines = [read]
+    if result.total_rows_skipped:
+        lines.append(
+            _("Total rows skipped: %(rows)s")
+            % {"rows": ", ".join(f"{row:,}" for row in result.total_rows_skipped[:20])}
+        )
     if result.accounts_created:
         shown = ", ".join(result.accounts_created[:20])
         more = len(result.accounts_created) - 20
@@ -181,6 +186,15 @@ LEDGER_IMPORTER = Importer(
             label=gettext_noop(
                 "Create unknown customers as prospects (directors and administrators)"
             ),
+        ),
+        Option(
+            "skip_total_rows",
+            "--skip-total-rows",
+            "Skip rows that total the others (a cell reads 合计, 小计, Total, Subtotal …) instead"
+            " of rejecting the file.",
+            switch=True,
+            default=False,
+            label=gettext_noop("Skip total rows (合计, Total, Subtotal …)"),
         ),
     ),
     labels=FIELD_LABELS,

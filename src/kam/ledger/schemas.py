@@ -2,12 +2,13 @@
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
 
-from kam.core.money import cents_text
-from kam.core.schemas import text
+from kam.core.money import cents_to_decimal
+from kam.core.schemas import MoneyOut, text
 from kam.ledger.models import ImportJob
 from kam.ledger.upkeep import import_job_wait
 
@@ -20,6 +21,9 @@ class ImportOptionsIn(Schema):
     encoding: text(20) = ""  # type: ignore[valid-type]
     dry_run: bool = False
     create_accounts: bool = True
+    skip_total_rows: bool = Field(
+        False, description="Skip rows that total the others (合计, Total, Subtotal …)."
+    )
 
 
 class ImportJobOut(Schema):
@@ -77,10 +81,10 @@ class LedgerLineOut(Schema):
     product: str
     category: str
     quantity: str | None
-    amount: str
-    cost: str | None
+    amount: MoneyOut
+    cost: MoneyOut | None
     currency: str
-    original_amount: str
+    original_amount: MoneyOut = Field(..., description="In the line's own currency.")
     batch_id: int
 
     @staticmethod
@@ -88,29 +92,34 @@ class LedgerLineOut(Schema):
         return None if obj.quantity is None else str(obj.quantity)
 
     @staticmethod
-    def resolve_amount(obj: Any) -> str:
-        return cents_text(obj.amount_cents)
+    def resolve_amount(obj: Any) -> Decimal:
+        return cents_to_decimal(obj.amount_cents)
 
     @staticmethod
-    def resolve_cost(obj: Any) -> str | None:
-        return None if obj.cost_cents is None else cents_text(obj.cost_cents)
+    def resolve_cost(obj: Any) -> Decimal | None:
+        return None if obj.cost_cents is None else cents_to_decimal(obj.cost_cents)
 
     @staticmethod
-    def resolve_original_amount(obj: Any) -> str:
-        return cents_text(obj.original_amount_cents)
+    def resolve_original_amount(obj: Any) -> Decimal:
+        return cents_to_decimal(obj.original_amount_cents)
 
 
 class MonthRevenueOut(Schema):
     month: dt.date
-    revenue: str
+    revenue: MoneyOut
+
+
+class CategoryRevenueOut(Schema):
+    category: str
+    revenue: MoneyOut
 
 
 class SalesOut(Schema):
     as_of: dt.date
     currency: str
     months: list[MonthRevenueOut]
-    trailing_12: str
-    previous_12: str
+    trailing_12: MoneyOut
+    previous_12: MoneyOut
     growth: float | None
-    top_categories: list[dict[str, str]]
+    top_categories: list[CategoryRevenueOut]
     last_purchase: dt.date | None

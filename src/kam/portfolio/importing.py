@@ -238,7 +238,7 @@ def _numbers(
     limits = {"amount": MAX_MONEY, "hours": MAX_HOURS, "rate": MAX_RATE}
     numbers: dict[str, list[Decimal | None]] = {}
     for name, limit in limits.items():
-        parsed = parse_scaled(raw[name], decimal_separator(raw[name], delimiter), scale=2)
+        parsed = parse_scaled(raw[name], decimal_separator(raw[name], delimiter, name), scale=2)
         values: list[Decimal | None] = []
         for index, cents in enumerate(parsed.values.to_pylist()):
             value = None if cents is None else Decimal(cents).scaleb(-2)

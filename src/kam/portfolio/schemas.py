@@ -1,6 +1,7 @@
 """API schemas of the portfolio: snapshots, settings, playbooks, overrides, costs."""
 
 import datetime as dt
+import math
 import uuid
 from decimal import Decimal
 from typing import Any, Literal
@@ -11,10 +12,11 @@ from pydantic import StrictBool
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS
 from kam.core.model_schemas import out_schema, patch_schema
 from kam.core.money import cents_to_decimal
-from kam.core.schemas import IsoDate, StrictIn, text
+from kam.core.schemas import IsoDate, MoneyOut, StrictIn, text
 from kam.org.models import COMPANY_SETTINGS_FIELDS, CompanySettings
 from kam.portfolio.models import (
     SETTINGS_FIELDS,
+    SETTINGS_TABLE,
     AccountClass,
     CostKind,
     Lifecycle,
@@ -31,6 +33,13 @@ def _money_or_none(cents: int | None) -> Decimal | None:
     return None if cents is None else cents_to_decimal(cents)
 
 
+def slope_money(cents_per_month: float | None) -> Decimal | None:
+    """The trend slope (cents per month, a float of the regression) as money per month."""
+    if cents_per_month is None or not math.isfinite(cents_per_month):
+        return None
+    return cents_to_decimal(round(cents_per_month))
+
+
 class SnapshotOut(Schema):
     account_id: int
     account_code: str = Field(..., alias="account.code")
@@ -38,14 +47,14 @@ class SnapshotOut(Schema):
     as_of: dt.date
     scope: str
     active: bool
-    contribution: Decimal
-    contribution_prev: Decimal
-    margin: Decimal
+    contribution: MoneyOut
+    contribution_prev: MoneyOut
+    margin: MoneyOut
     margin_pct: float | None
     growth: float | None
-    potential_estimate: Decimal | None
+    potential_estimate: MoneyOut | None
     potential_estimated_on: dt.date | None
-    potential: Decimal
+    potential: MoneyOut
     share_of_wallet: float | None
     potential_missing: bool
     potential_below_contribution: bool
@@ -63,14 +72,16 @@ class SnapshotOut(Schema):
     key_proposal: bool
     is_key: bool
     lifecycle: str
-    trend_slope: float | None
+    trend_slope: MoneyOut | None = Field(
+        None, description="The lifecycle trend: money per month in the base currency (§5)."
+    )
     trend_t: float | None
     trend_relative_slope: float | None
     trend_months: int
     strategy: str
     strategy_rule: str
     review_key_status: bool
-    investment: Decimal
+    investment: MoneyOut
     investment_ratio: float | None
     roi: float | None
     investment_band: str
@@ -98,6 +109,10 @@ class SnapshotOut(Schema):
     @staticmethod
     def resolve_investment(obj: Any) -> Decimal | None:
         return _money_or_none(obj.investment_cents)
+
+    @staticmethod
+    def resolve_trend_slope(obj: Any) -> Decimal | None:
+        return slope_money(obj.trend_slope)
 
 
 class PortfolioQuery(Schema):
@@ -135,9 +150,9 @@ class MatrixAccountOut(Schema):
     name: str = Field(..., alias="account.name")
     account_class: str
     lifecycle: str
-    potential: Decimal
-    contribution: Decimal
-    margin: Decimal
+    potential: MoneyOut
+    contribution: MoneyOut
+    margin: MoneyOut
     share_of_wallet: float | None
 
     @staticmethod
@@ -202,7 +217,10 @@ _SETTINGS = [
 _UPDATED = PortfolioSettings._meta.get_field("updated_at")
 
 
-class SettingsOut(out_schema("SettingsOut", [*_SETTINGS, _UPDATED])):  # type: ignore[misc]
+_MONEY_SETTINGS = {name for name, setting in SETTINGS_TABLE.items() if setting.cents}
+
+
+class SettingsOut(out_schema("SettingsOut", [*_SETTINGS, _UPDATED], _MONEY_SETTINGS)):  # type: ignore[misc]
     """Every setting of DOMAIN §2–§6 and the company's base currency and fiscal year."""
 
 
@@ -299,8 +317,8 @@ class CostOut(Schema):
     month: dt.date
     kind: str
     hours: Decimal | None
-    rate: Decimal | None
-    amount: Decimal
+    rate: MoneyOut | None
+    amount: MoneyOut
     description: str
     created_by_id: int | None
     created_at: dt.datetime
@@ -316,8 +334,8 @@ class HistoryMonthOut(Schema):
     account_class: str
     lifecycle: str
     strategy_rule: str
-    contribution: Decimal
-    potential: Decimal
+    contribution: MoneyOut
+    potential: MoneyOut
     score: float | None
 
     @staticmethod

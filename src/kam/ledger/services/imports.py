@@ -77,6 +77,7 @@ class ImportResult:
     lines_added: int = 0
     lines_skipped: int = 0
     accounts_created: list[str] = field(default_factory=list)
+    total_rows_skipped: list[int] = field(default_factory=list)  # their row numbers
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     message: str = ""
@@ -106,6 +107,7 @@ def ledger_import(
     encoding: str | None = None,
     dry_run: bool = False,
     create_accounts: bool = True,
+    skip_total_rows: bool = False,
     progress: ProgressCallback | None = None,
     before_merge: MergeHook | None = None,
     after_slice: MergeHook | None = None,
@@ -143,6 +145,7 @@ def ledger_import(
             create_accounts=create_accounts,
             date_format=date_format,
             progress=progress,
+            skip_total_rows=skip_total_rows,
         )
         try:
             loader.run(columns)
@@ -150,6 +153,7 @@ def ledger_import(
             raise FileRejected(gettext_noop("date: %(reason)s"), reason=error) from error
         result.rows_read = loader.rows_read
         result.errors, result.error_count = loader.errors, loader.error_count
+        result.total_rows_skipped = loader.total_rows_skipped
         if loader.rows_read == 0:
             raise FileRejected(NO_ROWS)
         if loader.error_count:

@@ -45,6 +45,7 @@ from kam.importing.values import (
     present,
     reveal,
     text_column,
+    total_rows,
 )
 from kam.ledger.models import ExchangeRate
 from kam.ledger.store import LineStage
@@ -60,6 +61,10 @@ TEXT_LIMITS = {
     "account_name": 200,
 }
 MAX_REPORTED_ERRORS = 1_000_000
+TOTAL_ROW = gettext_noop(
+    "looks like a total row (%(word)s); use --skip-total-rows (the upload page's "
+    '"Skip total rows", skip_total_rows in the API) to import the file without it'
+)
 UNKNOWN_CODE = gettext_noop("unknown customer code (accounts are not created by this import)")
 
 
@@ -76,6 +81,7 @@ class LedgerLoader:
         create_accounts: bool,
         date_format: str | None,
         progress: ProgressCallback | None,
+        skip_total_rows: bool = False,
     ) -> None:
         self.actor = actor
         self.source = source
@@ -85,6 +91,8 @@ class LedgerLoader:
         self.create_accounts = create_accounts and imports_create_accounts(actor)
         self.date_format = date_format
         self.progress = progress
+        self.skip_total_rows = skip_total_rows
+        self.total_rows_skipped: list[int] = []  # row numbers (the header is row 1)
         self.base = base_currency()
         # The accounts this import may write to: a user's are those they may write (§13);
         # a system import (no user: an export run by cron) writes to any.
@@ -131,11 +139,38 @@ class LedgerLoader:
             self.timings["read"] += time.perf_counter() - started
             if table is None:
                 break
-            self._load(table, columns, offset)
+            self._load_around_totals(table, columns, offset)
             offset += table.num_rows
             self.rows_read += table.num_rows
             if self.progress:
                 self.progress(self.rows_read)
+
+    def _load_around_totals(self, table: pa.Table, columns: dict[str, int], offset: int) -> None:
+        """Load the rows of `table` other than its total rows, which are skipped (when asked)
+        or rejected naming the word that makes them one (docs/rules.md, the ledger import)."""
+        totals = total_rows(table)
+        start = 0
+        for row, column, word in zip(
+            totals.rows.tolist(), totals.columns, totals.words, strict=True
+        ):
+            if row > start:
+                self._load(table.slice(start, row - start), columns, offset + start)
+            start = row + 1
+            if self.skip_total_rows:
+                self.total_rows_skipped.append(offset + row)
+                continue
+            self.error_count += 1
+            if len(self.errors) < MAX_REPORTED_ERRORS:
+                self.errors.append(
+                    RowError(
+                        offset + row,
+                        self.source.header[column],
+                        translated(TOTAL_ROW, {"word": word}),
+                        word,
+                    )
+                )
+        if start < table.num_rows:
+            self._load(table.slice(start), columns, offset + start)
 
     def _column(self, table: pa.Table, columns: dict[str, int], name: str) -> pa.Array | None:
         """The field's text, or None when the file has no such column (its default applies)."""
@@ -145,7 +180,7 @@ class LedgerLoader:
         for name in ("amount", "cost", "quantity"):
             column = self._column(table, columns, name)
             if column is not None:
-                self.separators[name] = decimal_separator(column, self.source.delimiter)
+                self.separators[name] = decimal_separator(column, self.source.delimiter, name)
         if self.date_format is None:
             try:
                 self.date_order = date_order(table.column(columns["date"]).combine_chunks())

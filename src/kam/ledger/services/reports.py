@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from kam.core.export import spreadsheet_safe
+from kam.core.export import safe_row
 from kam.importing.results import RowError
 
 
@@ -17,5 +17,6 @@ def write_rows_report(errors: list[RowError], path: Path) -> Path:
         writer = csv.writer(handle)
         writer.writerow([_("Row"), _("Column"), _("Problem"), _("Value")])
         for error in sorted(errors, key=lambda e: (e.row, e.column)):
-            writer.writerow([error.row, error.column, error.reason, spreadsheet_safe(error.value)])
+            # The column is the file's header, as untrusted as the value.
+            writer.writerow(safe_row([error.row, error.column, error.reason, error.value]))
     return path

@@ -48,6 +48,38 @@ class _Server(BaseApplication):
 SOCKET_PATH_MAX = 107
 
 
+def startup_lines(bind: str, *, https: bool, redirect: bool) -> list[str]:
+    """What `kam serve` says first: the address to open in a browser and why (a newcomer's
+    plain-HTTP browser meets an HTTPS redirect nobody answers otherwise)."""
+    host, _sep, port = bind.rpartition(":")
+    local = host in {"0.0.0.0", "[::]", "::", ""}  # noqa: S104 - naming, not binding
+    url = f"http://{'127.0.0.1' if local else host}:{port}/"
+    if not https:
+        return [
+            _("kam is serving on %(url)s: open that address in a browser.") % {"url": url},
+            _(
+                "HTTPS is off (KAM_HTTPS=false): fine on this machine; in production put kam "
+                "behind a TLS proxy and set KAM_HTTPS=true."
+            ),
+        ]
+    if redirect:
+        return [
+            _("kam is listening on plain HTTP at %(url)s with KAM_HTTPS=true.") % {"url": url},
+            _(
+                "A browser opening that address is redirected to https://, which kam itself "
+                "does not serve: open the https:// address of the TLS proxy in front of kam, or "
+                "on this machine without a proxy start it with KAM_HTTPS=false."
+            ),
+        ]
+    return [
+        _("kam is serving plain HTTP at %(url)s for the TLS proxy in front of it.") % {"url": url},
+        _(
+            "Open the proxy's https:// address (KAM_HTTPS=true, KAM_SSL_REDIRECT=false: the "
+            "proxy redirects plain HTTP)."
+        ),
+    ]
+
+
 def _instance_files(bind: str, control_socket: Path | None) -> dict[str, str]:
     """This instance's gunicorn control socket and pid file, named after its bind address."""
     run = Path(settings.KAM_HOME) / "run"
@@ -95,7 +127,12 @@ class Command(BaseCommand):
             # Instances on one home share its static files: one collects at a time.
             with _lock(Path(settings.KAM_HOME) / "run" / "collectstatic.lock"):
                 call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(f"kam serving on http://{options['bind']}/")
+        for line in startup_lines(
+            options["bind"],
+            https=settings.HTTPS,
+            redirect=getattr(settings, "SECURE_SSL_REDIRECT", False),
+        ):
+            self.stdout.write(line)
         worker = None
         if options["with_worker"]:
             # A supervisor process restarts the worker whenever it exits (kam.ops.supervisor).
