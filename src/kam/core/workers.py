@@ -32,21 +32,13 @@ from django.db import OperationalError, connection
 from django.utils.crypto import get_random_string
 from django.utils.timezone import now as timezone_now
 
+from kam.core.busy import database_busy
 from kam.core.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _current: Heartbeat | None = None
-
-
-def database_busy(error: BaseException) -> bool:
-    """Whether `error` is the store refusing for now ("database is locked" / busy on SQLite):
-    worth waiting and trying again, unlike any other database error."""
-    if not isinstance(error, OperationalError):
-        return False
-    text = str(error).lower()
-    return "is locked" in text or "busy" in text
 
 
 def retry_when_busy(
