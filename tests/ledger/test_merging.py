@@ -103,12 +103,12 @@ def test_the_sweep_removes_batches_left_merging_by_a_stopped_import() -> None:
     assert import_batches_remove_abandoned() == 0
 
 
+# PostgreSQL merges in one transaction: a killed import leaves nothing merging.
+@pytest.mark.sqlite_only
 def test_the_next_import_removes_a_batch_a_killed_import_left(
     tmp_path: Path, director: Any
 ) -> None:
     # Given a batch left merging by a process killed mid-merge, holding a line of the file
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL merges in one transaction: nothing is left merging")
     batch = merging_batch(worker="", host=socket.gethostname(), pid=DEAD_PID)
     account = LedgerLine._base_manager.filter(batch=batch).first().account
     path = tmp_path / "ledger.csv"
