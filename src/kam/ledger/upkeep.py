@@ -9,6 +9,7 @@ import datetime as dt
 import shutil
 import time
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 
 from django.conf import settings
@@ -49,13 +50,16 @@ def import_jobs_fail_stopped(*, idle: frozenset[str] = frozenset()) -> int:
     return len(stopped)
 
 
-def import_job_wait(job: ImportJob) -> JobWait:
-    """A queued job's wait: whether a worker is live to take it, and for how long. Kept on
-    the loaded job, so that the fields an answer shows of it cost one look, not one each."""
+def import_job_wait(job: ImportJob, *, live: Collection[str] | None = None) -> JobWait:
+    """A queued job's wait: whether a worker is live to take it, and for how long (`live`:
+    the live workers, looked up once for a list). Kept on the loaded job, so that the fields
+    an answer shows of it cost one look, not one each."""
     wait: JobWait | None = job.__dict__.get("_wait")
     if wait is None:
         wait = job_wait(
-            queued=job.status == JobStatus.QUEUED, since=job.queued_at or job.created_at
+            queued=job.status == JobStatus.QUEUED,
+            since=job.queued_at or job.created_at,
+            live=live,
         )
         job.__dict__["_wait"] = wait
     return wait
