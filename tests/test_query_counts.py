@@ -4,6 +4,7 @@ its rows: the same bound holds for a few rows and for many (no N+1)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -179,6 +180,19 @@ def test_list_pages_answer_in_queries_that_do_not_grow_with_rows(
         assert response.status_code == 200, url
 
 
+def page_and_api(
+    user: User, page: str, path: str, most: dict[str, int], bound: Any
+) -> tuple[Any, Any]:
+    """`user`'s answers from the list page named `page` and the API list at `path`, each
+    within its bound in `most` (the sign-in and token set-up are not counted)."""
+    browser, script = signed_in(user), api_client_for(user)
+    with bound(most["page"], info=page):
+        shown = browser.get(reverse(page))
+    with bound(most["api"], info=path):
+        listed = script.get(PREFIX + path)
+    return shown, listed
+
+
 def build_requests(rows: int, director: User) -> None:
     """`rows` account requests from as many managers: a third open, a third approved (an
     account linked), a third declined with a reason (decided by the director)."""
@@ -201,15 +215,14 @@ REQUESTS_MOST = {"page": 8, "api": 6}
 def test_a_directors_account_requests_answer_in_queries_that_do_not_grow_with_rows(
     rows, director, django_assert_max_num_queries
 ) -> None:
+    bound = django_assert_max_num_queries
     # Given requests from many managers, open, approved and declined
     build_requests(rows, director)
 
     # When the director lists them on the page and through the API
-    browser, script = signed_in(director), api_client_for(director)
-    with django_assert_max_num_queries(REQUESTS_MOST["page"]):
-        page = browser.get(reverse("account_request_list"))
-    with django_assert_max_num_queries(REQUESTS_MOST["api"]):
-        listed = script.get(f"{PREFIX}/account-requests")
+    page, listed = page_and_api(
+        director, "account_request_list", "/account-requests", REQUESTS_MOST, bound
+    )
 
     # Then both list every request, in a bounded number of queries
     assert page.status_code == listed.status_code == 200
@@ -226,6 +239,7 @@ IMPORTS_MOST = {"page": 8, "api": 7}
 def test_queued_imports_say_they_wait_in_queries_that_do_not_grow_with_rows(
     rows, manager, django_assert_max_num_queries
 ) -> None:
+    bound = django_assert_max_num_queries
     # Given uploads queued with no worker to take them (each says how long it has waited)
     import io
 
@@ -240,11 +254,7 @@ def test_queued_imports_say_they_wait_in_queries_that_do_not_grow_with_rows(
     assert ImportJob.objects.filter(status=JobStatus.QUEUED).count() == rows
 
     # When they are listed on the page and through the API
-    browser, script = signed_in(manager), api_client_for(manager)
-    with django_assert_max_num_queries(IMPORTS_MOST["page"]):
-        page = browser.get(reverse("import_list"))
-    with django_assert_max_num_queries(IMPORTS_MOST["api"]):
-        listed = script.get(f"{PREFIX}/imports")
+    page, listed = page_and_api(manager, "import_list", "/imports", IMPORTS_MOST, bound)
 
     # Then every job says it waits for a worker, in a bounded number of queries
     assert page.status_code == listed.status_code == 200

@@ -56,7 +56,8 @@ def test_the_sweep_fails_everything_a_dead_worker_was_running(manager) -> None:
     assert stopped_workers_sweep().imports_failed == 0
 
 
-def test_a_scheduled_run_of_a_dead_worker_is_recorded_failed() -> None:
+def scheduled_run_left_by_a_dead_worker() -> ScheduledJobRun:
+    """A periodic job's run, its task left running by a worker that stopped beating."""
     dead_worker()
     ScheduledJob.objects.create(
         name="sweep",
@@ -69,6 +70,11 @@ def test_a_scheduled_run_of_a_dead_worker_is_recorded_failed() -> None:
         status=TaskResultStatus.RUNNING, worker_ids=["dead"]
     )
     ScheduledJobRun.objects.filter(pk=run.pk).update(status=JobRunStatus.RUNNING)
+    return run
+
+
+def test_a_scheduled_run_of_a_dead_worker_is_recorded_failed() -> None:
+    run = scheduled_run_left_by_a_dead_worker()
 
     stopped_workers_sweep()
 
@@ -82,18 +88,7 @@ def test_a_scheduled_run_of_a_dead_worker_is_recorded_failed() -> None:
 def test_the_scheduled_run_of_a_dead_worker_says_so_in_the_sites_language(settings) -> None:
     # Given a site in Chinese and a scheduled run left running by a dead worker
     settings.LANGUAGE_CODE = "zh-hans"
-    dead_worker()
-    ScheduledJob.objects.create(
-        name="sweep",
-        task="tests.ops.tasks.record_task",
-        interval=dt.timedelta(hours=1),
-        next_run_at=timezone_now() - dt.timedelta(minutes=1),
-    )
-    [run] = tick()
-    DBTaskResult.objects.filter(pk=run.task_result_id).update(
-        status=TaskResultStatus.RUNNING, worker_ids=["dead"]
-    )
-    ScheduledJobRun.objects.filter(pk=run.pk).update(status=JobRunStatus.RUNNING)
+    run = scheduled_run_left_by_a_dead_worker()
 
     # When the sweep runs (as the worker does, in the site's language)
     with translation.override(settings.LANGUAGE_CODE):
