@@ -221,3 +221,23 @@ def test_no_query_of_a_page_or_a_scoring_run_reads_rows_of_a_merging_batch(
     assert reading, "the pages read no ledger rows: the test no longer tests anything"
     unfiltered = [sql for sql in reading if "merging" not in sql]
     assert unfiltered == []
+
+
+def test_deleting_an_account_takes_its_rows_of_a_merging_batch_too(director: Any) -> None:
+    # Given an account with imported sales and rows of a batch still merging
+    account = AccountFactory(code="SEEN")
+    newcomer = AccountFactory(code="NEW")
+    LedgerLineFactory(account=account, document="D-1", amount_cents=500)
+    batch = _merging_rows(account, newcomer)
+
+    ids = [account.pk, newcomer.pk]
+    assert LedgerLine._base_manager.filter(account_id__in=ids).count() == 3
+
+    # When both accounts are deleted (cascades go through the base manager, not the hiding one)
+    account.delete()
+    newcomer.delete()
+
+    # Then no line or total of theirs is left behind, hidden or not
+    assert not LedgerLine._base_manager.filter(account_id__in=ids).exists()
+    assert not MonthlyAggregate._base_manager.filter(account_id__in=ids).exists()
+    assert ImportBatch.objects.filter(pk=batch.pk).exists()
