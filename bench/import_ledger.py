@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -22,37 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pacsv
-
-KAM = str(Path(sys.executable).with_name("kam"))
-COLUMNS = ("customer", "date", "amount", "document", "line", "category", "cost")
-
-
-def make_csv(path: Path, lines: int, accounts: int, seed: int = 1) -> None:
-    rng = np.random.default_rng(seed)
-    days = rng.integers(0, 3 * 365, lines)
-    dates = (np.datetime64("2023-11-01") + days.astype("timedelta64[D]")).astype(str)
-    amount = np.round(rng.lognormal(8, 1.2, lines) * np.where(rng.random(lines) < 0.02, -1, 1), 2)
-    table = pa.table(
-        {
-            "customer": pa.array(np.char.add("K", rng.integers(0, accounts, lines).astype(str))),
-            "date": pa.array(dates),
-            "amount": pa.array([f"{v:.2f}" for v in amount]),
-            "document": pa.array(np.char.add("D", (np.arange(lines) // 3).astype(str))),
-            "line": pa.array(np.arange(lines) % 3 + 1),
-            "category": pa.array(
-                np.array(["Pumps", "Valves", "Motors", "Drives"])[rng.integers(0, 4, lines)]
-            ),
-            "cost": pa.array([f"{v:.2f}" for v in amount * 0.7]),
-        }
-    )
-    pacsv.write_csv(table, path)
-
-
-def accounts_csv(path: Path, accounts: int) -> None:
-    path.write_text("code,name\n" + "".join(f"K{i},Customer {i}\n" for i in range(accounts)))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchkit import KAM, STEPS, import_profile, make_files, prepare, scratch_databases
 
 
 def timed(command: list[str], env: dict[str, str], stderr: Path | None = None) -> tuple[float, int]:
@@ -105,30 +75,6 @@ data = tablib.Dataset().load(open(sys.argv[1]).read(), format="csv")
 result = LineResource().import_data(data, dry_run=False, raise_errors=True)
 print(time.perf_counter() - start)
 """
-
-
-def kam_env(home: Path, database_url: str) -> dict[str, str]:
-    return {**os.environ, "KAM_HOME": str(home), "KAM_DATABASE_URL": database_url}
-
-
-def prepare(home: Path, database_url: str, accounts: Path) -> dict[str, str]:
-    """A fresh kam database with its accounts, ready for a ledger."""
-    home.mkdir()
-    env = kam_env(home, database_url)
-    subprocess.run([KAM, "migrate", "-v", "0"], env=env, check=True)
-    subprocess.run(
-        [KAM, "user", "add", "bench", "--role", "director", "--password", "x"],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run(
-        [KAM, "import", "accounts", str(accounts), "--user", "bench"],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return env
 
 
 FLOOR_COLUMNS = (
@@ -260,19 +206,6 @@ def run_store(
     return result
 
 
-PROFILE = re.compile(r"ledger import profile \(s\): (.*)")
-STEPS = ("read", "validate", "stage", "merge", "aggregates")
-
-
-def import_profile(log: Path) -> dict[str, float]:
-    """The per-step seconds the import logs (kam.ledger.services.imports, at debug)."""
-    found = PROFILE.findall(log.read_text())
-    if not found:
-        sys.exit(f"the import logged no profile:\n{log.read_text()[-3000:]}")
-    pairs = (item.split() for item in found[-1].split(", "))
-    return {f"step_{step}": float(seconds) for step, seconds in pairs}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=1_000_000)
@@ -285,49 +218,17 @@ def main() -> None:
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kam-bench-"))
     try:
-        ledger, accounts = work / "ledger.csv", work / "accounts.csv"
-        # In a child: a forked child's peak RSS counts the parent's pages until it execs, so
-        # the parent must not hold the generated file's arrays when kam is measured.
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import sys; sys.path.insert(0, sys.argv[1]); from import_ledger import make_csv;"
-                " from pathlib import Path; make_csv(Path(sys.argv[2]), int(sys.argv[3]),"
-                " int(sys.argv[4]))",
-                str(Path(__file__).resolve().parent),
-                str(ledger),
-                str(options.lines),
-                str(options.accounts),
-            ],
-            check=True,
-        )
-        accounts_csv(accounts, options.accounts)
-        databases = (f"kam_bench_{os.getpid()}", f"kam_bench_{os.getpid()}_iex")
-        for database in databases:
-            subprocess.run(
-                ["psql", f"{options.pg}/postgres", "-q", "-c", f"CREATE DATABASE {database}"],
-                check=True,
-            )
-        pg = (f"{options.pg}/{databases[0]}", f"{options.pg}/{databases[1]}")
+        ledger, accounts = make_files(work, options.lines, options.accounts)
+        databases = [f"kam_bench_{os.getpid()}", f"kam_bench_{os.getpid()}_iex"]
         iex = not options.skip_import_export
         stores = options.stores.split(",")
         rows: dict[str, dict[str, float]] = {}
-        if "sqlite" in stores:
-            rows["SQLite"] = run_store("sqlite", ledger, accounts, ("", ""), None, iex, work)
-        if "postgresql" in stores:
-            rows["PostgreSQL"] = run_store("postgresql", ledger, accounts, pg, pg[0], iex, work)
-        for database in databases:
-            subprocess.run(
-                [
-                    "psql",
-                    f"{options.pg}/postgres",
-                    "-q",
-                    "-c",
-                    f"DROP DATABASE {database} WITH (FORCE)",
-                ],
-                check=True,
-            )
+        with scratch_databases(options.pg, databases) as urls:
+            pg = (urls[0], urls[1])
+            if "sqlite" in stores:
+                rows["SQLite"] = run_store("sqlite", ledger, accounts, ("", ""), None, iex, work)
+            if "postgresql" in stores:
+                rows["PostgreSQL"] = run_store("postgresql", ledger, accounts, pg, pg[0], iex, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\n{options.lines:,} lines, {options.accounts:,} accounts, {os.cpu_count()} cores\n")

@@ -23,7 +23,6 @@ import os
 import platform
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchkit import free_port
 
 KAM = str(Path(sys.executable).with_name("kam"))
 LOCUST = str(Path(sys.executable).with_name("locust"))
@@ -55,12 +57,6 @@ def pages(account_id: int) -> dict[str, str]:
         "Pareto": "/portfolio/pareto/",
         "GET /api/v1/portfolio": "/api/v1/portfolio",
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def load_demo(home: Path, accounts: int, env: dict[str, str]) -> float:

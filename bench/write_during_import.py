@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,9 +32,18 @@ import numpy as np
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_ledger import KAM, STEPS, accounts_csv, import_profile
-
-USER, PASSWORD = "bench", "bench-password-1"
+from benchkit import (
+    KAM,
+    PASSWORD,
+    STEPS,
+    USER,
+    free_port,
+    import_profile,
+    kam,
+    make_files,
+    prepare,
+    scratch_databases,
+)
 
 
 @dataclass
@@ -44,33 +52,6 @@ class Write:
     phase: str  # baseline | import
     seconds: float
     status: int
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def kam(env: dict[str, str], *args: str) -> str:
-    return subprocess.run([KAM, *args], env=env, check=True, capture_output=True, text=True).stdout
-
-
-def prepare(home: Path, database_url: str, accounts: Path) -> dict[str, str]:
-    """A kam home with the demo company, the ledger's accounts and a director."""
-    home.mkdir()
-    env = {
-        **os.environ,
-        "KAM_HOME": str(home),
-        "KAM_DATABASE_URL": database_url,
-        "KAM_HTTPS": "0",
-        "KAM_LOG_LEVEL": "WARNING",
-    }
-    kam(env, "migrate", "-v", "0")
-    kam(env, "demo", "--quiet-logins")
-    kam(env, "user", "add", USER, "--role", "director", "--password", PASSWORD)
-    kam(env, "import", "accounts", str(accounts), "--user", USER)
-    return env
 
 
 class Writer:
@@ -174,7 +155,7 @@ def serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
 def run_store(
     name: str, database_url: str, ledger: Path, accounts: Path, every: float, work: Path
 ) -> dict[str, object]:
-    env = prepare(work / name, database_url, accounts)
+    env = prepare(work / name, database_url, accounts, demo=True)
     token = kam(env, "token", "create", USER, "--label", "bench").strip().splitlines()[-1]
     port = free_port()
     server = serve(env, port, work / f"{name}-serve.log")
@@ -241,52 +222,16 @@ def main() -> None:
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kam-bench-writes-"))
     results: dict[str, dict[str, object]] = {}
-    database = f"kam_bench_writes_{os.getpid()}"
     try:
-        ledger, accounts = work / "ledger.csv", work / "accounts.csv"
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import sys; sys.path.insert(0, sys.argv[1]); from import_ledger import make_csv;"
-                " from pathlib import Path; make_csv(Path(sys.argv[2]), int(sys.argv[3]),"
-                " int(sys.argv[4]))",
-                str(Path(__file__).resolve().parent),
-                str(ledger),
-                str(options.lines),
-                str(options.accounts),
-            ],
-            check=True,
-        )
-        accounts_csv(accounts, options.accounts)
+        ledger, accounts = make_files(work, options.lines, options.accounts)
         for store in options.stores.split(","):
             if store == "sqlite":
                 results["SQLite"] = run_store("sqlite", "", ledger, accounts, options.every, work)
-            else:
-                subprocess.run(
-                    ["psql", f"{options.pg}/postgres", "-q", "-c", f"CREATE DATABASE {database}"],
-                    check=True,
+                continue
+            with scratch_databases(options.pg, [f"kam_bench_writes_{os.getpid()}"]) as urls:
+                results["PostgreSQL"] = run_store(
+                    "postgresql", urls[0], ledger, accounts, options.every, work
                 )
-                try:
-                    results["PostgreSQL"] = run_store(
-                        "postgresql",
-                        f"{options.pg}/{database}",
-                        ledger,
-                        accounts,
-                        options.every,
-                        work,
-                    )
-                finally:
-                    subprocess.run(
-                        [
-                            "psql",
-                            f"{options.pg}/postgres",
-                            "-q",
-                            "-c",
-                            f"DROP DATABASE IF EXISTS {database} WITH (FORCE)",
-                        ],
-                        check=True,
-                    )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\n{options.lines:,} lines, writes every {options.every} s, {os.cpu_count()} cores\n")

@@ -43,6 +43,34 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.KAM_UPLOAD_DIR = Path(tempfile.mkdtemp(prefix="kam-test-uploads-"))
 
 
+# Tests of behaviour only one store has carry its marker and are deselected on the other (not
+# skipped: a skip in the report would stand for something that could have run and did not).
+STORE_MARKERS = {"sqlite_only": "sqlite", "postgresql_only": "postgresql"}
+
+
+def store_under_test() -> str:
+    """The store this run tests: KAM_TEST_DATABASE, else the configured database's kind."""
+    wanted = os.environ.get("KAM_TEST_DATABASE")
+    if wanted:
+        return wanted
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return "postgresql" if engine.endswith("postgresql") else "sqlite"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    store = store_under_test()
+    kept: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
+    for item in items:
+        stores = {
+            STORE_MARKERS[mark.name] for mark in item.iter_markers() if mark.name in STORE_MARKERS
+        }
+        (kept if not stores or store in stores else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _database_is_the_one_asked_for(django_db_setup: Any, django_db_blocker: Any) -> None:
     """`make test` names the database it means; a silent fallback would hide a failure."""

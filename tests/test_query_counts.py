@@ -4,6 +4,7 @@ its rows: the same bound holds for a few rows and for many (no N+1)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -194,3 +195,84 @@ def test_list_pages_answer_in_queries_that_do_not_grow_with_rows(
         with django_assert_max_num_queries(MOST[name], info=url):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+def page_and_api(
+    user: User, page: str, path: str, most: dict[str, int], bound: Any
+) -> tuple[Any, Any]:
+    """`user`'s answers from the list page named `page` and the API list at `path`, each
+    within its bound in `most` (the sign-in and token set-up are not counted)."""
+    browser, script = signed_in(user), api_client_for(user)
+    with bound(most["page"], info=page):
+        shown = browser.get(reverse(page))
+    with bound(most["api"], info=path):
+        listed = script.get(PREFIX + path)
+    return shown, listed
+
+
+def build_requests(rows: int, director: User) -> None:
+    """`rows` account requests from as many managers: a third open, a third approved (an
+    account linked), a third declined with a reason (decided by the director)."""
+    from kam.accounts.services import account_request_approve, account_request_decline
+
+    for index in range(rows):
+        asked = AccountRequestFactory(requested_by=UserFactory(role=Role.MANAGER))
+        if index % 3 == 1:
+            account_request_approve(actor=director, account_request=asked)
+        elif index % 3 == 2:
+            account_request_decline(actor=director, account_request=asked, reason="no")
+
+
+# A director's list of account requests: every row another asker, decided by someone, some
+# with their account (each a related lookup, were it loaded per row).
+REQUESTS_MOST = {"page": 8, "api": 6}
+
+
+@pytest.mark.parametrize("rows", [FEW + 1, MANY])
+def test_a_directors_account_requests_answer_in_queries_that_do_not_grow_with_rows(
+    rows, director, django_assert_max_num_queries
+) -> None:
+    bound = django_assert_max_num_queries
+    # Given requests from many managers, open, approved and declined
+    build_requests(rows, director)
+
+    # When the director lists them on the page and through the API
+    page, listed = page_and_api(
+        director, "account_request_list", "/account-requests", REQUESTS_MOST, bound
+    )
+
+    # Then both list every request, in a bounded number of queries
+    assert page.status_code == listed.status_code == 200
+    assert page.content.count(b"<tr>") == rows + 1  # the head and a row each
+    assert listed.json()["count"] == rows
+
+
+# Queued jobs with no worker: each says it waits and for how long (a heartbeat look, were it
+# made per job).
+IMPORTS_MOST = {"page": 8, "api": 7}
+
+
+@pytest.mark.parametrize("rows", [FEW, MANY])
+def test_queued_imports_say_they_wait_in_queries_that_do_not_grow_with_rows(
+    rows, manager, django_assert_max_num_queries
+) -> None:
+    bound = django_assert_max_num_queries
+    # Given uploads queued with no worker to take them (each says how long it has waited)
+    import io
+
+    from kam.ledger.jobs import import_job_create
+    from kam.ledger.models import ImportJob, JobStatus
+
+    for _ in range(rows):
+        data = b"customer,date,amount\nC1,2026-10-03,100\n"
+        import_job_create(
+            actor=manager, file_name="x.csv", content=io.BytesIO(data), size=len(data)
+        )
+    assert ImportJob.objects.filter(status=JobStatus.QUEUED).count() == rows
+
+    # When they are listed on the page and through the API
+    page, listed = page_and_api(manager, "import_list", "/imports", IMPORTS_MOST, bound)
+
+    # Then every job says it waits for a worker, in a bounded number of queries
+    assert page.status_code == listed.status_code == 200
+    assert [job["waiting_for_worker"] for job in listed.json()["items"]] == [True] * rows

@@ -11,10 +11,10 @@ import pytest
 from django.db import OperationalError
 from django.utils.timezone import now as timezone_now
 
+from kam.core.busy import database_busy
 from kam.core.models import WorkerHeartbeat
 from kam.core.workers import (
     current_worker_id,
-    database_busy,
     live_worker_ids,
     retry_when_busy,
     worker_heartbeat,
@@ -76,3 +76,30 @@ def test_only_a_locked_or_busy_database_is_retried() -> None:
 
     with pytest.raises(OperationalError, match="no such table"):
         retry_when_busy(broken, what="test")
+
+
+class _LockNotAvailable(Exception):
+    sqlstate = "55P03"  # PostgreSQL's lock timeout, as psycopg names it
+
+
+@pytest.mark.parametrize(
+    "message", ["database is locked", "database table is locked", "database is busy", "lock"]
+)
+def test_the_worker_retries_every_error_a_page_answers_busy_for(message: str) -> None:
+    # Given an action that first meets an error the web answers 503 for (kam.core.busy):
+    # SQLite's words, or PostgreSQL's lock timeout
+    error = OperationalError(message)
+    if message == "lock":
+        error.__cause__ = _LockNotAvailable()
+    calls: list[int] = []
+
+    def busy_once() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise error
+        return "done"
+
+    # When the worker runs it, Then it waits and tries again: one rule for both
+    assert database_busy(error)
+    assert retry_when_busy(busy_once, what="test", first_delay=0.01) == "done"
+    assert len(calls) == 2

@@ -7,14 +7,15 @@ import io
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-KAM = str(Path(sys.executable).with_name("kam"))
+from tests.conftest import KAM
+from tests.processes import kam_python
+
 COUNT = (
     "from kam.ledger.models import *; from kam.accounts.models import Account; "
     "print(LedgerLine.objects.count(), ImportBatch.objects.count(), "
@@ -60,13 +61,7 @@ def test_killing_an_import_midway_leaves_nothing_behind(tmp_path: Path, scratch_
     watcher.join(timeout=30)
 
     assert reached, f"the import reported no rows stored within {PROGRESS_TIMEOUT:.0f} s"
-    counts = subprocess.run(  # noqa: S603 - our own console script
-        [KAM, "shell", "--no-imports", "-c", COUNT],
-        env=scratch_database,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    counts = kam_python(scratch_database, COUNT).split()
 
     assert importing.returncode == -signal.SIGKILL, "the import finished before the kill"
     assert counts == ["0", "0", "0"]

@@ -194,11 +194,6 @@ def test_totals_stay_exact_when_some_staged_lines_were_already_there(
     assert_totals_exact()
 
 
-def sqlite_only() -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL merges in one transaction; other sessions do not wait for it")
-
-
 FIVE = (
     "C1,2026-10-03,100,INV1,1,Pumps,60\n"
     "C1,2026-10-04,50,INV1,2,Pumps,30\n"
@@ -208,11 +203,12 @@ FIVE = (
 )
 
 
+# PostgreSQL merges in one transaction: it has no slices, and no one waits for it.
+@pytest.mark.sqlite_only
 def test_a_sqlite_merge_lets_other_writers_in_between_its_slices(
     tmp_path: Path, director: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a five-line file merged two lines per transaction
-    sqlite_only()
     monkeypatch.setattr("kam.ledger.services.imports.SQLITE_MERGE_SLICE", 2)
     account = AccountFactory(code="C1", name="Before")
     seen: list[tuple[int, int, int, int, str]] = []
@@ -249,11 +245,12 @@ def test_a_sqlite_merge_lets_other_writers_in_between_its_slices(
     assert_totals_exact()
 
 
+# PostgreSQL merges in one transaction: it has no slices, and no one waits for it.
+@pytest.mark.sqlite_only
 def test_a_merging_batch_is_invisible_to_every_reader(
     tmp_path: Path, director: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a ledger with one imported line, and a second file paused halfway in its merge
-    sqlite_only()
     monkeypatch.setattr("kam.ledger.services.imports.SQLITE_MERGE_SLICE", 2)
     account = AccountFactory(code="C1")
     first = tmp_path / "first.csv"
@@ -286,11 +283,12 @@ def test_a_merging_batch_is_invisible_to_every_reader(
     assert_totals_exact()
 
 
+# PostgreSQL merges in one transaction: it has no slices, and no one waits for it.
+@pytest.mark.sqlite_only
 def test_a_failure_between_slices_leaves_nothing_behind(
     tmp_path: Path, director: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a file with a new customer whose merge fails after its second slice
-    sqlite_only()
     monkeypatch.setattr("kam.ledger.services.imports.SQLITE_MERGE_SLICE", 2)
     monkeypatch.setattr("kam.ledger.store.DELETE_SLICE", 3)
     AccountFactory(code="C1")
@@ -316,11 +314,12 @@ def test_a_failure_between_slices_leaves_nothing_behind(
     assert stage_tables() == []
 
 
+# PostgreSQL merges in one transaction: it has no slices, and no one waits for it.
+@pytest.mark.sqlite_only
 def test_a_dry_run_merged_in_slices_leaves_nothing(
     tmp_path: Path, director: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a file of which one line is already in the ledger
-    sqlite_only()
     monkeypatch.setattr("kam.ledger.services.imports.SQLITE_MERGE_SLICE", 2)
     AccountFactory(code="C1")
     ledger_import(actor=director, path=write(tmp_path, "C1,2026-10-03,100,INV1,1,Pumps,60\n"))

@@ -36,6 +36,14 @@ def upload(actor, text: str = CSV) -> ImportJob:
     )
 
 
+def upload_unstarted(actor) -> ImportJob:
+    """A file uploaded for its check (preview and options), not started yet."""
+    data = CSV.encode()
+    return import_job_create(
+        actor=actor, file_name="export.csv", content=io.BytesIO(data), size=len(data), start=False
+    )
+
+
 def left_running_by_a_dead_worker(job: ImportJob, *, silent_for: int = 120) -> None:
     """The job as a worker killed mid-import leaves it: running, its beats stopped."""
     beat_at = timezone_now() - dt.timedelta(seconds=silent_for)
@@ -156,3 +164,39 @@ def test_the_sweep_prunes_uploads_past_their_keeping_time(manager, settings) -> 
     assert not orphan.exists()
     client = api_client_for(manager)
     assert client.get(f"/api/v1/imports/{old.pk}/errors").status_code == 404
+
+
+def test_the_sweep_deletes_an_upload_never_started_once_past_its_keeping_time(
+    manager, settings
+) -> None:
+    # Given two files uploaded and never started (waiting for their check): one uploaded
+    # longer ago than failed uploads are kept, one recent
+    settings.KAM_FAILED_UPLOAD_RETENTION_DAYS = 7
+    old, recent = upload_unstarted(manager), upload_unstarted(manager)
+    long_ago = timezone_now() - dt.timedelta(days=8)
+    ImportJob.objects.filter(pk=old.pk).update(created_at=long_ago)
+    os.utime(job_directory(old), (long_ago.timestamp(), long_ago.timestamp()))
+
+    # When the sweep prunes uploads
+    assert import_uploads_prune() == 1
+
+    # Then the old one is gone, job and file; the recent one can still be checked and started
+    assert not ImportJob.objects.filter(pk=old.pk).exists()
+    assert not job_directory(old).exists()
+    assert ImportJob.objects.get(pk=recent.pk).status == JobStatus.UPLOADED
+    assert job_directory(recent).exists()
+
+
+def test_with_no_keeping_time_an_upload_waiting_for_its_check_still_gets_the_hour(
+    manager, settings
+) -> None:
+    # Given failed uploads kept no time at all, and a file uploaded a few minutes ago
+    settings.KAM_FAILED_UPLOAD_RETENTION_DAYS = 0
+    waiting = upload_unstarted(manager)
+    ImportJob.objects.filter(pk=waiting.pk).update(
+        created_at=timezone_now() - dt.timedelta(minutes=5)
+    )
+
+    # When the sweep prunes uploads, Then the file waiting for its check is left alone
+    assert import_uploads_prune() == 0
+    assert job_directory(waiting).exists()

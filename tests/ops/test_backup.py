@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sqlite3
 import stat
 import subprocess
@@ -343,3 +344,21 @@ def test_the_postgresql_client_is_found_off_path_in_the_newest_install(
     monkeypatch.setattr(backup, "PG_BINARIES", tmp_path)
 
     assert pg_client("pg_dump") == str(tmp_path / "15" / "bin" / "pg_dump")
+
+
+@pytest.mark.parametrize("name", ["backup", "restore"])
+def test_the_backup_commands_explain_themselves_in_the_users_language(name: str) -> None:
+    # Given the shape both commands share (kam.ops.commands): PATH, --force, help in gettext
+    from django.core.management import load_command_class
+    from django.utils import translation
+
+    command = load_command_class("kam.ops", name)
+
+    # When their help is asked for in Chinese
+    with translation.override("zh-hans"):
+        parser = command.create_parser("kam", name)
+        helps = {action.dest: action.help or "" for action in parser._actions}
+    described = [parser.description or "", helps["path"], helps["force"]]
+
+    # Then the description and both arguments' help are Chinese
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in described), described

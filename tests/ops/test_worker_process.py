@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from tests.ops.test_serve import _free_port
 from tests.processes import KAM, kam_json, process_runs, query, wait_for
@@ -127,11 +126,11 @@ def test_health_is_down_while_no_worker_beats(scratch_database: dict[str, str]) 
     assert time.monotonic() - down_after < 30
 
 
+# PostgreSQL has no store-wide write lock: a writer waits only for the rows it needs.
+@pytest.mark.sqlite_only
 def test_a_worker_rides_out_a_write_lock_and_then_runs_the_job(
     scratch_database: dict[str, str],
 ) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL has no store-wide write lock: a writer waits for its rows")
     env = {**scratch_database, "KAM_WORKER_HEARTBEAT_SECONDS": "0.5"}
     worker = subprocess.Popen(  # noqa: S603 - our own console script
         [KAM, "worker"], env=env, stderr=subprocess.PIPE, text=True

@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from django.utils.timezone import now as timezone_now
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -17,7 +18,7 @@ from kam.ledger.jobs import import_job_create
 from kam.ledger.models import ImportJob, JobStatus
 from kam.ops.models import JobRunStatus, ScheduledJob, ScheduledJobRun
 from kam.ops.scheduler import tick
-from kam.ops.workers import stopped_workers_sweep
+from kam.ops.workers import STOPPED_WORKER_MESSAGE, stopped_workers_sweep
 from kam.portfolio.models import ScoreRun, ScoreRunStatus
 from kam.portfolio.services.scoring import ERROR_WORKER_STOPPED, score_run_create
 from tests.conftest import api_client_for
@@ -55,7 +56,8 @@ def test_the_sweep_fails_everything_a_dead_worker_was_running(manager) -> None:
     assert stopped_workers_sweep().imports_failed == 0
 
 
-def test_a_scheduled_run_of_a_dead_worker_is_recorded_failed() -> None:
+def scheduled_run_left_by_a_dead_worker() -> ScheduledJobRun:
+    """A periodic job's run, its task left running by a worker that stopped beating."""
     dead_worker()
     ScheduledJob.objects.create(
         name="sweep",
@@ -68,12 +70,33 @@ def test_a_scheduled_run_of_a_dead_worker_is_recorded_failed() -> None:
         status=TaskResultStatus.RUNNING, worker_ids=["dead"]
     )
     ScheduledJobRun.objects.filter(pk=run.pk).update(status=JobRunStatus.RUNNING)
+    return run
+
+
+def test_a_scheduled_run_of_a_dead_worker_is_recorded_failed() -> None:
+    run = scheduled_run_left_by_a_dead_worker()
 
     stopped_workers_sweep()
 
     run.refresh_from_db()
     assert run.status == JobRunStatus.FAILED
-    assert "stopped beating" in run.message
+    assert run.message == str(STOPPED_WORKER_MESSAGE)
+    # The task result keeps the developers' English traceback
+    assert "stopped beating" in DBTaskResult.objects.get(pk=run.task_result_id).traceback
+
+
+def test_the_scheduled_run_of_a_dead_worker_says_so_in_the_sites_language(settings) -> None:
+    # Given a site in Chinese and a scheduled run left running by a dead worker
+    settings.LANGUAGE_CODE = "zh-hans"
+    run = scheduled_run_left_by_a_dead_worker()
+
+    # When the sweep runs (as the worker does, in the site's language)
+    with translation.override(settings.LANGUAGE_CODE):
+        stopped_workers_sweep()
+
+    # Then the message the "Scheduled jobs" page shows is Chinese
+    run.refresh_from_db()
+    assert run.message == "运行此任务的后台进程已停止（被终止或崩溃）。"
 
 
 def test_a_failed_score_run_is_retried_through_the_api(director) -> None:

@@ -4,7 +4,9 @@ On SQLite one writer at a time holds the database; an import holds it only for i
 (kam.ledger.services.imports), and a web request waits for it up to its busy timeout
 (`KAM_WEB_BUSY_TIMEOUT_MS`, shorter than the worker's, so a page answers within seconds). A
 write still locked out then is answered "busy, try again" instead of a server error: the
-pages through kam.web.middleware, the API through its exception handler.
+pages through kam.web.middleware, the API through its exception handler. `database_busy` is
+the one rule for "another writer holds the lock": the background worker waits and retries on
+the same errors (kam.core.workers.retry_when_busy) that a page answers 503 for.
 """
 
 from __future__ import annotations

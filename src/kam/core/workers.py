@@ -23,7 +23,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -32,21 +32,13 @@ from django.db import OperationalError, connection
 from django.utils.crypto import get_random_string
 from django.utils.timezone import now as timezone_now
 
+from kam.core.busy import database_busy
 from kam.core.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _current: Heartbeat | None = None
-
-
-def database_busy(error: BaseException) -> bool:
-    """Whether `error` is the store refusing for now ("database is locked" / busy on SQLite):
-    worth waiting and trying again, unlike any other database error."""
-    if not isinstance(error, OperationalError):
-        return False
-    text = str(error).lower()
-    return "is locked" in text or "busy" in text
 
 
 def retry_when_busy(
@@ -111,12 +103,31 @@ class JobWait:
     queued_seconds: int | None
 
 
-def job_wait(*, queued: bool, since: dt.datetime, now: dt.datetime | None = None) -> JobWait:
-    """The wait of a job queued (or not) since `since`."""
+def job_wait(
+    *,
+    queued: bool,
+    since: dt.datetime,
+    now: dt.datetime | None = None,
+    live: Collection[str] | None = None,
+) -> JobWait:
+    """The wait of a job queued (or not) since `since`; `live`: the live workers, when the
+    caller has looked them up already (else they are looked up now)."""
     if not queued:
         return JobWait(waiting_for_worker=False, queued_seconds=None)
     seconds = max(0, int(((now or timezone_now()) - since).total_seconds()))
-    return JobWait(waiting_for_worker=not live_worker_ids(now), queued_seconds=seconds)
+    if live is None:
+        live = live_worker_ids(now)
+    return JobWait(waiting_for_worker=not live, queued_seconds=seconds)
+
+
+def live_worker_ids_for(request: object) -> set[str]:
+    """`live_worker_ids()`, looked up once per request: an answer that lists many queued
+    jobs asks the heartbeats once, not once a job."""
+    live: set[str] | None = getattr(request, "_kam_live_workers", None)
+    if live is None:
+        live = live_worker_ids()
+        setattr(request, "_kam_live_workers", live)  # noqa: B010 - a request of any kind
+    return live
 
 
 def _process_runs(pid: int) -> bool:

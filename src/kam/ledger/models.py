@@ -7,6 +7,7 @@ Ledger lines are immutable bulk data: their history is the history of their impo
 from __future__ import annotations
 
 import uuid
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,8 @@ from kam.accounts.models import Account
 from kam.core.transitions import StateMachine
 from kam.importing.messages import translated
 from kam.importing.registry import UnknownKind, importer_for
+
+M = TypeVar("M", bound=models.Model)
 
 
 class ImportKind(models.TextChoices):
@@ -29,7 +32,7 @@ class BatchStatus(models.TextChoices):
     DONE = "done", _("Imported")
     UNDONE = "undone", _("Undone")
     # Its lines are still moving into the ledger in slices: not imported yet, so every
-    # reader leaves them out (LedgerLine.objects) until the batch turns DONE.
+    # reader leaves them out (the hiding rule, `visible_batch_q`) until the batch turns DONE.
     MERGING = "merging", _("Being merged")
 
 
@@ -80,19 +83,44 @@ class ImportBatch(models.Model):
         return f"#{self.pk} {self.file_name}"
 
 
+# The hiding rule, declared once: rows (ledger lines, monthly totals) of a batch still
+# MERGING are nobody's yet, so every reader leaves them out until the batch turns DONE (the
+# import is all or nothing, kam.ledger.merging). The ORM applies it through the default
+# managers below (`visible_batch_q`); raw SQL (kam.ledger.store) through `visible_batch_sql`.
+# Deletes and cascades go through `_base_manager` and so still reach hidden rows, which is
+# what a discarded merge or a deleted account needs.
+def merging_batch_ids() -> models.QuerySet[ImportBatch, Any]:
+    """The ids of the batches whose rows no reader sees (a subquery)."""
+    return ImportBatch._base_manager.filter(status=BatchStatus.MERGING).values("pk")
+
+
+def visible_batch_q() -> models.Q:
+    """The hiding rule as a filter on a `batch` column (no batch: always visible)."""
+    return ~models.Q(batch_id__in=merging_batch_ids())
+
+
+def visible_batch_sql(alias: str = "") -> str:
+    """The hiding rule as a SQL condition on `{alias}batch_id` (e.g. alias "l."): fixed SQL,
+    no input in it."""
+    merging = (
+        f"SELECT id FROM {ImportBatch._meta.db_table} "  # noqa: S608
+        f"WHERE status = '{BatchStatus.MERGING.value}'"
+    )
+    return f"({alias}batch_id IS NULL OR {alias}batch_id NOT IN ({merging}))"
+
+
+class VisibleRowsManager(models.Manager[M]):
+    """Rows as users see them: those of a batch still merging are left out (the hiding
+    rule above). Cascades use the base manager and still reach them."""
+
+    def get_queryset(self) -> models.QuerySet[M]:
+        return super().get_queryset().filter(visible_batch_q())
+
+
 # Lines and aggregates are bulk-loaded by millions. A database foreign key checks every row
 # on its own (PostgreSQL: a trigger per row at commit, 7 s of a 1M-line import), so these
 # tables carry none: the import resolves each account in its own transaction and locks the
 # accounts it uses in one statement (store.lock_accounts); deletions cascade through the ORM.
-class VisibleLineManager(models.Manager["LedgerLine"]):
-    """The ledger as users see it: lines of a batch still being merged are left out (the
-    import is all or nothing). Cascades use the base manager and still reach them."""
-
-    def get_queryset(self) -> models.QuerySet[LedgerLine]:
-        merging = ImportBatch.objects.filter(status=BatchStatus.MERGING).values("pk")
-        return super().get_queryset().exclude(batch_id__in=merging)
-
-
 class LedgerLine(models.Model):
     # The (account, month) index serves account lookups; a second one would slow bulk loads.
     account = models.ForeignKey(
@@ -124,7 +152,7 @@ class LedgerLine(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     original_amount_cents = models.BigIntegerField(_("amount in the line's currency, cents"))
 
-    objects = VisibleLineManager()
+    objects = VisibleRowsManager["LedgerLine"]()
 
     class Meta:
         verbose_name = _("ledger line")
@@ -144,15 +172,6 @@ class LedgerLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.document}/{self.line} {self.amount_cents / 100:.2f}"
-
-
-class VisibleAggregateManager(models.Manager["MonthlyAggregate"]):
-    """The totals as users see them: those a batch still merging wrote ahead are left out
-    until it is imported (kam.ledger.merging)."""
-
-    def get_queryset(self) -> models.QuerySet[MonthlyAggregate]:
-        merging = ImportBatch.objects.filter(status=BatchStatus.MERGING).values("pk")
-        return super().get_queryset().exclude(batch_id__in=merging)
 
 
 class MonthlyAggregate(models.Model):
@@ -176,7 +195,7 @@ class MonthlyAggregate(models.Model):
     lines = models.PositiveIntegerField()
     orders = models.PositiveIntegerField()
 
-    objects = VisibleAggregateManager()
+    objects = VisibleRowsManager["MonthlyAggregate"]()
 
     class Meta:
         verbose_name = _("monthly aggregate")

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from kam.core.money import cents_to_decimal
 from kam.core.schemas import MoneyOut, text
+from kam.core.workers import JobWait, live_worker_ids_for
 from kam.ledger.models import ImportJob
 from kam.ledger.upkeep import import_job_wait
 
@@ -51,12 +52,19 @@ class ImportJobOut(Schema):
         return import_job_progress(obj)
 
     @staticmethod
-    def resolve_waiting_for_worker(obj: ImportJob) -> bool:
-        return import_job_wait(obj).waiting_for_worker
+    def resolve_waiting_for_worker(obj: ImportJob, context: dict[str, Any]) -> bool:
+        return _wait(obj, context).waiting_for_worker
 
     @staticmethod
-    def resolve_queued_seconds(obj: ImportJob) -> int | None:
-        return import_job_wait(obj).queued_seconds
+    def resolve_queued_seconds(obj: ImportJob, context: dict[str, Any]) -> int | None:
+        return _wait(obj, context).queued_seconds
+
+
+def _wait(job: ImportJob, context: dict[str, Any] | None) -> JobWait:
+    """The job's wait, the live workers looked up once for the whole answer (a list)."""
+    request = (context or {}).get("request")
+    live = live_worker_ids_for(request) if request is not None else None
+    return import_job_wait(job, live=live)
 
 
 class BatchOut(Schema):

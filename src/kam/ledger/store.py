@@ -21,6 +21,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from django.db import DatabaseError, connection, transaction
 
+from kam.ledger.models import visible_batch_sql
+
 LINE_COLUMNS = (
     "account_id",
     "batch_id",
@@ -91,13 +93,6 @@ SQLITE_MERGE_SLICE = 40_000
 SQLITE_MERGE_PAUSE = 0.1
 # The same slice, on the way out: a failed or abandoned merge deletes its lines in these.
 DELETE_SLICE = 25_000
-# Lines of a batch still being merged count for no total (kam.ledger.models.BatchStatus),
-# and the totals it wrote ahead are not yet anyone's.
-_VISIBLE = "batch_id NOT IN (SELECT id FROM ledger_importbatch WHERE status = 'merging')"
-_VISIBLE_TOTAL = (
-    "({t}batch_id IS NULL OR {t}batch_id NOT IN "
-    "(SELECT id FROM ledger_importbatch WHERE status = 'merging'))"
-)
 # One slice of the stage, by SQLite's rowid (the file's order); placeholders are kept.
 _MERGE_SLICE = (
     f"INSERT INTO ledger_ledgerline ({_COLUMNS}) "  # noqa: S608
@@ -321,7 +316,7 @@ class LineStage:
                 f"CREATE TEMP TABLE {_STAGE_KNOWN} AS "  # noqa: S608
                 "SELECT a.account_id, a.month, a.category FROM ledger_monthlyaggregate a "
                 f"JOIN {groups} g ON g.account_id = a.account_id AND g.month = a.month "
-                f"AND g.category = a.category WHERE {_VISIBLE_TOTAL.format(t='a.')}"
+                f"AND g.category = a.category WHERE {visible_batch_sql('a.')}"
             )
             cursor.execute(
                 f"CREATE INDEX kam_ledger_stage_known_group ON {_STAGE_KNOWN} "
@@ -359,13 +354,13 @@ class LineStage:
                 "DELETE FROM ledger_monthlyaggregate WHERE id IN "  # noqa: S608
                 f"(SELECT a.id FROM {known} k CROSS JOIN ledger_monthlyaggregate a "
                 "WHERE a.account_id = k.account_id AND a.month = k.month "
-                f"AND a.category = k.category AND {_VISIBLE_TOTAL.format(t='a.')})"
+                f"AND a.category = k.category AND {visible_batch_sql('a.')})"
             )
             figures = _AGGREGATE_FIGURES.format(t="l.")
             cursor.execute(
                 _AGGREGATE_INSERT + f"SELECT l.account_id, l.month, l.category, {figures} "  # noqa: S608
                 f"FROM {known} k CROSS JOIN ledger_ledgerline l WHERE l.account_id = k.account_id "
-                f"AND l.month = k.month AND l.category = k.category AND l.{_VISIBLE} "
+                f"AND l.month = k.month AND l.category = k.category AND {visible_batch_sql('l.')} "
                 "GROUP BY l.account_id, l.month, l.category"
             )
 
@@ -453,11 +448,12 @@ def refresh_aggregates(
         if all_accounts:
             cursor.execute(
                 "DELETE FROM ledger_monthlyaggregate WHERE month BETWEEN %s AND %s "  # noqa: S608
-                f"AND {_VISIBLE_TOTAL.format(t='')}",
+                f"AND {visible_batch_sql()}",
                 [first_month, last_month],
             )
             cursor.execute(
-                _AGGREGATE_INSERT + _AGGREGATE_SELECT.format(accounts="", visible=_VISIBLE),
+                _AGGREGATE_INSERT
+                + _AGGREGATE_SELECT.format(accounts="", visible=visible_batch_sql()),
                 [first_month, last_month],
             )
             return
@@ -467,13 +463,13 @@ def refresh_aggregates(
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 "DELETE FROM ledger_monthlyaggregate WHERE month BETWEEN %s AND %s "  # noqa: S608
-                f"AND account_id IN ({marks}) AND {_VISIBLE_TOTAL.format(t='')}",
+                f"AND account_id IN ({marks}) AND {visible_batch_sql()}",
                 [first_month, last_month, *chunk],
             )
             cursor.execute(
                 _AGGREGATE_INSERT
                 + _AGGREGATE_SELECT.format(
-                    accounts=f"AND account_id IN ({marks})", visible=_VISIBLE
+                    accounts=f"AND account_id IN ({marks})", visible=visible_batch_sql()
                 ),
                 [first_month, last_month, *chunk],
             )
@@ -487,14 +483,14 @@ def accounts_with_revenue(account_ids: Collection[int]) -> set[int]:
     found: set[int] = set()
     with connection.cursor() as cursor:
         if len(account_ids) > 2000:  # most of the ledger: one pass beats many lookups
-            cursor.execute(query.format(visible=_VISIBLE_TOTAL.format(t=""), where=""))
+            cursor.execute(query.format(visible=visible_batch_sql(), where=""))
             return {row[0] for row in cursor.fetchall()} & set(account_ids)
         ids = sorted(account_ids)
         for start in range(0, len(ids), IN_CHUNK):
             chunk = ids[start : start + IN_CHUNK]
             marks = ", ".join(["%s"] * len(chunk))
             where = f"AND account_id IN ({marks})"
-            cursor.execute(query.format(visible=_VISIBLE_TOTAL.format(t=""), where=where), chunk)
+            cursor.execute(query.format(visible=visible_batch_sql(), where=where), chunk)
             found.update(row[0] for row in cursor.fetchall())
     return found
 

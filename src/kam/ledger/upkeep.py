@@ -9,6 +9,7 @@ import datetime as dt
 import shutil
 import time
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 
 from django.conf import settings
@@ -49,13 +50,16 @@ def import_jobs_fail_stopped(*, idle: frozenset[str] = frozenset()) -> int:
     return len(stopped)
 
 
-def import_job_wait(job: ImportJob) -> JobWait:
-    """A queued job's wait: whether a worker is live to take it, and for how long. Kept on
-    the loaded job, so that the fields an answer shows of it cost one look, not one each."""
+def import_job_wait(job: ImportJob, *, live: Collection[str] | None = None) -> JobWait:
+    """A queued job's wait: whether a worker is live to take it, and for how long (`live`:
+    the live workers, looked up once for a list). Kept on the loaded job, so that the fields
+    an answer shows of it cost one look, not one each."""
     wait: JobWait | None = job.__dict__.get("_wait")
     if wait is None:
         wait = job_wait(
-            queued=job.status == JobStatus.QUEUED, since=job.queued_at or job.created_at
+            queued=job.status == JobStatus.QUEUED,
+            since=job.queued_at or job.created_at,
+            live=live,
         )
         job.__dict__["_wait"] = wait
     return wait
@@ -74,12 +78,16 @@ def import_jobs_oldest_waiting(jobs: QuerySet[ImportJob]) -> ImportJob | None:
 def import_uploads_prune(now: dt.datetime | None = None) -> int:
     """Delete the upload directories no job needs: those of jobs that ended well (left by a
     worker that died before deleting them), of rejected or failed jobs past
-    KAM_FAILED_UPLOAD_RETENTION_DAYS, and of jobs that no longer exist. Returns how many."""
+    KAM_FAILED_UPLOAD_RETENTION_DAYS, and of jobs that no longer exist. A file uploaded and
+    never started is deleted with its job once as old (it waited for a check that never came;
+    never within the hour). Returns how many directories."""
     root = Path(settings.KAM_UPLOAD_DIR)
     if not root.is_dir():
         return 0
     now = now or timezone_now()
     kept_since = now - dt.timedelta(days=settings.KAM_FAILED_UPLOAD_RETENTION_DAYS)
+    never_started_since = min(kept_since, now - dt.timedelta(seconds=UPLOAD_GRACE_SECONDS))
+    ImportJob.objects.filter(status=JobStatus.UPLOADED, created_at__lt=never_started_since).delete()
     directories = {entry.name: entry for entry in root.iterdir() if entry.is_dir()}
     jobs = {
         str(pk): (status, finished_at)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.timezone import now as timezone_now
+from django.utils.translation import gettext_lazy
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -23,7 +24,10 @@ from kam.portfolio.services.scoring import score_runs_fail_stopped
 
 logger = logging.getLogger(__name__)
 
+# The task result's traceback is for developers (English); the scheduled run's message is read
+# on the "Scheduled jobs" admin page, in the language the sweep runs in (the site's).
 STOPPED_WORKER_TRACEBACK = "The worker running this task stopped beating (killed or crashed)."
+STOPPED_WORKER_MESSAGE = gettext_lazy("The worker running this job stopped (killed or crashed).")
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ def _task_results_fail_stopped(live: set[str]) -> int:
         ScheduledJobRun.objects.filter(task_result_id__in=failed, status=JobRunStatus.RUNNING),
         JobRunStatus.FAILED,
         finished_at=timezone_now(),
-        message=STOPPED_WORKER_TRACEBACK,
+        message=str(STOPPED_WORKER_MESSAGE),
     )
     return len(failed)
 

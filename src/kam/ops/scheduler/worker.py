@@ -17,7 +17,8 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 
-from kam.core.workers import Heartbeat, database_busy, retry_when_busy, worker_heartbeat
+from kam.core.busy import database_busy
+from kam.core.workers import Heartbeat, retry_when_busy, worker_heartbeat
 from kam.ops.scheduler.tick import tick
 from kam.ops.workers import stopped_workers_sweep
 

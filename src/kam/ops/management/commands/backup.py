@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from kam.ops.backup import BackupRefused, backup_write
+from kam.ops.backup import backup_write
+from kam.ops.commands import BackupFileCommand
 
 
-class Command(BaseCommand):
-    help = "Back up the database (SQLite online backup or pg_dump) into one file."
+class Command(BackupFileCommand):
+    summary = gettext_lazy("Back up the database (SQLite online backup or pg_dump) into one file.")
+    path_help = gettext_lazy("The backup file to write (or a directory to write it in).")
+    force_help = gettext_lazy("Replace the file if it exists.")
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "path", type=Path, help=_("The backup file to write (or a directory to write it in).")
-        )
-        parser.add_argument(
-            "--force", action="store_true", help=_("Replace the file if it exists.")
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            written = backup_write(options["path"], overwrite=options["force"])
-        except BackupRefused as refused:
-            raise CommandError(str(refused), returncode=2) from refused
-        self.stdout.write(
+    def run(self, path: Path, *, force: bool) -> list[str]:
+        written = backup_write(path, overwrite=force)
+        return [
             _(
                 "%(path)s: backup of the %(store)s database, %(tables)s tables, %(rows)s rows, "
                 "%(size)s bytes."
@@ -39,4 +30,4 @@ class Command(BaseCommand):
                 "rows": written.rows,
                 "size": written.size,
             }
-        )
+        ]
