@@ -53,7 +53,7 @@ from kam.accounts.services import (
 )
 from kam.core.dates import today
 from kam.core.errors import DomainError
-from kam.core.paging import page_links, page_of
+from kam.core.paging import page_context, page_of, page_request, without_page
 from kam.org.http import AuthedRequest
 
 
@@ -65,21 +65,12 @@ def account_list_view(request: AuthedRequest) -> HttpResponse:
         request.GET or None, actor=request.user, facets=account_facets(actor=request.user)
     )
     filters = form.filters()
-    page = account_page(
-        actor=request.user,
-        filters=filters,
-        page=request.GET.get("page"),
-        per_page=request.GET.get("per_page"),
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = account_page(actor=request.user, filters=filters, **page_request(request.GET))
     context = {
+        **page_context(page, request.GET),
         "form": form,
-        "page": page,
-        "page_links": page_links(page, query),
         "filters": filters,
-        "query": query.urlencode(),
-        "sort_links": _sort_links(query, filters.sort),
+        "sort_links": _sort_links(without_page(request.GET), filters.sort),
         "section": "accounts",
     }
     template = "accounts/account_list.html"
@@ -291,11 +282,11 @@ def account_note_delete_view(request: AuthedRequest, account_id: int, note_id: i
 @login_required
 def account_request_list_view(request: AuthedRequest) -> HttpResponse:
     """Account requests: a director's or an administrator's to decide, anyone else's own."""
-    page = page_of(account_requests_visible_to(request.user), page=request.GET.get("page"))
+    page = page_of(account_requests_visible_to(request.user), **page_request(request.GET))
     return render(
         request,
         "accounts/account_request_list.html",
-        {"page": page, "section": "accounts"},
+        {**page_context(page, request.GET), "section": "accounts"},
     )
 
 
