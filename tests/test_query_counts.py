@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kam.accounts.columns import column_sorts
 from kam.accounts.services import account_set_key_status
 from kam.alerts.registry import kinds
 from kam.alerts.services import alert_raise
@@ -177,3 +178,17 @@ def test_list_pages_answer_in_queries_that_do_not_grow_with_rows(
         with django_assert_max_num_queries(MOST[name], info=url):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("rows", [FEW, MANY])
+def test_the_account_list_sorted_by_a_registered_column_stays_in_budget(
+    rows, manager, django_assert_max_num_queries
+) -> None:
+    # Given scored accounts with overrides, when the list is sorted by each column that
+    # portfolio registers (revenue, class, strategy), then the budget of the list holds
+    build(rows, manager)
+    client = signed_in(manager)
+    for sort in column_sorts():
+        with django_assert_max_num_queries(MOST["account_list"], info=sort):
+            response = client.get(reverse("account_list"), {"sort": sort})
+        assert response.status_code == 200, sort

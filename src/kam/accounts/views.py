@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kam.accounts.columns import registered as list_columns
 from kam.accounts.forms import (
     AccountFilterForm,
     AccountForm,
@@ -66,11 +67,13 @@ def account_list_view(request: AuthedRequest) -> HttpResponse:
     )
     filters = form.filters()
     page = account_page(actor=request.user, filters=filters, **page_request(request.GET))
+    sort_links = _sort_links(without_page(request.GET), filters.sort)
     context = {
         **page_context(page, request.GET),
         "form": form,
         "filters": filters,
-        "sort_links": _sort_links(without_page(request.GET), filters.sort),
+        "sort_links": sort_links,
+        "columns": [(column, sort_links[column.key]) for column in list_columns()],
         "section": "accounts",
     }
     template = "accounts/account_list.html"
@@ -80,10 +83,14 @@ def account_list_view(request: AuthedRequest) -> HttpResponse:
 
 
 def _sort_links(query: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    """For each sortable column: the link that sorts by it (flipping the current order)."""
+    """For each sortable column: the link that sorts by it (flipping the current order; a
+    column of figures sorts largest first on the first click)."""
     links = {}
-    for key in ("code", "name", "status", "industry", "region", "owner"):
-        target = f"-{key}" if current == key else key
+    figures = {column.key for column in list_columns() if column.numeric}
+    keys = ["code", "name", "status", "key", "industry", "region", "owner"]
+    for key in [*keys, *(column.key for column in list_columns())]:
+        first = f"-{key}" if key in figures else key
+        target = {key: f"-{key}", f"-{key}": key}.get(current, first)
         params = query.copy()
         params["sort"] = target
         state = "asc" if current == key else "desc" if current == f"-{key}" else ""
