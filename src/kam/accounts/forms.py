@@ -15,6 +15,7 @@ from kam.accounts.selectors import (
     account_owners,
     accounts_visible_to,
 )
+from kam.core.forms import MoneyField
 from kam.core.validators import validate_in_calendar
 from kam.org.models import User
 from kam.org.permissions import can
@@ -124,12 +125,11 @@ class TeamMemberForm(forms.Form):
 
 
 class PotentialForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = MoneyField(
         label=_("amount per year"),
         min_value=0,
         max_value=MAX_MONEY,
         max_digits=MONEY_DIGITS,
-        decimal_places=2,
     )
     estimated_on = forms.DateField(
         label=_("estimated on"),
