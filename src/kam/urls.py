@@ -21,3 +21,8 @@ urlpatterns = [
     path("alerts/", include("kam.alerts.urls")),
     path("", include("kam.web.urls")),
 ]
+
+# The error pages inside the layout, in the reader's language (kam.web.errors).
+handler404 = "kam.web.errors.not_found_view"
+handler403 = "kam.web.errors.forbidden_view"
+handler500 = "kam.web.errors.server_error_view"

@@ -94,9 +94,14 @@ document.addEventListener("submit", function (event) {
         out.markLine = {
           silent: true, symbol: "none", lineStyle: line,
           label: { color: "#667085", fontSize: 11, formatter: function (p) { return compact.format(p.value); } },
+          // Each threshold's label runs along its own line near the lower or left edge, so
+          // two close thresholds (10 M and 30 M on a phone) never print over each other or
+          // over the class letters in the top-right corners.
           data: [
-            { xAxis: data.potentialMedium }, { xAxis: data.potentialHigh },
-            { yAxis: data.contributionMedium }, { yAxis: data.contributionHigh }
+            { xAxis: data.potentialMedium, label: { position: "insideStartTop" } },
+            { xAxis: data.potentialHigh, label: { position: "insideStartTop" } },
+            { yAxis: data.contributionMedium, label: { position: "insideStartTop" } },
+            { yAxis: data.contributionHigh, label: { position: "insideStartTop" } }
           ]
         };
         out.markArea = {
@@ -310,4 +315,34 @@ document.addEventListener("submit", function (event) {
   }
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+})();
+
+// The phone's menu button (base.html): opens and closes the folded navigation; Escape closes
+// it and gives the focus back to the button. Without this script the menu simply stays open.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  function setUp() {
+    var button = document.querySelector(".menu-toggle");
+    var menu = document.getElementById("topbar-menu");
+    if (!button || !menu) { return; }
+    function show(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("open", open);
+    }
+    button.addEventListener("click", function () {
+      show(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.classList.contains("open")) {
+        show(false);
+        button.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
 })();
