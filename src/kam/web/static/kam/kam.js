@@ -39,7 +39,8 @@ document.addEventListener("submit", function (event) {
           trigger: "axis",
           valueFormatter: function (value) { return money.format(value) + " " + data.currency; }
         },
-        xAxis: { type: "category", data: data.months, axisLabel: { interval: 2 } },
+        // "auto" leaves out the month labels that would overlap (a phone shows a few).
+        xAxis: { type: "category", data: data.months, axisLabel: { interval: "auto", hideOverlap: true } },
         yAxis: {
           type: "value", name: data.currency,
           axisLabel: { formatter: function (value) { return money.format(value); } }
@@ -257,7 +258,7 @@ document.addEventListener("submit", function (event) {
             data.labels.cumulative + ": " + data.cumulative[i].toFixed(1) + " %";
         }
       },
-      xAxis: { type: "category", data: data.codes, axisLabel: { show: data.codes.length <= 40, rotate: 60 } },
+      xAxis: { type: "category", data: data.codes, axisLabel: { show: data.codes.length <= 40, rotate: 60, interval: "auto", hideOverlap: true } },
       yAxis: [
         { type: "value", name: data.currency, axisLabel: { formatter: function (v) { return compact.format(v); } } },
         { type: "value", min: 0, max: 100, name: "%", splitLine: { show: false } }
