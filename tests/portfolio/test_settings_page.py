@@ -116,3 +116,19 @@ def test_a_reader_who_cannot_edit_sees_percentages_too(manager) -> None:
     # Then the values are shown the same way, with their units
     assert '<span class="value">30</span><span class="unit">%</span>' in html
     assert '<span class="value">10,000,000.00</span><span class="unit">CNY</span>' in html
+
+
+def test_the_history_shows_changes_in_the_page_s_units(director) -> None:
+    # Given a share and a threshold changed from the page
+    client = signed_in(director)
+    form = client.get(reverse("portfolio_settings")).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data["relative_share_threshold"] = "25"
+    data["contribution_high"] = "12,000,000"
+    client.post(reverse("portfolio_settings"), data)
+
+    # When the history is read, then it speaks percentages and grouped money
+    history = client.get(reverse("portfolio_settings")).text
+    history = history[history.rindex("<tbody>") :]
+    assert "<del>30 %</del> → <ins>25 %</ins>" in history
+    assert "<del>10,000,000.00</del> → <ins>12,000,000.00</ins>" in history
