@@ -16,6 +16,7 @@ from kam.accounts.services import (
     account_request_approve,
     account_request_create,
     account_update,
+    team_member_add,
 )
 from kam.core.errors import InvalidInput
 from kam.org.models import Role
@@ -95,3 +96,21 @@ def test_an_import_refuses_an_owner_who_cannot_own_by_row(tmp_path: Path, direct
     assert result.status == "rejected"
     assert {(error.row, error.column) for error in result.errors} == {(2, "owner")}
     assert not Account.objects.exists()
+
+
+def test_an_administrator_is_put_on_no_account_team(director) -> None:
+    # Given an account and an administrator
+    account = AccountFactory(owner=director)
+    admin = UserFactory(role=Role.ADMIN, first_name="Ada", last_name="Root")
+
+    # When a director adds the administrator to the team, then it is refused on the user field
+    with pytest.raises(InvalidInput) as refused:
+        team_member_add(actor=director, account=account, user_id=admin.pk, role="technical")
+    assert refused.value.errors[0].field == "user_id"
+    assert "Ada Root is an administrator" in refused.value.errors[0].message
+    assert not account.team_members.exists()
+
+    # And an executive may join as sponsor
+    executive = UserFactory(role=Role.EXECUTIVE)
+    team_member_add(actor=director, account=account, user_id=executive.pk, role="executive_sponsor")
+    assert account.team_members.get().user == executive
