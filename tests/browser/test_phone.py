@@ -47,8 +47,8 @@ def _company(tmp_path: Path) -> int:
     return AccountFactory._meta.model.objects.get(code="K11").pk
 
 
-def _phone(browser: Any, live_server: Any, language: str) -> Any:
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="en-US")
+def _phone(browser: Any, live_server: Any, language: str, viewport: dict[str, int] = PHONE) -> Any:
+    context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="en-US")
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -147,3 +147,29 @@ def test_the_desktop_shows_the_navigation_without_a_menu_button(
     # Then the navigation is open and there is no menu button
     expect(page.locator(".mainnav")).to_be_visible()
     expect(page.locator(".menu-toggle")).to_be_hidden()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_changed_pages_on_a_desktop(browser, live_server, tmp_path, language) -> None:
+    # Given the director on a 1360 px screen, in either language
+    account_id = _company(tmp_path)
+    page = _phone(browser, live_server, language, viewport={"width": 1360, "height": 900})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pages = {
+        "accounts-by-revenue": "/accounts/?sort=-revenue",
+        "account": f"/accounts/{account_id}/",
+        "matrix": "/portfolio/",
+        "proposals": "/portfolio/proposals/",
+        "settings": "/portfolio/settings/",
+        "not-found": "/no/such/page/",
+    }
+    for name, path in pages.items():
+        # When each page the numbers work changed is opened
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(SHOTS / f"desktop-{language}-{name}.png"), full_page=True)
+        # Then it fits the screen and every compact amount carries the exact one on hover
+        width, inner = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        assert width <= inner + 1, name
+        for amount in page.locator("abbr.amount").all()[:5]:
+            assert re.fullmatch(r"-?[\d,]+\.\d\d", amount.get_attribute("title") or ""), name
