@@ -102,3 +102,17 @@ def test_the_500_page_falls_back_to_plain_html_when_its_template_fails() -> None
     assert response.status_code == 500
     assert response.content.decode() == BARE_500
     assert "服务器出错了" in BARE_500
+
+
+@override_settings(DEBUG=False)
+def test_an_expired_form_says_what_to_do(manager) -> None:
+    # Given a client that checks CSRF and a form posted without its token
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    client.cookies["django_language"] = "zh-hans"
+
+    # When the form is sent, then the 403 page is in the layout and says to reload and resend
+    response = client.post("/accounts/new/", {"code": "X"})
+    assert response.status_code == 403
+    assert 'class="topbar"' in response.text
+    assert "表单已过期" in response.text

@@ -66,6 +66,25 @@ def forbidden_view(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+def csrf_failure_view(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (a page left open across a sign-out, or cookies
+    blocked): the 403 page, saying what to do instead of Django's bare page."""
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 403,
+            "heading": _("This form has expired"),
+            "explanation": _(
+                "The page was open too long, or you signed out and in again meanwhile. "
+                "Go back, reload the page and send the form again. Cookies must be allowed "
+                "for kam."
+            ),
+        },
+        status=403,
+    )
+
+
 def server_error_view(request: HttpRequest) -> HttpResponse:
     """The 500 page, rendered without the request so a failing database or session cannot
     fail it too; plain HTML if the template cannot be rendered either."""
