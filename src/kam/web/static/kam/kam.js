@@ -305,6 +305,9 @@ document.addEventListener("submit", function (event) {
       // Thousands of bubbles draw faster on a canvas than as SVG nodes.
       var chart = window.echarts.init(element, null, { renderer: kind === "matrix" ? "canvas" : "svg" });
       var data = JSON.parse(source.textContent);
+      // "drawn" once ECharts has finished rendering (animations included): a signal for
+      // screenshots and tests, which must not wait a fixed time.
+      chart.on("finished", function () { element.setAttribute("data-chart-drawn", "1"); });
       chart.setOption(build(data));
       if (build.attach) { build.attach(chart, data); }
       chart.on("click", function (params) {
