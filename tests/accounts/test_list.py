@@ -239,3 +239,15 @@ def test_an_unknown_sort_falls_back_to_the_code(manager) -> None:
     response = client_for(manager).get(reverse("account_list"), {"sort": "portfolio_class;--"})
     assert response.status_code == 200
     assert codes(response.text) == ["A2", "B2"]
+
+
+def test_the_owner_column_sorts_by_the_names_it_shows(director) -> None:
+    # Given owners whose logins sort the other way round from their names
+    zed = UserFactory(username="aaa", first_name="Zed", last_name="Young", role=Role.MANAGER)
+    amy = UserFactory(username="zzz", first_name="Amy", last_name="Adams", role=Role.MANAGER)
+    AccountFactory(owner=zed, code="Z1")
+    AccountFactory(owner=amy, code="A9")
+
+    # When the list is sorted by owner, then Amy Adams's account comes first
+    html = client_for(director).get(reverse("account_list"), {"sort": "owner"}).text
+    assert codes(html) == ["A9", "Z1"]
