@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kam.accounts.columns import column_sorts
 from kam.accounts.services import account_set_key_status
 from kam.alerts.models import Alert
 from kam.alerts.registry import kinds
@@ -276,3 +277,17 @@ def test_queued_imports_say_they_wait_in_queries_that_do_not_grow_with_rows(
     # Then every job says it waits for a worker, in a bounded number of queries
     assert page.status_code == listed.status_code == 200
     assert [job["waiting_for_worker"] for job in listed.json()["items"]] == [True] * rows
+
+
+@pytest.mark.parametrize("rows", [FEW, MANY])
+def test_the_account_list_sorted_by_a_registered_column_stays_in_budget(
+    rows, manager, django_assert_max_num_queries
+) -> None:
+    # Given scored accounts with overrides, when the list is sorted by each column that
+    # portfolio registers (revenue, class, strategy), then the budget of the list holds
+    build(rows, manager)
+    client = signed_in(manager)
+    for sort in column_sorts():
+        with django_assert_max_num_queries(MOST["account_list"], info=sort):
+            response = client.get(reverse("account_list"), {"sort": sort})
+        assert response.status_code == 200, sort

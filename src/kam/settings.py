@@ -233,6 +233,11 @@ if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("KAM_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+# Numbers grouped by thousands with a comma in both languages (kam/core/formats explains why);
+# templates group explicitly (kam_money filters, floatformat "g"), never every integer: an id
+# or a year printed as 2,026 would be wrong.
+FORMAT_MODULE_PATH = ["kam.core.formats"]
+USE_THOUSAND_SEPARATOR = False
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -244,6 +249,7 @@ STORAGES = {
 MEDIA_ROOT = KAM_HOME / "media"
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kam.web.errors.csrf_failure_view"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

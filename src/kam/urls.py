@@ -22,3 +22,8 @@ urlpatterns = [
     path("inbox/", include("kam.org.urls")),
     path("", include("kam.web.urls")),
 ]
+
+# The error pages inside the layout, in the reader's language (kam.web.errors).
+handler404 = "kam.web.errors.not_found_view"
+handler403 = "kam.web.errors.forbidden_view"
+handler500 = "kam.web.errors.server_error_view"

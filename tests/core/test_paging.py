@@ -6,7 +6,16 @@ import pytest
 from django.http import QueryDict
 
 from kam.accounts.models import Account
-from kam.core.paging import MAX_PAGE_SIZE, PAGE_SIZE, page_links, page_of, page_size
+from kam.core.paging import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    page_context,
+    page_links,
+    page_of,
+    page_request,
+    page_size,
+    without_page,
+)
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +63,23 @@ def test_page_links_keep_the_filters_and_elide_the_middle() -> None:
         for link in links
         if link.number
     )
+
+
+def test_the_page_context_keeps_filters_and_sort_but_not_the_page(director) -> None:
+    # Given a list asked for page 2 with a filter, a sort and a page size
+    for index in range(5):
+        AccountFactory(code=f"P{index}")
+    query = QueryDict("q=P&sort=-code&page=2&per_page=2")
+    page = page_of(Account.objects.order_by("code"), **page_request(query))
+
+    # When the pager's context is built
+    context = page_context(page, query)
+
+    # Then it is page 2 of 3, the links keep the filters, sort and size, and the query string
+    # a new sort starts from has no page number
+    assert context["page"].number == 2
+    assert [link.number for link in context["page_links"]] == [1, 2, 3]
+    assert all("q=P" in link.query and "sort=-code" in link.query for link in context["page_links"])
+    assert "per_page=2" in context["page_links"][0].query
+    assert context["query"] == "q=P&sort=-code&per_page=2"
+    assert "page" not in without_page(query)

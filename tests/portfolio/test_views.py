@@ -183,3 +183,29 @@ def test_the_matrix_table_names_each_rows_stage_and_strategy_in_the_readers_lang
     # Then the table shows the labels, not the stored codes
     assert "<td>Decline</td>" in english and "<td>Win-back " in english
     assert "<td>Decline</td>" not in chinese and "<td>win_back" not in chinese
+
+
+@pytest.mark.parametrize(("language", "compact"), [("en", "118.5 M"), ("zh-hans", "1.18 亿")])
+def test_the_matrix_table_shows_compact_amounts_with_the_exact_one_on_hover(
+    director, language, compact
+) -> None:
+    # Given a scored account with a large contribution and a stale estimate
+    SnapshotFactory(
+        account=AccountFactory(code="BIG"),
+        contribution_cents=11_849_551_942,
+        potential_cents=11_849_551_942,
+        potential_stale=True,
+    )
+    client = signed_in(director)
+    client.cookies["django_language"] = language
+
+    # When the director reads the matrix in either language
+    body = client.get(reverse("portfolio_matrix"), {"as_of": "2026-10-31"}).content.decode()
+
+    # Then the amount is compact with the exact, grouped amount in its title
+    assert f'<abbr class="amount" title="118,495,519.42">{compact}</abbr>' in body
+    # and the stale badge is a word the fonts draw, explained in the legend below the table
+    stale = "已过期" if language == "zh-hans" else "stale"
+    assert '<span class="badge warn" title="' in body and f">{stale}</span>" in body
+    assert 'id="badge-legend"' in body
+    assert "\u29d7" not in body

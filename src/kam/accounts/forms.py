@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kam.accounts.columns import column_sorts
 from kam.accounts.models import MAX_MONEY, MONEY_DIGITS, Account, AccountStatus, TeamRole
 from kam.accounts.selectors import (
     ACCOUNT_SORTS,
@@ -14,10 +15,11 @@ from kam.accounts.selectors import (
     account_owners,
     accounts_visible_to,
 )
+from kam.core.forms import MoneyField
 from kam.core.validators import validate_in_calendar
 from kam.org.models import User
 from kam.org.permissions import can
-from kam.org.selectors import users_active
+from kam.org.selectors import users_who_may_join_teams, users_who_may_own
 
 ACCOUNT_FORM_FIELDS = [
     "code",
@@ -36,6 +38,13 @@ NO_SUCH_PARENT = _("No account you can see has this code.")
 FACTOR_CHOICES = [("", "—"), *[(str(i), str(i)) for i in range(1, 6)]]
 
 
+class UserChoiceField(forms.ModelChoiceField):
+    """A menu of people by the name they go by (display_name), not their login."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class AccountForm(forms.ModelForm):
     # A code, not a menu: a menu of every visible account is megabytes at 10,000 accounts.
     parent = forms.CharField(
@@ -44,7 +53,7 @@ class AccountForm(forms.ModelForm):
         label=_("parent account"),
         help_text=_("The parent account's code; leave empty for none."),
     )
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("owner"))
+    owner = UserChoiceField(queryset=User.objects.none(), required=False, label=_("owner"))
 
     class Meta:
         model = Account
@@ -58,7 +67,7 @@ class AccountForm(forms.ModelForm):
                 self.instance.parent.code if self.instance.parent_id else ""
             )
             self.fields["owner"].initial = self.instance.owner_id
-        self.fields["owner"].queryset = users_active()
+        self.fields["owner"].queryset = users_who_may_own(keep=self.instance.owner_id)
         if not can(actor, "account_reassign_owner"):
             # DOMAIN §13: only director and admin reassign owners.
             self.fields["owner"].disabled = True
@@ -107,21 +116,20 @@ class AccountForm(forms.ModelForm):
 
 
 class TeamMemberForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("user"))
+    user = UserChoiceField(queryset=User.objects.none(), label=_("user"))
     role = forms.ChoiceField(choices=TeamRole.choices, label=_("role"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = users_active()
+        self.fields["user"].queryset = users_who_may_join_teams()
 
 
 class PotentialForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = MoneyField(
         label=_("amount per year"),
         min_value=0,
         max_value=MAX_MONEY,
         max_digits=MONEY_DIGITS,
-        decimal_places=2,
     )
     estimated_on = forms.DateField(
         label=_("estimated on"),
@@ -161,13 +169,13 @@ class AccountFilterForm(forms.Form):
         label=_("key account"),
         choices=[("", _("Key or not")), ("yes", _("Key accounts")), ("no", _("Not key"))],
     )
-    owner = forms.ModelChoiceField(
+    owner = UserChoiceField(
         queryset=User.objects.none(), required=False, label=_("owner"), empty_label=_("Any owner")
     )
     industry = forms.ChoiceField(required=False, label=_("industry"))
     region = forms.ChoiceField(required=False, label=_("region"))
     unowned = forms.BooleanField(required=False, label=_("Without owner"))
-    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in ACCOUNT_SORTS])
+    sort = forms.ChoiceField(required=False)
 
     def __init__(
         self, *args: Any, actor: User, facets: dict[str, list[str]], **kwargs: Any
@@ -180,6 +188,8 @@ class AccountFilterForm(forms.Form):
             *[(v, v) for v in facets["industry"]],
         ]
         self.fields["region"].choices = [("", _("Any region")), *[(v, v) for v in facets["region"]]]
+        # The columns other apps register (kam.accounts.columns) sort too.
+        self.fields["sort"].choices = [(key, key) for key in [*ACCOUNT_SORTS, *column_sorts()]]
 
     def filters(self) -> AccountFilters:
         if not self.is_bound:

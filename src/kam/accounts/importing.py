@@ -41,7 +41,7 @@ from kam.importing.values import (
     parse_dates,
     text_column,
 )
-from kam.org.models import User
+from kam.org.models import ROLES_OWNING, User
 from kam.org.permissions import require_governing
 from kam.org.selectors import users_named
 
@@ -60,6 +60,7 @@ ACCOUNT_FIELDS: dict[str, tuple[str, ...]] = {
     "potential_source": ("potential_source", "source", "潜力来源"),
 }
 ACCOUNT_REQUIRED = ("code", "name")
+IMPORT_OWNER_ROLE = gettext_noop("cannot own accounts: an owner is a manager or a director")
 
 LIMITS = {
     "code": 64,
@@ -211,10 +212,18 @@ def _accounts_from_rows(
         owner = values["owner"][index]
         if owner is not None and owner.casefold() not in users:
             errors.append(RowError(row, "owner", _("no active user with this name"), owner))
+        elif owner is not None and not _may_own(users[owner.casefold()], account):
+            errors.append(RowError(row, "owner", _(IMPORT_OWNER_ROLE), owner))
         elif owner is not None:
             account.owner = users[owner.casefold()]
         accounts.append(account)
     return accounts
+
+
+def _may_own(user: User, account: Account) -> bool:
+    """A manager or a director, or whoever owns the account already (§13, docs/rules.md
+    "Who can hold a role")."""
+    return user.role in ROLES_OWNING or user.pk == account.owner_id
 
 
 def _choice(

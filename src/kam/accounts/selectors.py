@@ -11,6 +11,8 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from kam.accounts.columns import column_for_sort
+from kam.accounts.columns import registered as list_columns
 from kam.accounts.models import (
     Account,
     AccountRequest,
@@ -33,8 +35,12 @@ ACCOUNT_SORTS: dict[str, tuple[str, ...]] = {
     "-region": ("-region", "code"),
     "status": ("status", "code"),
     "-status": ("-status", "code"),
-    "owner": ("owner__username", "code"),
-    "-owner": ("-owner__username", "code"),
+    # People by the name the list shows (display_name: first and last name, else login).
+    "owner": ("owner__first_name", "owner__last_name", "owner__username", "code"),
+    "-owner": ("-owner__first_name", "-owner__last_name", "-owner__username", "code"),
+    # Key accounts first, then the others.
+    "key": ("-is_key", "code"),
+    "-key": ("is_key", "code"),
     "updated": ("updated_at", "code"),
     "-updated": ("-updated_at", "code"),
 }
@@ -85,8 +91,12 @@ class AccountFilters:
     sort: str = "code"
 
 
-def account_list(*, actor: User, filters: AccountFilters) -> QuerySet[Account]:
-    """Visible accounts matching the filters, sorted (ties by code)."""
+def account_list(
+    *, actor: User, filters: AccountFilters, with_columns: bool = False
+) -> QuerySet[Account]:
+    """Visible accounts matching the filters, sorted (ties by code). `with_columns` adds the
+    figures of the list columns higher apps registered (kam.accounts.columns), in the same
+    query, and lets the list sort by them."""
     accounts = accounts_visible_to(actor).select_related("owner", "parent")
     if filters.status:
         accounts = accounts.filter(status=filters.status)
@@ -107,33 +117,47 @@ def account_list(*, actor: User, filters: AccountFilters) -> QuerySet[Account]:
         accounts = accounts.filter(
             Q(code__icontains=term) | Q(name__icontains=term) | Q(legal_name__icontains=term)
         )
+    if with_columns:
+        for column in list_columns():
+            accounts = accounts.annotate(**column.annotations())
+        chosen = column_for_sort(filters.sort)
+        if chosen is not None:
+            column, descending = chosen
+            return accounts.order_by(column.ordering(descending=descending), "code")
     return accounts.order_by(*ACCOUNT_SORTS.get(filters.sort, ACCOUNT_SORTS["code"]))
 
 
 def account_page(
     *, actor: User, filters: AccountFilters, page: str | None, per_page: str | None = None
 ) -> Page:
-    """One bounded page of account_list (the first or last page for a number out of range)."""
-    return page_of(account_list(actor=actor, filters=filters), page=page, per_page=per_page)
+    """One bounded page of the account list with its registered columns (the first or last
+    page for a number out of range)."""
+    rows = account_list(actor=actor, filters=filters, with_columns=True)
+    return page_of(rows, page=page, per_page=per_page)
 
 
 def account_facets(*, actor: User) -> dict[str, list[str]]:
-    """Distinct industries and regions among visible accounts, for filter menus."""
+    """Distinct industries and regions among visible accounts, for filter menus: each value
+    once, ignoring case as the filter does (`Machinery` and `machinery` are one option)."""
     visible = accounts_visible_to(actor)
-    # order_by(field) replaces the model's ordering by code, which would otherwise join the
-    # DISTINCT and give one option per account.
-    return {
-        field: list(
-            visible.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct()
-        )
-        for field in ("industry", "region")
-    }
+    facets: dict[str, list[str]] = {}
+    for field in ("industry", "region"):
+        # order_by(field) replaces the model's ordering by code, which would otherwise join
+        # the DISTINCT and give one option per account.
+        values = visible.exclude(**{field: ""}).order_by(field).values_list(field, flat=True)
+        seen: dict[str, str] = {}
+        for value in values.distinct():
+            seen.setdefault(value.casefold(), value)
+        facets[field] = sorted(seen.values(), key=str.casefold)
+    return facets
 
 
 def account_owners(*, actor: User) -> QuerySet[User]:
     """The active users who own an account the actor sees (§13), for owner filter menus."""
     owners = accounts_visible_to(actor).values("owner_id")
-    return User.objects.filter(is_active=True, pk__in=owners).order_by("username")
+    return User.objects.filter(is_active=True, pk__in=owners).order_by(
+        "first_name", "last_name", "username"
+    )
 
 
 def account_team(*, account: Account) -> QuerySet[AccountTeamMember]:

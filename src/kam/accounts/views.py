@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kam.accounts.columns import registered as list_columns
 from kam.accounts.forms import (
     AccountFilterForm,
     AccountForm,
@@ -55,7 +56,7 @@ from kam.accounts.services import (
 )
 from kam.core.dates import today
 from kam.core.errors import DomainError
-from kam.core.paging import page_links, page_of
+from kam.core.paging import page_context, page_of, page_request, without_page
 from kam.org.http import AuthedRequest
 
 
@@ -67,21 +68,14 @@ def account_list_view(request: AuthedRequest) -> HttpResponse:
         request.GET or None, actor=request.user, facets=account_facets(actor=request.user)
     )
     filters = form.filters()
-    page = account_page(
-        actor=request.user,
-        filters=filters,
-        page=request.GET.get("page"),
-        per_page=request.GET.get("per_page"),
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = account_page(actor=request.user, filters=filters, **page_request(request.GET))
+    sort_links = _sort_links(without_page(request.GET), filters.sort)
     context = {
+        **page_context(page, request.GET),
         "form": form,
-        "page": page,
-        "page_links": page_links(page, query),
         "filters": filters,
-        "query": query.urlencode(),
-        "sort_links": _sort_links(query, filters.sort),
+        "sort_links": sort_links,
+        "columns": [(column, sort_links[column.key]) for column in list_columns()],
         "section": "accounts",
     }
     template = "accounts/account_list.html"
@@ -91,10 +85,14 @@ def account_list_view(request: AuthedRequest) -> HttpResponse:
 
 
 def _sort_links(query: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    """For each sortable column: the link that sorts by it (flipping the current order)."""
+    """For each sortable column: the link that sorts by it (flipping the current order; a
+    column of figures sorts largest first on the first click)."""
     links = {}
-    for key in ("code", "name", "status", "industry", "region", "owner"):
-        target = f"-{key}" if current == key else key
+    figures = {column.key for column in list_columns() if column.numeric}
+    keys = ["code", "name", "status", "key", "industry", "region", "owner"]
+    for key in [*keys, *(column.key for column in list_columns())]:
+        first = f"-{key}" if key in figures else key
+        target = {key: f"-{key}", f"-{key}": key}.get(current, first)
         params = query.copy()
         params["sort"] = target
         state = "asc" if current == key else "desc" if current == f"-{key}" else ""
@@ -339,11 +337,11 @@ def account_note_delete_view(request: AuthedRequest, account_id: int, note_id: i
 @login_required
 def account_request_list_view(request: AuthedRequest) -> HttpResponse:
     """Account requests: a director's or an administrator's to decide, anyone else's own."""
-    page = page_of(account_requests_visible_to(request.user), page=request.GET.get("page"))
+    page = page_of(account_requests_visible_to(request.user), **page_request(request.GET))
     return render(
         request,
         "accounts/account_request_list.html",
-        {"page": page, "section": "accounts"},
+        {**page_context(page, request.GET), "section": "accounts"},
     )
 
 

@@ -53,3 +53,24 @@ def page_links(page: Page, query: QueryDict) -> list[PageLink]:
         params["page"] = str(number)
         links.append(PageLink(number, params.urlencode(), number == page.number))
     return links
+
+
+def without_page(query: QueryDict) -> QueryDict:
+    """The list's query string without its page number: what a new sort, a filter or a pager
+    link starts from (a new sort or filter starts again at the first page)."""
+    rest = query.copy()
+    rest.pop("page", None)
+    return rest
+
+
+def page_request(query: QueryDict) -> dict[str, str | None]:
+    """The page number and size a list page was asked for, as its selector takes them
+    (`page_of` bounds both)."""
+    return {"page": query.get("page"), "per_page": query.get("per_page")}
+
+
+def page_context(page: Page, query: QueryDict) -> dict[str, Any]:
+    """What web/_pager.html and a list's template need: the page, its links (keeping the
+    filters and sort of `query`) and the query string without the page."""
+    rest = without_page(query)
+    return {"page": page, "page_links": page_links(page, rest), "query": rest.urlencode()}

@@ -31,6 +31,12 @@ class Role(models.TextChoices):
 ROLES_SEEING_ALL = frozenset({Role.DIRECTOR, Role.EXECUTIVE, Role.ADMIN})
 # DOMAIN §13: only these reassign owners, confirm key status, approve plans, edit settings.
 ROLES_GOVERNING = frozenset({Role.DIRECTOR, Role.ADMIN})
+# DOMAIN §13: a key account manager owns accounts, and the director who runs KAM may take one
+# on (docs/rules.md "Who can hold a role"); these are the people an owner is picked from.
+ROLES_OWNING = frozenset({Role.MANAGER, Role.DIRECTOR})
+# Everyone who works with customers may be on an account's team, executives as sponsors; an
+# administrator runs kam itself and is picked for no customer's team.
+ROLES_ON_TEAMS = frozenset(set(Role) - {Role.ADMIN})
 
 
 class Language(models.TextChoices):

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404
 
 from kam.core.paging import page_of
 from kam.org.models import (
+    ROLES_ON_TEAMS,
+    ROLES_OWNING,
     ApiToken,
     CompanySettings,
     Department,
@@ -28,6 +30,26 @@ def users_active(*, q: str = "") -> QuerySet[User]:
             Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
         )
     return users
+
+
+def _by_name(users: QuerySet[User]) -> QuerySet[User]:
+    return users.order_by("first_name", "last_name", "username")
+
+
+def users_who_may_own(*, keep: int | None = None) -> QuerySet[User]:
+    """The people an account's owner is picked from (§13, docs/rules.md "Who can hold a
+    role"): active key account managers and directors, by name; `keep` (the current owner's
+    id) stays a choice whatever their role, so editing an account never drops its owner."""
+    eligible = Q(role__in=ROLES_OWNING)
+    if keep is not None:
+        eligible |= Q(pk=keep)
+    return _by_name(User.objects.filter(eligible, is_active=True))
+
+
+def users_who_may_join_teams() -> QuerySet[User]:
+    """The people an account team member is picked from (§13, docs/rules.md "Who can hold a
+    role"): every active user but administrators, by name."""
+    return _by_name(User.objects.filter(is_active=True, role__in=ROLES_ON_TEAMS))
 
 
 def users_named(names: Iterable[str]) -> dict[str, User]:

@@ -8,8 +8,10 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self) -> None:
+        from kam.accounts import columns
         from kam.accounts.panels import register
         from kam.ledger.signals import ledger_changed
+        from kam.portfolio.columns import LIST_COLUMNS
         from kam.portfolio.importing import register_importers
         from kam.portfolio.panels import STRATEGY_PANEL
         from kam.portfolio.receivers import score_when_ledger_changes
@@ -17,3 +19,5 @@ class PortfolioConfig(AppConfig):
         ledger_changed.connect(score_when_ledger_changes, dispatch_uid="portfolio-score")
         register_importers()
         register(STRATEGY_PANEL)
+        for column in LIST_COLUMNS:
+            columns.register(column)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from kam.accounts.models import MAX_MONEY, MONEY_DIGITS
+from kam.core.forms import MoneyField, PercentField
 from kam.core.validators import validate_in_calendar
 from kam.org.models import COMPANY_SETTINGS_FIELDS, CompanySettings
 from kam.portfolio.models import (
@@ -45,6 +47,22 @@ class SettingsForm(forms.ModelForm):
         self.fields = {**company_fields, **self.fields}
         for name in COMPANY_SETTINGS_FIELDS:
             self.initial.setdefault(name, getattr(company, name))
+        # Shares read as percentages and money grouped, each accepting what it shows.
+        for name, setting in SETTINGS_TABLE.items():
+            field = self.fields[name]
+            if setting.percent:
+                self.fields[name] = PercentField(
+                    label=field.label, required=field.required, help_text=field.help_text
+                )
+            elif setting.cents:
+                self.fields[name] = MoneyField(
+                    label=field.label,
+                    required=field.required,
+                    max_digits=MONEY_DIGITS,
+                    min_value=0,
+                    max_value=MAX_MONEY,
+                    unit=company.currency,
+                )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -143,6 +143,7 @@ class Setting:
 
     group: StrOrPromise  # its heading on the settings page
     cents: bool = False  # money: the pure core reads it in integer cents, as `<name>_cents`
+    percent: bool = False  # a share 0–1, which the settings page shows as a percentage
 
 
 KEY_ACCOUNTS = _("Identifying key accounts")
@@ -155,22 +156,22 @@ BANDS = _("Investment bands")
 # kam.analytics.rules.Rules of the same name; the API schemas, the settings form and
 # rules_from (portfolio/rules.py) follow from these.
 SETTINGS_TABLE: dict[str, Setting] = {
-    "pareto_revenue_share": Setting(KEY_ACCOUNTS),
-    "pareto_max_account_share": Setting(KEY_ACCOUNTS),
+    "pareto_revenue_share": Setting(KEY_ACCOUNTS, percent=True),
+    "pareto_max_account_share": Setting(KEY_ACCOUNTS, percent=True),
     "key_score_threshold": Setting(KEY_ACCOUNTS),
     "potential_max_age_months": Setting(KEY_ACCOUNTS),
     "contribution_high": Setting(MATRIX, cents=True),
     "contribution_medium": Setting(MATRIX, cents=True),
     "potential_high": Setting(MATRIX, cents=True),
     "potential_medium": Setting(MATRIX, cents=True),
-    "relative_share_threshold": Setting(MATRIX),
+    "relative_share_threshold": Setting(MATRIX, percent=True),
     "lost_after_months": Setting(LIFECYCLE),
     "min_history_months": Setting(LIFECYCLE),
     "lifecycle_window_months": Setting(LIFECYCLE),
     "lifecycle_t_threshold": Setting(LIFECYCLE),
-    "lifecycle_slope_threshold": Setting(LIFECYCLE),
-    **{name: Setting(WEIGHTS) for name in WEIGHT_SETTINGS},
-    **{f"band_{k}_{end}": Setting(BANDS) for k in "abcd" for end in ("low", "high")},
+    "lifecycle_slope_threshold": Setting(LIFECYCLE, percent=True),
+    **{name: Setting(WEIGHTS, percent=True) for name in WEIGHT_SETTINGS},
+    **{f"band_{k}_{end}": Setting(BANDS, percent=True) for k in "abcd" for end in ("low", "high")},
 }
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from kam.accounts.models import Account
 from kam.accounts.selectors import account_facets, account_get, account_owners
 from kam.core.errors import DomainError
-from kam.core.paging import page_links
+from kam.core.paging import page_context, page_request
 from kam.org.http import AuthedRequest
 from kam.org.permissions import can
 from kam.org.selectors import base_currency, company_settings
@@ -92,14 +92,7 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
     data = matrix_data(actor=request.user, filters=filters)
     settings = portfolio_settings()
     matrix = matrix_presentation(data, settings, base_currency())
-    page = portfolio_page(
-        actor=request.user,
-        filters=filters,
-        page=request.GET.get("page"),
-        per_page=request.GET.get("per_page"),
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = portfolio_page(actor=request.user, filters=filters, **page_request(request.GET))
     return render(
         request,
         "portfolio/matrix.html",
@@ -112,9 +105,8 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
             "matrix": matrix,
             "hidden": matrix.hidden,
             "classes": matrix.classes,
+            **page_context(page, request.GET),
             "rows": page.object_list,
-            "page": page,
-            "page_links": page_links(page, query),
             "row_count": page.paginator.count,
             "settings": settings,
         },

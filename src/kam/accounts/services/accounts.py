@@ -13,7 +13,7 @@ from kam.accounts.models import Account, KeyStatusChange
 from kam.accounts.selectors import accounts_visible_to
 from kam.core.errors import Conflict, InvalidInput, PermissionDenied, full_clean_or_raise
 from kam.core.history import delete_as, save_as
-from kam.org.models import User
+from kam.org.models import ROLES_OWNING, User
 from kam.org.permissions import require_governing, require_write
 
 ACCOUNT_EDITABLE_FIELDS = (
@@ -37,6 +37,9 @@ ERROR_PARENT_CYCLE = gettext_noop(
     "An account cannot be its own parent or the parent of its own parents."
 )
 ERROR_CODE_TAKEN = gettext_noop("An account with code %(code)s already exists.")
+ERROR_OWNER_ROLE = gettext_noop(
+    "%(name)s cannot own accounts: an owner is a key account manager or a director."
+)
 
 
 def _resolve_parent(actor: User, parent_id: int | None) -> Account | None:
@@ -48,12 +51,16 @@ def _resolve_parent(actor: User, parent_id: int | None) -> Account | None:
     return parent
 
 
-def _resolve_owner(owner_id: int | None) -> User | None:
+def _resolve_owner(owner_id: int | None, *, any_role: bool = False) -> User | None:
+    """The active user who is to own an account: a key account manager or a director (§13,
+    docs/rules.md "Who can hold a role"); `any_role` for the asker of an approved request."""
     if owner_id is None:
         return None
     owner = User.objects.filter(pk=owner_id, is_active=True).first()
     if owner is None:
         raise InvalidInput(_("No active user with id %(id)s.") % {"id": owner_id}, field="owner_id")
+    if not any_role and owner.role not in ROLES_OWNING:
+        raise InvalidInput(_(ERROR_OWNER_ROLE) % {"name": owner.display_name}, field="owner_id")
     return owner
 
 
@@ -113,16 +120,18 @@ def account_create(
     name: str,
     owner_id: int | None = None,
     parent_id: int | None = None,
+    owner_asked: bool = False,
     **fields: Any,
 ) -> Account:
     """Create an account: a director or an administrator, who sees every code (DOMAIN §13,
-    docs/rules.md "Asking for an account"); a code taken answers 409.
+    docs/rules.md "Asking for an account"); a code taken answers 409. The owner is a manager
+    or a director, unless `owner_asked` (the asker of an approved request owns it).
 
     Raises PermissionDenied, InvalidInput, Conflict.
     """
     require_governing(actor, _("create an account directly; ask a director for one"))
     _check_fields(fields)
-    owner = _resolve_owner(owner_id)
+    owner = _resolve_owner(owner_id, any_role=owner_asked)
     code = code.strip()
     _check_code_free(code)
     account = Account(

@@ -109,6 +109,7 @@ def account_request_approve(*, actor: User, account_request: AccountRequest) -> 
         code=request.code,
         name=request.name,
         owner_id=request.requested_by_id,
+        owner_asked=True,
         parent_id=parent_id,
         **fields,
     )

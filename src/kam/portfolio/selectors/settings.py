@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from kam.core.money import cents_grouped, decimal_to_cents
 from kam.org.models import COMPANY_SETTINGS_FIELDS, User
 from kam.org.selectors import company_settings
 from kam.portfolio.models import (
     SETTINGS_FIELDS,
+    SETTINGS_TABLE,
     PortfolioSettings,
 )
 
@@ -30,6 +33,19 @@ class SettingsChange:
     first: bool  # the first record, holding the defaults unchanged
 
 
+def _shown(name: str, value: object) -> object:
+    """A setting's value as the settings page shows it: shares as percentages, money grouped
+    (docs/rules.md "Numbers and lists on the pages")."""
+    setting = SETTINGS_TABLE.get(name)
+    if setting is None or not isinstance(value, Decimal):
+        return value
+    if setting.percent:
+        return f"{(value * 100).normalize():f} %"
+    if setting.cents:
+        return cents_grouped(decimal_to_cents(value))
+    return value
+
+
 def _settings_changes(history: Any, limit: int) -> list[SettingsChange]:
     """Each record against the one before it, compared in memory (one query per model)."""
     records = list(history.select_related("history_user").order_by("-history_date")[: limit + 1])
@@ -40,7 +56,11 @@ def _settings_changes(history: Any, limit: int) -> list[SettingsChange]:
     for record, previous in zip(records[:limit], [*records[1:], None], strict=False):
         before = previous if previous is not None else defaults
         changes = [
-            (str(f.verbose_name), getattr(before, f.attname), getattr(record, f.attname))
+            (
+                str(f.verbose_name),
+                _shown(f.name, getattr(before, f.attname)),
+                _shown(f.name, getattr(record, f.attname)),
+            )
             for f in fields
             if getattr(before, f.attname) != getattr(record, f.attname)
         ]

@@ -39,7 +39,8 @@ document.addEventListener("submit", function (event) {
           trigger: "axis",
           valueFormatter: function (value) { return money.format(value) + " " + data.currency; }
         },
-        xAxis: { type: "category", data: data.months, axisLabel: { interval: 2 } },
+        // "auto" leaves out the month labels that would overlap (a phone shows a few).
+        xAxis: { type: "category", data: data.months, axisLabel: { interval: "auto", hideOverlap: true } },
         yAxis: {
           type: "value", name: data.currency,
           axisLabel: { formatter: function (value) { return money.format(value); } }
@@ -94,9 +95,14 @@ document.addEventListener("submit", function (event) {
         out.markLine = {
           silent: true, symbol: "none", lineStyle: line,
           label: { color: "#667085", fontSize: 11, formatter: function (p) { return compact.format(p.value); } },
+          // Each threshold's label runs along its own line near the lower or left edge, so
+          // two close thresholds (10 M and 30 M on a phone) never print over each other or
+          // over the class letters in the top-right corners.
           data: [
-            { xAxis: data.potentialMedium }, { xAxis: data.potentialHigh },
-            { yAxis: data.contributionMedium }, { yAxis: data.contributionHigh }
+            { xAxis: data.potentialMedium, label: { position: "insideStartTop" } },
+            { xAxis: data.potentialHigh, label: { position: "insideStartTop" } },
+            { yAxis: data.contributionMedium, label: { position: "insideStartTop" } },
+            { yAxis: data.contributionHigh, label: { position: "insideStartTop" } }
           ]
         };
         out.markArea = {
@@ -252,7 +258,7 @@ document.addEventListener("submit", function (event) {
             data.labels.cumulative + ": " + data.cumulative[i].toFixed(1) + " %";
         }
       },
-      xAxis: { type: "category", data: data.codes, axisLabel: { show: data.codes.length <= 40, rotate: 60 } },
+      xAxis: { type: "category", data: data.codes, axisLabel: { show: data.codes.length <= 40, rotate: 60, interval: "auto", hideOverlap: true } },
       yAxis: [
         { type: "value", name: data.currency, axisLabel: { formatter: function (v) { return compact.format(v); } } },
         { type: "value", min: 0, max: 100, name: "%", splitLine: { show: false } }
@@ -299,6 +305,9 @@ document.addEventListener("submit", function (event) {
       // Thousands of bubbles draw faster on a canvas than as SVG nodes.
       var chart = window.echarts.init(element, null, { renderer: kind === "matrix" ? "canvas" : "svg" });
       var data = JSON.parse(source.textContent);
+      // "drawn" once ECharts has finished rendering (animations included): a signal for
+      // screenshots and tests, which must not wait a fixed time.
+      chart.on("finished", function () { element.setAttribute("data-chart-drawn", "1"); });
       chart.setOption(build(data));
       if (build.attach) { build.attach(chart, data); }
       chart.on("click", function (params) {
@@ -310,4 +319,34 @@ document.addEventListener("submit", function (event) {
   }
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+})();
+
+// The phone's menu button (base.html): opens and closes the folded navigation; Escape closes
+// it and gives the focus back to the button. Without this script the menu simply stays open.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  function setUp() {
+    var button = document.querySelector(".menu-toggle");
+    var menu = document.getElementById("topbar-menu");
+    if (!button || !menu) { return; }
+    function show(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("open", open);
+    }
+    button.addEventListener("click", function () {
+      show(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.classList.contains("open")) {
+        show(false);
+        button.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
 })();

@@ -1,0 +1,5 @@
+"""English number formats, stated so both languages of kam read numbers the same way."""
+
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
