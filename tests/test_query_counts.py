@@ -79,11 +79,11 @@ MOST = {
     "profile": 5,
     "account_list": 9,
     "account_request_list": 7,
-    "account_detail": 18,
+    "account_detail": 24,  # the history merges notes, decisions, overrides, re-scores, imports
     "import_list": 6,
     "account_lines": 8,
     "account_sales": 11,
-    "account_strategy": 14,
+    "account_strategy": 20,  # and the group: top parent, its snapshot, override, history
     "portfolio_matrix": 13,
     "portfolio_pareto": 11,
     "portfolio_migration": 11,

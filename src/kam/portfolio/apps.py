@@ -9,11 +9,17 @@ class PortfolioConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.accounts.panels import register
+        from kam.accounts.signals import account_inputs_changed
         from kam.ledger.signals import ledger_changed
         from kam.portfolio.importing import register_importers
         from kam.portfolio.panels import STRATEGY_PANEL
-        from kam.portfolio.receivers import score_when_ledger_changes
+        from kam.portfolio.receivers import score_when_inputs_change, score_when_ledger_changes
 
         ledger_changed.connect(score_when_ledger_changes, dispatch_uid="portfolio-score")
+        account_inputs_changed.connect(score_when_inputs_change, dispatch_uid="portfolio-inputs")
         register_importers()
         register(STRATEGY_PANEL)
+        from kam.accounts.timeline import register_history
+        from kam.portfolio.timeline import portfolio_history
+
+        register_history("portfolio", portfolio_history)
