@@ -157,7 +157,7 @@ def test_a_contact_who_left_keeps_the_role_but_is_not_the_current_champion(manag
 
     # then nobody is the current champion, and Wu Ping was one
     assert "No current champion" in page
-    assert "Wu Ping was a champion and left on 2026-10-03." in page
+    assert "Wu Ping (Champion) left on 2026-10-03 and is no longer a sponsor." in page
     assert "was Champion" in page
 
 
@@ -256,3 +256,17 @@ def test_the_history_shows_notes_overrides_key_status_and_rescores(manager, dire
     assert "confirmed key-account status" in history
     assert "queued a re-score after a change to the key-account status" in history
     assert AccountRescore.objects.filter(account=account).count() == 1
+
+
+def test_the_estimate_form_gives_the_date_input_an_iso_date_in_chinese(manager) -> None:
+    # given a manager reading in Chinese, whose locale writes dates 2026/12/02
+    account = AccountFactory(owner=manager)
+    client = _login(manager)
+    client.post("/language/", {"language": "zh-hans"})
+
+    # when the account page is read
+    page = client.get(f"/accounts/{account.pk}/")
+
+    # then the date input holds an ISO date, which the browser keeps (else it is blank)
+    assert "添加估算" in page.content.decode()
+    assert f'value="{today().isoformat()}"' in page.content.decode()

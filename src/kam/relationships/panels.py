@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kam.accounts.models import Account
 from kam.accounts.panels import AccountPanel, Place
 from kam.org.models import User
-from kam.relationships.models import Attitude
+from kam.relationships.models import Attitude, BuyingRole
 from kam.relationships.selectors import account_contacts
 
 
@@ -21,7 +21,13 @@ def buying_centre(actor: User, account: Account) -> Mapping[str, Any]:
     return {
         "contacts": contacts,
         "champions": [c for c in contacts if c.active and c.attitude == Attitude.CHAMPION],
-        "champions_left": [c for c in contacts if not c.active and c.attitude == Attitude.CHAMPION],
+        # Sponsors who left (§7 "sponsor left"): a champion or the coach.
+        "champions_left": [
+            c
+            for c in contacts
+            if not c.active
+            and (c.attitude == Attitude.CHAMPION or c.buying_role == BuyingRole.COACH)
+        ],
     }
 
 
