@@ -13,11 +13,12 @@ from django.core.management import call_command
 from django.test import Client
 
 from kam.accounts.services import account_update, note_add, potential_estimate_add
+from kam.accounts.timeline import account_timeline
 from kam.core.dates import today
 from kam.portfolio.account_presenter import monthly_slope, year_on_year
 from kam.portfolio.models import AccountRescore, Scope, ScoreRun, ScoreRunStatus, Strategy
 from kam.portfolio.selectors import Governed, account_strategy
-from kam.portfolio.services.strategy import strategy_override_set
+from kam.portfolio.services.strategy import strategy_override_set, strategy_override_withdraw
 from kam.relationships.models import Attitude
 from tests.conftest import api_client_for
 from tests.factories import AccountFactory, ContactFactory, SnapshotFactory
@@ -270,3 +271,33 @@ def test_the_estimate_form_gives_the_date_input_an_iso_date_in_chinese(manager) 
     # then the date input holds an ISO date, which the browser keeps (else it is blank)
     assert "添加估算" in page.content.decode()
     assert f'value="{today().isoformat()}"' in page.content.decode()
+
+
+def test_a_withdrawn_override_names_who_withdrew_it_in_the_history(manager) -> None:
+    # given an override its manager later withdrew
+    account = AccountFactory(owner=manager)
+    SnapshotFactory(account=account)
+    strategy_override_set(
+        actor=manager, account=account, strategy=Strategy.RETENTION, reason="Frame contract"
+    )
+    strategy_override_withdraw(actor=manager, account=account)
+
+    # when the history is told
+    entries = account_timeline(account=account)
+
+    # then the withdrawal is there, by the manager
+    withdrawn = [e for e in entries if e.action == "withdrew the override"]
+    assert [e.user for e in withdrawn] == [manager.display_name]
+
+
+@pytest.mark.slow
+def test_the_demo_scores_once_and_queues_no_rescore_for_its_own_inputs() -> None:
+    # given the demo, whose estimates and key decisions go through the services
+    from kam.ops.demo import demo_load
+
+    demo_load(seed=7, accounts=15, years=1)
+
+    # then its inputs queued no re-score: it scores itself at its end (its ledger import
+    # queues the usual run after an import)
+    assert AccountRescore.objects.count() == 0
+    assert not ScoreRun.objects.filter(reason__startswith="input:").exists()

@@ -38,9 +38,15 @@ def portfolio_history(account: Account, limit: int) -> Iterable[HistoryEntry]:
             override.reason,
         )
         if override.withdrawn_at is not None:
+            withdrawal = (
+                override.history.filter(withdrawn_at__isnull=False)
+                .select_related("history_user")
+                .order_by("history_date")
+                .first()
+            )
             yield HistoryEntry(
                 override.withdrawn_at,
-                _("a manager"),
+                _who(withdrawal.history_user if withdrawal else None),
                 _("withdrew the override"),
                 (HistoryChange(_("strategy"), _label(override.strategy), "—"),),
                 "override",
