@@ -76,7 +76,7 @@ def test_the_drifting_groups_page_tells_one_story(page, shoot) -> None:
     # and the subsidiary, told promotion on its own, works to the group's win-back
     page.goto(f"/accounts/{member.pk}/")
     expect(panel.locator(".governing-strategy")).to_have_text("Win-back")
-    expect(panel.locator(".governing-reason")).to_contain_text("Promotion (R3)")
+    expect(panel.locator(".entity-reason")).to_contain_text("Promotion (R3)")
     _both_sizes(page, shoot, f"/accounts/{member.pk}/", "member-en")
 
     # and in Chinese

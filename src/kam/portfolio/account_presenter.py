@@ -210,20 +210,25 @@ def governing_reason(strategy: AccountStrategy, account_code: str) -> str:
             % names
         )
     if governed == Governed.GROUP:
-        text = (
+        return (
             _(
                 "The group is one customer with one key account plan: %(group)s's strategy "
                 "governs the work of all its members."
             )
             % names
         )
-        if strategy.entity_differs:
-            text += " " + (
-                _("On its own this entity would get %(own)s (%(rule)s): %(why)s")
-                % {**names, "why": rule_reason(strategy.rule)}
-            )
-        return text
     return ""
+
+
+def entity_reason(strategy: AccountStrategy) -> str:
+    """The entity's own recommendation, secondary, when the group's strategy governs it."""
+    if strategy.governed_by != Governed.GROUP or not strategy.entity_differs:
+        return ""
+    return _("On its own this entity would get %(own)s (%(rule)s): %(why)s") % {
+        "own": _label(strategy.recommended),
+        "rule": strategy.rule or "",
+        "why": rule_reason(strategy.rule),
+    }
 
 
 @dataclass(frozen=True)
@@ -277,6 +282,7 @@ class AccountStory:
     views: list[ScopeView]
     difference: list[str]
     governing_reason: str
+    entity_reason: str
     strips: list[tuple[str, list[StripCell]]]
 
 
@@ -304,4 +310,10 @@ def account_story(
         strips.append((title, class_strip(group_months, group)))
         if entity is not None:
             difference = group_difference(entity, group, top.code)
-    return AccountStory(views, difference, governing_reason(strategy, account_code), strips)
+    return AccountStory(
+        views,
+        difference,
+        governing_reason(strategy, account_code),
+        entity_reason(strategy),
+        strips,
+    )
