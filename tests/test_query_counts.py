@@ -60,7 +60,7 @@ MOST = {
     "list_team_members": 5,
     "list_potential_estimates": 5,
     "list_notes": 7,
-    "get_account_history": 8,
+    "get_account_history": 12,  # merged: notes, decisions, overrides, re-scores, imports
     "list_imports": 5,
     "list_batches": 5,
     "list_ledger_lines": 6,

@@ -301,3 +301,21 @@ def test_the_demo_scores_once_and_queues_no_rescore_for_its_own_inputs() -> None
     # queues the usual run after an import)
     assert AccountRescore.objects.count() == 0
     assert not ScoreRun.objects.filter(reason__startswith="input:").exists()
+
+
+def test_the_history_api_tells_the_same_merged_history(manager) -> None:
+    # given a note and an override on an account
+    account = AccountFactory(owner=manager)
+    SnapshotFactory(account=account)
+    note_add(actor=manager, account=account, body="Met the new buyer")
+    strategy_override_set(
+        actor=manager, account=account, strategy=Strategy.RETENTION, reason="Frame contract"
+    )
+
+    # when a script reads the history
+    entries = api_client_for(manager).get(f"/api/v1/accounts/{account.pk}/history").json()
+
+    # then the note and the override are there, with their kinds and texts
+    kinds = {entry["kind"]: entry["detail"] for entry in entries}
+    assert kinds["note"] == "Met the new buyer"
+    assert kinds["override"] == "Frame contract"
