@@ -63,7 +63,7 @@ MOST = {
     "list_team_members": 5,
     "list_potential_estimates": 5,
     "list_notes": 7,
-    "get_account_history": 8,
+    "get_account_history": 12,  # merged: notes, decisions, overrides, re-scores, imports
     "list_imports": 5,
     "list_batches": 5,
     "list_ledger_lines": 6,
@@ -87,11 +87,11 @@ MOST = {
     "profile": 5,
     "account_list": 9,
     "account_request_list": 7,
-    "account_detail": 18,
+    "account_detail": 24,  # the history merges notes, decisions, overrides, re-scores, imports
     "import_list": 6,
     "account_lines": 8,
     "account_sales": 11,
-    "account_strategy": 14,
+    "account_strategy": 20,  # and the group: top parent, its snapshot, override, history
     "portfolio_matrix": 14,
     "portfolio_pareto": 11,
     "portfolio_migration": 11,

@@ -78,8 +78,8 @@ def test_a_manager_overrides_the_recommended_strategy(page, shoot, tmp_path) -> 
     page.click("table >> text=K11")
 
     panel = page.locator("#strategy-panel")
-    expect(panel.locator(".tiles")).to_be_visible()
-    expect(panel.locator(".badge", has_text=re.compile(r"^R[1-5]$"))).to_be_visible()
+    expect(panel.locator(".scope-views")).to_be_visible()
+    expect(panel.locator(".governing .badge", has_text=re.compile(r"^R[1-5]$"))).to_be_visible()
     panel.locator("summary", has_text="Override").click()
     panel.locator("select[name=override-strategy]").select_option("promotion")
     panel.locator("textarea[name=override-reason]").fill("Their new plant opens next spring")

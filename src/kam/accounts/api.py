@@ -38,7 +38,6 @@ from kam.accounts.selectors import (
     AccountFilters,
     HistoryEntry,
     account_get,
-    account_history,
     account_key_decisions,
     account_list,
     account_notes,
@@ -64,6 +63,7 @@ from kam.accounts.services import (
     team_member_add,
     team_member_remove,
 )
+from kam.accounts.timeline import account_timeline
 from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId
 
 router = Router(tags=["accounts"])
@@ -196,4 +196,7 @@ def delete_note(request: Any, account_id: PathId, note_id: PathId) -> Status[Non
 
 @router.get("/{account_id}/history", response={200: list[HistoryEntryOut], ERROR_CODES: ErrorOut})
 def get_account_history(request: Any, account_id: PathId) -> list[HistoryEntry]:
-    return account_history(account=account_get(actor=request.user, account_id=account_id))
+    """Everything recorded of the account, newest first: edits, notes, key-status decisions,
+    overrides, re-scores and imports (docs/rules.md "Change history")."""
+    account = account_get(actor=request.user, account_id=account_id)
+    return account_timeline(account=account, limit=200)

@@ -133,7 +133,8 @@ class PotentialForm(forms.Form):
     )
     estimated_on = forms.DateField(
         label=_("estimated on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input takes ISO dates only: the locale's format (2026/12/02) would blank it.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_in_calendar],
     )
     source = forms.CharField(label=_("source"), max_length=200, required=False)

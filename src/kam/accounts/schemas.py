@@ -209,7 +209,11 @@ class HistoryChangeOut(Schema):
 
 
 class HistoryEntryOut(Schema):
+    """One entry of the account's change history (docs/rules.md "Change history")."""
+
     at: dt.datetime
     user: str
     action: str
     changes: list[HistoryChangeOut]
+    kind: str = Field(description="edit, note, key_status, override, import or rescore.")
+    detail: str = Field(description="A note's text or a decision's reason; empty otherwise.")

@@ -210,6 +210,8 @@ class HistoryEntry:
     user: str
     action: str
     changes: tuple[HistoryChange, ...]
+    kind: str = "edit"  # a kam.accounts.timeline kind: edit, note, key_status, override…
+    detail: str = ""  # a line of text under the action (a note's body, a reason)
 
 
 def _display(

@@ -27,7 +27,6 @@ from kam.accounts.panels import panels_for
 from kam.accounts.selectors import (
     account_facets,
     account_get,
-    account_history,
     account_key_decisions,
     account_notes,
     account_page,
@@ -54,6 +53,7 @@ from kam.accounts.services import (
     team_member_add,
     team_member_remove,
 )
+from kam.accounts.timeline import account_timeline
 from kam.core.dates import today
 from kam.core.errors import DomainError
 from kam.core.paging import page_context, page_of, page_request, without_page
@@ -170,7 +170,7 @@ def account_detail_view(request: AuthedRequest, account_id: int) -> HttpResponse
             "panels": panels_for(actor=request.user, account=account),
             "decisions": account_key_decisions(account=account)[:20],
             "subsidiaries": account_subsidiaries(actor=request.user, account=account),
-            "history": account_history(account=account, limit=50),
+            "history": account_timeline(account=account, limit=50),
             "team_form": TeamMemberForm(),
             "potential_form": PotentialForm(initial={"estimated_on": today()}),
             "key_form": KeyStatusForm(),

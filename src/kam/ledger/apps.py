@@ -9,11 +9,14 @@ class LedgerConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.accounts.panels import register
+        from kam.accounts.timeline import register_history
         from kam.ledger.importing import register_importers
         from kam.ledger.panels import SALES_PANEL
+        from kam.ledger.timeline import ledger_history
 
         register_importers()
         register(SALES_PANEL)
+        register_history("ledger", ledger_history)
 
         from kam.org.services import base_currency_lock_register
 

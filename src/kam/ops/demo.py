@@ -28,6 +28,7 @@ from kam.core.months import last_month_end
 from kam.ledger.demo import demo_ledger_load, demo_plan
 from kam.org.demo import demo_users, user_count
 from kam.portfolio.demo import demo_costs_to_serve
+from kam.portfolio.services.rescore import rescore_paused
 from kam.portfolio.services.scoring import score_history
 from kam.relationships.demo import demo_buying_centres
 
@@ -58,7 +59,7 @@ def demo_load(*, seed: int = 7, accounts: int = 300, years: int = 3) -> DemoResu
         seed=seed,
         path=Path(settings.KAM_HOME) / "demo" / f"ledger-seed{seed}-{accounts}x{years}.csv",
     )
-    with transaction.atomic():
+    with rescore_paused(), transaction.atomic():
         revenue = {item.code: item.annual_revenue for item in plan}
         demo_potential_estimates(rng, created, revenue, users["director"], as_of)
         demo_decisions_and_notes(created, users)

@@ -50,7 +50,7 @@ from kam.portfolio.selectors import (
     account_costs_to_serve,
     account_monthly_history,
     account_snapshots,
-    account_strategy,
+    account_strategy_with_pending,
     cost_to_serve_get,
     key_proposals_pending,
     matrix_region,
@@ -187,7 +187,11 @@ def list_account_history(
 
 @accounts_router.get("/{account_id}/strategy", response={200: StrategyOut, ERROR_CODES: ErrorOut})
 def get_account_strategy(request: Any, account_id: PathId) -> AccountStrategy:
-    return account_strategy(account=account_get(actor=request.user, account_id=account_id))
+    """The account's strategy and the one that governs its work (docs/rules.md "Groups and
+    their entities")."""
+    return account_strategy_with_pending(
+        account=account_get(actor=request.user, account_id=account_id)
+    )
 
 
 @accounts_router.post(

@@ -138,7 +138,7 @@ class CostForm(forms.Form):
 
     month = forms.DateField(
         label=_("Month"),
-        widget=forms.DateInput(attrs={"type": "month"}),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         validators=[validate_in_calendar],
     )

@@ -420,6 +420,51 @@ class ScoreRun(models.Model):
         return f"{self.as_of} {self.status}"
 
 
+class RescoreCause(models.TextChoices):
+    """The inputs whose change queues a re-score (docs/rules.md "Inputs and re-scoring")."""
+
+    POTENTIAL = "potential", _("potential estimate")
+    FACTORS = "factors", _("factor rating")
+    PARENT = "parent", _("parent account")
+    STATUS = "status", _("account status")
+    KEY_STATUS = "key_status", _("key-account status")
+    COST_TO_SERVE = "cost_to_serve", _("cost to serve")
+
+
+class AccountRescore(models.Model):
+    """One account's re-score queued by a manager's input: what was shown before the run and
+    what the run computed, for the account page's history (§2–§6)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="rescores", verbose_name=_("account")
+    )
+    run = models.ForeignKey(
+        ScoreRun, on_delete=models.CASCADE, related_name="rescores", verbose_name=_("score run")
+    )
+    cause = models.CharField(_("cause"), max_length=16, choices=RescoreCause.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account re-score")
+        verbose_name_plural = _("account re-scores")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["account", "finished_at"], name="rescore_account_open")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.cause} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
 class Playbook(models.Model):
     """The tactics of one strategy (S1 §2), editable by the director."""
 

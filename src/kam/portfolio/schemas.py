@@ -266,14 +266,39 @@ class StrategyOverrideOut(Schema):
 
 
 class StrategyOut(Schema):
-    """The account's strategy: the recommendation, its rule and the override in force."""
+    """The account's strategy: the recommendation, its rule, the override in force and the
+    strategy that governs the work (docs/rules.md "Groups and their entities")."""
 
     as_of: dt.date | None
-    recommended: str | None
+    recommended: str | None = Field(description="The entity's own recommendation (§6).")
     rule: str | None
     override: StrategyOverrideOut | None
-    strategy: str | None
+    strategy: str | None = Field(description="The strategy that governs the account's work.")
+    governed_by: str | None = Field(
+        description="own, override, group (the group's recommendation) or group_override."
+    )
+    group_account_id: int | None = Field(description="The group's top parent, if in a group.")
+    group_recommended: str | None = Field(description="The group's recommendation (§6).")
+    group_rule: str | None
+    override_matches_recommendation: bool = Field(
+        description="The override chooses what would govern anyway: it can be removed."
+    )
+    rescore_pending: bool = Field(
+        description="A re-score queued by an input on the account or its group has not landed."
+    )
     tactics: list[str]
+
+    @staticmethod
+    def resolve_group_account_id(obj: Any) -> int | None:
+        return obj.group_account.pk if obj.group_account else None
+
+    @staticmethod
+    def resolve_group_recommended(obj: Any) -> str | None:
+        return obj.group_snapshot.strategy if obj.group_snapshot else None
+
+    @staticmethod
+    def resolve_group_rule(obj: Any) -> str | None:
+        return obj.group_snapshot.strategy_rule if obj.group_snapshot else None
 
 
 class KeyProposalIn(StrictIn):

@@ -19,6 +19,7 @@ urlpatterns = [
 # Mounted under /accounts/<account_id>/portfolio/.
 account_urlpatterns = [
     path("strategy/", views.account_strategy_view, name="account_strategy"),
+    path("strategy/status/", views.account_rescore_status_view, name="account_rescore_status"),
     path("strategy/override/", views.strategy_override_view, name="account_strategy_override"),
     path("costs/", views.cost_add_view, name="account_cost_add"),
     path("costs/<int:cost_id>/delete/", views.cost_delete_view, name="account_cost_delete"),

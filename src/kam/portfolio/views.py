@@ -19,6 +19,7 @@ from kam.core.paging import page_context, page_request
 from kam.org.http import AuthedRequest
 from kam.org.permissions import can
 from kam.org.selectors import base_currency, company_settings
+from kam.portfolio.account_presenter import account_story
 from kam.portfolio.forms import (
     CostForm,
     MatrixFilterForm,
@@ -41,7 +42,9 @@ from kam.portfolio.presenters import (
 from kam.portfolio.selectors import (
     PortfolioFilters,
     account_costs_to_serve,
-    account_group_snapshot,
+    account_monthly_history,
+    account_rescore_failed,
+    account_rescore_pending,
     account_strategy,
     class_migration,
     cost_to_serve_get,
@@ -297,6 +300,7 @@ def _strategy_panel(
 ) -> HttpResponse:
     strategy = account_strategy(account=account)
     snapshot = strategy.snapshot
+    currency = base_currency()
     return render(
         request,
         "portfolio/account_strategy.html",
@@ -304,17 +308,43 @@ def _strategy_panel(
             "account": account,
             "strategy": strategy,
             "snapshot": snapshot,
-            "group": account_group_snapshot(account=account),
+            "story": account_story(
+                account_code=account.code,
+                strategy=strategy,
+                currency=currency,
+                entity_months=account_monthly_history(account=account),
+                group_months=(
+                    account_monthly_history(account=strategy.group_account, scope=Scope.GROUP)
+                    if strategy.group_account
+                    else []
+                ),
+            ),
+            "pending": account_rescore_pending(account=account),
+            "failed": account_rescore_failed(account=account),
             "reason": rule_reason(strategy.rule),
             "factors": score_factors(snapshot, portfolio_settings()) if snapshot else [],
             "costs": account_costs_to_serve(account=account)[:12],
             "override_form": override_form,
             "cost_form": cost_form,
-            "currency": base_currency(),
+            "currency": currency,
             "trend_t": t_text(snapshot.trend_t if snapshot else None),
         },
         status=status,
     )
+
+
+@login_required
+def account_rescore_status_view(request: AuthedRequest, account_id: int) -> HttpResponse:
+    """The strategy panel's "recomputing…" line, polled while a queued re-score has not
+    landed; when it has, the answer tells the panel to load itself again."""
+    account = account_get(actor=request.user, account_id=account_id)
+    pending = account_rescore_pending(account=account)
+    response = render(
+        request, "portfolio/account_strategy.html#rescore", {"account": account, "pending": pending}
+    )
+    if pending is None:
+        response["HX-Trigger"] = "kam-rescored"
+    return response
 
 
 @login_required

@@ -10,11 +10,25 @@ from django.utils.translation import gettext_lazy as _
 from kam.accounts.models import Account
 from kam.accounts.panels import AccountPanel, Place
 from kam.org.models import User
+from kam.relationships.models import Attitude, BuyingRole
 from kam.relationships.selectors import account_contacts
 
 
 def buying_centre(actor: User, account: Account) -> Mapping[str, Any]:
-    return {"contacts": account_contacts(actor, account.pk)[:200]}
+    """The contacts, and who is the account's champion now: only people still there (§7: a
+    contact marked left keeps their past role, but champions no more)."""
+    contacts = list(account_contacts(actor, account.pk)[:200])
+    return {
+        "contacts": contacts,
+        "champions": [c for c in contacts if c.active and c.attitude == Attitude.CHAMPION],
+        # Sponsors who left (§7 "sponsor left"): a champion or the coach.
+        "champions_left": [
+            c
+            for c in contacts
+            if not c.active
+            and (c.attitude == Attitude.CHAMPION or c.buying_role == BuyingRole.COACH)
+        ],
+    }
 
 
 BUYING_CENTRE_PANEL = AccountPanel(

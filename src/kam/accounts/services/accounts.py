@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from kam.accounts.models import Account, KeyStatusChange
 from kam.accounts.selectors import accounts_visible_to
+from kam.accounts.signals import account_inputs_changed
 from kam.core.errors import Conflict, InvalidInput, PermissionDenied, full_clean_or_raise
 from kam.core.history import delete_as, save_as
 from kam.org.models import ROLES_OWNING, User
@@ -182,7 +183,24 @@ def account_update(*, actor: User, account: Account, **changes: Any) -> Account:
             updated.append(field)
     if updated:
         _save(account, actor, update_fields=[*updated, "updated_at"])
+        _inputs_changed(account, actor, updated)
     return account
+
+
+# The account fields that move a computed figure, and the cause each re-score names.
+SCORED_FIELDS = {
+    "strategic_importance": "factors",
+    "technical_fit": "factors",
+    "credit_reputation": "factors",
+    "parent": "parent",
+    "status": "status",
+}
+
+
+def _inputs_changed(account: Account, actor: User, updated: Collection[str]) -> None:
+    causes = sorted({SCORED_FIELDS[field] for field in updated if field in SCORED_FIELDS})
+    for cause in causes:
+        account_inputs_changed.send(Account, account=account, cause=cause, actor=actor)
 
 
 @transaction.atomic
@@ -215,4 +233,5 @@ def account_set_key_status(
     account.is_key = is_key
     account.key_reason = reason
     _save(account, actor, update_fields=["is_key", "key_reason", "updated_at"])
+    account_inputs_changed.send(Account, account=account, cause="key_status", actor=actor)
     return decision

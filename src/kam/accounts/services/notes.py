@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from kam.accounts.models import Account, Note, PotentialEstimate
 from kam.accounts.permissions import can_delete_note
 from kam.accounts.selectors import accounts_visible_to
+from kam.accounts.signals import account_inputs_changed
 from kam.core.errors import InvalidInput, PermissionDenied, full_clean_or_raise
 from kam.core.history import delete_as, save_as
 from kam.org.models import User
@@ -49,6 +50,7 @@ def potential_estimate_add(
     )
     full_clean_or_raise(estimate)
     save_as(actor, estimate)
+    account_inputs_changed.send(Account, account=account, cause="potential", actor=actor)
     return estimate
 
 

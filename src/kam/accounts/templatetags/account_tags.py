@@ -16,3 +16,11 @@ def account_panel(context: template.Context, bound: BoundPanel) -> SafeString:
     engine = context.template.engine if context.template else template.Engine.get_default()
     with context.push(**bound.context):
         return SafeString(engine.get_template(bound.template).render(context))
+
+
+@register.filter
+def history_kind(kind: str) -> str:
+    """The label of a history entry's kind (kam.accounts.timeline)."""
+    from kam.accounts.timeline import kind_label
+
+    return kind_label(kind)

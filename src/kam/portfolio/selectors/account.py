@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
@@ -11,10 +12,12 @@ from django.shortcuts import get_object_or_404
 from kam.accounts.models import Account
 from kam.core.months import month_end, month_index
 from kam.portfolio.models import (
+    AccountRescore,
     CostToServe,
     MonthlyHistory,
     Playbook,
     Scope,
+    ScoreRunStatus,
     Snapshot,
     Strategy,
     StrategyOverride,
@@ -103,13 +106,52 @@ def cost_to_serve_get(*, account: Account, cost_id: int) -> CostToServe:
     return get_object_or_404(account.costs_to_serve, pk=cost_id)
 
 
+class Governed(StrEnum):
+    """Where the strategy that governs an account's work comes from (docs/rules.md "Groups
+    and their entities")."""
+
+    OWN = "own"  # a standalone account: its own recommendation
+    OVERRIDE = "override"  # a manager's override on this account
+    GROUP = "group"  # the group's recommendation (the account is in a group)
+    GROUP_OVERRIDE = "group_override"  # the override on the group's top parent
+
+
+def account_top_parent(account: Account) -> Account:
+    """The account's top parent at any depth (itself when it has no parent) (§2 groups)."""
+    top = account
+    seen = {account.pk}
+    while top.parent_id is not None and top.parent_id not in seen:
+        seen.add(top.parent_id)
+        top = Account.objects.only("pk", "code", "name", "parent_id").get(pk=top.parent_id)
+    return top
+
+
+def group_member_ids(top: Account) -> list[int]:
+    """The top parent and all its descendants, at any depth (§2 groups)."""
+    members, frontier = [top.pk], [top.pk]
+    while frontier:
+        frontier = list(
+            Account.objects.filter(parent_id__in=frontier)
+            .exclude(pk__in=members)
+            .values_list("pk", flat=True)
+        )
+        members += frontier
+    return members
+
+
 @dataclass(frozen=True)
 class AccountStrategy:
-    """What the account page and the API show of an account's strategy (§6)."""
+    """What the account page and the API show of an account's strategy (§6): the entity's
+    own recommendation, the group's when the account is in one, the overrides in force and
+    the strategy that governs the work (docs/rules.md "Groups and their entities")."""
 
     snapshot: Snapshot | None
     override: StrategyOverride | None
     playbook: Playbook | None
+    group_account: Account | None = None  # the top parent, when the account is in a group
+    group_snapshot: Snapshot | None = None
+    group_override: StrategyOverride | None = None  # on the top parent, for a member
+    rescore_pending: bool = False  # filled in by account_strategy_with_pending
 
     @property
     def as_of(self) -> dt.date | None:
@@ -124,8 +166,51 @@ class AccountStrategy:
         return self.snapshot.strategy_rule if self.snapshot else None
 
     @property
+    def in_group(self) -> bool:
+        return self.group_account is not None
+
+    @property
+    def baseline(self) -> str | None:
+        """What governs without this account's own override: the group's strategy (its top
+        parent's override, else the group's recommendation) or, standalone, its own."""
+        if self.group_override is not None:
+            return self.group_override.strategy
+        if self.group_snapshot is not None:
+            return self.group_snapshot.strategy
+        return self.recommended
+
+    @property
+    def baseline_rule(self) -> str | None:
+        if self.group_override is not None:
+            return None
+        if self.group_snapshot is not None:
+            return self.group_snapshot.strategy_rule
+        return self.rule
+
+    @property
     def strategy(self) -> str | None:
-        return self.override.strategy if self.override else self.recommended
+        """The strategy that governs the account's work."""
+        return self.override.strategy if self.override else self.baseline
+
+    @property
+    def governed_by(self) -> Governed | None:
+        if self.override is not None:
+            return Governed.OVERRIDE
+        if self.group_override is not None:
+            return Governed.GROUP_OVERRIDE
+        if self.group_snapshot is not None:
+            return Governed.GROUP
+        return Governed.OWN if self.snapshot else None
+
+    @property
+    def entity_differs(self) -> bool:
+        """The entity's own recommendation is not the strategy that governs it."""
+        return self.recommended is not None and self.recommended != self.strategy
+
+    @property
+    def override_matches_recommendation(self) -> bool:
+        """The override chooses what would govern anyway: it can be removed (§6)."""
+        return self.override is not None and self.override.strategy == self.baseline
 
     @property
     def tactics(self) -> list[str]:
@@ -133,8 +218,57 @@ class AccountStrategy:
 
 
 def account_strategy(*, account: Account) -> AccountStrategy:
+    """The account's strategies (§6) and which governs (docs/rules.md "Groups and their
+    entities"): in a group the group's, unless the account's own override says otherwise."""
     snapshot = account_latest_snapshot(account=account)
     override = account_strategy_override(account=account)
-    chosen = override.strategy if override else (snapshot.strategy if snapshot else None)
+    top = account_top_parent(account)
+    group_account = group_snapshot = group_override = None
+    if top.pk != account.pk or account.subsidiaries.exists():
+        group_account = top
+        group_snapshot = account_latest_snapshot(account=top, scope=Scope.GROUP)
+        if top.pk != account.pk:
+            group_override = account_strategy_override(account=top)
+    found = AccountStrategy(snapshot, override, None, group_account, group_snapshot, group_override)
+    chosen = found.strategy
     playbook = playbooks().filter(strategy=chosen).first() if chosen else None
-    return AccountStrategy(snapshot, override, playbook)
+    return AccountStrategy(
+        snapshot, override, playbook, group_account, group_snapshot, group_override
+    )
+
+
+def account_strategy_with_pending(*, account: Account) -> AccountStrategy:
+    """account_strategy, saying whether a re-score queued by an input is still to land."""
+    found = account_strategy(account=account)
+    pending = account_rescore_pending(account=account) is not None
+    return replace(found, rescore_pending=pending)
+
+
+def account_rescore_pending(*, account: Account) -> AccountRescore | None:
+    """The re-score queued by an input on this account or another of its group that has not
+    landed yet (queued or running), if any (docs/rules.md "Inputs and re-scoring")."""
+    members = group_member_ids(account_top_parent(account))
+    return (
+        AccountRescore.objects.filter(
+            account_id__in=members,
+            finished_at__isnull=True,
+            run__status__in=[ScoreRunStatus.QUEUED, ScoreRunStatus.RUNNING],
+        )
+        .select_related("run", "requested_by", "account")
+        .order_by("requested_at", "id")
+        .first()
+    )
+
+
+def account_rescore_failed(*, account: Account) -> AccountRescore | None:
+    """The latest input re-score of this account whose run failed, if it has not landed."""
+    return (
+        account.rescores.filter(finished_at__isnull=True, run__status=ScoreRunStatus.FAILED)
+        .select_related("run")
+        .first()
+    )
+
+
+def account_rescores(*, account: Account) -> QuerySet[AccountRescore]:
+    """The account's input re-scores, newest first, for its history."""
+    return account.rescores.select_related("requested_by", "run")

@@ -10,11 +10,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kam.accounts.models import Account
+from kam.accounts.signals import account_inputs_changed
 from kam.core.errors import InvalidInput, full_clean_or_raise
 from kam.core.history import delete_as, save_as
 from kam.org.models import User
 from kam.org.permissions import require_write
-from kam.portfolio.models import CostKind, CostToServe
+from kam.portfolio.models import CostKind, CostToServe, RescoreCause
+
+
+def _inputs_changed(record: CostToServe, actor: User) -> None:
+    """Cost to serve moves the investment figures (§4): the account is re-scored."""
+    account_inputs_changed.send(
+        CostToServe, account=record.account, cause=RescoreCause.COST_TO_SERVE, actor=actor
+    )
 
 
 def _cost_amount(
@@ -57,6 +65,7 @@ def cost_to_serve_add(
     )
     full_clean_or_raise(record)
     save_as(actor, record)
+    _inputs_changed(record, actor)
     return record
 
 
@@ -77,6 +86,7 @@ def cost_to_serve_update(*, actor: User, record: CostToServe, **changes: Any) ->
     record.amount = _cost_amount(record.kind, record.hours, record.rate, amount)
     full_clean_or_raise(record)
     save_as(actor, record)
+    _inputs_changed(record, actor)
     return record
 
 
@@ -85,3 +95,4 @@ def cost_to_serve_delete(*, actor: User, record: CostToServe) -> None:
     """Remove a cost record; its history keeps who removed it."""
     require_write(actor)
     delete_as(actor, record)
+    _inputs_changed(record, actor)

@@ -304,6 +304,9 @@ def score_run_execute(*, run_id: uuid.UUID | str) -> ScoreRun:
         message="",
     )
     run.refresh_from_db()
+    from kam.portfolio.services.rescore import rescores_finish
+
+    rescores_finish(run=run)
     return run
 
 

@@ -20,7 +20,7 @@ from kam.portfolio.models import (
     Strategy,
     StrategyOverride,
 )
-from kam.portfolio.selectors import account_strategy_override
+from kam.portfolio.selectors import account_strategy, account_strategy_override
 
 
 def _latest_entity_snapshot(account: Account) -> Snapshot | None:
@@ -43,13 +43,15 @@ def strategy_override_set(
     if current is not None:
         current.withdrawn_at = timezone.now()
         save_as(actor, current, update_fields=["withdrawn_at"])
-    snapshot = _latest_entity_snapshot(account)
+    # What the override departs from: the strategy that would govern without it (in a group,
+    # the group's; docs/rules.md "Groups and their entities").
+    governing = account_strategy(account=account)
     override = StrategyOverride(
         account=account,
         strategy=strategy,
         reason=reason,
-        recommended=snapshot.strategy if snapshot else "",
-        recommended_rule=snapshot.strategy_rule if snapshot else "",
+        recommended=governing.baseline or "",
+        recommended_rule=governing.baseline_rule or "",
         decided_by=actor,
     )
     full_clean_or_raise(override)

@@ -1,0 +1,9 @@
+"""Signals other areas listen to, so accounts need not know them (ARCHITECTURE: one way)."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction of a manager's input that changes a computed figure (a potential
+# estimate, a factor rating, the parent, the status, key status), with `account`, `cause` (a
+# kam.portfolio RescoreCause value) and `actor`. Receivers that start work defer it with
+# transaction.on_commit, so a rollback starts nothing.
+account_inputs_changed = Signal()
