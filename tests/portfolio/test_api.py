@@ -12,6 +12,7 @@ from kam.portfolio.selectors import portfolio_settings
 from kam.portfolio.services.scoring import score_history, score_portfolio
 from tests.conftest import api_client_for
 from tests.factories import AccountFactory, PotentialEstimateFactory, SnapshotFactory
+from tests.portfolio.history import PAST, company_with_history
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +169,26 @@ def test_a_region_of_the_matrix_refuses_bad_bounds_naming_the_field(manager, par
 
     assert answer.status_code == 422
     assert field in answer.content.decode()
+
+
+def test_a_region_of_the_matrix_on_a_month_end_says_why_each_class(
+    tmp_path, director, manager
+) -> None:
+    # Given a back-fill: a past month end kept only in the monthly history
+    company_with_history(tmp_path, director, manager)
+    client = api_client_for(manager)
+
+    # When the zoomed matrix asks for that month end's accounts
+    answer = client.get("/api/v1/portfolio/matrix", {"as_of": PAST.isoformat(), "limit": 2})
+
+    # Then it answers them from the history with the reason of their class, no margin
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["as_of"] == PAST.isoformat() and body["count"] == 3
+    big = body["items"][0]
+    assert big["code"] == "BIG" and big["account_class"] == "C" and big["margin"] is None
+    assert big["class_reason"][0].startswith("Contribution 13.2 M is high, but its share")
+    assert big["contribution"] == "13200000.00"
+    # And a filter the history cannot answer is refused naming it
+    refused = client.get("/api/v1/portfolio/matrix", {"as_of": PAST.isoformat(), "is_key": True})
+    assert refused.status_code == 422 and "is_key" in refused.content.decode()

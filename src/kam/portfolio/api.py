@@ -19,6 +19,7 @@ from kam.portfolio.models import (
     Snapshot,
     StrategyOverride,
 )
+from kam.portfolio.presenters import matrix_accounts
 from kam.portfolio.schemas import (
     CostIn,
     CostOut,
@@ -56,6 +57,7 @@ from kam.portfolio.selectors import (
     playbook_get,
     playbooks,
     portfolio,
+    portfolio_settings,
     score_run_get,
     settings_read,
     snapshot_dates,
@@ -100,7 +102,8 @@ def list_matrix_accounts(request: Any, query: Query[MatrixRegionQuery]) -> dict[
         region=MatrixRegion(**region),
         limit=limit,
     )
-    return {"as_of": as_of, "count": count, "items": list(rows)}
+    items = matrix_accounts(rows, portfolio_settings())
+    return {"as_of": as_of, "count": count, "items": items}
 
 
 @router.get("/dates", response={200: list[dt.date], ERROR_CODES: ErrorOut})
