@@ -62,6 +62,13 @@ def _company(tmp_path: Path) -> None:
             lines.append(
                 f"K{index:02d},{month.replace(day=10).isoformat()},{amount:.2f},{amount * 0.7:.2f}"
             )
+    # One customer lost over the year and one new in it: small nodes beside large ones.
+    for code, months in (("LOST", range(13, 20)), ("NEW", range(3))):
+        AccountFactory(owner=director, code=code, name=f"Customer {code}")
+        lines += [
+            f"{code},{month_add(last, -back).replace(day=10).isoformat()},50000.00,30000.00"
+            for back in months
+        ]
     path = tmp_path / "ledger.csv"
     path.write_text("\n".join(lines) + "\n")
     assert ledger_import(actor=director, path=path).status == "imported"
@@ -212,7 +219,9 @@ def test_the_migration_names_the_accounts_of_each_flow(browser, live_server, tmp
 
                 # Then no two labels of the Sankey overlap
                 boxes = _label_boxes(page)
-                assert len(boxes) >= 4
+                texts = " ".join(b["text"] for b in boxes)
+                assert ("lost · 1" if lang == "en" else "流失 · 1") in texts
+                assert len(boxes) >= 8
                 assert _overlapping(boxes) == []
                 # And a table names the accounts behind each flow, each a link
                 flows = page.locator("table.flows tbody tr")
@@ -223,4 +232,6 @@ def test_the_migration_names_the_accounts_of_each_flow(browser, live_server, tmp
                 # And following a flow lists its accounts
                 flows.first.locator("td.num a").click()
                 expect(page.locator("#flow table tbody tr").first).to_be_visible()
+                expect(page.locator("#flow h2")).to_contain_text(" A ")
+                expect(page.locator("[data-chart=sankey][data-chart-drawn] svg")).to_be_visible()
                 _shot(page, f"migration-{lang}-{device}-flow")

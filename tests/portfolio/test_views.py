@@ -147,6 +147,7 @@ def test_migration_counts_class_moves_between_two_dates(director) -> None:
     picked = signed_in(director).get(reverse("portfolio_migration") + link["url"].split("#")[0])
     letter, to, accounts, *_ = picked.context["flow"]
     assert (letter, to, [a.code for a in accounts]) == ("A", "C", [account.code])
+    assert "1 account from A to C" in picked.content.decode()
     assert signed_in(director).get(reverse("portfolio_migration"), {"from": "X"}).status_code == 200
 
 

@@ -175,10 +175,9 @@ def migration_view(request: AuthedRequest) -> HttpResponse:
         chart = migration_chart(migration, f"?{query}&from={{from}}&to={{to}}#flow")
         chosen = (data.get("flow_from"), data.get("flow_to"))
         if chosen in migration.members:
-            flow = (
-                *chosen,
-                Paginator(migration.members[chosen], 50).get_page(request.GET.get("page")),
-            )
+            accounts = Paginator(migration.members[chosen], 50).get_page(request.GET.get("page"))
+            names = {"lost": _("lost"), "new": _("new")}
+            flow = (*chosen, accounts, *(names.get(s, s) for s in chosen))
     return render(
         request,
         "portfolio/migration.html",

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+from django.db.models import BigIntegerField, FloatField, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext_lazy
 
-from kam.accounts.models import Account
 from kam.accounts.selectors import accounts_visible_to, sees_every_account
 from kam.analytics import matrix
 from kam.core.errors import InvalidInput
@@ -44,12 +46,20 @@ ERROR_NOT_KEPT = gettext_lazy("%(field)s is not kept for month ends of the month
 NOT_KEPT_FILTERS = ("is_key", "proposed")
 
 
+class AccountName(NamedTuple):
+    """What a month end's row shows of its account."""
+
+    pk: int
+    code: str
+    name: str
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     """One account on a month end of the monthly history, named like a Snapshot's fields so
     that the matrix, its table and the API read either; what was not kept is None."""
 
-    account: Account
+    account: AccountName
     account_id: int
     account_class: str
     lifecycle: str
@@ -75,6 +85,11 @@ class HistoryRow:
     pareto_candidate: bool = False
 
 
+def _at(index: int, field: str, kind: Any = None) -> Cast:
+    """Item `index` of a JSON list column as a number, read by the database."""
+    return Cast(KeyTextTransform(str(index), field), kind or BigIntegerField())
+
+
 def _check_filters(filters: PortfolioFilters) -> None:
     for name in NOT_KEPT_FILTERS:
         if getattr(filters, name, None) is not None:
@@ -97,49 +112,48 @@ def history_rows(*, actor: User, filters: PortfolioFilters, day: dt.date) -> lis
         "account__region": filters.region,
     }
     rows = rows.filter(**{k: v for k, v in on_account.items() if v is not None})
-    kept = rows.select_related("account").only(
-        "account__code",
-        "account__name",
-        "first_month_end",
-        "months",
-        "classes",
-        "stages",
-        "strategy_rules",
-        "contribution_cents",
-        "potential_cents",
-        "score",
-    )
     month = month_index(day)
-    picked: list[tuple[MonthlyHistory, int]] = []
-    for row in kept:
-        i = month - month_index(row.first_month_end)
-        if 0 <= i < row.months:
-            picked.append((row, i))
+    picked: list[tuple[Any, ...]] = []
+    # A back-fill writes every row from one first month end; each group of rows is read with
+    # the database picking the month's values, so no row's whole history is decoded here.
+    for first in rows.values_list("first_month_end", flat=True).distinct().order_by():
+        i = month - month_index(first)
+        if i < 0:
+            continue
+        year_before = _at(i - 12, "contribution_cents") if i >= 12 else Value(0)
+        picked += rows.filter(first_month_end=first, months__gt=i).values_list(
+            "account_id",
+            "account__code",
+            "account__name",
+            Substr("classes", i + 1, 1),
+            Substr("stages", i + 1, 1),
+            Substr("strategy_rules", i + 1, 1),
+            _at(i, "contribution_cents"),
+            _at(i, "potential_cents"),
+            _at(i, "score", FloatField()),
+            year_before,
+        )
     if not picked:
         return []
-    contribution = np.array([r.contribution_cents[i] for r, i in picked], dtype=np.int64)
-    potential = np.array([r.potential_cents[i] for r, i in picked], dtype=np.int64)
+    contribution = np.array([int(r[6]) for r in picked], dtype=np.int64)
+    potential = np.array([int(r[7]) for r in picked], dtype=np.int64)
     # The contribution of the 12 months before is the kept one a year earlier; the history
     # starts at the ledger's first month, so before it there was none (§2 active).
-    before = np.array(
-        [r.contribution_cents[i - 12] if i >= 12 else 0 for r, i in picked], dtype=np.int64
-    )
+    before = np.array([int(r[9] or 0) for r in picked], dtype=np.int64)
     levels = matrix.classify(
         contribution, potential, np.zeros(len(picked)), rules_from(portfolio_settings())
     )
     found = []
-    for n, (row, i) in enumerate(picked):
-        stage = STAGES.get(row.stages[i], Lifecycle.MATURITY.value)
-        rule = row.strategy_rules[i]
+    for n, (pk, code, name, klass, letter, rule, _c, _p, score, _b) in enumerate(picked):
+        stage = STAGES.get(letter, Lifecycle.MATURITY.value)
         strategy = _RULE_STRATEGY.get(rule, Strategy.WAIT_AND_SEE)
         if rule == "3" and stage == Lifecycle.ACQUISITION:
             strategy = Strategy.ACQUISITION
-        score = row.score[i]
         found.append(
             HistoryRow(
-                account=row.account,
-                account_id=row.account_id,
-                account_class=row.classes[i],
+                account=AccountName(pk, code, name),
+                account_id=pk,
+                account_class=klass,
                 lifecycle=stage,
                 strategy=strategy.value,
                 strategy_rule=f"R{rule}",
@@ -151,7 +165,7 @@ def history_rows(*, actor: User, filters: PortfolioFilters, day: dt.date) -> lis
                 contribution_level=str(levels.contribution_level[n]),
                 potential_level=str(levels.potential_level[n]),
                 relative_rule=bool(levels.relative_rule[n]),
-                reclassified=str(levels.account_class[n]) != row.classes[i],
+                reclassified=str(levels.account_class[n]) != klass,
             )
         )
     narrowed = [
