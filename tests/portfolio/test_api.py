@@ -189,6 +189,10 @@ def test_a_region_of_the_matrix_on_a_month_end_says_why_each_class(
     assert big["code"] == "BIG" and big["account_class"] == "C" and big["margin"] is None
     assert big["class_reason"][0].startswith("Contribution 13.2 M is high, but its share")
     assert big["contribution"] == "13200000.00"
+    # And the dates the API offers include the month ends when asked
+    dates = client.get("/api/v1/portfolio/dates", {"month_ends": True}).json()
+    assert PAST.isoformat() in dates and dates == sorted(dates, reverse=True)
+    assert PAST.isoformat() not in client.get("/api/v1/portfolio/dates").json()
     # And a filter the history cannot answer is refused naming it
     refused = client.get("/api/v1/portfolio/matrix", {"as_of": PAST.isoformat(), "is_key": True})
     assert refused.status_code == 422 and "is_key" in refused.content.decode()
