@@ -93,7 +93,7 @@ MOST = {
     "account_sales": 11,
     "account_strategy": 20,  # and the group: top parent, its snapshot, override, history
     "portfolio_matrix": 14,
-    "portfolio_pareto": 11,
+    "portfolio_pareto": 12,
     "portfolio_migration": 11,
     "portfolio_proposals": 12,
     "portfolio_playbooks": 6,

@@ -5,7 +5,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from kam.analytics.matrix import cell_edge, classify, density_cells
+from kam.analytics.matrix import cell_edge, class_regions, classify, density_cells
 from kam.analytics.rules import Rules
 
 M = 100_000_000  # one million in cents
@@ -151,3 +151,24 @@ def test_density_cells_of_no_points_are_empty() -> None:
 def test_density_cells_refuse_points_the_log_axes_cannot_show() -> None:
     with pytest.raises(ValueError, match="positive"):
         density_cells(np.array([0.0]), np.array([5.0]))
+
+
+def test_class_regions_follow_the_relative_rule_and_the_thresholds() -> None:
+    # Given the default rules on a plot from 100 K to 1 B on both axes
+    regions = {r.account_class: r.vertices for r in class_regions(Rules(), (1e5, 1e9), (1e5, 1e9))}
+
+    # Then A is bounded below by C = 10 M up to P = C / 0.3 = 33.3 M, then by C = 0.3 P
+    assert set(regions) == {"A", "B", "C", "D"}
+    np.testing.assert_allclose(
+        regions["A"],
+        [(1e9, 1e9), (3e7, 1e9), (3e7, 1e7), (1e7 / 0.3, 1e7), (1e9, 3e8)],
+        rtol=1e-9,
+    )
+    # And D is everything left of 10 M potential below 10 M contribution
+    np.testing.assert_allclose(regions["D"], [(1e7, 1e5), (1e5, 1e5), (1e5, 1e7), (1e7, 1e7)])
+
+
+def test_class_regions_leave_out_an_area_outside_the_plot() -> None:
+    # Given a plot that ends below the high potential threshold: no A, no C beyond it
+    found = [r.account_class for r in class_regions(Rules(), (1e5, 2e7), (1e5, 1e9))]
+    assert found == ["B", "C", "D"]

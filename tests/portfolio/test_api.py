@@ -12,6 +12,7 @@ from kam.portfolio.selectors import portfolio_settings
 from kam.portfolio.services.scoring import score_history, score_portfolio
 from tests.conftest import api_client_for
 from tests.factories import AccountFactory, PotentialEstimateFactory, SnapshotFactory
+from tests.portfolio.history import PAST, company_with_history
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +187,30 @@ def test_the_trend_slope_is_money_per_month_in_the_base_currency(manager) -> Non
     assert slopes[account.pk] == "1234.57"
     assert sorted(slopes.values(), key=str) == ["1234.57", None]
     assert {row["account_id"]: row["trend_relative_slope"] for row in rows}[account.pk] == 0.25
+
+
+def test_a_region_of_the_matrix_on_a_month_end_says_why_each_class(
+    tmp_path, director, manager
+) -> None:
+    # Given a back-fill: a past month end kept only in the monthly history
+    company_with_history(tmp_path, director, manager)
+    client = api_client_for(manager)
+
+    # When the zoomed matrix asks for that month end's accounts
+    answer = client.get("/api/v1/portfolio/matrix", {"as_of": PAST.isoformat(), "limit": 2})
+
+    # Then it answers them from the history with the reason of their class, no margin
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["as_of"] == PAST.isoformat() and body["count"] == 3
+    big = body["items"][0]
+    assert big["code"] == "BIG" and big["account_class"] == "C" and big["margin"] is None
+    assert big["class_reason"][0].startswith("Contribution 13.2 M is high, but its share")
+    assert big["contribution"] == "13200000.00"
+    # And the dates the API offers include the month ends when asked
+    dates = client.get("/api/v1/portfolio/dates", {"month_ends": True}).json()
+    assert PAST.isoformat() in dates and dates == sorted(dates, reverse=True)
+    assert PAST.isoformat() not in client.get("/api/v1/portfolio/dates").json()
+    # And a filter the history cannot answer is refused naming it
+    refused = client.get("/api/v1/portfolio/matrix", {"as_of": PAST.isoformat(), "is_key": True})
+    assert refused.status_code == 422 and "is_key" in refused.content.decode()

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import Decimal
 
 import numpy as np
+from django.utils import translation
 
-from kam.analytics.matrix import density_cells
+from kam.analytics.matrix import classify, density_cells
+from kam.analytics.rules import Rules
 from kam.portfolio.models import PortfolioSettings
 from kam.portfolio.presenters import (
     PARETO_SHOWN,
+    class_reason,
+    compact_amount,
     matrix_presentation,
     migration_chart,
     pareto_presentation,
     rule_reason,
     t_text,
 )
+from kam.portfolio.rules import rules_from
 from kam.portfolio.selectors import (
     DENSITY_CELLS_PER_DECADE,
     MatrixBubble,
@@ -40,7 +47,172 @@ def _row(code: str, klass: str, stage: str, contribution: int, potential: int) -
         contribution_cents=contribution,
         margin_cents=contribution // 4,
         share_of_wallet=contribution / potential if potential else None,
+        contribution_level="high",
+        potential_level="high",
+        relative_rule=False,
+        potential_missing=False,
+        potential_below_contribution=False,
     )
+
+
+def _classified(code: str, contribution: int, potential: int, rules: Rules) -> MatrixBubble:
+    """A bubble as scoring makes it: class, levels and flags from `classify` (§3)."""
+    c = classify(np.array([contribution]), np.array([potential]), np.array([1.0]), rules)
+    return MatrixBubble(
+        account_id=int(code[1:]),
+        code=code,
+        name=f"Customer {code}",
+        account_class=str(c.account_class[0]),
+        lifecycle="maturity",
+        potential_cents=int(c.potential[0]),
+        contribution_cents=contribution,
+        margin_cents=contribution // 4,
+        share_of_wallet=float(c.share_of_wallet[0]),
+        contribution_level=str(c.contribution_level[0]),
+        potential_level=str(c.potential_level[0]),
+        relative_rule=bool(c.relative_rule[0]),
+        potential_missing=bool(c.potential_missing[0]),
+        potential_below_contribution=bool(c.potential_below_contribution[0]),
+    )
+
+
+def _inside(point: tuple[float, float], polygon: list[list[float]]) -> bool:
+    """Ray casting on log axes, where the class areas' edges are straight."""
+    x, y = math.log10(point[0]), math.log10(point[1])
+    ring = [(math.log10(px), math.log10(py)) for px, py in polygon]
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _boundary_accounts(settings: PortfolioSettings) -> list[tuple[int, int]]:
+    """(contribution, potential) in cents on both sides of every boundary of §3: the
+    contribution and potential thresholds, the relative rule's diagonal and its kink."""
+    ch, cm = int(settings.contribution_high * 100), int(settings.contribution_medium * 100)
+    ph, pm = int(settings.potential_high * 100), int(settings.potential_medium * 100)
+    share = float(settings.relative_share_threshold)
+    potentials = [pm // 10, pm, ph, int(ch / share), ph * 3, ph * 30]
+    contributions = [cm // 10, cm, ch, ch * 5]
+    found = []
+    for p in potentials:
+        for side in (0.97, 1.03):
+            scaled = int(p * side)
+            for c in [*contributions, int(scaled * share)]:
+                found.extend((int(c * c_side), scaled) for c_side in (0.95, 1.05))
+    return found
+
+
+def test_each_bubble_lies_in_the_area_of_its_class() -> None:
+    # Given accounts on all sides of every boundary, classed by the rules of §3 (the
+    # default settings and a director's own, where the kink falls between the thresholds)
+    for settings in (
+        PortfolioSettings(),
+        PortfolioSettings(
+            contribution_high=Decimal(8_000_000),
+            potential_high=Decimal(20_000_000),
+            relative_share_threshold=Decimal("0.50"),
+        ),
+    ):
+        rules = rules_from(settings)
+        rows = [
+            _classified(f"K{n}", c, p, rules)
+            for n, (c, p) in enumerate(_boundary_accounts(settings))
+        ]
+
+        # When the matrix is drawn
+        chart = matrix_presentation(_data(rows), settings, "CNY").chart
+
+        # Then each bubble's point is inside exactly one area, the area of its class
+        for series in chart["series"]:
+            for point in series["points"]:
+                areas = [r["cls"] for r in chart["regions"] if _inside(point["value"], r["points"])]
+                assert areas == [point["cls"]], (point["code"], point["value"], areas)
+        assert {r["cls"] for r in chart["regions"]} == {"A", "B", "C", "D"}
+
+
+def test_the_areas_hold_the_bubbles_in_the_density_mode_too() -> None:
+    # Given more accounts than the matrix draws as bubbles: the largest drawn, the rest dense
+    settings = PortfolioSettings()
+    rules = rules_from(settings)
+    rng = np.random.default_rng(16)
+    contribution = (rng.lognormal(15, 2, 700) * 100).astype(np.int64) + 100
+    potential = (contribution * rng.uniform(0.5, 20, 700)).astype(np.int64)
+    rows = sorted(
+        (
+            _classified(f"K{n}", int(c), int(p), rules)
+            for n, (c, p) in enumerate(zip(contribution, potential, strict=True))
+        ),
+        key=lambda r: -r.contribution_cents,
+    )
+
+    # When the matrix is drawn in its density mode
+    matrix = matrix_presentation(_data(rows, dense=True, bubbles=200), settings, "CNY")
+
+    # Then the bubbles drawn sit in their class's area and the areas cover the density cells
+    drawn = [p for s in matrix.chart["series"] for p in s["points"]]
+    assert len(drawn) == 200 and matrix.dense == 500
+    for point in drawn:
+        areas = [r["cls"] for r in matrix.chart["regions"] if _inside(point["value"], r["points"])]
+        assert areas == [point["cls"]]
+    low_x, high_x = matrix.chart["potentialRange"]
+    assert all(low_x <= cell[0] and cell[2] <= high_x for cell in matrix.chart["density"])
+
+
+def test_the_tooltip_says_why_the_relative_rule_lowers_a_high_contribution() -> None:
+    # Given a large customer whose potential estimate dwarfs its contribution
+    rules = rules_from(PortfolioSettings())
+    row = _classified("K1", 12_300_000_00, 61_500_000_00, rules)
+
+    # When its bubble is drawn
+    chart = matrix_presentation(_data([row]), PortfolioSettings(), "CNY").chart
+
+    # Then it is class C and the tooltip says why, in numbers
+    (point,) = [p for s in chart["series"] for p in s["points"]]
+    assert point["cls"] == "C"
+    assert point["why"] == [
+        "Contribution 12.3 M is high, but its share of wallet 20 % is below 30 % of potential "
+        "61.5 M, so it counts as medium.",
+        "Potential 61.5 M is high.",
+        "Medium contribution and high potential: class C.",
+    ]
+
+
+def test_the_tooltip_says_a_potential_was_filled_in_and_speaks_chinese() -> None:
+    # Given an account without a potential estimate
+    rules = rules_from(PortfolioSettings())
+    c = classify(np.array([118_500_000_00]), np.array([0]), np.array([np.nan]), rules)
+    row = _classified("K1", 118_500_000_00, 0, rules)._replace(
+        potential_cents=int(c.potential[0]),
+        potential_missing=True,
+        account_class=str(c.account_class[0]),
+        potential_level=str(c.potential_level[0]),
+        contribution_level=str(c.contribution_level[0]),
+    )
+
+    # When the matrix is drawn for a reader of Chinese
+    with translation.override("zh-hans"):
+        why = class_reason(row, PortfolioSettings())
+
+    # Then the reason says the potential is the contribution standing in, in 亿
+    assert "1.19 亿" in why[0]
+    assert row.account_class == "A"
+    assert why[1:] == [
+        "潜力 1.19 亿 为高。",
+        "没有潜力估计：以贡献代替。",
+        "高贡献、高潜力：A 类。",
+    ]
+
+
+def test_compact_amounts_follow_the_readers_language() -> None:
+    assert compact_amount(118_500_000_00, "en") == "118.5 M"
+    assert compact_amount(118_500_000_00, "zh-hans") == "1.19 亿"
+    assert compact_amount(12_000_00, "zh-hans") == "1.2 万"
+    assert compact_amount(999_00, "en") == "999"
+    assert compact_amount(-2_500_000_000_00, "en") == "-2.5 B"
+    # the same rule as the cards and tables: about four digits, at most two decimals
+    assert compact_amount(47_660_000_00, "en") == "47.66 M"
 
 
 def _data(rows: list[MatrixBubble], dense: bool = False, bubbles: int | None = None) -> MatrixData:

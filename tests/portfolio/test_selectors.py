@@ -7,19 +7,26 @@ import datetime as dt
 import pytest
 
 from kam.core.dates import today
+from kam.core.errors import InvalidInput
 from kam.portfolio.models import Snapshot
 from kam.portfolio.selectors import (
     MatrixRegion,
     PortfolioFilters,
+    StoredDate,
     account_group_snapshot,
+    class_migration,
     matrix_data,
     matrix_region,
     migration_default_start,
     overview,
     pareto_ranking,
+    portfolio_page,
+    stored_dates,
 )
 from kam.portfolio.services.scoring import score_portfolio
 from tests.factories import AccountFactory, SnapshotFactory
+from tests.portfolio.history import AS_OF as HISTORY_AS_OF
+from tests.portfolio.history import PAST, company_with_history
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 10, 31)  # SnapshotFactory's date
@@ -195,3 +202,99 @@ def test_the_totals_kept_for_every_account_are_the_counted_ones(director, monkey
     # Then both are the same, and the same as counting without the cache
     assert kept.totals == counted.totals == overview._matrix_totals(Snapshot.objects.all())
     assert (kept.totals.plotted, kept.totals.hidden, len(kept.bubbles)) == (5, 1, 1)
+
+
+def test_the_dates_offer_every_month_end_of_the_history(tmp_path, director, manager) -> None:
+    # Given a back-fill: month ends in the monthly history, the date itself in full
+    company_with_history(tmp_path, director, manager)
+
+    # When the pages ask which dates they can show
+    dates = stored_dates()
+
+    # Then every month end is there, newest first, and only the scored date is full
+    assert dates[0] == StoredDate(HISTORY_AS_OF, True)
+    assert StoredDate(PAST, False) in dates
+    assert [d.day for d in dates] == sorted((d.day for d in dates), reverse=True)
+    assert len([d for d in dates if not d.full]) == 22  # 2025-01 … 2026-10
+
+
+def test_the_matrix_on_a_month_end_of_the_history(tmp_path, director, manager, other_manager):
+    # Given a back-fill, and another manager's account
+    accounts = company_with_history(tmp_path, director, manager)
+    AccountFactory(owner=other_manager, code="THEIRS")
+
+    # When the manager's matrix is drawn on a past month end
+    data = matrix_data(actor=manager, filters=PortfolioFilters(as_of=PAST))
+
+    # Then it is that month end's, from the history: no margin, the kept class and figures
+    assert data.as_of == PAST and data.full is False
+    bubbles = {b.code: b for b in data.bubbles}
+    assert set(bubbles) == {"BIG", "MID", "SMALL"}
+    big = bubbles["BIG"]
+    assert big.contribution_cents == 12 * 1_100_000_00 and big.potential_cents == 60_000_000_00
+    assert big.account_class == "C" and big.relative_rule is True
+    assert big.contribution_level == "medium" and big.margin_cents is None
+    assert big.potential_missing is None  # not kept
+    assert bubbles["MID"].potential_cents == bubbles["MID"].contribution_cents
+    assert data.totals.classes["C"][0] == 1
+    # And a date between two month ends shows the month end before it
+    assert (
+        matrix_data(actor=manager, filters=PortfolioFilters(as_of=dt.date(2026, 7, 20))).as_of
+        == PAST
+    )
+    # And the region and the table read the same rows
+    _, count, rows = matrix_region(
+        actor=manager,
+        filters=PortfolioFilters(as_of=PAST),
+        region=MatrixRegion(contribution_min=1_000_000_00),
+        limit=10,
+    )
+    assert count == 2 and [r.account.code for r in rows] == ["BIG", "MID"]
+    page = portfolio_page(actor=manager, filters=PortfolioFilters(as_of=PAST), page=None)
+    assert [r.account_id for r in page.object_list] == [
+        accounts["BIG"].pk,
+        accounts["MID"].pk,
+        accounts["SMALL"].pk,
+    ]
+    assert page.object_list[0].strategy == "promotion"
+
+
+def test_the_pareto_ranking_on_a_month_end_of_the_history(tmp_path, director, manager) -> None:
+    # Given a back-fill
+    company_with_history(tmp_path, director, manager)
+
+    # When the Pareto curve of a past month end is read
+    ranking = pareto_ranking(actor=manager, filters=PortfolioFilters(as_of=PAST), top=10)
+
+    # Then it is ranked again from the kept contribution: BIG and MID reach 80 % together,
+    # cut to ceil(0.2 × 3) = 1 candidate
+    assert ranking.full is False and ranking.as_of == PAST
+    assert [r.code for r in ranking.top] == ["BIG", "MID", "SMALL"]
+    assert ranking.ranked == 3 and ranking.candidates == 1
+    assert ranking.candidate_cents == 12 * 1_100_000_00
+    assert ranking.total_cents == 12 * (1_100_000 + 500_000 + 10_000) * 100
+
+
+def test_a_month_end_of_the_history_refuses_filters_it_cannot_answer(
+    tmp_path, director, manager
+) -> None:
+    company_with_history(tmp_path, director, manager)
+
+    with pytest.raises(InvalidInput) as raised:
+        matrix_data(actor=manager, filters=PortfolioFilters(as_of=PAST, is_key=True))
+
+    assert [e.field for e in raised.value.errors] == ["is_key"]
+
+
+def test_migration_names_the_accounts_behind_each_flow(tmp_path, director, manager) -> None:
+    # Given a back-fill where BIG moved from A/B to C once its potential estimate came in
+    company_with_history(tmp_path, director, manager)
+
+    # When the migration from the first quarter to the past month end is read
+    migration = class_migration(actor=manager, start=dt.date(2025, 3, 31), end=PAST)
+
+    # Then each flow lists its accounts by code
+    flows = {(a, b): [acc.code for acc in accounts] for a, b, _, accounts in migration.flows()}
+    assert sum(len(codes) for codes in flows.values()) == 3
+    assert all(n == len(migration.members[(a, b)]) for a, b, n, _ in migration.flows())
+    assert ["BIG"] in flows.values()

@@ -13,6 +13,7 @@ from kam.portfolio.models import CostToServe, Snapshot, StrategyOverride
 from kam.portfolio.selectors import overview, portfolio_settings
 from kam.portfolio.services.scoring import score_portfolio
 from tests.factories import AccountFactory, SnapshotFactory
+from tests.portfolio.history import PAST, company_with_history
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +134,21 @@ def test_migration_counts_class_moves_between_two_dates(director) -> None:
     assert migration.counts == {("A", "C"): 1}
     assert migration.drops == 1
     chart = page.context["chart"]
-    assert chart["links"] == [{"source": "A · 2026-09-30", "target": "C · 2026-10-31", "value": 1}]
-    assert {"name": "A · 2026-09-30", "state": "A"} in chart["nodes"]
+    (link,) = chart["links"]
+    assert (link["source"], link["target"], link["value"]) == (
+        "A · 2026-09-30",
+        "C · 2026-10-31",
+        1,
+    )
+    assert link["url"].endswith("&from=A&to=C#flow")
+    assert {"A · 2026-09-30", "C · 2026-10-31"} <= {node["name"] for node in chart["nodes"]}
+    # And the flow's accounts are named, in full when the flow is picked
+    assert account.code in page.content.decode()
+    picked = signed_in(director).get(reverse("portfolio_migration") + link["url"].split("#")[0])
+    letter, to, accounts, *_ = picked.context["flow"]
+    assert (letter, to, [a.code for a in accounts]) == ("A", "C", [account.code])
+    assert "1 account from A to C" in picked.content.decode()
+    assert signed_in(director).get(reverse("portfolio_migration"), {"from": "X"}).status_code == 200
 
 
 def test_past_the_threshold_the_matrix_says_what_it_draws(manager, monkeypatch) -> None:
@@ -209,3 +223,27 @@ def test_the_matrix_table_shows_compact_amounts_with_the_exact_one_on_hover(
     assert '<span class="badge warn" title="' in body and f">{stale}</span>" in body
     assert 'id="badge-legend"' in body
     assert "\u29d7" not in body
+
+
+def test_the_matrix_and_pareto_pages_offer_past_month_ends_and_say_what_they_lack(
+    tmp_path, director, manager
+) -> None:
+    # Given a back-fill
+    company_with_history(tmp_path, director, manager)
+    client = signed_in(manager)
+
+    for name in ("portfolio_matrix", "portfolio_pareto"):
+        # When the manager opens the page on a past month end
+        page = client.get(reverse(name), {"as_of": PAST.isoformat()})
+
+        # Then the date picker offers every month end, that one chosen, and says what it lacks
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert f'<option value="{PAST.isoformat()}" selected>' in html
+        assert html.count("· monthly history</option>") == 22
+        assert 'id="date-lacks"' in html and "does not keep the margin" in html
+    matrix = client.get(reverse("portfolio_matrix"), {"as_of": PAST.isoformat()})
+    assert matrix.context["chart"]["sized"] is False
+    assert "The bubbles are all one size" in matrix.content.decode()
+    # And the latest date, scored in full, lacks nothing
+    assert 'id="date-lacks"' not in client.get(reverse("portfolio_matrix")).content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,3 +124,85 @@ def density_cells(
 def cell_edge(index: int, per_decade: int) -> float:
     """Where log cell `index` of `density_cells` starts on its axis."""
     return float(10 ** (index / per_decade))
+
+
+def _log_amount(cents: int) -> float:
+    """A threshold in cents on a log axis of currency units; zero, which every positive
+    amount reaches, is minus infinity."""
+    return math.log10(cents / 100) if cents > 0 else -math.inf
+
+
+def _without_collinear(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The ring without repeated vertices and without those on a straight edge."""
+    points: list[tuple[float, float]] = []
+    for p in ring:
+        if not points or abs(p[0] - points[-1][0]) + abs(p[1] - points[-1][1]) > 1e-12:
+            points.append(p)
+    kept = []
+    for i, (x, y) in enumerate(points):
+        (x0, y0), (x1, y1) = points[i - 1], points[(i + 1) % len(points)]
+        if abs((x - x0) * (y1 - y0) - (y - y0) * (x1 - x0)) > 1e-12:
+            kept.append((x, y))
+    return kept
+
+
+@dataclass(frozen=True)
+class ClassRegion:
+    """One class's area of the matrix plane (§3): a polygon of (potential, contribution)
+    vertices in currency units, its edges straight on log–log axes."""
+
+    account_class: str
+    vertices: tuple[tuple[float, float], ...]
+
+
+def class_regions(
+    rules: Rules, potential_range: tuple[float, float], contribution_range: tuple[float, float]
+) -> list[ClassRegion]:
+    """The areas of classes A–D on the potential × contribution plane inside the given
+    ranges (currency units, log axes), as the rules of §3 make them.
+
+    Contribution counts as high where C ≥ contribution_high and the relative rule does not
+    lower it, that is where C ≥ f(P) = max(contribution_high, relative_share × P); elsewhere it
+    is medium or low, which give the same classes. So A and B lie above f (P ≥ / < potential
+    high), C and D below it (P ≥ / < potential medium). On log axes f is two straight pieces
+    meeting at P = contribution_high / relative_share, so each area is a simple polygon.
+    """
+    if not (0 < potential_range[0] < potential_range[1]) or not (
+        0 < contribution_range[0] < contribution_range[1]
+    ):
+        raise ValueError("the ranges must be increasing and positive")
+    x0, x1 = (math.log10(v) for v in potential_range)
+    y0, y1 = (math.log10(v) for v in contribution_range)
+    high = _log_amount(rules.contribution_high_cents)
+    share = float(rules.relative_share_threshold)
+    shift = math.log10(share) if share > 0 else -math.inf
+
+    def edge(x: float) -> float:  # f on log axes, held inside the contribution range
+        return min(max(high, shift + x, y0), y1)
+
+    def area(klass: str, a: float, b: float, above: bool) -> ClassRegion | None:
+        a, b = max(a, x0), min(b, x1)
+        if a >= b:
+            return None
+        # f's kinks inside [a, b]: its own, and where it leaves the contribution range.
+        kinks = {a, b, high - shift, y0 - shift, y1 - shift} if share > 0 else {a, b}
+        xs = sorted(x for x in kinks if a <= x <= b)
+        curve = [(x, edge(x)) for x in xs]
+        side = y1 if above else y0
+        if all(abs(y - side) < 1e-12 for _, y in curve):
+            return None  # f runs along the range's edge: nothing on this side
+        ring = _without_collinear([(b, side), (a, side), *curve])
+        if len(ring) < 3:
+            return None
+        vertices = tuple((float(10**x), float(10**y)) for x, y in ring)
+        return ClassRegion(klass, vertices)
+
+    p_high = _log_amount(rules.potential_high_cents)
+    p_medium = _log_amount(rules.potential_medium_cents)
+    found = [
+        area("A", p_high, x1, above=True),
+        area("B", x0, p_high, above=True),
+        area("C", p_medium, x1, above=False),
+        area("D", x0, p_medium, above=False),
+    ]
+    return [region for region in found if region is not None]

@@ -19,6 +19,7 @@ from kam.portfolio.models import (
     Snapshot,
     StrategyOverride,
 )
+from kam.portfolio.presenters import matrix_accounts
 from kam.portfolio.schemas import (
     CostIn,
     CostOut,
@@ -57,9 +58,11 @@ from kam.portfolio.selectors import (
     playbook_get,
     playbooks,
     portfolio,
+    portfolio_settings,
     score_run_get,
     settings_read,
     snapshot_dates,
+    stored_dates,
 )
 from kam.portfolio.services.costs import (
     cost_to_serve_add,
@@ -101,11 +104,18 @@ def list_matrix_accounts(request: Any, query: Query[MatrixRegionQuery]) -> dict[
         region=MatrixRegion(**region),
         limit=limit,
     )
-    return {"as_of": as_of, "count": count, "items": list(rows)}
+    items = matrix_accounts(rows, portfolio_settings())
+    return {"as_of": as_of, "count": count, "items": items}
 
 
 @router.get("/dates", response={200: list[dt.date], ERROR_CODES: ErrorOut})
-def list_snapshot_dates(request: Any, scope: SnapshotScope = "entity") -> list[dt.date]:
+def list_snapshot_dates(
+    request: Any, scope: SnapshotScope = "entity", month_ends: bool = False
+) -> list[dt.date]:
+    """The dates scored in full, newest first; with `month_ends`, also every month end of the
+    monthly history, which `GET /portfolio/matrix` accepts as `as_of` too."""
+    if month_ends:
+        return [stored.day for stored in stored_dates(scope=scope)]
     return snapshot_dates(scope=scope)
 
 

@@ -111,10 +111,23 @@ class MatrixFilterForm(forms.Form):
         ]
 
 
+FLOW_STATES = [(s, s) for s in ("A", "B", "C", "D", "lost", "new")]
+
+
 class MigrationForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, validators=[validate_in_calendar])
     end = forms.DateField(label=_("To"), required=False, validators=[validate_in_calendar])
     scope = forms.ChoiceField(label=_("View"), choices=Scope.choices, required=False)
+    # One flow of the Sankey, its accounts listed in full (`from` and `to` in the URL).
+    flow_from = forms.ChoiceField(choices=FLOW_STATES, required=False)
+    flow_to = forms.ChoiceField(choices=FLOW_STATES, required=False)
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        if data is not None:
+            data = data.copy()
+            data.setdefault("flow_from", data.get("from", ""))
+            data.setdefault("flow_to", data.get("to", ""))
+        super().__init__(data, **kwargs)
 
 
 class OverrideForm(forms.Form):

@@ -6,6 +6,7 @@ the database. The chart dicts are read by web/static/kam/kam.js.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +17,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kam.analytics.matrix import cell_edge, density_cells
-from kam.portfolio.models import AccountClass, Lifecycle, PortfolioSettings, Snapshot
+from kam.analytics.matrix import cell_edge, class_regions, density_cells
+from kam.core.money import cents_compact
+from kam.portfolio.models import AccountClass, Level, Lifecycle, PortfolioSettings, Snapshot
+from kam.portfolio.rules import rules_from
 from kam.portfolio.selectors import (
     DENSITY_CELLS_PER_DECADE,
     MATRIX_BUBBLES,
@@ -66,6 +69,84 @@ def money(cents: int) -> float:
     return cents / 100
 
 
+# Compact amounts (charts): the units of the reader's language, largest first. Chinese counts
+# in 万 (10^4) and 亿 (10^8); the others in thousands. kam.js's `compactMoney` follows the
+# same rule (docs/rules.md "Charts").
+def compact_amount(cents: int, language: str | None = None) -> str:
+    """An amount as a reader says it, by the one rule of kam.core.money.cents_compact
+    (118.5 M, 1.19 亿); below the first unit, whole units grouped."""
+    return cents_compact(cents, language=language) or f"{round(cents / 100):,}"
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.1f}".rstrip("0").rstrip(".") + " %"
+
+
+def class_reason(row: Any, settings: PortfolioSettings) -> list[str]:
+    """Why an account is in its class (§3), in sentences: its contribution level (and the
+    relative rule when it lowered it), its potential level (and a filled-in potential), and
+    the class they give. `row` is a Snapshot, a HistoryRow or a MatrixBubble: anything with
+    their contribution, potential, levels and flags."""
+    c, p = money(row.contribution_cents), money(row.potential_cents)
+    level = {v: str(label) for v, label in Level.choices}
+    order = [Level.LOW, Level.MEDIUM, Level.HIGH]
+    stated = row.contribution_level
+    numbers = {
+        "contribution": compact_amount(row.contribution_cents),
+        "potential": compact_amount(row.potential_cents),
+    }
+    if row.relative_rule and stated in order[:2]:
+        absolute = order[order.index(stated) + 1]
+        lines = [
+            _(
+                "Contribution %(contribution)s is %(absolute)s, but its share of wallet "
+                "%(share)s is below %(threshold)s of potential %(potential)s, so it counts "
+                "as %(level)s."
+            )
+            % {
+                **numbers,
+                "absolute": level[absolute],
+                "level": level[stated],
+                "share": _percent(c / p) if p else "—",
+                "threshold": _percent(float(settings.relative_share_threshold)),
+            }
+        ]
+    else:
+        lines = [
+            _("Contribution %(contribution)s is %(level)s.") % {**numbers, "level": level[stated]}
+        ]
+    potential = _("Potential %(potential)s is %(level)s.") % {
+        **numbers,
+        "level": level[row.potential_level],
+    }
+    lines.append(potential)
+    if row.potential_missing:
+        lines.append(_("There is no estimate: the contribution stands in for it."))
+    elif row.potential_below_contribution:
+        lines.append(_("The estimate was below the contribution: raised to it."))
+    elif row.potential_missing is None:
+        lines.append(_("Whether it was estimated or filled in is not kept for this date."))
+    lines.append(
+        _("%(contribution)s contribution and %(potential)s potential: class %(klass)s.")
+        % {
+            "contribution": level[stated].capitalize(),
+            "potential": level[row.potential_level],
+            "klass": row.account_class,
+        }
+    )
+    if getattr(row, "reclassified", False):
+        lines.append(_("Classed under the settings of the time; today's would class it otherwise."))
+    return lines
+
+
+def _chart_range(values: list[float], low: float, high: float) -> tuple[float, float]:
+    """A log axis from a power of ten below the values (and `low`) to one above (and `high`)."""
+    return (
+        float(10 ** math.floor(math.log10(min([*values, low])))),
+        float(10 ** math.ceil(math.log10(max([*values, high])))),
+    )
+
+
 @dataclass(frozen=True)
 class MatrixPresentation:
     """The matrix page (§3): the scatter by lifecycle stage, the density of the accounts not
@@ -78,14 +159,15 @@ class MatrixPresentation:
     dense: int  # accounts drawn as density cells instead
 
 
-def _bubble(row: MatrixBubble, account_url: str) -> dict[str, Any]:
+def _bubble(row: MatrixBubble, account_url: str, settings: PortfolioSettings) -> dict[str, Any]:
     return {
         "value": [money(row.potential_cents), money(row.contribution_cents)],
-        "margin": money(row.margin_cents),
+        "margin": None if row.margin_cents is None else money(row.margin_cents),
         "code": row.code,
         "name": row.name,
         "cls": row.account_class,
         "sow": row.share_of_wallet,
+        "why": class_reason(row, settings),
         "url": account_url.format(row.account_id),
     }
 
@@ -99,9 +181,28 @@ def matrix_presentation(
     account_url = reverse("account_detail", args=[0]).replace("/0/", "/{}/")
     points: dict[str, list[dict[str, Any]]] = {stage: [] for stage in Lifecycle.values}
     for row in data.bubbles:
-        points[row.lifecycle].append(_bubble(row, account_url))
+        points[row.lifecycle].append(_bubble(row, account_url, settings))
+    density = _density_cells(totals.cells, data.bubbles)
+    xs = [money(r.potential_cents) for r in data.bubbles] + [c[i] for c in density for i in (0, 2)]
+    ys = [money(r.contribution_cents) for r in data.bubbles]
+    ys += [c[i] for c in density for i in (1, 3)]
+    potential_range = _chart_range(
+        xs, float(settings.potential_medium) / 10 or 1, float(settings.potential_high) * 3 or 10
+    )
+    contribution_range = _chart_range(
+        ys,
+        float(settings.contribution_medium) / 10 or 1,
+        float(settings.contribution_high) * 3 or 10,
+    )
+    regions = class_regions(rules_from(settings), potential_range, contribution_range)
     chart = {
         "currency": currency,
+        "potentialRange": potential_range,
+        "contributionRange": contribution_range,
+        "regions": [
+            {"cls": r.account_class, "points": [list(v) for v in r.vertices]} for r in regions
+        ],
+        "sized": data.full,  # margin is not kept on month ends of the monthly history
         "series": [
             {
                 "name": str(Lifecycle(stage).label),
@@ -111,7 +212,7 @@ def matrix_presentation(
             }
             for stage, pts in points.items()
         ],
-        "density": _density_cells(totals.cells, data.bubbles),
+        "density": density,
         "accountUrl": account_url,
         "contributionHigh": float(settings.contribution_high),
         "contributionMedium": float(settings.contribution_medium),
@@ -126,6 +227,7 @@ def matrix_presentation(
             "margin": _("Margin"),
             "share": _("Share of wallet"),
             "class": _("Class"),
+            "why": _("Why this class"),
             "density": _("Other accounts"),
             "cell": _("{count} accounts in this cell; zoom in to see them"),
             "regionAll": _("Showing all {count} accounts in this part of the matrix."),
@@ -171,6 +273,40 @@ def _density_cells(
 
 
 @dataclass(frozen=True)
+class MatrixAccount:
+    """One account of a matrix region as the API answers it (`MatrixAccountOut`)."""
+
+    account: Any  # its code and name
+    account_id: int
+    account_class: str
+    lifecycle: str
+    potential_cents: int
+    contribution_cents: int
+    margin_cents: int | None
+    share_of_wallet: float | None
+    class_reason: list[str]
+
+
+def matrix_accounts(rows: Sequence[Any], settings: PortfolioSettings) -> list[MatrixAccount]:
+    """The accounts of a zoomed matrix region with the reason of their class, as the page's
+    bubbles carry it (§3); `rows` are snapshots or monthly-history rows."""
+    return [
+        MatrixAccount(
+            row.account,
+            row.account_id,
+            row.account_class,
+            row.lifecycle,
+            row.potential_cents,
+            row.contribution_cents,
+            row.margin_cents,
+            row.share_of_wallet,
+            class_reason(row, settings),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
 class ParetoPresentation:
     """The Pareto page (§2): the top of the ranking as bars and the cumulative curve."""
 
@@ -209,25 +345,27 @@ def pareto_presentation(
     )
 
 
-def migration_chart(migration: Migration) -> dict[str, Any]:
-    """The Sankey of class migration (§3): a node per state and date, a link per move."""
+def migration_chart(migration: Migration, flow_url: str | None = None) -> dict[str, Any]:
+    """The Sankey of class migration (§3): a node per state and date, a link per move; with
+    `flow_url` (holding "{from}" and "{to}") each link opens the list of its accounts."""
     names = {"lost": _("lost"), "new": _("new")}
     start, end = migration.start.isoformat(), migration.end.isoformat()
     left = {s: f"{names.get(s, s)} · {start}" for s in [*migration.states, "new"]}
     right = {s: f"{names.get(s, s)} · {end}" for s in migration.states}
     links = [
         {"source": left[a], "target": right[b], "value": n}
+        | ({"url": flow_url.replace("{from}", a).replace("{to}", b)} if flow_url else {})
         for (a, b), n in sorted(migration.counts.items())
         if n
     ]
     used = {link["source"] for link in links} | {link["target"] for link in links}
     nodes = [
-        {"name": name, "state": state}
-        for side in (left, right)
-        for state, name in side.items()
+        {"name": name, "state": state, "label": str(names.get(state, state)), "side": side}
+        for side, states in (("start", left), ("end", right))
+        for state, name in states.items()
         if name in used
     ]
-    return {"nodes": nodes, "links": links, "label": _("accounts")}
+    return {"nodes": nodes, "links": links, "label": _("accounts"), "start": start, "end": end}
 
 
 def score_factors(

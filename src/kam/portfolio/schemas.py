@@ -152,8 +152,13 @@ class MatrixAccountOut(Schema):
     lifecycle: str
     potential: MoneyOut
     contribution: MoneyOut
-    margin: MoneyOut
+    margin: MoneyOut | None = Field(
+        description="None on a month end of the monthly history, which does not keep it."
+    )
     share_of_wallet: float | None
+    class_reason: list[str] = Field(
+        description="Why the account is in its class (§3), in the reader's language."
+    )
 
     @staticmethod
     def resolve_potential(obj: Any) -> Decimal:
@@ -164,8 +169,8 @@ class MatrixAccountOut(Schema):
         return cents_to_decimal(obj.contribution_cents)
 
     @staticmethod
-    def resolve_margin(obj: Any) -> Decimal:
-        return cents_to_decimal(obj.margin_cents)
+    def resolve_margin(obj: Any) -> Decimal | None:
+        return None if obj.margin_cents is None else cents_to_decimal(obj.margin_cents)
 
 
 class MatrixRegionOut(Schema):

@@ -4,9 +4,11 @@ settings, playbooks, and the account page's strategy panel."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -59,6 +61,7 @@ from kam.portfolio.selectors import (
     portfolio_page,
     portfolio_settings,
     settings_history,
+    stored_dates,
 )
 from kam.portfolio.services.costs import cost_to_serve_add, cost_to_serve_delete
 from kam.portfolio.services.playbooks import playbook_update
@@ -92,10 +95,13 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
     """The potential–contribution matrix (§3) of the visible accounts, and a bounded page of
     them as a table."""
     form, filters = _filters(request)
-    data = matrix_data(actor=request.user, filters=filters)
+    dates = stored_dates(scope=filters.scope)
+    data = matrix_data(actor=request.user, filters=filters, dates=dates)
     settings = portfolio_settings()
     matrix = matrix_presentation(data, settings, base_currency())
-    page = portfolio_page(actor=request.user, filters=filters, **page_request(request.GET))
+    page = portfolio_page(
+        actor=request.user, filters=filters, dates=dates, **page_request(request.GET)
+    )
     return render(
         request,
         "portfolio/matrix.html",
@@ -110,6 +116,8 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
             "classes": matrix.classes,
             **page_context(page, request.GET),
             "rows": page.object_list,
+            "full": data.full,
+            "dates": dates,
             "row_count": page.paginator.count,
             "settings": settings,
         },
@@ -120,7 +128,8 @@ def matrix_view(request: AuthedRequest) -> HttpResponse:
 def pareto_view(request: AuthedRequest) -> HttpResponse:
     """The Pareto curve (§2): accounts by contribution with the cumulative share."""
     form, filters = _filters(request)
-    ranking = pareto_ranking(actor=request.user, filters=filters, top=PARETO_SHOWN)
+    dates = stored_dates(scope=filters.scope)
+    ranking = pareto_ranking(actor=request.user, filters=filters, top=PARETO_SHOWN, dates=dates)
     settings = portfolio_settings()
     pareto = pareto_presentation(ranking, settings, base_currency())
     return render(
@@ -135,6 +144,8 @@ def pareto_view(request: AuthedRequest) -> HttpResponse:
             "shown": pareto.shown,
             "candidates": pareto.candidates,
             "candidate_share": pareto.candidate_share,
+            "full": ranking.full,
+            "dates": dates,
             "settings": settings,
         },
     )
@@ -142,19 +153,27 @@ def pareto_view(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def migration_view(request: AuthedRequest) -> HttpResponse:
-    """Class migration between two stored dates (§3): a Sankey and its matrix."""
+    """Class migration between two stored dates (§3): a Sankey, the accounts of each flow
+    (one flow's in full when `from` and `to` pick it), and the migration matrix."""
     dates = migration_dates()
     form = MigrationForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     migration = None
     chart: dict[str, Any] = {}
+    flow = None
+    query = ""
     if len(dates) >= 2:
         end = data.get("end") or dates[0]
         start = data.get("start") or migration_default_start(dates, end)
-        migration = class_migration(
-            actor=request.user, start=start, end=end, scope=data.get("scope") or Scope.ENTITY
-        )
-        chart = migration_chart(migration)
+        scope = data.get("scope") or Scope.ENTITY
+        migration = class_migration(actor=request.user, start=start, end=end, scope=scope)
+        query = urlencode({"start": start.isoformat(), "end": end.isoformat(), "scope": scope})
+        chart = migration_chart(migration, f"?{query}&from={{from}}&to={{to}}#flow")
+        chosen = (data.get("flow_from"), data.get("flow_to"))
+        if chosen in migration.members:
+            accounts = Paginator(migration.members[chosen], 50).get_page(request.GET.get("page"))
+            names = {"lost": _("lost"), "new": _("new")}
+            flow = (*chosen, accounts, *(names.get(s, s) for s in chosen))
     return render(
         request,
         "portfolio/migration.html",
@@ -164,6 +183,8 @@ def migration_view(request: AuthedRequest) -> HttpResponse:
             "dates": dates,
             "migration": migration,
             "chart": chart,
+            "flow": flow,
+            "query": query,
         },
     )
 

@@ -24,12 +24,15 @@ from kam.portfolio.selectors.account import (
     playbooks,
 )
 from kam.portfolio.selectors.dates import (
+    StoredDate,
     history_month_ends,
     latest_snapshot_date,
     migration_dates,
     monthly_history_states,
     snapshot_dates,
     stored_classes_before,
+    stored_date_on_or_before,
+    stored_dates,
 )
 from kam.portfolio.selectors.inputs import (
     EstimateArrays,
@@ -97,6 +100,7 @@ __all__ = [
     "PortfolioFilters",
     "ScoringAccounts",
     "SettingsChange",
+    "StoredDate",
     "account_costs_to_serve",
     "account_group_snapshot",
     "account_latest_snapshot",
@@ -138,4 +142,6 @@ __all__ = [
     "settings_read",
     "snapshot_dates",
     "stored_classes_before",
+    "stored_date_on_or_before",
+    "stored_dates",
 ]

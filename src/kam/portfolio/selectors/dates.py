@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 
@@ -75,6 +76,30 @@ def stored_classes_before(day: dt.date, *, scope: str = Scope.ENTITY) -> dict[in
         return stored
     history = monthly_history_states(candidates[0], scope, None) or {}
     return {pk: state[0] for pk, state in history.items()}
+
+
+class StoredDate(NamedTuple):
+    """A date the portfolio can be shown on: `full` when it was scored in full (a snapshot),
+    else a month end kept only in the monthly history."""
+
+    day: dt.date
+    full: bool
+
+
+def stored_dates(*, scope: str = Scope.ENTITY) -> list[StoredDate]:
+    """Every date the matrix and the Pareto curve can show (§3): the snapshot dates and the
+    month ends of the monthly history, newest first; a date with both is a full one."""
+    full = set(snapshot_dates(scope=scope))
+    days = full | set(history_month_ends(scope=scope))
+    return [StoredDate(day, day in full) for day in sorted(days, reverse=True)]
+
+
+def stored_date_on_or_before(
+    day: dt.date | None, *, scope: str = Scope.ENTITY
+) -> StoredDate | None:
+    """The latest stored date on or before `day` (the latest of all when None), preferring
+    the full snapshot where both hold it."""
+    return next((d for d in stored_dates(scope=scope) if day is None or d.day <= day), None)
 
 
 def latest_snapshot_date(*, on_or_before: dt.date | None = None) -> dt.date | None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kam.accounts.selectors import accounts_visible_to
 from kam.org.models import User
@@ -14,17 +15,40 @@ from kam.portfolio.models import (
 from kam.portfolio.selectors.dates import monthly_history_states
 
 
+class FlowAccount(NamedTuple):
+    """An account behind a flow of the migration."""
+
+    account_id: int
+    code: str
+    name: str
+
+
+STATES = ("A", "B", "C", "D", "lost")
+FROM_STATES = (*STATES, "new")
+
+
 @dataclass(frozen=True)
 class Migration:
-    """Class migration between two stored dates (§3, §11): counts from → to, with "lost"."""
+    """Class migration between two stored dates (§3, §11): counts from → to, with "lost",
+    and the accounts behind each flow (by code)."""
 
     start: dt.date
     end: dt.date
     counts: dict[tuple[str, str], int]
+    members: dict[tuple[str, str], list[FlowAccount]] = field(default_factory=dict)
+
+    def flows(self) -> list[tuple[str, str, int, list[FlowAccount]]]:
+        """Each flow with accounts, in reading order: from → to, count, the accounts."""
+        return [
+            (a, b, self.counts[(a, b)], self.members.get((a, b), []))
+            for a in FROM_STATES
+            for b in STATES
+            if self.counts.get((a, b))
+        ]
 
     @property
     def states(self) -> list[str]:
-        return ["A", "B", "C", "D", "lost"]
+        return list(STATES)
 
     def matrix(self) -> list[tuple[str, list[int]]]:
         """Rows: the state at the start (and "new": no revenue yet then); columns: at the end."""
@@ -85,11 +109,15 @@ def class_migration(
         }
 
     before, after = states(start), states(end)
+    flow = {pk: (state, after.get(pk, "lost")) for pk, state in before.items()}
+    flow |= {pk: ("new", state) for pk, state in after.items() if pk not in before}
     counts: dict[tuple[str, str], int] = {}
-    for pk, state in before.items():
-        key = (state, after.get(pk, "lost"))
+    members: dict[tuple[str, str], list[FlowAccount]] = {}
+    # One read of the names; the accounts of a flow by code.
+    for pk, code, name in visible.order_by("code").values_list("pk", "code", "name"):
+        key = flow.get(pk)
+        if key is None:
+            continue
         counts[key] = counts.get(key, 0) + 1
-    for pk, state in after.items():
-        if pk not in before:
-            counts[("new", state)] = counts.get(("new", state), 0) + 1
-    return Migration(start, end, counts)
+        members.setdefault(key, []).append(FlowAccount(pk, code, name))
+    return Migration(start, end, counts, members)

@@ -4,25 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 from django.core.cache import cache
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from kam.accounts.selectors import accounts_visible_to, sees_every_account
+from kam.analytics import pareto
 from kam.analytics.matrix import density_cells
-from kam.core.paging import page_of
+from kam.core.paging import page_of, page_size
 from kam.org.models import User
 from kam.portfolio.models import (
     AccountClass,
     Scope,
     Snapshot,
 )
-from kam.portfolio.selectors.dates import latest_snapshot_date
+from kam.portfolio.rules import rules_from
+from kam.portfolio.selectors.dates import (
+    StoredDate,
+    latest_snapshot_date,
+    stored_date_on_or_before,
+)
+from kam.portfolio.selectors.history import HistoryRow, history_rows
+from kam.portfolio.selectors.settings import portfolio_settings
 
 T = TypeVar("T")
 
@@ -51,6 +59,20 @@ def portfolio(
     as_of = latest_snapshot_date(on_or_before=filters.as_of)
     if as_of is None:
         return None, Snapshot.objects.none()
+    return as_of, _rows_on(actor, filters, as_of)
+
+
+def _portfolio_at(
+    actor: User, filters: PortfolioFilters, stored: StoredDate | None
+) -> tuple[dt.date | None, QuerySet[Snapshot]]:
+    """`portfolio()` on a full date already found (no second look-up of the date)."""
+    if stored is None:
+        return portfolio(actor=actor, filters=filters)
+    return stored.day, _rows_on(actor, filters, stored.day)
+
+
+def _rows_on(actor: User, filters: PortfolioFilters, as_of: dt.date) -> QuerySet[Snapshot]:
+    """The snapshot rows of `as_of` the actor may see, with the filters, largest first."""
     rows = Snapshot.objects.filter(as_of=as_of, scope=filters.scope)
     if not sees_every_account(actor):  # for the others the filter is the whole rule
         rows = rows.filter(account__in=accounts_visible_to(actor))
@@ -66,7 +88,7 @@ def portfolio(
         "key_proposal": filters.proposed,
     }
     rows = rows.filter(**{name: value for name, value in exact.items() if value is not None})
-    return as_of, rows.order_by("-contribution_cents", "account__code")
+    return rows.order_by("-contribution_cents", "account__code")
 
 
 # Past this many plotted accounts the matrix draws the largest as bubbles and the rest as
@@ -86,8 +108,14 @@ class MatrixBubble(NamedTuple):
     lifecycle: str
     potential_cents: int
     contribution_cents: int
-    margin_cents: int
+    margin_cents: int | None  # None on a month end of the monthly history (not kept)
     share_of_wallet: float | None
+    contribution_level: str
+    potential_level: str
+    relative_rule: bool
+    potential_missing: bool | None  # None where the flag was not kept
+    potential_below_contribution: bool | None
+    reclassified: bool = False  # the current settings would class it otherwise
 
 
 @dataclass(frozen=True)
@@ -112,6 +140,7 @@ class MatrixData:
     totals: MatrixTotals
     bubbles: list[MatrixBubble]
     dense: bool
+    full: bool = True  # a scored date; False: a month end of the monthly history
 
 
 _PLOTTED = Q(contribution_cents__gt=0, potential_cents__gt=0)  # positive on both log axes
@@ -126,6 +155,11 @@ _BUBBLE_FIELDS = (
     "contribution_cents",
     "margin_cents",
     "share_of_wallet",
+    "contribution_level",
+    "potential_level",
+    "relative_rule",
+    "potential_missing",
+    "potential_below_contribution",
 )
 DENSITY_CELLS_PER_DECADE = 8  # the matrix's density cells on each log axis
 # How long stored totals live unread; a new scoring run changes their key well before.
@@ -178,9 +212,13 @@ def _stored(key: str | None, count: Callable[[], T]) -> T:
 
 def _matrix_totals(rows: QuerySet[Snapshot]) -> MatrixTotals:
     """Counts every row's class and log cell: one read of the date's points."""
-    points = list(
-        rows.order_by().values_list("account_class", "potential_cents", "contribution_cents")
+    return _totals_of(
+        list(rows.order_by().values_list("account_class", "potential_cents", "contribution_cents"))
     )
+
+
+def _totals_of(points: Sequence[tuple[str, int, int]]) -> MatrixTotals:
+    """The totals of (class, potential, contribution) points."""
     classes, potential, contribution = list(zip(*points, strict=True)) or [(), (), ()]
     account_class = np.array(classes, dtype=str)
     potential_cents = np.array(potential, dtype=np.int64)
@@ -202,10 +240,61 @@ def _matrix_totals(rows: QuerySet[Snapshot]) -> MatrixTotals:
     )
 
 
-def matrix_data(*, actor: User, filters: PortfolioFilters) -> MatrixData:
+def stored_date(
+    filters: PortfolioFilters, dates: Sequence[StoredDate] | None = None
+) -> StoredDate | None:
+    """The date the matrix and the Pareto curve show for `filters.as_of` (§3): the latest
+    scored date or month end of the monthly history on or before it, from `dates` (newest
+    first, `stored_dates()`) when the caller has read them already."""
+    if dates is None:
+        return stored_date_on_or_before(filters.as_of, scope=filters.scope)
+    return next((d for d in dates if filters.as_of is None or d.day <= filters.as_of), None)
+
+
+def _history_bubble(row: HistoryRow) -> MatrixBubble:
+    return MatrixBubble(
+        row.account_id,
+        row.account.code,
+        row.account.name,
+        row.account_class,
+        row.lifecycle,
+        row.potential_cents,
+        row.contribution_cents,
+        None,
+        row.share_of_wallet,
+        row.contribution_level,
+        row.potential_level,
+        row.relative_rule,
+        None,
+        None,
+        row.reclassified,
+    )
+
+
+def _plotted(row: HistoryRow) -> bool:
+    return row.contribution_cents > 0 and row.potential_cents > 0
+
+
+def _history_matrix(actor: User, filters: PortfolioFilters, day: dt.date) -> MatrixData:
+    """The matrix of a month end of the monthly history: its rows read once."""
+    rows = history_rows(actor=actor, filters=filters, day=day)
+    totals = _totals_of([(r.account_class, r.potential_cents, r.contribution_cents) for r in rows])
+    plotted = [r for r in rows if _plotted(r)]
+    dense = totals.plotted > MATRIX_DENSITY_FROM
+    drawn = plotted[:MATRIX_BUBBLES] if dense else plotted
+    return MatrixData(day, totals, [_history_bubble(r) for r in drawn], dense=dense, full=False)
+
+
+def matrix_data(
+    *, actor: User, filters: PortfolioFilters, dates: Sequence[StoredDate] | None = None
+) -> MatrixData:
     """The portfolio's totals and bubbles in a bounded number of queries, whatever its size;
-    the totals of a date are counted once for everyone who sees every account."""
-    as_of, rows = portfolio(actor=actor, filters=filters)
+    the totals of a date are counted once for everyone who sees every account. A month end
+    kept only in the monthly history is drawn from it (§3)."""
+    stored = stored_date(filters, dates)
+    if stored is not None and not stored.full:
+        return _history_matrix(actor, filters, stored.day)
+    as_of, rows = _portfolio_at(actor, filters, stored)
     if as_of is None:
         return MatrixData(None, _matrix_totals(rows), [], dense=False)
     key = _stored_totals_key("matrix", actor, filters, as_of)
@@ -230,12 +319,30 @@ class MatrixRegion:
     contribution_max: int | None = None
 
 
+def _inside(row: HistoryRow, region: MatrixRegion) -> bool:
+    sides = (
+        (region.potential_min, row.potential_cents, region.potential_max),
+        (region.contribution_min, row.contribution_cents, region.contribution_max),
+    )
+    return all((low is None or low <= v) and (high is None or v <= high) for low, v, high in sides)
+
+
 def matrix_region(
     *, actor: User, filters: PortfolioFilters, region: MatrixRegion, limit: int
-) -> tuple[dt.date | None, int, QuerySet[Snapshot]]:
+) -> tuple[dt.date | None, int, Sequence[Any]]:
     """The visible plotted accounts inside `region` (§3, §13): the date, how many there are,
-    and the largest `limit` of them by contribution (at most MATRIX_REGION_MOST)."""
-    as_of, rows = portfolio(actor=actor, filters=filters)
+    and the largest `limit` of them by contribution (at most MATRIX_REGION_MOST); snapshot
+    rows, or HistoryRow on a month end of the monthly history."""
+    most = max(1, min(limit, MATRIX_REGION_MOST))
+    stored = stored_date(filters)
+    if stored is not None and not stored.full:
+        found = [
+            r
+            for r in history_rows(actor=actor, filters=filters, day=stored.day)
+            if _plotted(r) and _inside(r, region)
+        ]
+        return stored.day, len(found), found[:most]
+    as_of, rows = _portfolio_at(actor, filters, stored)
     bounds = {
         "potential_cents__gte": region.potential_min,
         "potential_cents__lte": region.potential_max,
@@ -243,7 +350,7 @@ def matrix_region(
         "contribution_cents__lte": region.contribution_max,
     }
     inside = rows.filter(_PLOTTED, **{k: v for k, v in bounds.items() if v is not None})
-    return as_of, inside.count(), inside[: max(1, min(limit, MATRIX_REGION_MOST))]
+    return as_of, inside.count(), list(inside[:most])
 
 
 _TABLE_FIELDS = (
@@ -266,11 +373,21 @@ _TABLE_FIELDS = (
 
 
 def portfolio_page(
-    *, actor: User, filters: PortfolioFilters, page: str | None, per_page: str | None = None
+    *,
+    actor: User,
+    filters: PortfolioFilters,
+    page: str | None,
+    per_page: str | None = None,
+    dates: Sequence[StoredDate] | None = None,
 ) -> Page:
     """One bounded page of the portfolio's rows, largest contribution first, holding what
-    the matrix's table shows (the rest of a snapshot's 44 columns is not read)."""
-    rows = portfolio(actor=actor, filters=filters)[1].select_related(None).select_related("account")
+    the matrix's table shows (the rest of a snapshot's 44 columns is not read); on a month
+    end of the monthly history, a page of its HistoryRow."""
+    stored = stored_date(filters, dates)
+    if stored is not None and not stored.full:
+        found = history_rows(actor=actor, filters=filters, day=stored.day)
+        return Paginator(found, page_size(per_page)).get_page(page)
+    rows = _portfolio_at(actor, filters, stored)[1].select_related(None).select_related("account")
     return page_of(rows.only(*_TABLE_FIELDS), page=page, per_page=per_page)
 
 
@@ -295,13 +412,61 @@ class ParetoRanking:
     candidates: int
     candidate_cents: int
     total_cents: int
+    full: bool = True  # a scored date; False: a month end of the monthly history
 
 
-def pareto_ranking(*, actor: User, filters: PortfolioFilters, top: int) -> ParetoRanking:
+def _history_pareto(
+    actor: User, filters: PortfolioFilters, day: dt.date, top: int
+) -> ParetoRanking:
+    """The Pareto ranking of a month end of the monthly history, ranked again from its
+    kept contribution with the current settings (§2)."""
+    rows = history_rows(actor=actor, filters=filters, day=day)
+    rules = rules_from(portfolio_settings())
+    ranked = pareto.rank(
+        np.array([r.contribution_cents for r in rows], dtype=np.int64),
+        np.array([r.active for r in rows], dtype=bool),
+        np.array([r.account.code for r in rows], dtype=str),
+        rules.pareto_revenue_share,
+        rules.pareto_max_account_share,
+    )
+    order = sorted(np.flatnonzero(ranked.rank).tolist(), key=lambda i: int(ranked.rank[i]))
+    candidates = [i for i in order if ranked.candidate[i]]
+    return ParetoRanking(
+        day,
+        [
+            ParetoRow(
+                rows[i].account.code,
+                rows[i].account.name,
+                rows[i].contribution_cents,
+                float(ranked.cumulative_share[i]),
+                bool(ranked.candidate[i]),
+                False,
+            )
+            for i in order[:top]
+        ],
+        ranked=len(order),
+        candidates=len(candidates),
+        candidate_cents=sum(rows[i].contribution_cents for i in candidates),
+        total_cents=sum(rows[i].contribution_cents for i in order),
+        full=False,
+    )
+
+
+def pareto_ranking(
+    *,
+    actor: User,
+    filters: PortfolioFilters,
+    top: int,
+    dates: Sequence[StoredDate] | None = None,
+) -> ParetoRanking:
     """The visible accounts with a Pareto rank: the first `top` in rank order, and the counts
     and contribution of all of them (in the database, whatever the portfolio's size; for
-    those who see every account, once per date and scoring run)."""
-    as_of, rows = portfolio(actor=actor, filters=filters)
+    those who see every account, once per date and scoring run). A month end kept only in
+    the monthly history is ranked from it."""
+    stored = stored_date(filters, dates)
+    if stored is not None and not stored.full:
+        return _history_pareto(actor, filters, stored.day, top)
+    as_of, rows = _portfolio_at(actor, filters, stored)
     ranked = rows.filter(pareto_rank__isnull=False)
     first = ranked.order_by("pareto_rank").values_list(
         "account__code",

@@ -28,13 +28,36 @@ document.addEventListener("submit", function (event) {
 // <script type="application/json" id="ID"> (json_script); drawn with Apache ECharts.
 (function () {
   "use strict";
-  var money = new Intl.NumberFormat(document.documentElement.lang || "en", {
-    maximumFractionDigits: 0
-  });
+  var lang = document.documentElement.lang || "en";
+  var money = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+  // Compact amounts, the rule of kam.core.money.cents_compact (docs/rules.md "Numbers and
+  // lists on the pages"): Chinese counts in 万, 亿, 万亿, the others in K, M, B, T; about four
+  // significant digits, at most two decimals, half up; a rounding reaching the next unit moves.
+  var compactUnits = lang.indexOf("zh") === 0
+    ? { step: 1e4, names: ["万", "亿", "万亿"] }
+    : { step: 1e3, names: ["K", "M", "B", "T"] };
+  function compactMoney(amount) {
+    var sign = amount < 0 ? "-" : "", value = Math.abs(amount), step = compactUnits.step;
+    if (value < step) { return sign + money.format(value); }
+    var index = 0;
+    while (index + 1 < compactUnits.names.length && value >= Math.pow(step, index + 2)) { index++; }
+    var rounded, places;
+    for (;;) {
+      var mantissa = value / Math.pow(step, index + 1);
+      places = Math.min(2, Math.max(0, 4 - String(Math.floor(mantissa)).length));
+      var factor = Math.pow(10, places);
+      rounded = Math.floor(mantissa * factor + 0.5 + 1e-9) / factor;
+      if (rounded < step || index + 1 === compactUnits.names.length) { break; }
+      index++;
+    }
+    var text = new Intl.NumberFormat("en", { maximumFractionDigits: places, useGrouping: true }).format(rounded);
+    return sign + text + " " + compactUnits.names[index];
+  }
+  var classColours = { A: "#1f4e8c", B: "#5b8bd0", C: "#2e9e5b", D: "#98a2b3" };
   var builders = {
     "monthly-revenue": function (data) {
       return {
-        grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
+        grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
         tooltip: {
           trigger: "axis",
           valueFormatter: function (value) { return money.format(value) + " " + data.currency; }
@@ -42,8 +65,9 @@ document.addEventListener("submit", function (event) {
         // "auto" leaves out the month labels that would overlap (a phone shows a few).
         xAxis: { type: "category", data: data.months, axisLabel: { interval: "auto", hideOverlap: true } },
         yAxis: {
-          type: "value", name: data.currency,
-          axisLabel: { formatter: function (value) { return money.format(value); } }
+          type: "value", name: data.currency, nameLocation: "end", nameGap: 12,
+          nameTextStyle: { align: "left", color: "#667085" },
+          axisLabel: { formatter: function (value) { return compactMoney(value); } }
         },
         series: [{
           type: "bar", name: data.seriesName, data: data.revenue,
@@ -52,9 +76,6 @@ document.addEventListener("submit", function (event) {
       };
     }
   };
-  var compact = new Intl.NumberFormat(document.documentElement.lang || "en", {
-    notation: "compact", maximumFractionDigits: 1
-  });
   function escapeText(text) {
     var div = document.createElement("div");
     div.textContent = String(text);
@@ -63,41 +84,36 @@ document.addEventListener("submit", function (event) {
   builders.matrix = function (data) {
     var all = [];
     data.series.forEach(function (s) { s.points.forEach(function (p) { all.push(p); }); });
-    var maxMargin = all.reduce(function (m, p) { return Math.max(m, p.margin); }, 1);
-    var values = all.map(function (p) { return p.value; });
-    (data.density || []).forEach(function (cell) { values.push([cell[0], cell[1]], [cell[2], cell[3]]); });
-    function bound(index, fn, extra) {
-      var list = values.map(function (v) { return v[index]; }).concat(extra);
-      return fn.apply(null, list);
-    }
-    var xMin = Math.pow(10, Math.floor(Math.log10(bound(0, Math.min, [data.potentialMedium / 10]))));
-    var xMax = Math.pow(10, Math.ceil(Math.log10(bound(0, Math.max, [data.potentialHigh * 3]))));
-    var yMin = Math.pow(10, Math.floor(Math.log10(bound(1, Math.min, [data.contributionMedium / 10]))));
-    var yMax = Math.pow(10, Math.ceil(Math.log10(bound(1, Math.max, [data.contributionHigh * 3]))));
+    var maxMargin = all.reduce(function (m, p) { return Math.max(m, p.margin || 0); }, 1);
+    var xMin = data.potentialRange[0], xMax = data.potentialRange[1];
+    var yMin = data.contributionRange[0], yMax = data.contributionRange[1];
+    var narrow = window.innerWidth < 600;
     var line = { type: "dashed", color: "#98a2b3" };
     // The relative rule's diagonal (C = share × P), clipped to the plotted range.
     var diagonalFrom = Math.max(xMin, yMin / data.relativeShare);
     var diagonalTo = Math.min(xMax, yMax / data.relativeShare);
-    var area = function (x0, x1, y0, y1, name, color) {
-      return [{ name: name, xAxis: x0, yAxis: y0, itemStyle: { color: color } }, { xAxis: x1, yAxis: y1 }];
-    };
+    function size(margin) {
+      if (!data.sized || margin === null) { return 18; }  // margin not kept on this date
+      return 6 + 30 * Math.sqrt(Math.max(margin, 0) / maxMargin);
+    }
     var series = data.series.map(function (s, index) {
       var out = {
-        type: "scatter", name: s.name, data: s.points,
-        itemStyle: { color: s.colour, opacity: 0.8, borderColor: "#fff", borderWidth: 0.5 },
-        symbolSize: function (value, params) {
-          var margin = params.data.margin;
-          return 6 + 30 * Math.sqrt(Math.max(margin, 0) / maxMargin);
+        type: "scatter", name: s.name, data: s.points, z: 3,
+        itemStyle: { color: s.colour, opacity: 0.85, borderColor: "#fff", borderWidth: 0.5 },
+        symbolSize: function (value, params) { return size(params.data.margin); },
+        // The class on the bubble where it fits; every bubble's tooltip says it and why.
+        label: {
+          show: true, position: "inside", color: "#fff", fontSize: 10, fontWeight: 700,
+          formatter: function (p) { return size(p.data.margin) >= 16 ? p.data.cls : ""; }
         },
-        emphasis: { focus: "self", label: { show: true, formatter: function (p) { return p.data.code; }, position: "top" } }
+        emphasis: { scale: 1.2, label: { show: true, formatter: function (p) { return p.data.code; }, position: "top", color: "#101828" } }
       };
       if (index === 0) {
         out.markLine = {
           silent: true, symbol: "none", lineStyle: line,
-          label: { color: "#667085", fontSize: 11, formatter: function (p) { return compact.format(p.value); } },
-          // Each threshold's label runs along its own line near the lower or left edge, so
-          // two close thresholds (10 M and 30 M on a phone) never print over each other or
-          // over the class letters in the top-right corners.
+          // Each threshold's label runs along its own line near the lower or left edge, so two
+          // close thresholds never print over each other; on a phone the help text says them.
+          label: { show: !narrow, color: "#667085", fontSize: 11, formatter: function (p) { return compactMoney(p.value); } },
           data: [
             { xAxis: data.potentialMedium, label: { position: "insideStartTop" } },
             { xAxis: data.potentialHigh, label: { position: "insideStartTop" } },
@@ -105,17 +121,28 @@ document.addEventListener("submit", function (event) {
             { yAxis: data.contributionHigh, label: { position: "insideStartTop" } }
           ]
         };
-        out.markArea = {
-          silent: true, label: { color: "#344054", fontWeight: 700, fontSize: 18, position: "insideTopRight" },
-          data: [
-            area(data.potentialHigh, xMax, data.contributionHigh, yMax, "A", "rgba(31,78,140,0.07)"),
-            area(xMin, data.potentialHigh, data.contributionHigh, yMax, "B", "rgba(91,139,208,0.07)"),
-            area(data.potentialMedium, xMax, yMin, data.contributionHigh, "C", "rgba(46,158,91,0.06)"),
-            area(xMin, data.potentialMedium, yMin, data.contributionHigh, "D", "rgba(152,162,179,0.06)")
-          ]
-        };
       }
       return out;
+    });
+    // The class areas as the rules make them (polygons from the presenter), under the bubbles.
+    series.push({
+      type: "custom", id: "classes", name: data.labels["class"], silent: true, z: 0,
+      data: data.regions.map(function (r, i) { return [i]; }),
+      renderItem: function (params, api) {
+        var region = data.regions[params.dataIndex];
+        var box = { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height };
+        var points = echarts.graphic.clipPointsByRect(region.points.map(function (v) { return api.coord(v); }), box);
+        // The letter in the area's outer corner: A and C on the right, B and D on the left.
+        var right = region.cls === "A" || region.cls === "C";
+        var top = region.cls === "A" || region.cls === "B";
+        var xs = points.map(function (p) { return p[0]; }), ys = points.map(function (p) { return p[1]; });
+        var tx = right ? Math.max.apply(null, xs) - 10 : Math.min.apply(null, xs) + 10;
+        var ty = top ? Math.min.apply(null, ys) + 8 : Math.max.apply(null, ys) - 26;
+        return { type: "group", children: [
+          { type: "polygon", shape: { points: points }, style: { fill: classColours[region.cls], fillOpacity: 0.12, stroke: classColours[region.cls], strokeOpacity: 0.6, lineWidth: 1 } },
+          { type: "text", x: tx, y: ty, style: { text: region.cls, fill: classColours[region.cls], fontSize: 18, fontWeight: 700, align: right ? "right" : "left", opacity: 0.8 } }
+        ] };
+      }
     });
     var density = data.density || [];
     if (density.length) {
@@ -139,10 +166,10 @@ document.addEventListener("submit", function (event) {
       });
     }
     series.push({
-      type: "line", name: data.labels.relative, silent: true, symbol: "none", z: 1,
+      type: "line", name: data.labels.relative, silent: true, symbol: "none", z: 2,
       data: [[diagonalFrom, diagonalFrom * data.relativeShare], [diagonalTo, diagonalTo * data.relativeShare]],
-      lineStyle: { type: "dotted", color: "#98a2b3", width: 1.5 }, tooltip: { show: false },
-      endLabel: { show: true, formatter: data.labels.relative, color: "#667085", fontSize: 11, offset: [-150, 12] }
+      lineStyle: { type: "dotted", color: "#667085", width: 1.5 }, tooltip: { show: false },
+      endLabel: { show: !narrow, formatter: data.labels.relative, color: "#667085", fontSize: 11, offset: [-150, 12] }
     });
     var legend = data.series.map(function (s) { return s.name; });
     if (density.length) { legend.push(data.labels.density); }
@@ -151,33 +178,39 @@ document.addEventListener("submit", function (event) {
         { type: "inside", xAxisIndex: 0, filterMode: "none" },
         { type: "inside", yAxisIndex: 0, filterMode: "none" }
       ],
-      toolbox: { right: 8, top: 0, feature: { dataZoom: { filterMode: "none" }, restore: {} } }
+      toolbox: { right: 8, top: narrow ? 44 : 0, feature: { dataZoom: { filterMode: "none" }, restore: {} } }
     } : {};
     return Object.assign({
-      grid: { left: 40, right: 56, top: 48, bottom: 40, containLabel: true },
-      legend: { top: 0, data: legend },
+      grid: { left: narrow ? 8 : 40, right: narrow ? 16 : 56, top: narrow ? 84 : 48, bottom: 40, containLabel: true },
+      legend: { top: 0, data: legend, type: narrow ? "scroll" : "plain" },
       tooltip: {
-        trigger: "item",
+        trigger: "item", confine: true,
+        extraCssText: "max-width: min(360px, 86vw); white-space: normal;",
         formatter: function (p) {
           var d = p.data;
+          if (!d || !d.value || d.cls === undefined) { return ""; }
           return "<strong>" + escapeText(d.code) + "</strong> " + escapeText(d.name) + "<br>" +
-            data.labels["class"] + ": " + d.cls + " · " + escapeText(p.seriesName) + "<br>" +
+            data.labels["class"] + ": <strong>" + d.cls + "</strong> · " + escapeText(p.seriesName) + "<br>" +
             data.labels.contribution + ": " + money.format(d.value[1]) + " " + data.currency + "<br>" +
             data.labels.potential + ": " + money.format(d.value[0]) + " " + data.currency + "<br>" +
-            data.labels.share + ": " + (d.sow === null ? "—" : (100 * d.sow).toFixed(1) + " %") + "<br>" +
-            data.labels.margin + ": " + money.format(d.margin) + " " + data.currency;
+            data.labels.share + ": " + (d.sow === null ? "—" : (100 * d.sow).toFixed(1) + " %") +
+            (d.margin === null ? "" : "<br>" + data.labels.margin + ": " + money.format(d.margin) + " " + data.currency) +
+            "<div class=\"chart-why\"><strong>" + escapeText(data.labels.why) + "</strong><br>" +
+            (d.why || []).map(escapeText).join("<br>") + "</div>";
         }
       },
       xAxis: {
         type: "log", min: xMin, max: xMax, name: data.labels.potential + " (" + data.currency + ")",
         nameLocation: "middle", nameGap: 28,
-        axisLabel: { formatter: function (v) { return compact.format(v); } },
+        axisLabel: { formatter: function (v) { return compactMoney(v); }, hideOverlap: true },
         splitLine: { lineStyle: { color: "#f0f2f5" } }
       },
       yAxis: {
         type: "log", min: yMin, max: yMax, name: data.labels.contribution + " (" + data.currency + ")",
-        nameLocation: "middle", nameGap: 52,
-        axisLabel: { formatter: function (v) { return compact.format(v); } },
+        // On a phone the name goes above the axis, where it has the chart's width.
+        nameLocation: narrow ? "end" : "middle", nameGap: narrow ? 12 : 52,
+        nameTextStyle: narrow ? { align: "left", color: "#344054" } : { color: "#344054" },
+        axisLabel: { formatter: function (v) { return compactMoney(v); }, hideOverlap: true },
         splitLine: { lineStyle: { color: "#f0f2f5" } }
       },
       series: series
@@ -224,8 +257,9 @@ document.addEventListener("submit", function (event) {
           var points = data.series.map(function (s) {
             return answer.items.filter(function (a) { return a.lifecycle === s.stage; }).map(function (a) {
               return {
-                value: [parseFloat(a.potential), parseFloat(a.contribution)], margin: parseFloat(a.margin),
-                code: a.code, name: a.name, cls: a.account_class, sow: a.share_of_wallet,
+                value: [parseFloat(a.potential), parseFloat(a.contribution)],
+                margin: a.margin === null ? null : parseFloat(a.margin),
+                code: a.code, name: a.name, cls: a.account_class, sow: a.share_of_wallet, why: a.class_reason,
                 url: data.accountUrl.replace("{}", a.account_id)
               };
             });
@@ -260,7 +294,7 @@ document.addEventListener("submit", function (event) {
       },
       xAxis: { type: "category", data: data.codes, axisLabel: { show: data.codes.length <= 40, rotate: 60, interval: "auto", hideOverlap: true } },
       yAxis: [
-        { type: "value", name: data.currency, axisLabel: { formatter: function (v) { return compact.format(v); } } },
+        { type: "value", name: data.currency, nameTextStyle: { align: "left" }, axisLabel: { formatter: function (v) { return compactMoney(v); } } },
         { type: "value", min: 0, max: 100, name: "%", splitLine: { show: false } }
       ],
       series: [
@@ -277,20 +311,32 @@ document.addEventListener("submit", function (event) {
   };
   builders.sankey = function (data) {
     var colours = { A: "#1f4e8c", B: "#5b8bd0", C: "#2e9e5b", D: "#98a2b3", lost: "#c23b3b", "new": "#7c8da6" };
+    var narrow = window.innerWidth < 600;
+    var side = narrow ? 56 : 96;
     return {
-      tooltip: { trigger: "item", formatter: function (p) {
-        return p.dataType === "edge" ? escapeText(p.data.source) + " → " + escapeText(p.data.target) + ": " + p.data.value + " " + data.label : escapeText(p.name);
+      tooltip: { trigger: "item", confine: true, formatter: function (p) {
+        return p.dataType === "edge" ? escapeText(p.data.source) + " → " + escapeText(p.data.target) + ": " + p.data.value + " " + data.label : escapeText(p.name) + ": " + p.value + " " + data.label;
       } },
+      // The two dates head their columns, so the nodes' labels stay short.
+      graphic: [
+        { type: "text", left: side, top: 4, style: { text: data.start, fill: "#344054", fontWeight: 700, fontSize: 12 } },
+        { type: "text", right: side, top: 4, style: { text: data.end, fill: "#344054", fontWeight: 700, fontSize: 12, align: "right" } }
+      ],
       series: [{
-        type: "sankey", left: 8, right: 120, top: 16, bottom: 16, nodeGap: 14, draggable: false,
+        // Labels sit outside the columns, and the gap between nodes is taller than a label,
+        // so no two labels overlap however small their nodes are.
+        type: "sankey", left: side, right: side, top: 28, bottom: 12, nodeGap: 18, nodeWidth: 16, draggable: false,
         layoutIterations: 0,  // keep A, B, C, D, lost in reading order
         emphasis: { focus: "adjacency" },
         data: data.nodes.map(function (node) {
-          return { name: node.name, itemStyle: { color: colours[node.state] || "#667085" } };
+          return {
+            name: node.name, itemStyle: { color: colours[node.state] || "#667085" },
+            label: { position: node.side === "start" ? "left" : "right", formatter: function (p) { return node.label + " · " + p.value; } }
+          };
         }),
         links: data.links,
         lineStyle: { color: "gradient", opacity: 0.35 },
-        label: { color: "#344054" }
+        label: { color: "#344054", fontSize: 12 }
       }]
     };
   };
@@ -314,6 +360,8 @@ document.addEventListener("submit", function (event) {
         if (params.data && params.data.url) { window.location.href = params.data.url; }
       });
       element.setAttribute("data-chart-ready", "1");
+      // Set once the first drawing (its animation included) is done: what a reader sees.
+      chart.on("finished", function () { element.setAttribute("data-chart-drawn", "1"); });
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
