@@ -35,17 +35,19 @@ ARGS = [
 SHOTS = [
     ("/", "dashboard", "", False),
     ("/accounts/?key=yes", "account-list", "#account-table", False),
-    ("/accounts/?q=Orient+Auto+Group", "account-detail", "#strategy-panel .tiles", True),
-    ("/portfolio/", "portfolio-matrix", "[data-chart-ready]", False),
-    ("/portfolio/pareto/", "portfolio-pareto", "[data-chart-ready]", False),
-    ("/portfolio/migration/", "portfolio-migration", "[data-chart-ready]", True),
+    ("/accounts/?q=Orient+Auto+Group", "account-detail", "#strategy-panel .governing", True),
+    ("/portfolio/", "portfolio-matrix", "[data-chart-drawn]", False),
+    ("/portfolio/pareto/", "portfolio-pareto", "[data-chart-drawn]", False),
+    ("/portfolio/migration/", "portfolio-migration", "[data-chart-drawn]", True),
     ("/portfolio/proposals/", "portfolio-proposals", "", False),
     ("/alerts/", "alerts", "", False),
+    ("/alerts/", "alert-detail", "", True),
+    ("/inbox/", "inbox", "", False),
     ("/portfolio/settings/", "portfolio-settings", "", True),
     ("/imports/", "imports", "", False),
     ("zh", "", "", False),
     ("/accounts/", "account-list-zh", "", False),
-    ("/portfolio/", "portfolio-matrix-zh", "[data-chart-ready]", False),
+    ("/portfolio/", "portfolio-matrix-zh", "[data-chart-drawn]", False),
 ]
 
 
@@ -56,9 +58,10 @@ def _shoot(page: Any, url: str, name: str, wait: str, full_page: bool) -> None:
     page.goto(url)
     if name == "account-detail":
         page.click("#account-table tbody a")
+    if name == "alert-detail":
+        page.click("text=Work on it")
     if wait:
         page.wait_for_selector(wait)
-        page.wait_for_timeout(800)  # the charts' entry animation
     page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page)
     if name == "account-detail":
         page.locator("#strategy-panel").screenshot(path=str(OUT / "strategy-panel.png"))

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -70,18 +71,24 @@ def wait_for(check: Callable[[], T | None], *, timeout: float, what: str) -> T:
 def running(env: dict[str, str], *args: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A kam process (its output in `log`), stopped as an operator would: SIGTERM, then kill."""
     with log.open("wb") as output:
+        # Its own process group: a worker pool's children go with it. Left behind, they would
+        # go on taking the jobs of the tests after this one from the shared Redis queue.
         process = subprocess.Popen(  # noqa: S603 - our own console script
-            [KAM, *args], env=env, stdout=output, stderr=subprocess.STDOUT
+            [KAM, *args], env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
         try:
             yield process
         finally:
-            process.terminate()
-            try:
+            _signal_group(process, signal.SIGTERM)
+            with suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+
+
+def _signal_group(process: subprocess.Popen[bytes], number: signal.Signals) -> None:
+    with suppress(ProcessLookupError):  # the group is gone already
+        os.killpg(process.pid, number)
 
 
 @contextmanager

@@ -189,7 +189,15 @@ def test_class_cache_keeps_each_scope_and_month_end_once() -> None:
 
 
 def result_of(classes: list[str], as_of: dt.date) -> Result:
-    return Result(ENTITY, as_of, {"account_class": np.array(classes)}, {})
+    # The watch also keeps the inputs a class drop's cause is told from (docs/rules.md "Alerts").
+    n = len(classes)
+    columns = {
+        "account_class": np.array(classes),
+        "contribution_cents": np.zeros(n, dtype=np.int64),
+        "potential_estimate_cents": np.zeros(n, dtype=np.int64),
+        "potential_missing": np.ones(n, dtype=bool),
+    }
+    return Result(ENTITY, as_of, columns, {})
 
 
 def test_migration_watch_keeps_drops_until_the_account_is_back_up() -> None:

@@ -31,8 +31,14 @@ from kam.core.choices import choice_lookup
 from kam.core.validators import in_calendar, outside_calendar_message
 from kam.importing.mapping import match_columns
 from kam.importing.reading import sniff, whole_table
-from kam.importing.registry import Importer, master_data_loader, register
-from kam.importing.results import RowError, RowsResult, rows_summary, unsafe_cells
+from kam.importing.registry import SKIP_TOTAL_ROWS, Importer, master_data_loader, register
+from kam.importing.results import (
+    RowError,
+    RowsResult,
+    cut_total_rows,
+    rows_summary,
+    unsafe_cells,
+)
 from kam.importing.values import (
     date_order,
     decimal_separator,
@@ -89,6 +95,7 @@ def accounts_import(
     mapping: dict[str, str] | None = None,
     date_format: str | None = None,
     dry_run: bool = False,
+    skip_total_rows: bool = False,
 ) -> AccountImportResult:
     """Create and update accounts from a master-data file (director or admin, §13: they may
     write every account, so every code of the file is theirs to create or update).
@@ -100,6 +107,9 @@ def accounts_import(
     columns = dict(match_columns(source.header, ACCOUNT_FIELDS, ACCOUNT_REQUIRED, mapping).columns)
     table = whole_table(source)
     result = AccountImportResult("imported", rows_read=table.num_rows)
+    cut = cut_total_rows(table, source.header, skip=skip_total_rows)
+    table, result.total_rows_skipped = cut.table, cut.skipped
+    result.errors.extend(cut.errors)
     with transaction.atomic():
         _load(actor, table, columns, date_format, source.delimiter, result)
         if result.errors or dry_run:
@@ -356,6 +366,7 @@ ACCOUNTS_IMPORTER = Importer(
     label=gettext_noop("Accounts"),
     aliases=ACCOUNT_FIELDS,
     required=ACCOUNT_REQUIRED,
+    options=(SKIP_TOTAL_ROWS,),
     load=master_data_loader(accounts_import),
     summary=_summary,
     help="Import customer master data.",

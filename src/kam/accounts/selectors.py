@@ -231,6 +231,9 @@ def _display(
     return str(value)
 
 
+_DECIDED_FIELDS = frozenset({"is_key", "key_reason"})
+
+
 def account_history(*, account: Account, limit: int = 200) -> list[HistoryEntry]:
     """Who changed what and when on the account, its team, estimates and key status (newest
     first)."""
@@ -262,6 +265,8 @@ def account_history(*, account: Account, limit: int = 200) -> list[HistoryEntry]
                     new=_display(Account, change.field, change.new, users, parents),
                 )
                 for change in delta.changes
+                # A key-status decision is its own entry (kam.accounts.timeline), with its reason.
+                if change.field not in _DECIDED_FIELDS
             )
             if changes:
                 entries.append(HistoryEntry(record.history_date, who, _("changed"), changes))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils import translation
@@ -159,7 +160,7 @@ def value_text(value: Any, unit: str, currency: str = "") -> str:
     if value is None:
         return str(_("none"))
     if unit == "money":
-        amount = f"{float(value):,.2f}" if not isinstance(value, str) else _grouped(value)
+        amount = f"{Decimal(str(value)):,.2f}"  # exact: money never goes through a float
         return f"{amount} {currency}".strip()
     if unit == "share":
         return f"{float(value):.1%}"
@@ -168,12 +169,6 @@ def value_text(value: Any, unit: str, currency: str = "") -> str:
     if unit == "flag":
         return str(_("yes") if value else _("no"))
     return str(value)
-
-
-def _grouped(decimal_text: str) -> str:
-    sign = "-" if decimal_text.startswith("-") else ""
-    whole, _dot, part = decimal_text.lstrip("-").partition(".")
-    return f"{sign}{int(whole):,}.{(part or '00')[:2]:0<2}"
 
 
 def change_text(change: Mapping[str, Any], cause: Cause) -> str:

@@ -37,7 +37,7 @@ from kam.alerts.services import (
 )
 from kam.core.errors import DomainError
 from kam.core.http import safe_next
-from kam.core.paging import page_links
+from kam.core.paging import page_links, page_request, without_page
 from kam.org.http import AuthedRequest
 from kam.org.selectors import base_currency
 
@@ -65,14 +65,8 @@ def _filters(request: AuthedRequest) -> AlertFilters:
 def alerts_view(request: AuthedRequest) -> HttpResponse:
     """The visible alerts under the filters, newest first, with the count of each state."""
     filters = _filters(request)
-    page = alert_page(
-        actor=request.user,
-        filters=filters,
-        page=request.GET.get("page"),
-        per_page=request.GET.get("per_page"),
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = alert_page(actor=request.user, filters=filters, **page_request(request.GET))
+    query = without_page(request.GET)
     query.pop("show", None)
     counts = alert_counts_by_state(request.user, filters)
     state_query = query.copy()

@@ -49,9 +49,22 @@ class ImportRequest:
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Every importer takes it (docs/rules.md "Total rows"): an ERP export often ends with its sum.
+SKIP_TOTAL_ROWS = Option(
+    "skip_total_rows",
+    "--skip-total-rows",
+    "Skip rows that total the others (a cell reads 合计, 小计, Total, Subtotal …) instead"
+    " of rejecting the file.",
+    switch=True,
+    default=False,
+    label=gettext_noop("Skip total rows (合计, Total, Subtotal …)"),
+)
+
+
 def master_data_loader(load: Callable[..., Any]) -> Callable[[ImportRequest], Any]:
     """An importer's `load` for a master-data import service that takes the common keywords
-    (actor, path, mapping, date_format, dry_run), as accounts, contacts and costs do."""
+    (actor, path, mapping, date_format, dry_run, skip_total_rows), as accounts, contacts and
+    costs do."""
 
     def load_request(request: ImportRequest) -> Any:
         return load(
@@ -60,6 +73,7 @@ def master_data_loader(load: Callable[..., Any]) -> Callable[[ImportRequest], An
             mapping=dict(request.mapping) if request.mapping else None,
             date_format=request.date_format,
             dry_run=request.dry_run,
+            skip_total_rows=bool(request.options.get("skip_total_rows", False)),
         )
 
     return load_request

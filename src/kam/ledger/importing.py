@@ -8,7 +8,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kam.importing.registry import Importer, ImportRequest, Option, register
+from kam.importing.registry import SKIP_TOTAL_ROWS, Importer, ImportRequest, Option, register
+from kam.importing.results import total_rows_skipped_text
 
 LEDGER_FIELDS: dict[str, tuple[str, ...]] = {
     "account_code": (
@@ -152,10 +153,7 @@ def _summary(result: Any) -> list[str]:
         read += " " + _("Batch %(batch)s.") % {"batch": result.batch_id}
     lines = [read]
     if result.total_rows_skipped:
-        lines.append(
-            _("Total rows skipped: %(rows)s")
-            % {"rows": ", ".join(f"{row:,}" for row in result.total_rows_skipped[:20])}
-        )
+        lines.append(total_rows_skipped_text(result.total_rows_skipped))
     if result.accounts_created:
         shown = ", ".join(result.accounts_created[:20])
         more = len(result.accounts_created) - 20
@@ -187,15 +185,7 @@ LEDGER_IMPORTER = Importer(
                 "Create unknown customers as prospects (directors and administrators)"
             ),
         ),
-        Option(
-            "skip_total_rows",
-            "--skip-total-rows",
-            "Skip rows that total the others (a cell reads 合计, 小计, Total, Subtotal …) instead"
-            " of rejecting the file.",
-            switch=True,
-            default=False,
-            label=gettext_noop("Skip total rows (合计, Total, Subtotal …)"),
-        ),
+        SKIP_TOTAL_ROWS,
     ),
     labels=FIELD_LABELS,
     help="Import sales ledger (invoice or order) lines.",

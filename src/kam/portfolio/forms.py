@@ -90,7 +90,7 @@ class MatrixFilterForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_in_calendar],
     )
     scope = forms.ChoiceField(label=_("View"), choices=Scope.choices, required=False)

@@ -31,8 +31,14 @@ from kam.core.validators import in_calendar, outside_calendar_message
 from kam.importing.mapping import match_columns
 from kam.importing.messages import gettext_noop
 from kam.importing.reading import FileRejected, sniff, whole_table
-from kam.importing.registry import Importer, master_data_loader, register
-from kam.importing.results import RowError, RowsResult, rows_summary, unsafe_cells
+from kam.importing.registry import SKIP_TOTAL_ROWS, Importer, master_data_loader, register
+from kam.importing.results import (
+    RowError,
+    RowsResult,
+    cut_total_rows,
+    rows_summary,
+    unsafe_cells,
+)
 from kam.importing.values import (
     date_order,
     decimal_separator,
@@ -75,6 +81,7 @@ def costs_import(
     mapping: dict[str, str] | None = None,
     date_format: str | None = None,
     dry_run: bool = False,
+    skip_total_rows: bool = False,
 ) -> CostImportResult:
     """Record cost to serve from a file, replacing the records of the account-month-kinds it
     names (§4). Accounts are those the actor may write; a row naming another is an error.
@@ -91,6 +98,9 @@ def costs_import(
         )
     table = whole_table(source)
     result = CostImportResult("imported", rows_read=table.num_rows)
+    cut = cut_total_rows(table, source.header, skip=skip_total_rows)
+    table, result.total_rows_skipped = cut.table, cut.skipped
+    result.errors.extend(cut.errors)
     records = _records(actor, table, columns, date_format, source.delimiter, result.errors)
     if result.errors:
         result.status = "rejected"
@@ -286,6 +296,7 @@ COSTS_IMPORTER = Importer(
     label=gettext_noop("Cost to serve"),
     aliases=COST_FIELDS,
     required=COST_REQUIRED,
+    options=(SKIP_TOTAL_ROWS,),
     load=master_data_loader(costs_import),
     summary=_summary,
     help="Import cost to serve per account and month.",

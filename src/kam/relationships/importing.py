@@ -27,8 +27,14 @@ from kam.core.choices import choice_lookup
 from kam.core.validators import in_calendar, outside_calendar_message
 from kam.importing.mapping import match_columns
 from kam.importing.reading import sniff, whole_table
-from kam.importing.registry import Importer, master_data_loader, register
-from kam.importing.results import RowError, RowsResult, rows_summary, unsafe_cells
+from kam.importing.registry import SKIP_TOTAL_ROWS, Importer, master_data_loader, register
+from kam.importing.results import (
+    RowError,
+    RowsResult,
+    cut_total_rows,
+    rows_summary,
+    unsafe_cells,
+)
 from kam.importing.values import date_order, normalise_header, parse_dates, text_column
 from kam.org.models import User
 from kam.org.permissions import require_write
@@ -90,6 +96,7 @@ def contacts_import(
     mapping: dict[str, str] | None = None,
     date_format: str | None = None,
     dry_run: bool = False,
+    skip_total_rows: bool = False,
 ) -> ContactImportResult:
     """Create and update contacts of the accounts the actor may write (§7, §13); a row naming
     another account reads as an unknown code.
@@ -101,6 +108,9 @@ def contacts_import(
     columns = dict(match_columns(source.header, CONTACT_FIELDS, CONTACT_REQUIRED, mapping).columns)
     table = whole_table(source)
     result = ContactImportResult("imported", rows_read=table.num_rows)
+    cut = cut_total_rows(table, source.header, skip=skip_total_rows)
+    table, result.total_rows_skipped = cut.table, cut.skipped
+    result.errors.extend(cut.errors)
     raw = {name: text_column(table, columns, name) for name in CONTACT_FIELDS}
     contacts = _contacts(actor, raw, date_format, result.errors)
     if result.errors:
@@ -351,6 +361,7 @@ CONTACTS_IMPORTER = Importer(
     label=gettext_noop("Contacts"),
     aliases=CONTACT_FIELDS,
     required=CONTACT_REQUIRED,
+    options=(SKIP_TOTAL_ROWS,),
     load=master_data_loader(contacts_import),
     summary=_summary,
     help="Import the people at each customer.",

@@ -26,7 +26,7 @@ from kam.core.months import EARLIEST_DAY, LATEST_DAY
 from kam.core.validators import outside_calendar_message
 from kam.importing.messages import gettext_noop, translated
 from kam.importing.reading import FileRejected, Source, batches
-from kam.importing.results import ProgressCallback, RowError
+from kam.importing.results import TOTAL_ROW, ProgressCallback, RowError
 from kam.importing.values import (
     AmbiguousDates,
     Parsed,
@@ -61,10 +61,6 @@ TEXT_LIMITS = {
     "account_name": 200,
 }
 MAX_REPORTED_ERRORS = 1_000_000
-TOTAL_ROW = gettext_noop(
-    "looks like a total row (%(word)s); use --skip-total-rows (the upload page's "
-    '"Skip total rows", skip_total_rows in the API) to import the file without it'
-)
 UNKNOWN_CODE = gettext_noop("unknown customer code (accounts are not created by this import)")
 
 
