@@ -7,7 +7,7 @@ beyond the cap is cut to it, so no query string can ask for every row or answer 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -63,7 +63,12 @@ def without_page(query: QueryDict) -> QueryDict:
     return rest
 
 
-def page_request(query: QueryDict) -> dict[str, str | None]:
+class PageRequest(TypedDict):
+    page: str | None
+    per_page: str | None
+
+
+def page_request(query: QueryDict) -> PageRequest:
     """The page number and size a list page was asked for, as its selector takes them
     (`page_of` bounds both)."""
     return {"page": query.get("page"), "per_page": query.get("per_page")}
