@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -75,7 +76,8 @@ def money(cents: int) -> float:
 def compact_amount(cents: int, language: str | None = None) -> str:
     """An amount as a reader says it, by the one rule of kam.core.money.cents_compact
     (118.5 M, 1.19 亿); below the first unit, whole units grouped."""
-    return cents_compact(cents, language=language) or f"{round(cents / 100):,}"
+    whole = Decimal(int(cents)).scaleb(-2).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return cents_compact(cents, language=language) or f"{whole:,}"
 
 
 def _percent(share: float) -> str:
