@@ -29,7 +29,7 @@ from kam.portfolio.models import (
     Snapshot,
     Strategy,
 )
-from kam.relationships.models import Contact
+from kam.relationships.models import Contact, InfluenceLink, LinkKind
 
 PASSWORD = "correct horse battery staple"
 
@@ -199,3 +199,14 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
     account = factory.SubFactory(AccountFactory)
     name = factory.Faker("name")
+
+
+class InfluenceLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InfluenceLink
+
+    source = factory.SubFactory(ContactFactory)
+    target = factory.SubFactory(ContactFactory, account=factory.SelfAttribute("..source.account"))
+    account = factory.SelfAttribute("source.account")
+    kind = LinkKind.TRUSTS
+    strength = 2

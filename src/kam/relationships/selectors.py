@@ -1,16 +1,20 @@
-"""Reads of the buying centre; every query starts from the accounts the user sees (§13)."""
+"""Reads of the buying centre; every query starts from the accounts the user sees (§13).
+
+A contact merged into another (§7 duplicates) is kept for its history but read nowhere else.
+"""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from kam.accounts.selectors import accounts_visible_to
 from kam.org.models import User
-from kam.relationships.models import Contact
+from kam.relationships.models import Contact, InfluenceLink, RelationshipScore
 
 
 def contacts_visible_to(actor: User) -> QuerySet[Contact]:
-    return Contact.objects.filter(account__in=accounts_visible_to(actor))
+    return Contact.objects.filter(account__in=accounts_visible_to(actor), merged_into__isnull=True)
 
 
 def account_contacts(actor: User, account_id: int) -> QuerySet[Contact]:
@@ -21,3 +25,41 @@ def account_contacts(actor: User, account_id: int) -> QuerySet[Contact]:
         .select_related("reports_to")
         .order_by("-active", "department", "name", "id")
     )
+
+
+def contact_get(*, actor: User, contact_id: int) -> Contact:
+    """Missing, merged away and not visible raise the same Http404 (§13)."""
+    return get_object_or_404(
+        contacts_visible_to(actor).select_related("account", "reports_to"), pk=contact_id
+    )
+
+
+def links_visible_to(actor: User) -> QuerySet[InfluenceLink]:
+    return InfluenceLink.objects.filter(
+        account__in=accounts_visible_to(actor),
+        source__merged_into__isnull=True,
+        target__merged_into__isnull=True,
+    )
+
+
+def account_links(actor: User, account_id: int) -> QuerySet[InfluenceLink]:
+    """The influence links among the account's contacts (§7)."""
+    return (
+        links_visible_to(actor)
+        .filter(account_id=account_id)
+        .select_related("source", "target")
+        .order_by("source__name", "target__name", "kind", "id")
+    )
+
+
+def link_get(*, actor: User, link_id: int) -> InfluenceLink:
+    return get_object_or_404(
+        links_visible_to(actor).select_related("account", "source", "target"), pk=link_id
+    )
+
+
+def account_score_series(actor: User, account_id: int) -> QuerySet[RelationshipScore]:
+    """The account's relationship series, oldest first (§7 "a dated series")."""
+    return RelationshipScore.objects.filter(
+        account__in=accounts_visible_to(actor), account_id=account_id
+    ).order_by("recorded_at", "id")

@@ -1,0 +1,32 @@
+"""Writes to the buying centre (DOMAIN §7), one module per kind of thing written."""
+
+from kam.relationships.services.contacts import (
+    EDITABLE,
+    DuplicateContact,
+    contact_create,
+    contact_delete,
+    contact_mark_left,
+    contact_mark_returned,
+    contact_update,
+    duplicate_of,
+    phone_key,
+)
+from kam.relationships.services.links import LINK_EDITABLE, link_add, link_remove, link_update
+from kam.relationships.services.merging import contacts_merge
+
+__all__ = [
+    "EDITABLE",
+    "LINK_EDITABLE",
+    "DuplicateContact",
+    "contact_create",
+    "contact_delete",
+    "contact_mark_left",
+    "contact_mark_returned",
+    "contact_update",
+    "contacts_merge",
+    "duplicate_of",
+    "link_add",
+    "link_remove",
+    "link_update",
+    "phone_key",
+]
