@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "kam.ledger",
     "kam.portfolio",
     "kam.relationships",
+    "kam.engagement",
     "kam.ops",
     "kam.web",
     "kam.api",

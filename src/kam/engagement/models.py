@@ -1,0 +1,2 @@
+"""Serving the account (DOMAIN §9): activities and cadence, complaints with their service
+levels, satisfaction surveys, trainings and competitor moves."""
