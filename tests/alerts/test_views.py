@@ -94,7 +94,7 @@ def test_a_critical_alert_refused_without_a_comment_says_why_on_the_page(directo
     client = signed_in(director)
     page = client.get(reverse("alert_detail", args=[alert.pk])).content.decode()
     assert "The contribution fell: revenue is dropping on a key account." in page
-    assert "12,000,000.00 CNY" in page and "-66.7 %" in page
+    assert "12,000,000.00 CNY" in page and "\u221267 %" in page
 
     refused = client.post(reverse("alert_acknowledge", args=[alert.pk]), follow=True)
     assert str(ERROR_COMMENT_REQUIRED) in refused.content.decode()

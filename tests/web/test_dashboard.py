@@ -66,7 +66,7 @@ def test_the_director_reads_what_needs_her(director, manager, other_manager) -> 
     assert board.key_revenue.contribution_cents == 6_000_000_00
     assert board.key_revenue.change == pytest.approx(-0.25)
     assert board.summary.unowned == 1
-    assert "-25.0 %" in page
+    assert "\u221225 %" in page
     assert "Between the month ends 2026-09-30 and 2026-10-31" in page
     assert "?start=2026-09-30&amp;end=2026-10-31" in page
     assert f"{reverse('account_list')}?unowned=on" in page

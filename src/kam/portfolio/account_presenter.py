@@ -14,25 +14,17 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kam.core.money import cents_grouped
+from kam.core.numbers import signed_percent
 from kam.portfolio.models import Lifecycle, Snapshot, Strategy
 from kam.portfolio.presenters import rule_reason
 from kam.portfolio.selectors import AccountStrategy, Governed, HistoryMonth
 
-MINUS = "\u2212"  # the minus sign, drawn by the default fonts (DejaVu, WenQuanYi)
 STRIP_MONTHS = 24  # month ends shown on the class strip
 
 
 def cents(value: int | None) -> str:
     """12345678 → "123,456.78": grouped, two places, exact, in the reader's locale."""
     return "" if value is None else cents_grouped(value)
-
-
-def signed_percent(ratio: float) -> str:
-    """−0.735 → "−73 %", 0.052 → "+5 %" (whole percent, the minus sign)."""
-    value = round(ratio * 100)
-    if value == 0:
-        return "0 %"
-    return f"{MINUS if value < 0 else '+'}{abs(value)} %"
 
 
 def year_on_year(snapshot: Snapshot) -> str:

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 
 from kam.core.money import cents_compact as compact_text
 from kam.core.money import cents_grouped, decimal_to_cents
+from kam.core.numbers import signed_percent
 
 register = template.Library()
 
@@ -63,10 +64,11 @@ def money_compact(value: Decimal | int | float | str | None) -> SafeString | str
 
 
 @register.filter
-def percent(value: float | None, places: int = 1) -> str:
+def percent(value: float | None, places: int = 0) -> str:
+    """A change: 0.052 → "+5 %", −0.715 → "−72 %" (kam.core.numbers.signed_percent)."""
     if value is None:
         return MISSING
-    return f"{value * 100:+.{places}f} %"
+    return signed_percent(value, places)
 
 
 @register.filter
