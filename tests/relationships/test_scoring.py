@@ -189,3 +189,20 @@ def test_another_managers_account_is_not_found(manager, other_manager) -> None:
     # When the manager asks for its map, then it does not exist for them
     with pytest.raises(Http404):
         relationship_map(actor=manager, account_id=account.pk)
+
+
+def test_bosses_and_link_ends_are_read_without_more_queries(
+    manager, django_assert_num_queries
+) -> None:
+    # Given a boss, a report and a link between them
+    account = AccountFactory(owner=manager)
+    boss = _rated(account, name="Boss")
+    report = _rated(account, name="Report", reports_to=boss)
+    InfluenceLinkFactory(source=report, target=boss)
+
+    # When the map is read, then its people's bosses and its links' ends need no query
+    found = relationship_map(actor=manager, account_id=account.pk, as_of=AS_OF)
+    with django_assert_num_queries(0):
+        bosses = [p.contact.reports_to.name for p in found.people if p.contact.reports_to_id]
+        ends = [(link.source.name, link.target.name) for link in found.links]
+    assert (bosses, ends) == (["Boss"], [("Report", "Boss")])
