@@ -163,8 +163,8 @@ BANDS = _("Investment bands")
 RELATIONSHIPS = _("Relationship map")
 # One row per field of PortfolioSettings (a test holds them equal). A new setting is a model
 # field (label, default, validators), a row here, and, if the pure core reads it, a field of
-# kam.analytics.rules.Rules of the same name (else `rules=False`); the API schemas, the settings form and
-# rules_from (portfolio/rules.py) follow from these.
+# kam.analytics.rules.Rules of the same name (else `rules=False`); the API schemas, the
+# settings form and rules_from (portfolio/rules.py) follow from these.
 SETTINGS_TABLE: dict[str, Setting] = {
     "pareto_revenue_share": Setting(KEY_ACCOUNTS, percent=True),
     "pareto_max_account_share": Setting(KEY_ACCOUNTS, percent=True),
