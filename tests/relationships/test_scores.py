@@ -211,3 +211,25 @@ def test_the_sweep_task_appends_points(manager) -> None:
 def test_an_unknown_reason_is_refused(manager) -> None:
     with pytest.raises(ValueError, match="reason"):
         record_scores([AccountFactory(owner=manager).pk], reason="whim")
+
+
+def test_a_failed_recording_does_not_fail_the_change(
+    manager, django_capture_on_commit_callbacks, monkeypatch, caplog
+) -> None:
+    # Given a recording that fails
+    from kam.relationships.services import scores
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(scores, "record_scores", broken)
+    account = AccountFactory(owner=manager)
+
+    # When a contact is created and its transaction commits
+    with django_capture_on_commit_callbacks(execute=True):
+        person = contact_create(actor=manager, account=account, name="Wang Wei")
+
+    # Then the contact is kept and the failure is logged for the sweep to catch up
+    person.refresh_from_db()
+    assert _points(account) == []
+    assert "disk full" in caplog.text

@@ -103,8 +103,9 @@ class _Batch:
     def __init__(self, account_id: int) -> None:
         self.accounts = {account_id}
         self.done = False
+        self.callback = self.record  # one bound method, so the waiting list can be searched
 
-    def __call__(self) -> None:
+    def record(self) -> None:
         self.done = True
         record_scores(self.accounts, reason=ScoreReason.CHANGE)
 
@@ -123,9 +124,11 @@ def scores_record_on_commit(sender: object, account: Any, **kwargs: Any) -> None
     if (
         batch is not None
         and not batch.done
-        and any(entry[1] is batch for entry in connection.run_on_commit)
+        and any(entry[1] is batch.callback for entry in connection.run_on_commit)
     ):
         batch.accounts.add(account.pk)
         return
     batch = _pending.batch = _Batch(account.pk)
-    transaction.on_commit(batch)
+    # Robust: the change is committed already; a failed recording is logged, not shown as a
+    # failed save, and the nightly sweep records the account.
+    transaction.on_commit(batch.callback, robust=True)
