@@ -284,3 +284,15 @@ def test_a_deleted_contact_takes_its_links_and_frees_its_reports(account, manage
     assert not account.influence_links.exists()
     assert Contact.history.filter(id=boss_id, history_type="-").get().history_user == manager
 
+
+def test_a_deleted_contact_takes_the_records_merged_into_it(account, manager) -> None:
+    keep = ContactFactory(account=account)
+    first = ContactFactory(account=account)
+    second = ContactFactory(account=account)
+    contacts_merge(actor=manager, keep=first, duplicate=second)
+    contacts_merge(actor=manager, keep=keep, duplicate=first)
+
+    contact_delete(actor=manager, contact=keep)
+
+    # Without this the merged records would surface again as live contacts.
+    assert not Contact.objects.filter(account=account).exists()

@@ -236,9 +236,15 @@ def contact_mark_returned(*, actor: User, contact: Contact) -> Contact:
 @transaction.atomic
 def contact_delete(*, actor: User, contact: Contact) -> None:
     """Remove a contact entered by mistake; the people reporting to them report to nobody,
-    their links go with them, the history keeps the deletion."""
+    their links go with them, and so do the records merged into them (else those would
+    surface again as live contacts); the history keeps every deletion."""
     require_write(actor)
     account = contact.account
+    folded = list(Contact.objects.filter(merged_into=contact))
+    while folded:  # a record merged into one that was merged in turn
+        merged = folded.pop()
+        folded.extend(Contact.objects.filter(merged_into=merged))
+        delete_as(actor, merged)
     for report in Contact.objects.filter(reports_to=contact):
         report.reports_to = None
         save_as(actor, report)
