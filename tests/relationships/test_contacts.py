@@ -129,7 +129,9 @@ def test_an_extension_identifies_nobody(account, manager) -> None:
 def test_the_same_email_at_another_account_is_no_duplicate(account, manager) -> None:
     ContactFactory(account=AccountFactory(owner=manager), email="li.na@acme.example")
 
-    contact = contact_create(actor=manager, account=account, name="Li Na", email="li.na@acme.example")
+    contact = contact_create(
+        actor=manager, account=account, name="Li Na", email="li.na@acme.example"
+    )
 
     assert contact.pk
 
