@@ -13,16 +13,19 @@ from kam.relationships.services.contacts import (
 )
 from kam.relationships.services.links import LINK_EDITABLE, link_add, link_remove, link_update
 from kam.relationships.services.merging import contacts_merge
+from kam.relationships.services.vcards import VcardImport, contacts_import_vcards
 
 __all__ = [
     "EDITABLE",
     "LINK_EDITABLE",
     "DuplicateContact",
+    "VcardImport",
     "contact_create",
     "contact_delete",
     "contact_mark_left",
     "contact_mark_returned",
     "contact_update",
+    "contacts_import_vcards",
     "contacts_merge",
     "duplicate_of",
     "link_add",
