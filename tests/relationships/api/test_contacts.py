@@ -199,3 +199,57 @@ def test_a_read_only_role_answers_403(executive, account) -> None:
     assert answer.status_code == 403
     contact.refresh_from_db()
     assert contact.title == ""
+
+
+VCARD = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:李娜\r\nEMAIL:li@acme.example\r\nEND:VCARD\r\n"
+
+
+def test_the_vcard_download_is_text_vcard_with_a_file_name(client, account) -> None:
+    ContactFactory(account=account, name="王伟")
+
+    answer = client.get(f"{API}/accounts/{account.pk}/contacts.vcf")
+
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "text/vcard; charset=utf-8"
+    assert "attachment" in answer["Content-Disposition"]
+    assert "FN:王伟\r\n" in answer.content.decode()
+
+
+def test_a_vcard_file_is_imported_as_an_upload_or_as_the_body(client, account) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    uploaded = client.post(
+        f"{API}/accounts/{account.pk}/contacts.vcf",
+        {"file": SimpleUploadedFile("people.vcf", VCARD.encode())},
+    )
+    again = client.post(
+        f"{API}/accounts/{account.pk}/contacts.vcf?update_existing=true",
+        data=VCARD.replace("FN:李娜", "FN:李娜\r\nTITLE:Buyer").encode(),
+        content_type="text/vcard",
+    )
+
+    assert uploaded.json() == {"created": 1, "updated": 0}
+    assert again.json() == {"created": 0, "updated": 1}
+    assert Contact.objects.get().title == "Buyer"
+
+
+def test_a_vcard_duplicate_answers_422_naming_the_card(client, account) -> None:
+    ContactFactory(account=account, email="LI@acme.example")
+
+    answer = client.post(
+        f"{API}/accounts/{account.pk}/contacts.vcf", data=VCARD, content_type="text/vcard"
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "cards.1.email"
+
+
+def test_a_file_that_is_no_vcard_answers_422(client, account) -> None:
+    answer = client.post(
+        f"{API}/accounts/{account.pk}/contacts.vcf",
+        data=b"\xff\xfe\x00garbage",
+        content_type="text/vcard",
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "file"

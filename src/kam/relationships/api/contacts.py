@@ -8,10 +8,14 @@ contact's id; a reporting cycle 422 naming `reports_to`.
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from kam.accounts.selectors import account_get
+from kam.core.errors import InvalidInput
 from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId
 from kam.relationships.models import Contact, InfluenceLink
 from kam.relationships.schemas import (
@@ -25,6 +29,7 @@ from kam.relationships.schemas import (
     LinkOut,
     LinkPatch,
     MergeIn,
+    VcardImportOut,
 )
 from kam.relationships.selectors import (
     ContactFilters,
@@ -40,13 +45,19 @@ from kam.relationships.services import (
     contact_mark_left,
     contact_mark_returned,
     contact_update,
+    contacts_import_vcards,
     contacts_merge,
     link_add,
     link_remove,
     link_update,
 )
+from kam.relationships.services.vcards import VcardImport
+from kam.relationships.vcard import contacts_vcard, decode_vcards
 
 router = Router(tags=["relationships"])
+VCARD_TYPE = "text/vcard"
+# What an upload may weigh: a few thousand cards, not a photo library.
+MAX_VCARD_BYTES = 5 * 1024 * 1024
 # A write that may meet a duplicate answers its 409 with the existing contact's id.
 WRITE_ERRORS: dict[Any, Any] = {ERROR_CODES: ErrorOut, 409: DuplicateOut}
 
@@ -169,3 +180,81 @@ def update_influence_link(request: Any, link_id: PathId, body: LinkPatch) -> Inf
 def delete_influence_link(request: Any, link_id: PathId) -> Status[None]:
     link_remove(actor=request.user, link=link_get(actor=request.user, link_id=link_id))
     return Status(204, None)
+
+
+@router.get(
+    "/accounts/{account_id}/contacts.vcf",
+    response={200: None, ERROR_CODES: ErrorOut},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The account's contacts as vCard 4.0 (RFC 6350).",
+                "content": {VCARD_TYPE: {}},
+            }
+        }
+    },
+)
+def export_contact_vcards(request: Any, account_id: PathId) -> HttpResponse:
+    """Every contact of the account, in post or left, one vCard 4.0 each."""
+    account = account_get(actor=request.user, account_id=account_id)
+    contacts = contact_list(actor=request.user, account_id=account.pk, filters=ContactFilters())
+    response = HttpResponse(
+        contacts_vcard(contacts.select_related("account")),
+        content_type=f"{VCARD_TYPE}; charset=utf-8",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{account.code}-contacts.vcf"
+    )
+    return response
+
+
+def _upload(request: Any) -> bytes:
+    """The uploaded file's bytes, or the body's; bounded by MAX_VCARD_BYTES."""
+    if request.content_type.startswith("multipart/"):
+        upload = request.FILES.get("file")
+        size = (upload.size or 0) if upload is not None else 0
+    else:
+        upload, size = None, len(request.body)
+    if size > MAX_VCARD_BYTES:
+        raise InvalidInput(
+            _("The file is larger than %(size)s MB.") % {"size": MAX_VCARD_BYTES // 2**20},
+            field="file",
+        )
+    if upload is not None:
+        return bytes(upload.read())
+    return b"" if request.content_type.startswith("multipart/") else bytes(request.body)
+
+
+@router.post(
+    "/accounts/{account_id}/contacts.vcf",
+    response={200: VcardImportOut, ERROR_CODES: ErrorOut},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "required": ["file"],
+                    }
+                },
+                VCARD_TYPE: {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+def import_contact_vcards(
+    request: Any, account_id: PathId, update_existing: bool = False
+) -> VcardImport:
+    """Add the people of a .vcf file (multipart `file`, or a text/vcard body), whole or not at
+    all: a card whose email or phone is already a contact's is refused as a duplicate unless
+    `update_existing=true` (then it updates that contact); two cards for one person are
+    refused; the errors name each card (`cards.<number>.<field>`)."""
+    account = account_get(actor=request.user, account_id=account_id)
+    content = _upload(request)
+    return contacts_import_vcards(
+        actor=request.user,
+        account=account,
+        text=decode_vcards(content),
+        update_existing=update_existing,
+    )
