@@ -239,6 +239,8 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
     their links go with them, and so do the records merged into them (else those would
     surface again as live contacts); the history keeps every deletion."""
     require_write(actor)
+    # The deletion's history row copies the instance: as stored, not as the caller read it.
+    contact = Contact.objects.select_for_update().select_related("account").get(pk=contact.pk)
     account = contact.account
     folded = list(Contact.objects.filter(merged_into=contact))
     while folded:  # a record merged into one that was merged in turn

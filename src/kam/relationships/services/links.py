@@ -96,6 +96,8 @@ def link_update(*, actor: User, link: InfluenceLink, **changes: Any) -> Influenc
 def link_remove(*, actor: User, link: InfluenceLink) -> None:
     """Take a link off the map; the history keeps it."""
     require_write(actor)
+    # The deletion's history row copies the instance: as stored, not as the caller read it.
+    link = InfluenceLink.objects.select_for_update().select_related("account").get(pk=link.pk)
     account = link.account
     delete_as(actor, link)
     contacts_changed.send(InfluenceLink, account=account, actor=actor)
