@@ -83,6 +83,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "merge_contacts": {"duplicate": 0},  # filled in per world
     "add_influence_link": {"source_id": 0, "target_id": 0, "kind": "opposes"},  # filled in
     "update_influence_link": {"strength": 3},
+    "import_contact_vcards": {},  # multipart: see _request
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {
@@ -275,6 +276,9 @@ def _request(
                 )
             },
         )
+    if name == "import_contact_vcards":
+        card = b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Walk Person\r\nEND:VCARD\r\n"
+        return client.post(PREFIX + path, {"file": SimpleUploadedFile("walk.vcf", card)})
     body = dict(BODIES.get(name, {}))
     body |= {key: value for key, value in fill.items() if key in body}
     if "requestBody" in spec:
