@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -51,8 +52,9 @@ def _repeats(cards: list[dict[str, str]]) -> dict[int, tuple[str, int]]:
     return repeats
 
 
-def _write(actor: User, account: Account, fields: dict[str, str], *, update_existing: bool) -> bool:
+def _write(actor: User, account: Account, card: dict[str, str], *, update_existing: bool) -> bool:
     """Create the card's contact (True) or, allowed to, update the one it matches (False)."""
+    fields: dict[str, Any] = dict(card)
     left_on = fields.pop("left_on", None)
     existing = None
     if update_existing:
