@@ -1,5 +1,5 @@
-"""The relationship app's API routers (mounted under /api/v1/accounts by kam.api)."""
+"""The buying centre's routers (DOMAIN §7); kam.api wires them under /api/v1."""
 
-from kam.relationships.api.map import router as map_router
+from kam.relationships.api.contacts import router as contacts_router
 
-__all__ = ["map_router"]
+__all__ = ["contacts_router"]
