@@ -58,7 +58,9 @@ def survey_drops(account_ids: Collection[int] | None = None) -> dict[int, Findin
         [[np.nan if v is None else float(v) for v in row[2:]] for row in values], dtype=np.float64
     )
     drops = latest_drops(survey_means(index.reshape(-1), survey, scores), len(known), THRESHOLDS)
-    return {int(known[i]): _finding(drops, i) for i in np.flatnonzero(drops.dropped.any(axis=1))}
+    return {
+        int(known[i]): _finding(drops, int(i)) for i in np.flatnonzero(drops.dropped.any(axis=1))
+    }
 
 
 def _finding(drops: Drops, row: int) -> Finding:

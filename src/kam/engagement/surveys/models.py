@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -246,3 +247,12 @@ class SurveyInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hint}…"
+
+    @property
+    def state(self) -> str:
+        """answered, revoked, expired or open."""
+        if self.used_at is not None:
+            return "answered"
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= timezone_now() else "open"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.apps import apps
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -119,3 +120,11 @@ def portfolio_nps(*, actor: User) -> Trend:
     """Every response the actor sees as one survey per month: the portfolio's NPS by month."""
     rows = survey_responses_visible_to(actor).filter(nps__isnull=False).order_by()
     return _trend(list(rows.values_list("responded_on", *SCORE_COLUMNS)))
+
+
+def survey_contacts(account: Account) -> list[tuple[int, str]]:
+    """The account's present people as (id, name) for the respondent menus; contacts live in
+    relationships, on the same layer, so they are read by model name."""
+    contact = apps.get_model("relationships", "Contact")
+    rows = contact.objects.filter(account_id=account.pk, active=True).order_by("name", "pk")
+    return [(pk, name) for pk, name in rows.values_list("pk", "name")[:500]]
