@@ -19,6 +19,7 @@ from django.test import Client
 from kam.accounts.services import account_request_create, account_set_key_status
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
+from kam.engagement.surveys.services import survey_invitation_create
 from kam.ledger.jobs import import_job_create
 from kam.org.models import Department, DepartmentCode, Role, User
 from kam.org.services import notify, token_create
@@ -29,8 +30,11 @@ from kam.portfolio.services.strategy import strategy_override_set
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
+    ContactFactory,
     NoteFactory,
     PotentialEstimateFactory,
+    SurveyPlanFactory,
+    SurveyResponseFactory,
     TeamFactory,
     TeamMemberFactory,
     UserFactory,
@@ -75,6 +79,12 @@ BODIES: dict[str, dict[str, Any]] = {
     "assign_alert": {"assignee_id": None},
     "add_alert_comment": {"body": "walk"},
     "link_alert_follow_up": {"note": "walk"},
+    "create_survey_response": {"responded_on": "2026-10-01", "nps": 9},
+    "update_survey_response": {"comments": "walk"},
+    "create_survey_plan": {"purpose": "walk"},
+    "update_survey_plan": {"purpose": "walk"},
+    # Any contact id: the account's gate answers (404, 403) before the contact is looked up.
+    "create_survey_invitation": {"contact_id": 1},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {
@@ -116,6 +126,10 @@ OWN: dict[str, str] = {
     "list_alert_comments": MINE,
     "list_notifications": MINE,
     "get_inbox_unread_count": '"unread": 1',
+    "list_survey_responses": MINE,
+    "list_survey_plans": MINE,
+    "list_survey_invitations": MINE,
+    "get_portfolio_nps": '"months": ["2026-09"]',
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -179,6 +193,11 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
     token, _raw = token_create(user=owner, name=marker)
     (notification,) = notify(recipients=[owner], kind="walk", text=marker, link="/accounts/")
     asked = account_request_create(actor=owner, code=f"{code}-ASKED", name=marker)
+    plan = SurveyPlanFactory(account=account, purpose=marker)
+    survey = SurveyResponseFactory(account=account, plan=plan, comments=marker, nps=9)
+    invitation, _link = survey_invitation_create(
+        actor=owner, account=account, contact_id=ContactFactory(account=account, name=marker).pk
+    )
     TeamFactory(name=f"{code} team").members.add(owner)  # teams are everyone's to see
     good = _import(
         owner,
@@ -201,6 +220,9 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
             "notification_id": notification.pk,
             "request_id": asked.pk,
             "job_id": str(bad.pk),
+            "response_id": survey.pk,
+            "plan_id": plan.pk,
+            "invitation_id": invitation.pk,
         },
         "colleague": member.user_id,
     }
@@ -295,6 +317,9 @@ def test_every_operation_is_known_to_the_walk() -> None:
         "cost_id",
         "alert_id",
         "run_id",
+        "response_id",
+        "plan_id",
+        "invitation_id",
     }
     for _method, _path, spec in OPERATIONS:
         assert set(path_parameters(spec)) <= known_params, spec["operationId"]
