@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kam.accounts.selectors import account_get
+from kam.alerts.selectors import ACTIVE, AlertFilters, alerts_for
 from kam.core.errors import Conflict, DomainError
+from kam.engagement.surveys.alerts import KIND_SURVEY_DROP
 from kam.engagement.surveys.forms import CSAT_QUESTIONS, InvitationForm, ResponseForm, ScoresForm
 from kam.engagement.surveys.models import ResponseSource
 from kam.engagement.surveys.presenters import latest_scores, trend_chart
@@ -69,6 +71,10 @@ def account_surveys_view(request: AuthedRequest, account_id: int) -> HttpRespons
             "form": ResponseForm(contacts=contacts),
             "invite_form": InvitationForm(contacts=contacts),
             "has_contacts": bool(contacts),
+            "drop_alert": alerts_for(
+                request.user,
+                AlertFilters(state=ACTIVE, kind=KIND_SURVEY_DROP, account_id=account.pk),
+            ).first(),
         },
     )
 

@@ -312,7 +312,7 @@ document.addEventListener("submit", function (event) {
   // Satisfaction by survey (engagement/surveys/presenters.py): CSAT 1–5 on the left axis,
   // NPS −100 … 100 dashed on the right; a gap where a survey did not ask a dimension.
   builders["survey-trend"] = function (data) {
-    var colours = ["#1f4e8c", "#d9822b", "#2e9e5b", "#8e44ad", "#5b8bd0"];
+    var colours = ["#1f4e8c", "#d9822b", "#2e9e5b", "#8e44ad", "#0e9384"];
     var series = data.csat.map(function (s, index) {
       return {
         type: "line", name: s.name, data: s.data, yAxisIndex: 0, connectNulls: true,
