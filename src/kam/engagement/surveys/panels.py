@@ -18,5 +18,7 @@ SURVEYS_PANEL = AccountPanel(
 def register_surveys() -> None:
     """The surveys part's panel and importer (EngagementConfig.ready)."""
     from kam.accounts.panels import register
+    from kam.engagement.surveys.importing import register_importers
 
     register(SURVEYS_PANEL)
+    register_importers()
