@@ -39,7 +39,7 @@ def _shoot(page: Any, step: str) -> None:
 
 def _enter(page: Any, day: str, **scores: str) -> None:
     page.locator("#surveys details.survey-entry summary").click()
-    form = page.locator("form.survey-form")
+    form = page.locator("form[action$='/surveys/add/']")
     form.locator("input[name=responded_on]").fill(day)
     form.locator("select[name=method]").select_option("interview")
     form.locator("select[name=contact_id]").select_option(label="Li Wei")
@@ -88,7 +88,7 @@ def test_a_manager_enters_results_sees_the_trend_and_a_contact_answers(page, sho
     assert '"2026-10"' in (page.locator("#survey-chart-data").text_content() or "")
     expect(page.locator("#surveys .tile[data-dimension=service] .tile-value")).to_have_text("3.00")
     expect(page.locator("#surveys .survey-drop")).to_contain_text(
-        "Satisfaction dropped from the survey of 2026-07 to 2026-10: CSAT on service"
+        "Satisfaction dropped from the survey of 2026-07 to 2026-10: CSAT on service 4.00 → 3.00"
     )
     alert = Alert.objects.get(account=account, kind="survey_drop", is_open=True)
     assert alert.data["dimensions"] == ["service", "delivery", "relationship", "nps"]
@@ -96,7 +96,7 @@ def test_a_manager_enters_results_sees_the_trend_and_a_contact_answers(page, sho
     shoot("panel-en")
 
     # And a one-time link is made for Li Wei and shown once to be copied
-    page.locator("form[action$='/surveys/invite/'] select[name=contact_id]").select_option(
+    page.locator("form[action$='/surveys/invite/'] select[name=link-contact_id]").select_option(
         label="Li Wei"
     )
     page.locator("form[action$='/surveys/invite/'] button").click()

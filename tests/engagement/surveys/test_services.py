@@ -93,6 +93,9 @@ def test_a_csat_drop_of_exactly_half_a_point_raises_an_alert_naming_it(manager) 
     assert (alert.data["from"], alert.data["to"]) == ("2026-07", "2026-10")
     assert alert.data["changes"]["service"] == ["4.50", "4.00"]
     assert "CSAT on service: 4.50 → 4.00" in alert.message
+    assert alert.message.startswith(
+        "Satisfaction dropped from the survey of 2026-07 to 2026-10: CSAT on service 4.50 → 4.00."
+    )
 
 
 def test_a_csat_drop_below_half_a_point_raises_nothing(manager) -> None:

@@ -91,7 +91,8 @@ def test_a_manager_makes_a_link_shown_once_and_revokes_it(manager) -> None:
     contact = ContactFactory(account=account)
     client = _signed_in(manager)
     made = client.post(
-        f"/accounts/{account.pk}/surveys/invite/", {"contact_id": str(contact.pk), "days": "7"}
+        f"/accounts/{account.pk}/surveys/invite/",
+        {"link-contact_id": str(contact.pk), "link-days": "7"},
     )
     link = re.search(r'value="(http://testserver/s/[^"]+/)"', made.content.decode())
     assert link is not None
@@ -173,3 +174,29 @@ def test_expired_revoked_and_unknown_links_write_nothing(manager) -> None:
     closed = Client().get(f"/s/{expired_raw}/").content.decode()
     assert "closed" in closed
     assert "Li Wei" not in closed  # a closed link tells nothing about the contact
+
+
+def test_a_manager_records_a_survey_plan_naming_whom_it_surveys(manager) -> None:
+    account = AccountFactory(owner=manager)
+    buyer = ContactFactory(account=account, name="Zhang Min")
+    client = _signed_in(manager)
+    client.post(
+        f"/accounts/{account.pk}/surveys/plans/add/",
+        {
+            "plan-purpose": "Quarterly key account check",
+            "plan-schedule": "quarterly",
+            "plan-method": "interview",
+            "plan-next_due_on": "2027-01-15",
+            "plan-contact_ids": [str(buyer.pk)],
+        },
+    )
+    plan = account.survey_plans.get()
+    assert (plan.schedule, plan.method, plan.next_due_on) == (
+        "quarterly",
+        "interview",
+        dt.date(2027, 1, 15),
+    )
+    assert list(plan.contacts.all()) == [buyer]
+    panel = client.get(f"/accounts/{account.pk}/surveys/").content.decode()
+    assert "Quarterly key account check" in panel
+    assert "Zhang Min" in panel

@@ -26,8 +26,17 @@ register_inputs(**{f"survey_{code}": label for code, label in DIMENSION_LABELS.i
 
 
 def _params(data: Mapping[str, Any]) -> Mapping[str, Any]:
-    names = [str(DIMENSION_LABELS.get(code, code)) for code in data["dimensions"]]
-    return {"dimensions": ", ".join(names), "before": data["from"], "after": data["to"]}
+    """Each dimension that fell with its figures, "CSAT on service 4.50 → 3.80"."""
+    changes = data.get("changes", {})
+    names = [
+        " ".join([str(DIMENSION_LABELS.get(code, code)), " → ".join(changes.get(code, []))])
+        for code in data["dimensions"]
+    ]
+    return {
+        "dimensions": ", ".join(name.strip() for name in names),
+        "before": data["from"],
+        "after": data["to"],
+    }
 
 
 register(

@@ -167,7 +167,7 @@ def list_survey_invitations(request: Any, account_id: PathId) -> QuerySet[Survey
 )
 def create_survey_invitation(
     request: Any, account_id: PathId, body: InvitationIn
-) -> Status[dict[str, Any]]:
+) -> Status[SurveyInvitation]:
     """A one-time link to the public survey form; `link` is answered this once only."""
     account = account_get(actor=request.user, account_id=account_id)
     invitation, raw = survey_invitation_create(
@@ -177,8 +177,8 @@ def create_survey_invitation(
         plan_id=body.plan_id,
         days=body.days,
     )
-    link = request.build_absolute_uri(reverse("survey_public", args=[raw]))
-    return Status(201, {**InvitationOut.from_orm(invitation).dict(), "link": link})
+    invitation.link = request.build_absolute_uri(reverse("survey_public", args=[raw]))  # type: ignore[attr-defined]
+    return Status(201, invitation)
 
 
 @router.post(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.core.dates import today
 from kam.core.validators import validate_in_calendar
-from kam.engagement.surveys.models import SurveyMethod
+from kam.engagement.surveys.models import SurveyMethod, SurveySchedule
 
 CSAT_CHOICES = [("", "—"), *[(str(i), str(i)) for i in range(1, 6)]]
 NPS_CHOICES = [("", "—"), *[(str(i), str(i)) for i in range(11)]]
@@ -75,3 +75,32 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: Any, contacts: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["contact_id"].choices = list(contacts)
+
+
+class PlanForm(forms.Form):
+    """A survey plan for the account: why, what, how often, how and whom (§9)."""
+
+    purpose = forms.CharField(max_length=200, label=_("purpose"))
+    schedule = forms.ChoiceField(
+        choices=SurveySchedule.choices, initial=SurveySchedule.QUARTERLY, label=_("schedule")
+    )
+    method = forms.ChoiceField(choices=SurveyMethod.choices, label=_("method"))
+    next_due_on = forms.DateField(
+        required=False,
+        label=_("next due"),
+        validators=[validate_in_calendar],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    contact_ids = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, label=_("who is surveyed"), widget=forms.CheckboxSelectMultiple
+    )
+    content = forms.CharField(
+        required=False,
+        max_length=5000,
+        label=_("content and questions"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, contacts: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact_ids"].choices = list(contacts)

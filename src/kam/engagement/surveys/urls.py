@@ -7,6 +7,7 @@ account_urlpatterns = [
     path("", views.account_surveys_view, name="account_surveys"),
     path("add/", views.account_survey_add_view, name="account_survey_add"),
     path("invite/", views.account_survey_invite_view, name="account_survey_invite"),
+    path("plans/add/", views.account_survey_plan_add_view, name="account_survey_plan_add"),
 ]
 
 urlpatterns = [

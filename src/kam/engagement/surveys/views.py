@@ -3,6 +3,7 @@ one-time links, and the public survey form a contact answers without signing in.
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,13 @@ from kam.accounts.selectors import account_get
 from kam.alerts.selectors import ACTIVE, AlertFilters, alerts_for
 from kam.core.errors import Conflict, DomainError
 from kam.engagement.surveys.alerts import KIND_SURVEY_DROP
-from kam.engagement.surveys.forms import CSAT_QUESTIONS, InvitationForm, ResponseForm, ScoresForm
+from kam.engagement.surveys.forms import (
+    CSAT_QUESTIONS,
+    InvitationForm,
+    PlanForm,
+    ResponseForm,
+    ScoresForm,
+)
 from kam.engagement.surveys.models import ResponseSource
 from kam.engagement.surveys.presenters import latest_scores, trend_chart
 from kam.engagement.surveys.selectors import (
@@ -24,6 +31,7 @@ from kam.engagement.surveys.selectors import (
     survey_contacts,
     survey_invitation_get,
     survey_invitations_of,
+    survey_plan_list,
     survey_response_list,
     survey_trend,
 )
@@ -33,16 +41,20 @@ from kam.engagement.surveys.services import (
     survey_invitation_create,
     survey_invitation_find,
     survey_invitation_revoke,
+    survey_plan_create,
     survey_response_create,
 )
 from kam.org.http import AuthedRequest
+
+# The panel holds three forms: prefixes keep their fields' names and ids apart.
+PLAN, INVITE = "plan", "link"
 
 
 def _back(account_id: int) -> HttpResponse:
     return redirect(reverse("account_detail", args=[account_id]) + "#surveys")
 
 
-def _form_errors(request: HttpRequest, form: ScoresForm) -> None:
+def _form_errors(request: HttpRequest, form: forms.Form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         text = " ".join(str(error) for error in errors)
@@ -69,7 +81,9 @@ def account_surveys_view(request: AuthedRequest, account_id: int) -> HttpRespons
             "responses": responses,
             "invitations": survey_invitations_of(account)[:10],
             "form": ResponseForm(contacts=contacts),
-            "invite_form": InvitationForm(contacts=contacts),
+            "invite_form": InvitationForm(contacts=contacts, prefix=INVITE),
+            "plans": survey_plan_list(actor=request.user, account_id=account.pk),
+            "plan_form": PlanForm(contacts=contacts, prefix=PLAN),
             "has_contacts": bool(contacts),
             "drop_alert": alerts_for(
                 request.user,
@@ -103,12 +117,33 @@ def account_survey_add_view(request: AuthedRequest, account_id: int) -> HttpResp
 
 @login_required
 @require_POST
+def account_survey_plan_add_view(request: AuthedRequest, account_id: int) -> HttpResponse:
+    account = account_get(actor=request.user, account_id=account_id)
+    form = PlanForm(request.POST, contacts=survey_contacts(account), prefix=PLAN)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(account.pk)
+    values = dict(form.cleaned_data)
+    contact_ids = values.pop("contact_ids")
+    try:
+        survey_plan_create(
+            actor=request.user, account=account, values=values, contact_ids=contact_ids
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Survey plan recorded."))
+    return _back(account.pk)
+
+
+@login_required
+@require_POST
 def account_survey_invite_view(request: AuthedRequest, account_id: int) -> HttpResponse:
     """Make a one-time link and show it, this once, to be copied and sent."""
     account = account_get(actor=request.user, account_id=account_id)
-    form = InvitationForm(request.POST, contacts=survey_contacts(account))
+    form = InvitationForm(request.POST, contacts=survey_contacts(account), prefix=INVITE)
     if not form.is_valid():
-        _form_errors(request, form)  # type: ignore[arg-type]
+        _form_errors(request, form)
         return _back(account.pk)
     try:
         invitation, raw = survey_invitation_create(
