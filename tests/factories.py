@@ -16,6 +16,7 @@ from kam.accounts.models import (
     PotentialEstimate,
     TeamRole,
 )
+from kam.engagement.surveys.models import SurveyPlan, SurveyResponse
 from kam.ledger.models import ImportBatch, ImportKind, LedgerLine
 from kam.ledger.store import refresh_aggregates
 from kam.org.models import Notification, Role, Team, User
@@ -272,3 +273,20 @@ def buying_centre(
         )
     InfluenceLink.objects.bulk_create(found)
     return contacts
+
+
+class SurveyPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SurveyPlan
+
+    account = factory.SubFactory(AccountFactory)
+    purpose = "Quarterly satisfaction"
+
+
+class SurveyResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SurveyResponse
+
+    account = factory.SubFactory(AccountFactory)
+    responded_on = dt.date(2026, 9, 15)
+    csat_service = 4

@@ -16,6 +16,7 @@ from kam.alerts.models import Alert
 from kam.alerts.registry import kinds
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
+from kam.engagement.surveys.services import survey_invitation_create
 from kam.org.models import Role, User
 from kam.org.services import notify, token_create
 from kam.portfolio.models import Playbook, Strategy
@@ -32,6 +33,8 @@ from tests.factories import (
     LedgerLineFactory,
     NoteFactory,
     PotentialEstimateFactory,
+    SurveyPlanFactory,
+    SurveyResponseFactory,
     TeamFactory,
     TeamMemberFactory,
     UserFactory,
@@ -83,6 +86,10 @@ MOST = {
     "list_notifications": 5,
     "get_inbox_unread_count": 4,
     "list_relationship_scores": 5,
+    "list_survey_responses": 5,
+    "list_survey_plans": 6,  # and the contacts surveyed, prefetched
+    "list_survey_invitations": 6,
+    "get_portfolio_nps": 4,
     # The dashboard gathers a fixed set of cards (alerts, movements, mentions, counts).
     "dashboard": 17,
     "profile": 5,
@@ -103,6 +110,8 @@ MOST = {
     "portfolio_alerts": 8,
     "alert_detail": 13,
     "inbox": 6,
+    # The trend, responses, plans and their contacts, links, the respondent menu, the alert.
+    "account_surveys": 14,
 }
 LIST_PAGES = [
     ("dashboard", False),
@@ -123,6 +132,7 @@ LIST_PAGES = [
     ("portfolio_alerts", False),
     ("alert_detail", "alert"),
     ("inbox", False),
+    ("account_surveys", True),
 ]
 
 
@@ -144,7 +154,12 @@ def build(rows: int, manager: User) -> int:
         LedgerLineFactory(account=account, batch=batch, date=dt.date(2026, 8, 1 + index))
         LedgerLineFactory(account=first, batch=batch, date=dt.date(2026, 9, 1 + index))
         CostToServeFactory(account=first, month=dt.date(2026, 1 + index % 9, 1))
-        ContactFactory(account=first)
+        contact = ContactFactory(account=first)
+        SurveyPlanFactory(account=first).contacts.add(contact)
+        SurveyResponseFactory(
+            account=first, contact=contact, responded_on=dt.date(2026, 1 + index % 9, 3)
+        )
+        survey_invitation_create(actor=manager, account=first, contact_id=contact.pk)
         token_create(user=manager, name=f"t{index}")
         notify(recipients=[manager], kind="mention", text=f"n{index}", link="/", actor=director)
         AccountRequestFactory(requested_by=manager)

@@ -295,6 +295,8 @@ KAM_HEALTH_QUEUE_WAIT_SECONDS = int(os.environ.get("KAM_HEALTH_QUEUE_WAIT_SECOND
 KAM_HEALTH_SCHEDULE_LATE_SECONDS = int(os.environ.get("KAM_HEALTH_SCHEDULE_LATE_SECONDS", "900"))
 
 KAM_BASE_CURRENCY = os.environ.get("KAM_BASE_CURRENCY", "CNY")
+# The supplier's name, as the public survey form shows it to the customer's contacts.
+KAM_COMPANY_NAME = os.environ.get("KAM_COMPANY_NAME", "").strip()
 
 # Login rate limit: failed attempts per user name and client address in the window.
 KAM_LOGIN_MAX_FAILURES = int(os.environ.get("KAM_LOGIN_MAX_FAILURES", "5"))

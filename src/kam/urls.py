@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kam.api.api import api
+from kam.engagement.surveys import urls as survey_urls
 from kam.ledger import urls as ledger_urls
 from kam.portfolio import urls as portfolio_urls
 
@@ -19,6 +20,9 @@ urlpatterns = [
     path("accounts/<int:account_id>/portfolio/", include(portfolio_urls.account_urlpatterns)),
     path("portfolio/", include("kam.portfolio.urls")),
     path("alerts/", include("kam.alerts.urls")),
+    path("accounts/<int:account_id>/surveys/", include(survey_urls.account_urlpatterns)),
+    path("surveys/", include(survey_urls.urlpatterns)),
+    path("s/", include(survey_urls.public_urlpatterns)),
     path("inbox/", include("kam.org.urls")),
     path("", include("kam.web.urls")),
 ]

@@ -19,6 +19,7 @@ from django.test import Client
 from kam.accounts.services import account_request_create, account_set_key_status
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
+from kam.engagement.surveys.services import survey_invitation_create
 from kam.ledger.jobs import import_job_create
 from kam.org.models import Department, DepartmentCode, Role, User
 from kam.org.services import notify, token_create
@@ -34,6 +35,8 @@ from tests.factories import (
     InfluenceLinkFactory,
     NoteFactory,
     PotentialEstimateFactory,
+    SurveyPlanFactory,
+    SurveyResponseFactory,
     TeamFactory,
     TeamMemberFactory,
     UserFactory,
@@ -85,6 +88,12 @@ BODIES: dict[str, dict[str, Any]] = {
     "add_influence_link": {"source_id": 0, "target_id": 0, "kind": "opposes"},  # filled in
     "update_influence_link": {"strength": 3},
     "import_contact_vcards": {},  # multipart: see _request
+    "create_survey_response": {"responded_on": "2026-10-01", "nps": 9},
+    "update_survey_response": {"comments": "walk"},
+    "create_survey_plan": {"purpose": "walk"},
+    "update_survey_plan": {"purpose": "walk"},
+    # Any contact id: the account's gate answers (404, 403) before the contact is looked up.
+    "create_survey_invitation": {"contact_id": 1},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {
@@ -129,6 +138,10 @@ OWN: dict[str, str] = {
     "list_contacts": MINE,
     "list_influence_links": MINE,
     "list_relationship_scores": '"reason": "change"',
+    "list_survey_responses": MINE,
+    "list_survey_plans": MINE,
+    "list_survey_invitations": MINE,
+    "get_portfolio_nps": '"months": ["2026-09"]',
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -192,6 +205,11 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
     token, _raw = token_create(user=owner, name=marker)
     (notification,) = notify(recipients=[owner], kind="walk", text=marker, link="/accounts/")
     asked = account_request_create(actor=owner, code=f"{code}-ASKED", name=marker)
+    plan = SurveyPlanFactory(account=account, purpose=marker)
+    survey = SurveyResponseFactory(account=account, plan=plan, comments=marker, nps=9)
+    invitation, _link = survey_invitation_create(
+        actor=owner, account=account, contact_id=ContactFactory(account=account, name=marker).pk
+    )
     TeamFactory(name=f"{code} team").members.add(owner)  # teams are everyone's to see
     contact = ContactFactory(account=account, name=marker, email=f"{code.lower()}@example.com")
     other = ContactFactory(account=account, name=f"{marker} colleague")
@@ -219,6 +237,9 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
             "job_id": str(bad.pk),
             "contact_id": contact.pk,
             "link_id": link.pk,
+            "response_id": survey.pk,
+            "plan_id": plan.pk,
+            "invitation_id": invitation.pk,
         },
         # The ids a body names: a real colleague, a second contact of the same account.
         "fill": {
@@ -327,6 +348,9 @@ def test_every_operation_is_known_to_the_walk() -> None:
         "run_id",
         "contact_id",
         "link_id",
+        "response_id",
+        "plan_id",
+        "invitation_id",
     }
     for _method, _path, spec in OPERATIONS:
         assert set(path_parameters(spec)) <= known_params, spec["operationId"]
@@ -412,6 +436,7 @@ FOREIGN_ROWS = {
     "ledger": b"customer,date,amount\nOTTO-1,2026-10-01,1.00\nNOPE-1,2026-10-01,1.00\n",
     "costs": b"account,month,kind,amount\nOTTO-1,2026-10,travel,5.00\nNOPE-1,2026-10,travel,5.00\n",
     "contacts": b"account,name\nOTTO-1,Spy\nNOPE-1,Spy\n",
+    "survey-responses": b"account,responded_on,nps\nOTTO-1,2026-10-01,9\nNOPE-1,2026-10-01,9\n",
 }
 
 

@@ -6,3 +6,8 @@ class EngagementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "kam.engagement"
     verbose_name = _("Engagement")
+
+    def ready(self) -> None:
+        from kam.engagement.surveys.panels import register_surveys
+
+        register_surveys()

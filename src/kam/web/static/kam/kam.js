@@ -309,6 +309,35 @@ document.addEventListener("submit", function (event) {
       ]
     };
   };
+  // Satisfaction by survey (engagement/surveys/presenters.py): CSAT 1–5 on the left axis,
+  // NPS −100 … 100 dashed on the right; a gap where a survey did not ask a dimension.
+  builders["survey-trend"] = function (data) {
+    var colours = ["#1f4e8c", "#d9822b", "#2e9e5b", "#8e44ad", "#0e9384"];
+    var series = data.csat.map(function (s, index) {
+      return {
+        type: "line", name: s.name, data: s.data, yAxisIndex: 0, connectNulls: true,
+        symbolSize: 7, itemStyle: { color: colours[index % colours.length] }
+      };
+    });
+    series.push({
+      type: "line", name: data.nps.name, data: data.nps.data, yAxisIndex: 1, connectNulls: true,
+      symbol: "diamond", symbolSize: 9, lineStyle: { type: "dashed", width: 2 },
+      itemStyle: { color: "#b42318" }
+    });
+    return {
+      grid: { left: 8, right: 8, top: 64, bottom: 8, containLabel: true },
+      legend: { top: 0, type: "scroll" },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: data.months, axisLabel: { hideOverlap: true } },
+      yAxis: [
+        { type: "value", name: data.labels.csat, min: 1, max: 5, interval: 1,
+          nameTextStyle: { align: "left", color: "#667085" } },
+        { type: "value", name: data.labels.nps, min: -100, max: 100, interval: 50,
+          splitLine: { show: false }, nameTextStyle: { align: "right", color: "#667085" } }
+      ],
+      series: series
+    };
+  };
   builders.sankey = function (data) {
     var colours = { A: "#1f4e8c", B: "#5b8bd0", C: "#2e9e5b", D: "#98a2b3", lost: "#c23b3b", "new": "#7c8da6" };
     var narrow = window.innerWidth < 600;
@@ -398,3 +427,14 @@ document.addEventListener("submit", function (event) {
     setUp();
   }
 })();
+
+// Copy buttons: <button data-copy="ID"> copies the value of the field ID (a link shown once).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-copy]");
+  if (!button) { return; }
+  var field = document.getElementById(button.getAttribute("data-copy"));
+  if (!field) { return; }
+  field.select();
+  if (navigator.clipboard) { navigator.clipboard.writeText(field.value); } else { document.execCommand("copy"); }
+  button.setAttribute("data-copied", "1");
+});
