@@ -105,7 +105,7 @@ def contacts_import_vcards(
             field, earlier = repeats[number]
             message = _("Card %(number)s: the same %(field)s as card %(earlier)s.") % {
                 "number": number,
-                "field": Contact._meta.get_field(field).verbose_name,
+                "field": getattr(Contact._meta.get_field(field), "verbose_name", field),
                 "earlier": earlier,
             }
             errors.append(FieldError(f"cards.{number}.{field}", message))
