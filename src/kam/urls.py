@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from kam.api.api import api
 from kam.ledger import urls as ledger_urls
 from kam.portfolio import urls as portfolio_urls
+from kam.relationships import urls as relationship_urls
 
 urlpatterns = [
     # The admin signs in through kam's own rate-limited sign-in page.
@@ -17,6 +18,10 @@ urlpatterns = [
     path("imports/", include("kam.ledger.urls")),
     path("accounts/<int:account_id>/ledger/", include(ledger_urls.account_urlpatterns)),
     path("accounts/<int:account_id>/portfolio/", include(portfolio_urls.account_urlpatterns)),
+    path(
+        "accounts/<int:account_id>/relationship-map/",
+        include(relationship_urls.account_urlpatterns),
+    ),
     path("portfolio/", include("kam.portfolio.urls")),
     path("alerts/", include("kam.alerts.urls")),
     path("inbox/", include("kam.org.urls")),
