@@ -59,3 +59,26 @@ def test_map_data_places_the_boss_above_the_reports(manager: User, story: dict[s
     assert by_name["Wang Wei"]["y"] < by_name["Li Na"]["y"] == by_name["Zhang San"]["y"]
     assert len(data["lines"]) == 2
     assert [link["kind"] for link in data["links"]] == ["opposes"]
+
+
+def test_scoring_a_person_in_place_saves_the_changed_ratings(
+    manager: User, story: dict[str, Any]
+) -> None:
+    # Given the side panel of Li Na as the page shows it
+    client = _client(manager)
+    buyer = story["buyer"]
+    url = _url("relationship_map_person", story["account"], buyer.pk)
+    panel = client.get(url, **HX)
+    assert panel.status_code == 200
+    form = panel.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    # When she sets influence, attitude and closeness and saves
+    data.update(influence="4", attitude="champion", closeness="5")
+    response = client.post(url, data, **HX)
+    # Then they are saved, the answer says so and asks the page to redraw
+    assert response.status_code == 200, response.context["form"].errors
+    assert response["HX-Trigger"] == "kamMapChanged"
+    assert "Saved." in response.content.decode()
+    buyer.refresh_from_db()
+    assert (buyer.influence, buyer.attitude, buyer.closeness) == (4, "champion", 5)
+    assert buyer.history.first().history_user == manager

@@ -22,8 +22,18 @@ RATING_FIELDS = (
     "price_acceptance",
     "buying_role",
 )
-POSITION_FIELDS = ("department", "title", "reports_to", "last_contact")
+POSITION_FIELDS = ("name", "department", "title", "reports_to", "last_contact")
 CHANNEL_FIELDS = ("email", "phone", "wechat", "address", "notes")
+# A new person: who they are first, the ratings folded (often not known yet).
+ADD_FIELDS = ("department", "title", "reports_to", "buying_role")
+ADD_RATING_FIELDS = (
+    "influence",
+    "attitude",
+    "closeness",
+    "solution_approval",
+    "price_acceptance",
+    "last_contact",
+)
 NOBODY = [("", _("Nobody"))]
 
 

@@ -85,6 +85,7 @@ class Place:
     x: float  # columns from the left, 0 … columns − 1
     y: float  # rows from the top
     level: int  # 0: reports to nobody
+    stacked: bool = False  # in a block of reports, below its first row
 
 
 @dataclass(frozen=True)
@@ -106,99 +107,169 @@ def max_columns(people: int) -> int:
     return max(MIN_COLUMNS, math.ceil(math.sqrt(3 * people)))
 
 
+# A team of more reports without reports of their own than this is drawn as a block of rows
+# under its boss, rather than one long row.
+BLOCK_FROM = 4
+# A block's rows sit closer together than two levels do, so the levels stay apart.
+BLOCK_ROW = 0.75
+# How wide a block is against its height, tried widest first until the chart fits.
+BLOCK_SHAPES = (2.0, 1.0, 0.5, 0.25)
+
+
+@dataclass(frozen=True)
+class _Part:
+    kind: str  # "block": people side by side in rows; "tree": one person and their reports
+    people: tuple[int, ...]
+    columns: int
+    width: float
+    height: float
+
+
+def _tree(reports: Mapping[int, list[int]], roots: Sequence[int]) -> list[int]:
+    """Every person below `roots`, depth first, each after their boss."""
+    order: list[int] = []
+    stack = list(reversed(roots))
+    while stack:  # iterative: a chain of hundreds must not hit the recursion limit
+        pk = stack.pop()
+        order.append(pk)
+        stack.extend(reversed(reports[pk]))
+    return order
+
+
+def _compact(
+    by_id: Mapping[int, Seat],
+    reports: Mapping[int, list[int]],
+    roots: Sequence[int],
+    shape: float | None,
+) -> tuple[dict[int, tuple[float, float, bool]], float, float]:
+    """A tidy tree: each boss centred over their reports' span, siblings side by side in
+    department order; with a `shape`, each department's reports who have no reports of their
+    own (more than BLOCK_FROM) as a block of rows `shape` times as wide as tall."""
+    order = _tree(reports, roots)
+    parts: dict[int, list[_Part]] = {}
+    size: dict[int, tuple[float, float]] = {}
+    for pk in reversed(order):  # reports before their boss
+        kids = reports[pk]
+        if not kids:
+            size[pk] = (1.0, 1.0)
+            continue
+        mine: list[_Part] = []
+        i = 0
+        while i < len(kids):
+            department = by_id[kids[i]].department
+            group = []
+            while i < len(kids) and by_id[kids[i]].department == department:
+                group.append(kids[i])
+                i += 1
+            leaves = tuple(k for k in group if not reports[k])
+            if shape is not None and len(leaves) > BLOCK_FROM:
+                columns = min(len(leaves), max(2, math.ceil(math.sqrt(len(leaves) * shape))))
+                rows = math.ceil(len(leaves) / columns)
+                mine.append(_Part("block", leaves, columns, columns, 1 + (rows - 1) * BLOCK_ROW))
+            else:
+                mine.extend(_Part("block", (k,), 1, 1.0, 1.0) for k in leaves)
+            mine.extend(_Part("tree", (k,), 1, *size[k]) for k in group if reports[k])
+        parts[pk] = mine
+        size[pk] = (sum(p.width for p in mine), 1 + max(p.height for p in mine))
+
+    places: dict[int, tuple[float, float, bool]] = {}
+    stack = [(root, 0.0, 0.0) for root in roots]
+    left = 0.0
+    for i, root in enumerate(roots):
+        stack[i] = (root, left, 0.0)
+        left += size[root][0]
+    while stack:
+        pk, start, top = stack.pop()
+        places[pk] = (start + (size[pk][0] - 1) / 2, top, False)
+        cursor = start
+        for part in parts.get(pk, []):
+            if part.kind == "tree":
+                stack.append((part.people[0], cursor, top + 1))
+            else:
+                for n, person in enumerate(part.people):
+                    row, column = divmod(n, part.columns)
+                    places[person] = (cursor + column, top + 1 + row * BLOCK_ROW, row > 0)
+            cursor += part.width
+    height = max(place[1] for place in places.values()) + 1 if places else 0.0
+    return places, max(left, 1.0), height
+
+
 def org_layout(seats: Sequence[Seat], *, columns: int | None = None) -> Layout:
     """Positions of an org chart by level (DOMAIN §7 "reports-to"): the people who report to
-    nobody on top, each level below, siblings grouped by department. When the tree fits in
-    `columns`, a tidy tree (each leaf its own column, a boss centred over their reports);
-    wider, each level's people in the tree's order, wrapped onto rows of `columns`.
+    nobody on top, their reports below, siblings grouped by department, each boss centred
+    over their team. When the tree is wider than `columns`, each department's reports who
+    have no reports of their own stack in a block of rows under their boss; still too wide,
+    each level's people wrap onto rows of `columns` (`wrapped`).
 
     Defensive: a line to someone not in `seats` counts as no line, and a cycle (which the
     services refuse) is broken at its smallest id, so every seat gets exactly one place."""
     by_id = {seat.id: seat for seat in seats}
     limit = columns or max_columns(len(by_id))
     boss = {
-        seat.id: seat.boss_id
-        if seat.boss_id in by_id and seat.boss_id != seat.id
-        else None
+        seat.id: seat.boss_id if seat.boss_id in by_id and seat.boss_id != seat.id else None
         for seat in by_id.values()
     }
     reports: dict[int, list[int]] = {pk: [] for pk in by_id}
     for pk, boss_id in boss.items():
         if boss_id is not None:
             reports[boss_id].append(pk)
-    for pk in reports:
-        reports[pk].sort(key=lambda r: _sibling_key(by_id[r]))
-
+    for kids in reports.values():
+        kids.sort(key=lambda r: _sibling_key(by_id[r]))
     roots = sorted((pk for pk, b in boss.items() if b is None), key=lambda r: _sibling_key(by_id[r]))
-    order: list[int] = []  # depth-first, for the wrapped layout's order within a level
-    level: dict[int, int] = {}
-    x: dict[int, float] = {}
-    next_column = 0
-
-    def place_tree(root: int) -> None:
-        nonlocal next_column
-        # Iterative post-order: a chain of hundreds must not hit the recursion limit.
-        stack: list[tuple[int, bool]] = [(root, False)]
-        level[root] = 0
-        while stack:
-            pk, done = stack.pop()
-            if done:
-                kids = reports[pk]
-                if kids:
-                    x[pk] = (x[kids[0]] + x[kids[-1]]) / 2
-                else:
-                    x[pk] = float(next_column)
-                    next_column += 1
-                continue
-            order.append(pk)
-            stack.append((pk, True))
-            for kid in reversed(reports[pk]):
-                level[kid] = level[pk] + 1
-                stack.append((kid, False))
-
-    for root in roots:
-        place_tree(root)
-    # Whoever is still unplaced sits on a cycle: cut it at its smallest id, which then
+    # Whoever is not below a root sits on a cycle: cut it at its smallest id, who then
     # reports to nobody.
-    while len(level) < len(by_id):
-        cut = min(pk for pk in by_id if pk not in level)
+    reached = set(_tree(reports, roots))
+    while len(reached) < len(by_id):
+        cut = min(pk for pk in by_id if pk not in reached)
         for kids in reports.values():
             if cut in kids:
                 kids.remove(cut)
-        place_tree(cut)
+        roots.append(cut)
+        reached.update(_tree(reports, [cut]))
+    level: dict[int, int] = {}
+    for pk in _tree(reports, roots):
+        level.setdefault(pk, 0)
+        for kid in reports[pk]:
+            level[kid] = level[pk] + 1
 
-    if next_column <= limit:
-        return Layout(
-            places={pk: Place(x[pk], float(level[pk]), level[pk]) for pk in by_id},
-            columns=max(next_column, 1),
-            rows=float(max(level.values(), default=-1) + 1),
-            wrapped=False,
-        )
-    return _wrapped(by_id, order, level, x, limit)
-
-
-# A wrapped level's rows sit closer together than two levels do, so the levels stay apart.
-WRAP_ROW = 0.75
+    best: tuple[dict[int, tuple[float, float, bool]], float, float] | None = None
+    for shape in (None, *BLOCK_SHAPES):
+        places, width, height = _compact(by_id, reports, roots, shape)
+        if best is None or width < best[1]:
+            best = (places, width, height)
+        if width <= limit:
+            break
+    assert best is not None
+    places, width, height = best
+    if width > 2 * limit:
+        return _wrapped(roots, reports, level, limit)
+    return Layout(
+        places={pk: Place(x, y, level[pk], stacked) for pk, (x, y, stacked) in places.items()},
+        columns=math.ceil(width),
+        rows=height,
+        wrapped=False,
+    )
 
 
 def _wrapped(
-    by_id: Mapping[int, Seat],
-    order: Sequence[int],
+    roots: Sequence[int],
+    reports: Mapping[int, list[int]],
     level: Mapping[int, int],
-    x: Mapping[int, float],
     limit: int,
 ) -> Layout:
+    """Each level's people in the tree's order, wrapped onto rows of `limit`."""
+    order = _tree(reports, roots)
     places: dict[int, Place] = {}
     y = 0.0
-    for depth in range(max(level.values()) + 1):
-        members = sorted((pk for pk in order if level[pk] == depth), key=lambda pk: x[pk])
+    for depth in range(max(level.values(), default=-1) + 1):
+        members = [pk for pk in order if level[pk] == depth]
         rows = [members[i : i + limit] for i in range(0, len(members), limit)]
         for row in rows:
             offset = (limit - len(row)) / 2
             for i, pk in enumerate(row):
                 places[pk] = Place(offset + i, y, depth)
-            y += WRAP_ROW
-        y += 1 - WRAP_ROW
+            y += BLOCK_ROW
+        y += 1 - BLOCK_ROW
     return Layout(places=places, columns=limit, rows=y, wrapped=True)
 
 
@@ -260,7 +331,11 @@ def map_chart(rmap: RelationshipMap, *, show_left: bool = True) -> dict[str, Any
         for p in people
     ]
     lines = [
-        {"source": index[p.contact.reports_to_id], "target": index[p.contact.pk]}
+        {
+            "source": index[p.contact.reports_to_id],
+            "target": index[p.contact.pk],
+            "stacked": layout.places[p.contact.pk].stacked,
+        }
         for p in people
         if p.contact.reports_to_id in index
     ]

@@ -19,6 +19,8 @@ from kam.org.http import AuthedRequest
 from kam.org.permissions import can
 from kam.relationships import map_presenter as presenter
 from kam.relationships.forms import (
+    ADD_FIELDS,
+    ADD_RATING_FIELDS,
     CHANNEL_FIELDS,
     POSITION_FIELDS,
     RATING_FIELDS,
@@ -50,6 +52,8 @@ LAYOUT = {
     "rating_fields": RATING_FIELDS,
     "position_fields": POSITION_FIELDS,
     "channel_fields": CHANNEL_FIELDS,
+    "add_fields": ADD_FIELDS,
+    "add_rating_fields": ADD_RATING_FIELDS,
 }
 
 

@@ -119,7 +119,9 @@
       };
     });
     var edges = d.lines.map(function (l) {
-      return { source: l.source, target: l.target, lineStyle: { color: "#98a2b3", width: 1.4, curveness: 0, opacity: d.wrapped ? 0.45 : 0.9 },
+      // A line into a block's lower rows is faint: the block under its boss says the rest.
+      var opacity = l.stacked ? 0.12 : (d.wrapped ? 0.45 : 0.9);
+      return { source: l.source, target: l.target, lineStyle: { color: "#98a2b3", width: 1.4, curveness: 0, opacity: opacity },
         symbol: ["none", "none"], tip: data.labels.reporting, emphasis: { lineStyle: { width: 2.5, color: "#475467", opacity: 1 } } };
     });
     d.links.forEach(function (l) {
@@ -160,6 +162,8 @@
     var g = geometry(width, data);
     chartElement.style.height = Math.round(g.height) + "px";
     chart.resize();
+    // Cleared until this drawing (its animation included) is done: tests wait on it.
+    chartElement.removeAttribute("data-chart-drawn");
     chart.setOption(option(data, width), { notMerge: true });
     if (selected !== null) { select(selected, false); }
   }
@@ -185,7 +189,6 @@
   }
 
   function refresh() {
-    if (!chartElement) { window.location.reload(); return; }
     fetch(root.getAttribute("data-data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
       .then(function (fresh) {
@@ -287,7 +290,10 @@
     }
     drawTrend(document);
     document.body.addEventListener("kamMapChanged", function () {
-      if (chartElement) { refresh(); } else {
+      if (chartElement) { refresh(); } else if (root.getAttribute("data-view") === "chart") {
+        // The first person on an empty map: the page now has a chart to draw.
+        window.location.reload();
+      } else {
         // The table view: read it again (the scores and gaps moved too).
         fetch(window.location.href, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
           var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("relmap-table");
