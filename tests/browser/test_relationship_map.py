@@ -169,6 +169,10 @@ def test_a_manager_builds_a_map_from_nothing(screens: Any) -> None:
     expect(toast).to_contain_text("Zhang San now reports to Li Na.")
     zhang.refresh_from_db()
     assert zhang.reports_to.name == "Li Na"
+    expect(page.locator("#map-panel [name=reports_to]")).to_have_value(str(zhang.reports_to_id))
+    page.wait_for_function(
+        "() => document.getElementById('relmap-chart').getAttribute('data-chart-drawn') === '1'"
+    )
     _shoot(page, "relationship-map-dragged-en")
     undo = toast.locator("button.relmap-undo-button")
     expect(undo).to_be_focused()
@@ -210,3 +214,37 @@ def test_a_manager_builds_a_map_from_nothing(screens: Any) -> None:
         manager.pk
     }
     _shoot(page, "relationship-map-built-en")
+
+
+def test_the_map_on_a_phone(screens: Any) -> None:
+    # Given a buying centre of 8 people
+    manager = UserFactory(username="mia", first_name="Mia", last_name="Wu")
+    account = AccountFactory(owner=manager, code="ACME", name="Acme Tools")
+    people = buying_centre(account, 8)
+    page = screens("phone")
+    sign_in(page, "mia", PASSWORD)
+
+    # When she opens the map on a 390 px phone
+    page.goto(f"/accounts/{account.pk}/relationship-map/")
+    _drawn(page, 8)
+
+    # Then the chart fits the screen, with the side panel below it
+    chart = page.locator("#relmap-chart").bounding_box()
+    panel = page.locator("#map-panel").bounding_box()
+    assert chart["width"] <= 390
+    assert panel["y"] >= chart["y"] + chart["height"]
+    overflow = page.evaluate(
+        "() => { const w = document.documentElement.clientWidth;"
+        " return [...document.querySelectorAll('main *')]"
+        ".filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.outerHTML.slice(0, 80)) }"
+    )
+    assert overflow == []
+    _shoot(page, "relationship-map-8-phone-en")
+
+    # When she taps the general manager, the panel opens below with his ratings
+    page.mouse.click(*_node(page, people[0].name))
+    expect(page.locator("#map-panel [data-person-panel]")).to_have_attribute(
+        "data-person-panel", str(people[0].pk)
+    )
+    expect(page.locator("#map-panel")).to_be_in_viewport()
+    _shoot(page, "relationship-map-8-phone-panel-en")

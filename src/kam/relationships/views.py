@@ -4,6 +4,7 @@ person (with undo), a new person, a new or removed link, a merge after a duplica
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -45,6 +46,8 @@ from kam.relationships.services import (
 TEMPLATE = "relationships/map.html"
 # Sent with every answer that changed the map: the page re-reads the chart and the scores.
 CHANGED = "kamMapChanged"
+# Sent with a change of reporting line: the open person's panel reads itself again.
+MOVED = "kamPersonMoved"
 
 
 # What every part of the page needs to lay out its forms and table.
@@ -108,6 +111,8 @@ def _summary_context(rmap: RelationshipMap) -> dict[str, Any]:
         "trend": presenter.trend_chart(rmap),
         "coverage_pct": None if rmap.coverage is None else round(100 * rmap.coverage),
         "overall": presenter.rounded_score(rmap.overall_closeness),
+        "active_people": sum(1 for p in rmap.people if p.contact.active),
+        "left_people": sum(1 for p in rmap.people if not p.contact.active),
     }
 
 
@@ -276,7 +281,9 @@ def map_person_boss_view(request: AuthedRequest, account_id: int, contact_id: in
         context["error"] = error.message
         return render(request, f"{TEMPLATE}#toast", context, status=error.status)
     context.update(contact=contact, after=contact.reports_to, undo=request.POST.get("undo") == "1")
-    return _changed(render(request, f"{TEMPLATE}#toast", context))
+    response = render(request, f"{TEMPLATE}#toast", context)
+    response["HX-Trigger"] = json.dumps({CHANGED: True, MOVED: contact.pk})
+    return response
 
 
 @login_required

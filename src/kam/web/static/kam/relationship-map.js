@@ -49,10 +49,10 @@
     var sy = Math.max(68, Math.min(120, sx * 0.95));
     var maxY = d.nodes.reduce(function (m, n) { return Math.max(m, n.y); }, 0);
     var boxW = (d.columns - 1) * sx, boxH = maxY * sy;
-    var top = 56, bottom = 56;
+    var top = 56, bottom = 64;
     return {
       sx: sx, sy: sy, boxW: boxW, boxH: boxH, top: top,
-      left: (width - boxW) / 2, height: Math.max(boxH + top + bottom, 300),
+      left: (width - boxW) / 2, height: Math.max(boxH + top + bottom, narrowScreen() ? 220 : 300),
       // Names fit under a node when the columns are wide enough; else on hover or zoomed in.
       labels: d.labelsShown && sx >= 64,
       nodeMax: Math.max(16, Math.min(52, sx * 0.62))
@@ -65,12 +65,15 @@
     return influence ? base + (g.nodeMax - base) * (influence - 1) / 4 : base * 0.9;
   }
 
-  function labelText(n) {
-    var parts = [];
-    if (n.roleBadge) { parts.push("{role|" + n.roleBadge + "}"); }
-    parts.push("{name|" + n.name.replace(/[{}|]/g, "") + "}");
-    if (n.marked) { parts.push("{gap|!}"); }
-    return parts.join(" ");
+  // Badge, name and gap mark on one line under the node; in narrow columns the badge and
+  // mark go on a line of their own above the name, so the name keeps the column's width.
+  function labelText(n, g) {
+    var marks = [];
+    if (n.roleBadge) { marks.push("{role|" + n.roleBadge + "}"); }
+    if (n.marked) { marks.push("{gap|!}"); }
+    var name = "{name|" + n.name.replace(/[{}|]/g, "") + "}";
+    if (g.sx < 120) { return marks.length ? marks.join(" ") + "\n" + name : name; }
+    return (n.roleBadge ? "{role|" + n.roleBadge + "} " : "") + name + (n.marked ? " {gap|!}" : "");
   }
 
   function tooltip(params) {
@@ -115,7 +118,7 @@
           // The halo: a gap names this person.
           shadowBlur: n.marked ? 16 : 0, shadowColor: n.marked ? "rgba(217,45,32,.9)" : "transparent"
         },
-        label: { formatter: labelText(n), opacity: n.active ? 1 : 0.55 }
+        label: { formatter: labelText(n, g), opacity: n.active ? 1 : 0.55 }
       };
     });
     var edges = d.lines.map(function (l) {
@@ -143,9 +146,10 @@
         selectedMode: "single",
         select: { itemStyle: { borderColor: "#1570ef", borderWidth: 5, borderType: "solid" }, label: { show: true } },
         label: {
-          show: g.labels, position: "bottom", distance: 5, width: Math.max(56, Math.min(150, g.sx - 8)), overflow: "truncate",
+          // A white ground under each name, so a line passing behind it never crosses it out.
+          show: g.labels, position: "bottom", distance: 5, backgroundColor: "rgba(255,255,255,.88)", padding: [1, 3], borderRadius: 3, width: Math.max(56, Math.min(150, g.sx - 8)), overflow: "truncate",
           rich: {
-            name: { fontSize: 12, color: "#101828", fontWeight: 600 },
+            name: { fontSize: g.sx < 90 ? 11 : 12, color: "#101828", fontWeight: 600, lineHeight: 15 },
             role: { fontSize: 10, color: "#fff", backgroundColor: "#344054", borderRadius: 3, padding: [2, 4, 1, 4], fontWeight: 700 },
             gap: { fontSize: 11, color: "#fff", backgroundColor: "#d92d20", borderRadius: 8, padding: [2, 5, 1, 5], fontWeight: 700 }
           }
@@ -300,6 +304,13 @@
           var table = document.getElementById("relmap-table");
           if (fresh && table) { table.innerHTML = fresh.innerHTML; if (window.htmx) { window.htmx.process(table); } }
         });
+      }
+    });
+    // A drag or its undo moved someone: the open person's panel shows their new boss.
+    document.body.addEventListener("kamPersonMoved", function () {
+      var panel = document.querySelector("#map-panel [data-person-panel]");
+      if (panel && window.htmx) {
+        window.htmx.ajax("GET", url("data-person-url", panel.getAttribute("data-person-panel")), { target: "#map-panel", swap: "innerHTML" });
       }
     });
     document.body.addEventListener("htmx:afterSettle", function (event) {
