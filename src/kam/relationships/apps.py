@@ -11,6 +11,9 @@ class RelationshipsConfig(AppConfig):
         from kam.accounts.panels import register
         from kam.relationships.importing import register_importers
         from kam.relationships.panels import BUYING_CENTRE_PANEL
+        from kam.relationships.services.scores import scores_record_on_commit
+        from kam.relationships.signals import contacts_changed
 
         register_importers()
         register(BUYING_CENTRE_PANEL)
+        contacts_changed.connect(scores_record_on_commit, dispatch_uid="relationships-scores")
