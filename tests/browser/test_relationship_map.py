@@ -98,6 +98,20 @@ def _node(page: Any, name: str) -> tuple[float, float]:
     )
 
 
+def _redrawn(page: Any, before: str) -> None:
+    """Wait until the chart has been drawn again since it was drawn `before` times."""
+    page.wait_for_function(
+        "(before) => { const e = document.getElementById('relmap-chart');"
+        " return e.getAttribute('data-draws') !== before"
+        " && e.getAttribute('data-chart-drawn') === '1'; }",
+        arg=before,
+    )
+
+
+def _draws(page: Any) -> str:
+    return page.locator("#relmap-chart").get_attribute("data-draws")
+
+
 def _add_person(page: Any, name: str, boss: str | None = None, **fields: str) -> None:
     page.click("#add-person")
     form = page.locator("#person-add-form")
@@ -158,6 +172,7 @@ def test_a_manager_builds_a_map_from_nothing(screens: Any) -> None:
         "() => document.getElementById('relmap-chart').getAttribute('data-chart-drawn') === '1'"
     )
     start, target = _node(page, "Zhang San"), _node(page, "Li Na")
+    draws = _draws(page)
     page.mouse.move(*start)
     page.mouse.down()
     page.mouse.move((start[0] + target[0]) / 2, (start[1] + target[1]) / 2 + 20, steps=5)
@@ -170,22 +185,20 @@ def test_a_manager_builds_a_map_from_nothing(screens: Any) -> None:
     zhang.refresh_from_db()
     assert zhang.reports_to.name == "Li Na"
     expect(page.locator("#map-panel [name=reports_to]")).to_have_value(str(zhang.reports_to_id))
-    page.wait_for_function(
-        "() => document.getElementById('relmap-chart').getAttribute('data-chart-drawn') === '1'"
-    )
+    _redrawn(page, draws)
     _shoot(page, "relationship-map-dragged-en")
     undo = toast.locator("button.relmap-undo-button")
     expect(undo).to_be_focused()
+    draws = _draws(page)
     page.keyboard.press("Enter")
     expect(toast).to_contain_text("Undone: Zhang San reports to Wang Wei again.")
     zhang.refresh_from_db()
     assert zhang.reports_to.name == "Wang Wei"
+    expect(page.locator("#map-panel [name=reports_to]")).to_have_value(str(zhang.reports_to_id))
+    _redrawn(page, draws)
 
     # When she clicks Li Na and scores her in place
     li = Contact.objects.get(account=account, name="Li Na")
-    page.wait_for_function(
-        "() => document.getElementById('relmap-chart').getAttribute('data-chart-drawn') === '1'"
-    )
     page.mouse.click(*_node(page, "Li Na"))
     expect(page.locator("#map-panel [data-person-panel]")).to_have_attribute(
         "data-person-panel", str(li.pk)

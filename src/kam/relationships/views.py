@@ -30,8 +30,8 @@ from kam.relationships.forms import (
     ReportsToForm,
 )
 from kam.relationships.models import Contact
-from kam.relationships.scoring import RelationshipMap, relationship_map
-from kam.relationships.selectors import contact_get, link_get
+from kam.relationships.scoring import RelationshipMap
+from kam.relationships.selectors import contact_get, link_get, relationship_map
 from kam.relationships.services import (
     DuplicateContact,
     contact_create,

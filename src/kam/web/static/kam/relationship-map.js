@@ -168,6 +168,7 @@
     chart.resize();
     // Cleared until this drawing (its animation included) is done: tests wait on it.
     chartElement.removeAttribute("data-chart-drawn");
+    chartElement.setAttribute("data-draws", String(parseInt(chartElement.getAttribute("data-draws") || "0", 10) + 1));
     chart.setOption(option(data, width), { notMerge: true });
     if (selected !== null) { select(selected, false); }
   }
