@@ -232,16 +232,28 @@ def buying_centre(account: Account, size: int, *, seed: int = 7) -> list[Contact
 
     rng = random.Random(seed)
     roles = [
-        "decision_maker", "influencer", "technical_evaluator", "user", "gatekeeper", "coach", "",
+        "decision_maker",
+        "influencer",
+        "technical_evaluator",
+        "user",
+        "gatekeeper",
+        "coach",
+        "",
     ]
-    attitudes = ["champion", "supporter", "supporter", "neutral", "neutral", "sceptic",
-                 "opponent", ""]
+    attitudes = [
+        "champion",
+        "supporter",
+        "supporter",
+        "neutral",
+        "neutral",
+        "sceptic",
+        "opponent",
+        "",
+    ]
     today = dt.date(2026, 11, 20)
     people: list[Contact] = []
     for i in range(size):
-        department = (
-            "General management" if i == 0 else BUYING_DEPARTMENTS[(i - 1) % 5]
-        )
+        department = "General management" if i == 0 else BUYING_DEPARTMENTS[(i - 1) % 5]
         name = f"{_SURNAMES[i % len(_SURNAMES)]} {_GIVEN[(i * 7 + i // 11) % len(_GIVEN)]}"
         if i >= len(_SURNAMES) * len(_GIVEN) // 2:
             name = f"{name} {i}"
@@ -250,8 +262,9 @@ def buying_centre(account: Account, size: int, *, seed: int = 7) -> list[Contact
                 account=account,
                 name=name,
                 department=department,
-                title="General manager" if i == 0 else ("Head of " + department.lower()
-                                                          if i <= 5 else "Specialist"),
+                title="General manager"
+                if i == 0
+                else ("Head of " + department.lower() if i <= 5 else "Specialist"),
                 buying_role="decision_maker" if i < 2 else rng.choice(roles),
                 attitude=rng.choice(attitudes),
                 influence=5 if i == 0 else (4 if i <= 5 else rng.choice([None, 1, 2, 3, 4])),
@@ -272,8 +285,11 @@ def buying_centre(account: Account, size: int, *, seed: int = 7) -> list[Contact
         else:
             head = heads[(i - 1) % 5]
             # Some staff report to a team lead under the head: a third level and a fourth.
-            leads = [p for p in people[6:i] if p.reports_to_id == head.pk and p.department
-                     == head.department]
+            leads = [
+                p
+                for p in people[6:i]
+                if p.reports_to_id == head.pk and p.department == head.department
+            ]
             person.reports_to = leads[0] if len(leads) >= 3 and i % 3 == 0 else head
             person.department = head.department
     Contact.objects.bulk_update(people[1:], ["reports_to", "department"])

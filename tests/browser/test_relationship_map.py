@@ -219,9 +219,7 @@ def test_a_manager_builds_a_map_from_nothing(screens: Any) -> None:
         5,
         4,
     )
-    bosses = [
-        h.reports_to_id for h in Contact.history.filter(id=zhang.pk).order_by("history_date")
-    ]
+    bosses = [h.reports_to_id for h in Contact.history.filter(id=zhang.pk).order_by("history_date")]
     assert bosses[-2:] == [li.pk, zhang.reports_to_id]
     assert {h.history_user_id for h in Contact.history.filter(account_id=account.pk)} == {
         manager.pk

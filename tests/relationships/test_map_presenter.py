@@ -145,8 +145,7 @@ def test_the_chart_marks_the_gaps_and_fades_who_left(manager: object) -> None:
     # Given a decision maker nobody has rated, a strong opponent, and a coach who left
     account = AccountFactory(owner=manager)
     boss = ContactFactory(account=account, name="Boss", buying_role="decision_maker")
-    ContactFactory(account=account, name="Foe", reports_to=boss, influence=5,
-                   attitude="opponent")
+    ContactFactory(account=account, name="Foe", reports_to=boss, influence=5, attitude="opponent")
     ContactFactory(account=account, name="Gone", buying_role="coach", active=False)
     rmap = relationship_map(actor=manager, account_id=account.pk)  # type: ignore[arg-type]
     chart = map_chart(rmap)
@@ -157,8 +156,11 @@ def test_the_chart_marks_the_gaps_and_fades_who_left(manager: object) -> None:
     assert nodes["Boss"]["roleBadge"] == "DM"
     assert not nodes["Gone"]["active"]
     assert chart["lines"] == [
-        {"source": chart["nodes"].index(nodes["Boss"]),
-         "target": chart["nodes"].index(nodes["Foe"]), "stacked": False}
+        {
+            "source": chart["nodes"].index(nodes["Boss"]),
+            "target": chart["nodes"].index(nodes["Foe"]),
+            "stacked": False,
+        }
     ]
     # And without the people who left, the coach is not drawn
     assert "Gone" not in [n["name"] for n in map_chart(rmap, show_left=False)["nodes"]]

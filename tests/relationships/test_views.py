@@ -27,13 +27,25 @@ def _client(user: User) -> Client:
 def story(manager: User) -> dict[str, Any]:
     """An account of the manager with a boss, two reports and a link."""
     account = AccountFactory(owner=manager)
-    boss = ContactFactory(account=account, name="Wang Wei", department="General management",
-                          buying_role=BuyingRole.DECISION_MAKER, influence=5,
-                          attitude=Attitude.SUPPORTER, closeness=4)
-    buyer = ContactFactory(account=account, name="Li Na", department="Purchasing",
-                           reports_to=boss, email="li.na@example.com")
-    engineer = ContactFactory(account=account, name="Zhang San", department="Engineering",
-                              reports_to=boss)
+    boss = ContactFactory(
+        account=account,
+        name="Wang Wei",
+        department="General management",
+        buying_role=BuyingRole.DECISION_MAKER,
+        influence=5,
+        attitude=Attitude.SUPPORTER,
+        closeness=4,
+    )
+    buyer = ContactFactory(
+        account=account,
+        name="Li Na",
+        department="Purchasing",
+        reports_to=boss,
+        email="li.na@example.com",
+    )
+    engineer = ContactFactory(
+        account=account, name="Zhang San", department="Engineering", reports_to=boss
+    )
     link = InfluenceLinkFactory(source=engineer, target=buyer, kind=LinkKind.OPPOSES)
     return {"account": account, "boss": boss, "buyer": buyer, "engineer": engineer, "link": link}
 

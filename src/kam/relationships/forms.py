@@ -51,7 +51,10 @@ class ContactForm(forms.Form):
     """A person's details, ratings and reporting line; `people` are whom they may report to."""
 
     def __init__(
-        self, *args: Any, people: Sequence[tuple[int, str]], contact: Contact | None = None,
+        self,
+        *args: Any,
+        people: Sequence[tuple[int, str]],
+        contact: Contact | None = None,
         **kwargs: Any,
     ) -> None:
         if contact is not None and "initial" not in kwargs:
@@ -107,14 +110,15 @@ class LinkForm(forms.Form):
         initial=2,
     )
     note = forms.CharField(
-        label=_("Note"), required=False,
+        label=_("Note"),
+        required=False,
         max_length=InfluenceLink._meta.get_field("note").max_length,
     )
 
     def __init__(self, *args: Any, people: Sequence[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = list(people)  # type: ignore[attr-defined]
-        self.fields["target"].choices = list(people)  # type: ignore[attr-defined]
+        self.fields["source"].choices = list(people)
+        self.fields["target"].choices = list(people)
 
 
 class ReportsToForm(forms.Form):

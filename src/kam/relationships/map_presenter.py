@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from kam.relationships.models import Attitude, BuyingRole, Contact, LinkKind
+from kam.relationships.models import Attitude, BuyingRole, Contact
 from kam.relationships.scoring import MapPerson, RelationshipMap
 
 # A level wider than this many columns wraps onto further rows (the 8-person map never does;
@@ -215,7 +215,9 @@ def org_layout(seats: Sequence[Seat], *, columns: int | None = None) -> Layout:
             reports[boss_id].append(pk)
     for kids in reports.values():
         kids.sort(key=lambda r: _sibling_key(by_id[r]))
-    roots = sorted((pk for pk, b in boss.items() if b is None), key=lambda r: _sibling_key(by_id[r]))
+    roots = sorted(
+        (pk for pk, b in boss.items() if b is None), key=lambda r: _sibling_key(by_id[r])
+    )
     # Whoever is not below a root sits on a cycle: cut it at its smallest id, who then
     # reports to nobody.
     reached = set(_tree(reports, roots))
@@ -232,14 +234,14 @@ def org_layout(seats: Sequence[Seat], *, columns: int | None = None) -> Layout:
         for kid in reports[pk]:
             level[kid] = level[pk] + 1
 
-    best: tuple[dict[int, tuple[float, float, bool]], float, float] | None = None
-    for shape in (None, *BLOCK_SHAPES):
-        places, width, height = _compact(by_id, reports, roots, shape)
-        if best is None or width < best[1]:
-            best = (places, width, height)
-        if width <= limit:
+    # The plain tree first, then blocks ever narrower, until one fits; else the narrowest.
+    best = _compact(by_id, reports, roots, None)
+    for shape in BLOCK_SHAPES:
+        if best[1] <= limit:
             break
-    assert best is not None
+        tried = _compact(by_id, reports, roots, shape)
+        if tried[1] < best[1]:
+            best = tried
     places, width, height = best
     if width > 2 * limit:
         return _wrapped(roots, reports, level, limit)
@@ -399,8 +401,12 @@ class GapLine:
 def gap_lines(rmap: RelationshipMap) -> list[GapLine]:
     """The account's gaps (§7), each with the people it names."""
     return [
-        GapLine(gap.kind, str(GAP_LABELS.get(gap.kind, gap.kind)), str(GAP_HELP.get(gap.kind, "")),
-                list(gap.people))
+        GapLine(
+            gap.kind,
+            str(GAP_LABELS.get(gap.kind, gap.kind)),
+            str(GAP_HELP.get(gap.kind, "")),
+            list(gap.people),
+        )
         for gap in rmap.gaps
     ]
 

@@ -187,10 +187,14 @@ def _person_panel(
             "account": account,
             "contact": contact,
             "person": person,
-            "gap_names": [str(presenter.GAP_LABELS.get(k, k)) for k in (person.gaps if person else ())],
+            "gap_names": [
+                str(presenter.GAP_LABELS.get(k, k)) for k in (person.gaps if person else ())
+            ],
             "form": form or ContactForm(people=choices, contact=contact),
             "link_form": LinkForm(people=choices, initial={"source": contact.pk}),
-            "links": [l for l in rmap.links if contact.pk in (l.source_id, l.target_id)],
+            "links": [
+                link for link in rmap.links if contact.pk in (link.source_id, link.target_id)
+            ],
             "may_edit": can(request.user, "write"),
             "saved": saved,
             "duplicate": duplicate,
@@ -208,9 +212,7 @@ def map_person_view(request: AuthedRequest, account_id: int, contact_id: int) ->
     if request.method != "POST":
         return _person_panel(request, account, contact)
     rmap = _map(request, account)
-    form = ContactForm(
-        request.POST, people=presenter.people_choices(rmap.people), contact=contact
-    )
+    form = ContactForm(request.POST, people=presenter.people_choices(rmap.people), contact=contact)
     if not form.is_valid():
         return _person_panel(request, account, contact, form, status=422)
     try:
@@ -338,8 +340,12 @@ def map_link_add_view(request: AuthedRequest, account_id: int) -> HttpResponse:
                 source = _contact(request, account, data["source"])
                 target = _contact(request, account, data["target"])
                 link_add(
-                    actor=request.user, source=source, target=target, kind=data["kind"],
-                    strength=data["strength"], note=data["note"],
+                    actor=request.user,
+                    source=source,
+                    target=target,
+                    kind=data["kind"],
+                    strength=data["strength"],
+                    note=data["note"],
                 )
             except DomainError as error:
                 _errors_onto(form, error)
