@@ -29,6 +29,8 @@ from kam.portfolio.services.strategy import strategy_override_set
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
+    ContactFactory,
+    InfluenceLinkFactory,
     NoteFactory,
     PotentialEstimateFactory,
     TeamFactory,
@@ -75,6 +77,13 @@ BODIES: dict[str, dict[str, Any]] = {
     "assign_alert": {"assignee_id": None},
     "add_alert_comment": {"body": "walk"},
     "link_alert_follow_up": {"note": "walk"},
+    "create_contact": {"name": "Walk Person"},
+    "update_contact": {"title": "Renamed by a stranger"},
+    "mark_contact_left": {"left_on": "2026-10-01"},
+    "merge_contacts": {"duplicate": 0},  # filled in per world
+    "add_influence_link": {"source_id": 0, "target_id": 0, "kind": "opposes"},  # filled in
+    "update_influence_link": {"strength": 3},
+    "import_contact_vcards": {},  # multipart: see _request
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {
@@ -116,6 +125,8 @@ OWN: dict[str, str] = {
     "list_alert_comments": MINE,
     "list_notifications": MINE,
     "get_inbox_unread_count": '"unread": 1',
+    "list_contacts": MINE,
+    "list_influence_links": MINE,
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -180,6 +191,9 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
     (notification,) = notify(recipients=[owner], kind="walk", text=marker, link="/accounts/")
     asked = account_request_create(actor=owner, code=f"{code}-ASKED", name=marker)
     TeamFactory(name=f"{code} team").members.add(owner)  # teams are everyone's to see
+    contact = ContactFactory(account=account, name=marker, email=f"{code.lower()}@example.com")
+    other = ContactFactory(account=account, name=f"{marker} colleague")
+    link = InfluenceLinkFactory(source=contact, target=other, note=marker)
     good = _import(
         owner,
         f"{marker}.csv",
@@ -201,8 +215,16 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
             "notification_id": notification.pk,
             "request_id": asked.pk,
             "job_id": str(bad.pk),
+            "contact_id": contact.pk,
+            "link_id": link.pk,
         },
-        "colleague": member.user_id,
+        # The ids a body names: a real colleague, a second contact of the same account.
+        "fill": {
+            "user_id": member.user_id,
+            "duplicate": other.pk,
+            "source_id": other.pk,
+            "target_id": contact.pk,
+        },
     }
 
 
@@ -238,10 +260,12 @@ def world(manager: User, other_manager: User) -> dict[str, Any]:
     mine["params"] |= _scored(manager, mine["account"], MINE)
     theirs["params"] |= _scored(other_manager, theirs["account"], SECRET)
     theirs["params"]["run_id"] = str(score_run_create(actor=director, reason=SECRET).pk)
-    return {"params": theirs["params"], "colleague": theirs["colleague"], "mine": mine}
+    return {"params": theirs["params"], "fill": theirs["fill"], "mine": mine}
 
 
-def _request(client: Client, method: str, path: str, spec: dict[str, Any], colleague: int) -> Any:
+def _request(
+    client: Client, method: str, path: str, spec: dict[str, Any], fill: dict[str, int]
+) -> Any:
     name = spec["operationId"]
     if name == "create_import":
         return client.post(
@@ -252,9 +276,11 @@ def _request(client: Client, method: str, path: str, spec: dict[str, Any], colle
                 )
             },
         )
+    if name == "import_contact_vcards":
+        card = b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Walk Person\r\nEND:VCARD\r\n"
+        return client.post(PREFIX + path, {"file": SimpleUploadedFile("walk.vcf", card)})
     body = dict(BODIES.get(name, {}))
-    if "user_id" in body:
-        body["user_id"] = colleague
+    body |= {key: value for key, value in fill.items() if key in body}
     if "requestBody" in spec:
         return client.generic(
             method, PREFIX + path, data=_json(body), content_type="application/json"
@@ -295,6 +321,8 @@ def test_every_operation_is_known_to_the_walk() -> None:
         "cost_id",
         "alert_id",
         "run_id",
+        "contact_id",
+        "link_id",
     }
     for _method, _path, spec in OPERATIONS:
         assert set(path_parameters(spec)) <= known_params, spec["operationId"]
@@ -316,7 +344,7 @@ def test_another_users_object_answers_404_and_nothing_changes(operation, world, 
     client = api_client_for(manager)
     before = snapshot()
 
-    response = _request(client, method, _fill(path, world["params"]), spec, world["colleague"])
+    response = _request(client, method, _fill(path, world["params"]), spec, world["fill"])
 
     assert response.status_code == 404, response.content
     assert set(response.json()) == {"detail", "errors"}
@@ -328,7 +356,7 @@ def test_the_owner_reads_her_own_and_nothing_of_another_user(operation, world, m
     method, path, spec = operation
     own = _fill(path, world["mine"]["params"])
 
-    response = _request(api_client_for(manager), method, own, spec, world["colleague"])
+    response = _request(api_client_for(manager), method, own, spec, world["fill"])
 
     assert response.status_code == 200, _body(response)
     assert SECRET not in _body(response)
@@ -339,7 +367,7 @@ def test_each_list_answers_the_owners_own_object(operation, world, manager) -> N
     method, path, spec = operation
     own = _fill(path, world["mine"]["params"])
 
-    response = _request(api_client_for(manager), method, own, spec, world["colleague"])
+    response = _request(api_client_for(manager), method, own, spec, world["fill"])
 
     assert OWN[operation_id(operation)] in _body(response)
 
@@ -349,7 +377,7 @@ def test_an_executive_reads_everything(operation, world, executive) -> None:
     method, path, spec = operation
     theirs = _fill(path, world["params"])
 
-    response = _request(api_client_for(executive), method, theirs, spec, world["colleague"])
+    response = _request(api_client_for(executive), method, theirs, spec, world["fill"])
 
     assert response.status_code == 200, _body(response)
 
@@ -360,7 +388,7 @@ def test_an_executive_writes_nothing(operation, world, executive) -> None:
     client = api_client_for(executive)
     before = snapshot()
 
-    response = _request(client, method, _fill(path, world["params"]), spec, world["colleague"])
+    response = _request(client, method, _fill(path, world["params"]), spec, world["fill"])
 
     # Visible but not allowed answers 403; an object the executive cannot see answers 404.
     assert response.status_code in {403, 404}, response.content
@@ -370,7 +398,7 @@ def test_an_executive_writes_nothing(operation, world, executive) -> None:
 @pytest.mark.parametrize("operation", OPERATIONS, ids=operation_id)
 def test_without_credentials_every_operation_answers_401(operation, world) -> None:
     method, path, spec = operation
-    response = _request(Client(), method, _fill(path, world["params"]), spec, world["colleague"])
+    response = _request(Client(), method, _fill(path, world["params"]), spec, world["fill"])
     assert response.status_code == 401
     assert "detail" in response.json()
 

@@ -215,5 +215,7 @@ class HistoryEntryOut(Schema):
     user: str
     action: str
     changes: list[HistoryChangeOut]
-    kind: str = Field(description="edit, note, key_status, override, import or rescore.")
+    kind: str = Field(
+        description="edit, note, key_status, override, import, rescore, contact or influence_link."
+    )
     detail: str = Field(description="A note's text or a decision's reason; empty otherwise.")

@@ -23,6 +23,8 @@ from kam.ledger.api import router as ledger_router
 from kam.org.api import router as org_router
 from kam.portfolio.api import accounts_router as portfolio_accounts_router
 from kam.portfolio.api import router as portfolio_router
+from kam.relationships.api import contacts_router
+from kam.relationships.services import DuplicateContact
 
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 
@@ -68,6 +70,7 @@ api.add_router("/", ledger_router)
 api.add_router("/portfolio", portfolio_router)
 api.add_router("/accounts", portfolio_accounts_router)
 api.add_router("/alerts", alerts_router)
+api.add_router("/", contacts_router)
 
 
 def _error(
@@ -98,6 +101,14 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     errors = [{"field": e.field, "message": e.message} for e in exc.errors]
     return _error(request, exc.status, exc.message, errors)
+
+
+@api.exception_handler(DuplicateContact)
+def on_duplicate_contact(request: HttpRequest, exc: DuplicateContact) -> HttpResponse:
+    """409 naming the field and the contact who already has it, so a client can merge."""
+    errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+    body = {"detail": exc.message, "errors": errors, "existing_id": exc.existing.pk}
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(Http404)

@@ -9,11 +9,16 @@ class RelationshipsConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.accounts.panels import register
+        from kam.accounts.timeline import KINDS, register_history
         from kam.relationships.importing import register_importers
         from kam.relationships.panels import BUYING_CENTRE_PANEL
         from kam.relationships.services.scores import scores_record_on_commit
         from kam.relationships.signals import contacts_changed
+        from kam.relationships.timeline import KINDS as RELATIONSHIP_KINDS
+        from kam.relationships.timeline import relationships_history
 
         register_importers()
         register(BUYING_CENTRE_PANEL)
         contacts_changed.connect(scores_record_on_commit, dispatch_uid="relationships-scores")
+        register_history("relationships", relationships_history)
+        KINDS.update(RELATIONSHIP_KINDS)

@@ -6,12 +6,15 @@ A contact merged into another (§7 duplicates) is kept for its history but read 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from kam.accounts.selectors import accounts_visible_to
+from kam.core.errors import InvalidInput
 from kam.org.models import User
 from kam.relationships.models import Contact, InfluenceLink, RelationshipScore
 
@@ -79,3 +82,47 @@ def relationship_map(
     from kam.relationships import scoring  # here: scoring imports this module
 
     return scoring.relationship_map(actor=actor, account_id=account_id, as_of=as_of)
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    """The contact list's filters (§7); None leaves a filter out."""
+
+    active: bool | None = None
+    department: str | None = None
+    buying_role: str | None = None
+    q: str | None = None
+
+
+def contact_list(*, actor: User, account_id: int, filters: ContactFilters) -> QuerySet[Contact]:
+    """The account's contacts the actor sees, filtered, active first."""
+    rows = account_contacts(actor, account_id)
+    if filters.active is not None:
+        rows = rows.filter(active=filters.active)
+    if filters.department is not None:
+        rows = rows.filter(department__iexact=filters.department)
+    if filters.buying_role is not None:
+        rows = rows.filter(buying_role=filters.buying_role)
+    if filters.q:
+        rows = rows.filter(
+            Q(name__icontains=filters.q)
+            | Q(title__icontains=filters.q)
+            | Q(email__icontains=filters.q)
+            | Q(phone__icontains=filters.q)
+        )
+    return rows
+
+
+def account_contact(*, actor: User, account_id: int, contact_id: int, field: str) -> Contact:
+    """A contact named in a request's body (a link's end, a merge's duplicate): one the actor
+    sees at this account, else InvalidInput naming `field` — the same for missing, merged
+    away, another account's and not visible (§13)."""
+    contact = (
+        contacts_visible_to(actor)
+        .filter(account_id=account_id, pk=contact_id)
+        .select_related("account")
+        .first()
+    )
+    if contact is None:
+        raise InvalidInput(_("This is not a contact of this account."), field=field)
+    return contact

@@ -19,16 +19,19 @@ from kam.relationships.services.scores import (
     scores_record_on_commit,
     scores_sweep,
 )
+from kam.relationships.services.vcards import VcardImport, contacts_import_vcards
 
 __all__ = [
     "EDITABLE",
     "LINK_EDITABLE",
     "DuplicateContact",
+    "VcardImport",
     "contact_create",
     "contact_delete",
     "contact_mark_left",
     "contact_mark_returned",
     "contact_update",
+    "contacts_import_vcards",
     "contacts_merge",
     "duplicate_of",
     "latest_scores",

@@ -48,6 +48,9 @@ EDITABLE = (
 TEXT_FIELDS = ("name", "department", "title", "email", "phone", "wechat", "address", "notes")
 # Fewer digits than this are an extension, not a number that identifies a person.
 MIN_PHONE_DIGITS = 6
+# The country code a bare national number is taken to be in (kam's customers are in China).
+CHINA = "86"
+NATIONAL_AFTER_BARE_CODE = 10
 
 
 class DuplicateContact(Conflict):
@@ -61,9 +64,26 @@ class DuplicateContact(Conflict):
 
 
 def phone_key(phone: str) -> str:
-    """The digits that identify a phone number ("+86 138-0013 8000" → "8613800138000"); ""
-    when too short to identify anyone."""
-    digits = re.sub(r"\D", "", phone or "")
+    """The national number that identifies a phone (§7 duplicates), so the same number written
+    differently is caught: "+86 138-0013 8000", "0086 13800138000", "138 0013 8000" and
+    "(010) 8888 1234" / "+86 10 8888 1234" compare equal.
+
+    Rule: keep the digits; after an international prefix ("+" or "00") drop the country
+    code 86; without one drop a bare leading 86 only when ten or more digits follow it (a
+    Chinese national number that long begins with the trunk 0, so 86 cannot start it); drop
+    the leading 0s of the trunk prefix. Other country codes stay, so "+44 20 …" never
+    equals "20 …": a missed duplicate is better than two people merged. Fewer than
+    MIN_PHONE_DIGITS digits left (an extension) answer "", which matches nothing.
+    """
+    text = (phone or "").strip()
+    digits = re.sub(r"\D", "", text)
+    international = text.startswith("+") or digits.startswith("00")
+    digits = digits.removeprefix("00") if not text.startswith("+") else digits
+    if digits.startswith(CHINA) and (
+        international or len(digits) - len(CHINA) >= NATIONAL_AFTER_BARE_CODE
+    ):
+        digits = digits[len(CHINA) :]
+    digits = digits.lstrip("0")
     return digits if len(digits) >= MIN_PHONE_DIGITS else ""
 
 
@@ -216,9 +236,17 @@ def contact_mark_returned(*, actor: User, contact: Contact) -> Contact:
 @transaction.atomic
 def contact_delete(*, actor: User, contact: Contact) -> None:
     """Remove a contact entered by mistake; the people reporting to them report to nobody,
-    their links go with them, the history keeps the deletion."""
+    their links go with them, and so do the records merged into them (else those would
+    surface again as live contacts); the history keeps every deletion."""
     require_write(actor)
+    # The deletion's history row copies the instance: as stored, not as the caller read it.
+    contact = Contact.objects.select_for_update().select_related("account").get(pk=contact.pk)
     account = contact.account
+    folded = list(Contact.objects.filter(merged_into=contact))
+    while folded:  # a record merged into one that was merged in turn
+        merged = folded.pop()
+        folded.extend(Contact.objects.filter(merged_into=merged))
+        delete_as(actor, merged)
     for report in Contact.objects.filter(reports_to=contact):
         report.reports_to = None
         save_as(actor, report)

@@ -45,6 +45,11 @@ def link_add(
 ) -> InfluenceLink:
     """Record that `source` influences `target` in the way `kind` says (§7)."""
     require_write(actor)
+    # As they are now, locked: a merge since the caller read them must not be linked around.
+    ends = {
+        c.pk: c for c in Contact.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+    }
+    source, target = ends.get(source.pk, source), ends.get(target.pk, target)
     _ends(source, target)
     if InfluenceLink.objects.filter(source=source, target=target, kind=kind).exists():
         raise Conflict(
@@ -89,7 +94,10 @@ def link_update(*, actor: User, link: InfluenceLink, **changes: Any) -> Influenc
 
 @transaction.atomic
 def link_remove(*, actor: User, link: InfluenceLink) -> None:
+    """Take a link off the map; the history keeps it."""
     require_write(actor)
+    # The deletion's history row copies the instance: as stored, not as the caller read it.
+    link = InfluenceLink.objects.select_for_update().select_related("account").get(pk=link.pk)
     account = link.account
     delete_as(actor, link)
     contacts_changed.send(InfluenceLink, account=account, actor=actor)
