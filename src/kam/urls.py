@@ -22,6 +22,7 @@ urlpatterns = [
         "accounts/<int:account_id>/relationship-map/",
         include(relationship_urls.account_urlpatterns),
     ),
+    path("accounts/<int:account_id>/", include(relationship_urls.vcard_urlpatterns)),
     path("portfolio/", include("kam.portfolio.urls")),
     path("alerts/", include("kam.alerts.urls")),
     path("inbox/", include("kam.org.urls")),

@@ -314,3 +314,21 @@ def test_an_empty_map_explains_what_to_do(manager: User) -> None:
 def test_the_buying_centre_panel_links_to_the_map(manager: User, story: dict[str, Any]) -> None:
     text = _client(manager).get(reverse("account_detail", args=[story["account"].pk]))
     assert _url("relationship_map", story["account"]) in text.content.decode()
+
+
+def test_the_contacts_download_as_a_vcard_file(manager: User, story: dict[str, Any]) -> None:
+    import vobject
+
+    response = _client(manager).get(reverse("account_contacts_vcard", args=[story["account"].pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/vcard")
+    assert "attachment" in response["Content-Disposition"]
+    names = sorted(card.fn.value for card in vobject.readComponents(response.content.decode()))
+    assert names == ["Li Na", "Wang Wei", "Zhang San"]
+
+
+def test_another_managers_vcard_file_is_not_found(
+    other_manager: User, story: dict[str, Any]
+) -> None:
+    url = reverse("account_contacts_vcard", args=[story["account"].pk])
+    assert _client(other_manager).get(url).status_code == 404

@@ -32,3 +32,8 @@ account_urlpatterns = [
         name="relationship_map_link_remove",
     ),
 ]
+
+# Mounted under /accounts/<account_id>/.
+vcard_urlpatterns = [
+    path("contacts.vcf", views.contacts_vcard_view, name="account_contacts_vcard"),
+]

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,7 +32,13 @@ from kam.relationships.forms import (
 )
 from kam.relationships.models import Contact
 from kam.relationships.scoring import RelationshipMap
-from kam.relationships.selectors import contact_get, link_get, relationship_map
+from kam.relationships.selectors import (
+    ContactFilters,
+    contact_get,
+    contact_list,
+    link_get,
+    relationship_map,
+)
 from kam.relationships.services import (
     DuplicateContact,
     contact_create,
@@ -42,8 +49,10 @@ from kam.relationships.services import (
     link_add,
     link_remove,
 )
+from kam.relationships.vcard import contacts_vcard
 
 TEMPLATE = "relationships/map.html"
+VCARD_TYPE = "text/vcard"  # RFC 6350 §10.1
 # Sent with every answer that changed the map: the page re-reads the chart and the scores.
 CHANGED = "kamMapChanged"
 # Sent with a change of reporting line: the open person's panel reads itself again.
@@ -375,3 +384,19 @@ def map_link_remove_view(request: AuthedRequest, account_id: int, link_id: int) 
         form.add_error(None, error.message)
         return _person_panel(request, account, source, form, status=error.status)
     return _changed(_person_panel(request, account, source, saved=True))
+
+
+@login_required
+@require_GET
+def contacts_vcard_view(request: AuthedRequest, account_id: int) -> HttpResponse:
+    """The account's contacts as a vCard 4.0 file, for an address book (§7)."""
+    account = account_get(actor=request.user, account_id=account_id)
+    contacts = contact_list(actor=request.user, account_id=account.pk, filters=ContactFilters())
+    response = HttpResponse(
+        contacts_vcard(contacts.select_related("account")),
+        content_type=f"{VCARD_TYPE}; charset=utf-8",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{account.code}-contacts.vcf"
+    )
+    return response
