@@ -226,6 +226,14 @@ def test_a_manager_builds_a_map_from_nothing(screens: Any) -> None:
     }
     _shoot(page, "relationship-map-built-en")
 
+    # And the account's history tells the story: people added, the link, the drag, the score
+    page.goto(f"/accounts/{account.pk}/")
+    history = page.locator("#history")
+    expect(history).to_contain_text("added Zhang San to the buying centre")
+    expect(history).to_contain_text("added an influence link")
+    expect(history.locator("tr", has_text="changed whom Zhang San reports to")).to_have_count(2)
+    expect(history).to_contain_text("changed Li Na")
+
 
 def test_the_map_on_a_phone(screens: Any) -> None:
     # Given a buying centre of 8 people
