@@ -79,6 +79,25 @@ def test_the_map_stays_legible(screens: Any, size: int, language: str) -> None:
     _drawn(page, size)
     _shoot(page, f"relationship-map-{size}-{language}")
 
+    # And zoomed in on the top of the chart, the names show
+    box = page.locator("#relmap-chart").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 120)
+    for _ in range(3):
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(100)
+    page.wait_for_function(
+        "() => echarts.getInstanceByDom(document.getElementById('relmap-chart'))"
+        ".getOption().series[0].label.show === true"
+    )
+    page.locator("#relmap-chart").screenshot(
+        path=str(SHOTS / f"relationship-map-{size}-{language}-zoomed.png")
+    )
+
+    # And the table view lists the same people
+    page.goto(f"/accounts/{account.pk}/relationship-map/?view=table")
+    expect(page.locator("table.relmap-table tbody tr")).to_have_count(size)
+    _shoot(page, f"relationship-map-{size}-{language}-table")
+
 
 def _node(page: Any, name: str) -> tuple[float, float]:
     """Where on the screen the map draws `name` (zoom and pan included)."""

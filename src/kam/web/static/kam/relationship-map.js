@@ -185,6 +185,8 @@
       chart.dispatchAction({ type: "unselect", seriesIndex: 0, dataIndex: data.nodes.map(function (n, i) { return i; }) });
       if (index >= 0) { chart.dispatchAction({ type: "select", seriesIndex: 0, dataIndex: index }); }
     }
+    // A tap leaves the tooltip over the chart on a phone; the panel says it all.
+    if (open && chart && narrowScreen()) { chart.dispatchAction({ type: "hideTip" }); }
     if (open && window.htmx) {
       window.htmx.ajax("GET", url("data-person-url", id), { target: "#map-panel", swap: "innerHTML" }).then(function () {
         // On a phone the panel is below the chart: bring it into view.
