@@ -82,7 +82,7 @@ def test_the_map_stays_legible(screens: Any, size: int, language: str) -> None:
     # And zoomed in on the top of the chart, the names show
     box = page.locator("#relmap-chart").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 120)
-    for _ in range(3):
+    for _ in range(12):
         page.mouse.wheel(0, -300)
         page.wait_for_timeout(100)
     page.wait_for_function(

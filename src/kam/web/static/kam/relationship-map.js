@@ -208,9 +208,7 @@
   // A drag that ends on another person: that person becomes the boss. The pointer is compared
   // with every other node's pixel position (zoom and pan included).
   function dropTarget(dragged, offsetX, offsetY) {
-    var zoom = 1;
-    var opt = chart.getOption();
-    if (opt.series && opt.series[0] && opt.series[0].zoom) { zoom = opt.series[0].zoom; }
+    var zoom = chart.getOption().series[0].zoom || 1;
     var best = null, bestDistance = Infinity;
     data.nodes.forEach(function (n, i) {
       if (i === dragged) { return; }
@@ -253,11 +251,20 @@
         if (undo) { undo.focus({ preventScroll: true }); }
       });
     });
-    chart.on("graphroam", function () {
+    function zoomed() {
       if (!layout || layout.labels) { return; }
       var zoom = chart.getOption().series[0].zoom || 1;
-      chart.setOption({ series: [{ label: { show: layout.sx * zoom >= 64 } }] });
-    });
+      var show = layout.sx * zoom >= 64;
+      // Zoomed in, a name may take its zoomed column's width.
+      var width = Math.max(56, Math.min(150, layout.sx * zoom - 8));
+      if (show !== layout.zoomedLabels || (show && Math.abs(width - (layout.labelWidth || 0)) > 8)) {
+        layout.zoomedLabels = show;
+        layout.labelWidth = width;
+        chart.setOption({ series: [{ label: { show: show, width: width } }] });
+      }
+    }
+    chart.on("graphRoam", zoomed);
+    chart.on("graphroam", zoomed);
     chart.on("finished", function () { chartElement.setAttribute("data-chart-drawn", "1"); });
   }
 
