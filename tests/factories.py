@@ -290,3 +290,85 @@ class SurveyResponseFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(AccountFactory)
     responded_on = dt.date(2026, 9, 15)
     csat_service = 4
+BUYING_DEPARTMENTS = (
+    "Purchasing",
+    "Engineering",
+    "Quality",
+    "Production",
+    "Finance",
+    "General management",
+)
+_SURNAMES = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu")
+_GIVEN = ("Wei", "Fang", "Na", "Min", "Jing", "Lei", "Jun", "Yan", "Tao", "Qiang", "Hui", "Ping")
+
+
+def believable_buying_centre(account: Account, size: int, *, seed: int = 7) -> list[Contact]:
+    """A believable buying centre of `size` people, bulk-inserted: a general manager on top,
+    department heads below, their staff under them; mixed roles, attitudes and ratings, the
+    last contacts recent. The same seed gives the same people."""
+    import random
+
+    rng = random.Random(seed)
+    roles = [
+        "decision_maker",
+        "influencer",
+        "technical_evaluator",
+        "user",
+        "gatekeeper",
+        "coach",
+        "",
+    ]
+    attitudes = [
+        "champion",
+        "supporter",
+        "supporter",
+        "neutral",
+        "neutral",
+        "sceptic",
+        "opponent",
+        "",
+    ]
+    today = dt.date(2026, 11, 20)
+    people: list[Contact] = []
+    for i in range(size):
+        department = "General management" if i == 0 else BUYING_DEPARTMENTS[(i - 1) % 5]
+        name = f"{_SURNAMES[i % len(_SURNAMES)]} {_GIVEN[(i * 7 + i // 11) % len(_GIVEN)]}"
+        if i >= len(_SURNAMES) * len(_GIVEN) // 2:
+            name = f"{name} {i}"
+        people.append(
+            Contact(
+                account=account,
+                name=name,
+                department=department,
+                title="General manager"
+                if i == 0
+                else ("Head of " + department.lower() if i <= 5 else "Specialist"),
+                buying_role="decision_maker" if i < 2 else rng.choice(roles),
+                attitude=rng.choice(attitudes),
+                influence=5 if i == 0 else (4 if i <= 5 else rng.choice([None, 1, 2, 3, 4])),
+                closeness=rng.choice([None, 2, 3, 4, 5]),
+                solution_approval=rng.choice([None, 2, 3, 4]),
+                price_acceptance=rng.choice([None, 1, 3, 4]),
+                last_contact=today - dt.timedelta(days=rng.randint(3, 200)),
+                active=i % 23 != 22,
+                left_on=None if i % 23 != 22 else today - dt.timedelta(days=30),
+            )
+        )
+    Contact.objects.bulk_create(people)
+    people = list(Contact.objects.filter(account=account).order_by("id"))
+    heads = people[1:6]
+    for i, person in enumerate(people[1:], start=1):
+        if i <= 5:
+            person.reports_to = people[0]
+        else:
+            head = heads[(i - 1) % 5]
+            # Some staff report to a team lead under the head: a third level and a fourth.
+            leads = [
+                p
+                for p in people[6:i]
+                if p.reports_to_id == head.pk and p.department == head.department
+            ]
+            person.reports_to = leads[0] if len(leads) >= 3 and i % 3 == 0 else head
+            person.department = head.department
+    Contact.objects.bulk_update(people[1:], ["reports_to", "department"])
+    return people

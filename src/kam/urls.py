@@ -8,6 +8,7 @@ from kam.api.api import api
 from kam.engagement.surveys import urls as survey_urls
 from kam.ledger import urls as ledger_urls
 from kam.portfolio import urls as portfolio_urls
+from kam.relationships import urls as relationship_urls
 
 urlpatterns = [
     # The admin signs in through kam's own rate-limited sign-in page.
@@ -18,6 +19,11 @@ urlpatterns = [
     path("imports/", include("kam.ledger.urls")),
     path("accounts/<int:account_id>/ledger/", include(ledger_urls.account_urlpatterns)),
     path("accounts/<int:account_id>/portfolio/", include(portfolio_urls.account_urlpatterns)),
+    path(
+        "accounts/<int:account_id>/relationship-map/",
+        include(relationship_urls.account_urlpatterns),
+    ),
+    path("accounts/<int:account_id>/", include(relationship_urls.vcard_urlpatterns)),
     path("portfolio/", include("kam.portfolio.urls")),
     path("alerts/", include("kam.alerts.urls")),
     path("accounts/<int:account_id>/surveys/", include(survey_urls.account_urlpatterns)),
