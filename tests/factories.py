@@ -290,6 +290,8 @@ class SurveyResponseFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(AccountFactory)
     responded_on = dt.date(2026, 9, 15)
     csat_service = 4
+
+
 BUYING_DEPARTMENTS = (
     "Purchasing",
     "Engineering",
