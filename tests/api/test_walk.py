@@ -19,6 +19,7 @@ from django.test import Client
 from kam.accounts.services import account_request_create, account_set_key_status
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
+from kam.engagement.complaints.services import complaint_create
 from kam.ledger.jobs import import_job_create
 from kam.org.models import Department, DepartmentCode, Role, User
 from kam.org.services import notify, token_create
@@ -29,6 +30,7 @@ from kam.portfolio.services.strategy import strategy_override_set
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
+    ComplaintFactory,
     NoteFactory,
     PotentialEstimateFactory,
     TeamFactory,
@@ -75,6 +77,22 @@ BODIES: dict[str, dict[str, Any]] = {
     "assign_alert": {"assignee_id": None},
     "add_alert_comment": {"body": "walk"},
     "link_alert_follow_up": {"note": "walk"},
+    "create_complaint": {
+        "account_id": 1,
+        "subject": "walk",
+        "channel": "phone",
+        "category": "service",
+        "severity": "low",
+    },
+    "update_complaint": {"subject": "walk"},
+    "update_complaint_settings": {"resolve_low": "30d"},
+    "acknowledge_complaint": {"comment": "walk"},
+    "start_complaint": {"comment": "walk"},
+    "resolve_complaint": {"resolution": "walk", "root_cause": "walk"},
+    "close_complaint": {"comment": "walk"},
+    "reopen_complaint": {"reason": "walk"},
+    "assign_complaint": {"department_id": None},
+    "escalate_complaint": {"team_id": 1, "reason": "walk"},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {
@@ -116,6 +134,10 @@ OWN: dict[str, str] = {
     "list_alert_comments": MINE,
     "list_notifications": MINE,
     "get_inbox_unread_count": '"unread": 1',
+    "list_complaints": MINE,
+    "list_complaint_events": '"action": "created"',
+    "get_complaint_report": '"count": 1',
+    "get_complaint_settings": '"acknowledge_critical"',
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -180,6 +202,20 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
     (notification,) = notify(recipients=[owner], kind="walk", text=marker, link="/accounts/")
     asked = account_request_create(actor=owner, code=f"{code}-ASKED", name=marker)
     TeamFactory(name=f"{code} team").members.add(owner)  # teams are everyone's to see
+    complaint = complaint_create(
+        actor=owner,
+        account=account,
+        subject=marker,
+        channel="phone",
+        category="service",
+        severity="high",
+    )
+    ComplaintFactory(
+        account=account,
+        subject=f"{marker} closed",
+        status="closed",
+        resolved_at=dt.datetime.now(dt.UTC),
+    )
     good = _import(
         owner,
         f"{marker}.csv",
@@ -201,6 +237,7 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
             "notification_id": notification.pk,
             "request_id": asked.pk,
             "job_id": str(bad.pk),
+            "complaint_id": complaint.pk,
         },
         "colleague": member.user_id,
     }
@@ -295,6 +332,7 @@ def test_every_operation_is_known_to_the_walk() -> None:
         "cost_id",
         "alert_id",
         "run_id",
+        "complaint_id",
     }
     for _method, _path, spec in OPERATIONS:
         assert set(path_parameters(spec)) <= known_params, spec["operationId"]

@@ -297,6 +297,7 @@ def complaint_resolve(
 ) -> Complaint:
     """In progress → resolved (§9) with how it was resolved and the root cause (both
     required): stops the resolve clock. Raises InvalidInput and Conflict."""
+    require_write(actor)
     resolution, root_cause = _text(resolution), _text(root_cause)
     if complaint.status != Status.IN_PROGRESS:
         raise _refused(complaint.status, Status.RESOLVED)
@@ -335,6 +336,7 @@ def complaint_close(*, actor: User, complaint: Complaint, comment: str = "") -> 
 def complaint_reopen(*, actor: User, complaint: Complaint, reason: str) -> Complaint:
     """Resolved → in progress (§9) with the reason: the resolve clock runs again against the
     due time set at receipt. Raises InvalidInput and Conflict."""
+    require_write(actor)
     reason = _text(reason)
     if complaint.status != Status.RESOLVED:
         raise _refused(complaint.status, Status.IN_PROGRESS)
