@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/<int:account_id>/portfolio/", include(portfolio_urls.account_urlpatterns)),
     path("portfolio/", include("kam.portfolio.urls")),
     path("alerts/", include("kam.alerts.urls")),
+    path("engagement/", include("kam.engagement.urls")),
     path("inbox/", include("kam.org.urls")),
     path("", include("kam.web.urls")),
 ]

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models.functions import Least
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.timezone import now as timezone_now
@@ -153,6 +154,28 @@ def complaint_list(
     return rows.order_by("-received_at", "-id")
 
 
+def by_clock(rows: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """Running clocks first, the earliest due first (so the latest breaches lead: lateness
+    grows as the due time recedes, in calendar and in business time), then the stopped ones,
+    newest first (§9 list order)."""
+    running_due = Case(
+        When(status__in=ACKNOWLEDGE_RUNNING, then=Least("acknowledge_due_at", "resolve_due_at")),
+        When(status__in=RESOLVE_RUNNING, then=F("resolve_due_at")),
+        default=None,
+    )
+    return rows.annotate(running_due=running_due).order_by(
+        F("running_due").asc(nulls_last=True), "-received_at", "-id"
+    )
+
+
+def account_contact_choices(account_id: int) -> list[tuple[int, str]]:
+    """The account's contacts as (id, name), for choosing who reported a complaint; the
+    contact model belongs to relationships and is reached through the foreign key."""
+    contacts = Complaint._meta.get_field("contact").related_model._default_manager
+    rows = contacts.filter(account_id=account_id).order_by("name").values_list("pk", "name")
+    return [(pk, name) for pk, name in rows[:500]]
+
+
 @dataclass(frozen=True)
 class SlaClock:
     """The running SLA clock of one complaint at `now`: which target runs (acknowledge or
@@ -201,13 +224,14 @@ class ClockedComplaint:
 
 
 def with_clocks(
-    complaints: Iterable[Complaint], *, now: dt.datetime | None = None
+    complaints: Iterable[Complaint], *, now: dt.datetime | None = None, sort: bool = True
 ) -> list[ClockedComplaint]:
-    """Each complaint with its running SLA clock, breached first (§9 list order)."""
+    """Each complaint with its running SLA clock, breached first (§9 list order) unless
+    `sort` is off (rows already in `by_clock` order)."""
     now = now or timezone_now()
     clock = sla_clock()
     rows = [ClockedComplaint(c, sla_clock_of(c, now, clock)) for c in complaints]
-    return sorted(rows, key=lambda row: row.sort_key)
+    return sorted(rows, key=lambda row: row.sort_key) if sort else rows
 
 
 def open_complaints_of(*, actor: User, account_id: int) -> list[ClockedComplaint]:
