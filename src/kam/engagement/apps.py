@@ -9,6 +9,8 @@ class EngagementConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.accounts.panels import register
+        from kam.engagement.complaints.importing import register_importers
         from kam.engagement.complaints.panels import COMPLAINTS_PANEL
 
         register(COMPLAINTS_PANEL)
+        register_importers()
