@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kam.accounts.models import Account
@@ -42,12 +43,12 @@ class Category(models.TextChoices):
 class Severity(models.TextChoices):
     CRITICAL = "critical", _("Critical")
     HIGH = "high", _("High")
-    MEDIUM = "medium", _("Medium")
+    MEDIUM = "medium", pgettext_lazy("complaint severity", "Medium")
     LOW = "low", _("Low")
 
 
 class Status(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("complaint status", "Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     IN_PROGRESS = "in_progress", _("In progress")
     RESOLVED = "resolved", _("Resolved")
