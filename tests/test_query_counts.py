@@ -16,6 +16,8 @@ from kam.alerts.models import Alert
 from kam.alerts.registry import kinds
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
+from kam.engagement.complaints.models import Complaint
+from kam.engagement.complaints.services import complaint_acknowledge, complaint_create
 from kam.org.models import Role, User
 from kam.org.services import notify, token_create
 from kam.portfolio.models import Playbook, Strategy
@@ -26,6 +28,7 @@ from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
     AccountRequestFactory,
+    ComplaintFactory,
     ContactFactory,
     CostToServeFactory,
     ImportBatchFactory,
@@ -82,12 +85,17 @@ MOST = {
     "list_alert_comments": 6,
     "list_notifications": 5,
     "get_inbox_unread_count": 4,
+    "list_complaints": 5,
+    "list_complaint_events": 6,
+    "get_complaint_report": 5,
+    "get_complaint_settings": 4,
     # The dashboard gathers a fixed set of cards (alerts, movements, mentions, counts).
     "dashboard": 17,
     "profile": 5,
     "account_list": 9,
     "account_request_list": 7,
-    "account_detail": 24,  # the history merges notes, decisions, overrides, re-scores, imports
+    # The history merges notes, decisions, overrides, re-scores, imports; the open complaints.
+    "account_detail": 26,
     "import_list": 6,
     "account_lines": 8,
     "account_sales": 11,
@@ -102,6 +110,10 @@ MOST = {
     "portfolio_alerts": 8,
     "alert_detail": 13,
     "inbox": 6,
+    "complaint_list": 8,
+    "complaint_detail": 12,
+    "complaint_report": 7,
+    "complaint_settings": 7,
 }
 LIST_PAGES = [
     ("dashboard", False),
@@ -122,6 +134,10 @@ LIST_PAGES = [
     ("portfolio_alerts", False),
     ("alert_detail", "alert"),
     ("inbox", False),
+    ("complaint_list", False),
+    ("complaint_detail", "complaint"),
+    ("complaint_report", False),
+    ("complaint_settings", False),
 ]
 
 
@@ -150,6 +166,16 @@ def build(rows: int, manager: User) -> int:
         kind = kinds()[index % len(kinds())].code
         alert_raise(account, kind, message="m")
         alert_comment_add(actor=manager, alert=alert_raise(first, kind, message="m"), body="c")
+        complaint = complaint_create(
+            actor=manager,
+            account=first,
+            subject=f"c{index}",
+            channel="phone",
+            category="service",
+            severity="high",
+        )
+        complaint_acknowledge(actor=manager, complaint=complaint, comment="c")
+        ComplaintFactory(account=account, status="closed", resolved_at=complaint.received_at)
     for strategy in Strategy.values[: min(rows, len(Strategy.values))]:
         playbook, _new = Playbook.objects.get_or_create(
             strategy=strategy, defaults={"summary": "s"}
@@ -175,9 +201,10 @@ def test_list_endpoints_answer_in_queries_that_do_not_grow_with_rows(
     first_alert = Alert.objects.filter(account_id=first).first().pk
     client = api_client_for(manager)
     for path, name in LIST_OPERATIONS:
+        first_complaint = Complaint.objects.filter(account_id=first).first().pk
         url = PREFIX + path.replace("{account_id}", str(first)).replace(
             "{alert_id}", str(first_alert)
-        )
+        ).replace("{complaint_id}", str(first_complaint))
         with django_assert_max_num_queries(MOST[name], info=url):
             response = client.get(url)
         assert response.status_code == 200, url
@@ -191,7 +218,16 @@ def test_list_pages_answer_in_queries_that_do_not_grow_with_rows(
     first_alert = Alert.objects.filter(account_id=first).first().pk
     client = signed_in(manager)
     for name, per_account in LIST_PAGES:
-        args = [first_alert] if per_account == "alert" else [first] if per_account else []
+        first_complaint = Complaint.objects.filter(account_id=first).first().pk
+        args = (
+            [first_alert]
+            if per_account == "alert"
+            else [first_complaint]
+            if per_account == "complaint"
+            else [first]
+            if per_account
+            else []
+        )
         url = reverse(name, args=args)
         with django_assert_max_num_queries(MOST[name], info=url):
             response = client.get(url)

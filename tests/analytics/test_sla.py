@@ -8,7 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kam.analytics.sla import (
@@ -140,15 +140,17 @@ def test_clocks_take_aware_datetimes_only() -> None:
         due_at(dt.datetime(2026, 3, 2, 9), dt.timedelta(hours=1), OFFICE)  # noqa: DTZ001
 
 
+# Wall times in Berlin, those a DST change skips or repeats included; drawn naive and then
+# placed in the zone, which is much cheaper for Hypothesis than drawing aware ones.
 instants = st.datetimes(
     min_value=dt.datetime(2025, 1, 1),  # noqa: DTZ001
     max_value=dt.datetime(2027, 12, 31),  # noqa: DTZ001
-    timezones=st.just(BERLIN),
-)
+).map(lambda moment: moment.replace(tzinfo=BERLIN))
 durations = st.integers(min_value=0, max_value=60 * 24 * 30).map(lambda m: dt.timedelta(minutes=m))
 clocks = st.sampled_from([CALENDAR, OFFICE, BERLIN_OFFICE])
 
 
+@settings(deadline=None)  # a shared machine's load is not a failure of the clock
 @given(start=instants, duration=durations, clock=clocks)
 def test_the_clock_runs_exactly_the_duration_up_to_its_due_time(
     start: dt.datetime, duration: dt.timedelta, clock: Clock
@@ -158,6 +160,7 @@ def test_the_clock_runs_exactly_the_duration_up_to_its_due_time(
     assert elapsed(start, due, clock) == duration
 
 
+@settings(deadline=None)
 @given(start=instants, duration=durations, extra=durations)
 def test_a_longer_duration_is_never_due_earlier(
     start: dt.datetime, duration: dt.timedelta, extra: dt.timedelta
@@ -165,6 +168,7 @@ def test_a_longer_duration_is_never_due_earlier(
     assert due_at(start, duration + extra, OFFICE) >= due_at(start, duration, OFFICE)
 
 
+@settings(deadline=None)
 @given(start=instants, middle=durations, end=durations)
 def test_elapsed_time_adds_up_over_consecutive_spans(
     start: dt.datetime, middle: dt.timedelta, end: dt.timedelta
