@@ -123,7 +123,7 @@ def test_the_filters_keep_what_they_say(manager: User, api_as: ApiAs) -> None:
 def test_only_the_director_changes_the_settings(
     manager: User, director: User, api_as: ApiAs
 ) -> None:
-    body = {"acknowledge_critical": "2h", "clock": "business"}
+    body = {"acknowledge_critical": "2h", "clock": "business", "work_opens": "08:30"}
     refused = api_as(manager).patch(f"{URL}/settings", body, content_type="application/json")
     bad = api_as(director).patch(
         f"{URL}/settings", {"work_days": "89"}, content_type="application/json"
@@ -134,7 +134,8 @@ def test_only_the_director_changes_the_settings(
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "work_days"
     assert saved.status_code == 200
-    assert api_as(manager).get(f"{URL}/settings").json()["acknowledge_critical"] == "2h"
+    settings = api_as(manager).get(f"{URL}/settings").json()
+    assert (settings["acknowledge_critical"], settings["work_opens"]) == ("2h", "08:30")
 
 
 def test_the_report_answers_per_severity(manager: User, api_as: ApiAs) -> None:

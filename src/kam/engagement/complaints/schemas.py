@@ -1,7 +1,7 @@
 """API schemas of complaints (DOMAIN §9)."""
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -25,6 +25,17 @@ def _in_calendar(value: dt.datetime) -> dt.datetime:
 
 
 Moment = Annotated[dt.datetime, AfterValidator(_aware), AfterValidator(_in_calendar)]
+
+
+def _clock_time(value: str) -> dt.time:
+    return dt.time.fromisoformat(value)
+
+
+# A wall-clock time of the company zone, "09:00": JSON Schema's "time" format wants an offset,
+# which a working day's opening does not have.
+WallTime = Annotated[
+    str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$"), AfterValidator(_clock_time)
+]
 TargetText = Annotated[str, Field(pattern=r"^\s*[0-9]{1,4}(\.[0-9]{1,2})?\s*[hdHD]\s*$")]
 
 
@@ -164,8 +175,8 @@ class ReportOut(Schema):
 class ComplaintSettingsOut(Schema):
     clock: str
     work_days: str
-    work_opens: dt.time
-    work_closes: dt.time
+    work_opens: str = Field(..., pattern=r"^[0-9]{2}:[0-9]{2}$")
+    work_closes: str = Field(..., pattern=r"^[0-9]{2}:[0-9]{2}$")
     acknowledge_critical: str
     resolve_critical: str
     acknowledge_high: str
@@ -175,12 +186,20 @@ class ComplaintSettingsOut(Schema):
     acknowledge_low: str
     resolve_low: str
 
+    @staticmethod
+    def resolve_work_opens(obj: Any) -> str:
+        return f"{obj.work_opens:%H:%M}"
+
+    @staticmethod
+    def resolve_work_closes(obj: Any) -> str:
+        return f"{obj.work_closes:%H:%M}"
+
 
 class ComplaintSettingsPatch(StrictIn):
     clock: ClockMode = None  # type: ignore[assignment]
     work_days: Annotated[str, Field(pattern=r"^[1-7]{1,7}$")] = None  # type: ignore[assignment]
-    work_opens: dt.time = None  # type: ignore[assignment]
-    work_closes: dt.time = None  # type: ignore[assignment]
+    work_opens: WallTime = None  # type: ignore[assignment]
+    work_closes: WallTime = None  # type: ignore[assignment]
     acknowledge_critical: TargetText = None  # type: ignore[assignment]
     resolve_critical: TargetText = None  # type: ignore[assignment]
     acknowledge_high: TargetText = None  # type: ignore[assignment]
