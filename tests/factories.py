@@ -16,6 +16,8 @@ from kam.accounts.models import (
     PotentialEstimate,
     TeamRole,
 )
+from kam.engagement.complaints.models import Category, Channel, Complaint, Severity, Status
+from kam.engagement.complaints.selectors import due_times
 from kam.engagement.surveys.models import SurveyPlan, SurveyResponse
 from kam.ledger.models import ImportBatch, ImportKind, LedgerLine
 from kam.ledger.store import refresh_aggregates
@@ -374,3 +376,25 @@ def believable_buying_centre(account: Account, size: int, *, seed: int = 7) -> l
             person.department = head.department
     Contact.objects.bulk_update(people[1:], ["reports_to", "department"])
     return people
+
+
+class ComplaintFactory(factory.django.DjangoModelFactory):
+    """An open complaint received an hour ago, its SLA due times from the settings (§9)."""
+
+    class Meta:
+        model = Complaint
+
+    account = factory.SubFactory(AccountFactory)
+    received_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    channel = Channel.PHONE
+    category = Category.SERVICE
+    severity = Severity.MEDIUM
+    subject = factory.Sequence(lambda n: f"Complaint {n}")
+    status = Status.OPEN
+    created_by = factory.SelfAttribute("account.owner")
+    acknowledge_due_at = factory.LazyAttribute(
+        lambda c: due_times(received_at=c.received_at, severity=c.severity).acknowledge
+    )
+    resolve_due_at = factory.LazyAttribute(
+        lambda c: due_times(received_at=c.received_at, severity=c.severity).resolve
+    )

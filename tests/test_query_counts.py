@@ -16,6 +16,8 @@ from kam.alerts.models import Alert
 from kam.alerts.registry import kinds
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
+from kam.engagement.complaints.models import Complaint
+from kam.engagement.complaints.services import complaint_acknowledge, complaint_create
 from kam.engagement.surveys.services import survey_invitation_create
 from kam.org.models import Role, User
 from kam.org.services import notify, token_create
@@ -27,6 +29,7 @@ from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
     AccountRequestFactory,
+    ComplaintFactory,
     ContactFactory,
     CostToServeFactory,
     ImportBatchFactory,
@@ -90,12 +93,17 @@ MOST = {
     "list_survey_plans": 6,  # and the contacts surveyed, prefetched
     "list_survey_invitations": 6,
     "get_portfolio_nps": 4,
+    "list_complaints": 5,
+    "list_complaint_events": 6,
+    "get_complaint_report": 5,
+    "get_complaint_settings": 4,
     # The dashboard gathers a fixed set of cards (alerts, movements, mentions, counts).
     "dashboard": 17,
     "profile": 5,
     "account_list": 9,
     "account_request_list": 7,
-    "account_detail": 24,  # the history merges notes, decisions, overrides, re-scores, imports
+    # The history merges notes, decisions, overrides, re-scores, imports; the open complaints.
+    "account_detail": 26,
     "import_list": 6,
     "account_lines": 8,
     "account_sales": 11,
@@ -112,6 +120,10 @@ MOST = {
     "inbox": 6,
     # The trend, responses, plans and their contacts, links, the respondent menu, the alert.
     "account_surveys": 14,
+    "complaint_list": 8,
+    "complaint_detail": 12,
+    "complaint_report": 7,
+    "complaint_settings": 7,
 }
 LIST_PAGES = [
     ("dashboard", False),
@@ -133,6 +145,10 @@ LIST_PAGES = [
     ("alert_detail", "alert"),
     ("inbox", False),
     ("account_surveys", True),
+    ("complaint_list", False),
+    ("complaint_detail", "complaint"),
+    ("complaint_report", False),
+    ("complaint_settings", False),
 ]
 
 
@@ -166,6 +182,16 @@ def build(rows: int, manager: User) -> int:
         kind = kinds()[index % len(kinds())].code
         alert_raise(account, kind, message="m")
         alert_comment_add(actor=manager, alert=alert_raise(first, kind, message="m"), body="c")
+        complaint = complaint_create(
+            actor=manager,
+            account=first,
+            subject=f"c{index}",
+            channel="phone",
+            category="service",
+            severity="high",
+        )
+        complaint_acknowledge(actor=manager, complaint=complaint, comment="c")
+        ComplaintFactory(account=account, status="closed", resolved_at=complaint.received_at)
     for strategy in Strategy.values[: min(rows, len(Strategy.values))]:
         playbook, _new = Playbook.objects.get_or_create(
             strategy=strategy, defaults={"summary": "s"}
@@ -191,9 +217,10 @@ def test_list_endpoints_answer_in_queries_that_do_not_grow_with_rows(
     first_alert = Alert.objects.filter(account_id=first).first().pk
     client = api_client_for(manager)
     for path, name in LIST_OPERATIONS:
+        first_complaint = Complaint.objects.filter(account_id=first).first().pk
         url = PREFIX + path.replace("{account_id}", str(first)).replace(
             "{alert_id}", str(first_alert)
-        )
+        ).replace("{complaint_id}", str(first_complaint))
         with django_assert_max_num_queries(MOST[name], info=url):
             response = client.get(url)
         assert response.status_code == 200, url
@@ -207,7 +234,16 @@ def test_list_pages_answer_in_queries_that_do_not_grow_with_rows(
     first_alert = Alert.objects.filter(account_id=first).first().pk
     client = signed_in(manager)
     for name, per_account in LIST_PAGES:
-        args = [first_alert] if per_account == "alert" else [first] if per_account else []
+        first_complaint = Complaint.objects.filter(account_id=first).first().pk
+        args = (
+            [first_alert]
+            if per_account == "alert"
+            else [first_complaint]
+            if per_account == "complaint"
+            else [first]
+            if per_account
+            else []
+        )
         url = reverse(name, args=args)
         with django_assert_max_num_queries(MOST[name], info=url):
             response = client.get(url)

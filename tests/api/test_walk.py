@@ -19,6 +19,7 @@ from django.test import Client
 from kam.accounts.services import account_request_create, account_set_key_status
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
+from kam.engagement.complaints.services import complaint_create
 from kam.engagement.surveys.services import survey_invitation_create
 from kam.ledger.jobs import import_job_create
 from kam.org.models import Department, DepartmentCode, Role, User
@@ -31,6 +32,7 @@ from kam.relationships.services import record_scores
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
+    ComplaintFactory,
     ContactFactory,
     InfluenceLinkFactory,
     NoteFactory,
@@ -94,6 +96,22 @@ BODIES: dict[str, dict[str, Any]] = {
     "update_survey_plan": {"purpose": "walk"},
     # Any contact id: the account's gate answers (404, 403) before the contact is looked up.
     "create_survey_invitation": {"contact_id": 1},
+    "create_complaint": {
+        "account_id": 1,
+        "subject": "walk",
+        "channel": "phone",
+        "category": "service",
+        "severity": "low",
+    },
+    "update_complaint": {"subject": "walk"},
+    "update_complaint_settings": {"resolve_low": "30d"},
+    "acknowledge_complaint": {"comment": "walk"},
+    "start_complaint": {"comment": "walk"},
+    "resolve_complaint": {"resolution": "walk", "root_cause": "walk"},
+    "close_complaint": {"comment": "walk"},
+    "reopen_complaint": {"reason": "walk"},
+    "assign_complaint": {"department_id": None},
+    "escalate_complaint": {"team_id": 1, "reason": "walk"},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {
@@ -142,6 +160,10 @@ OWN: dict[str, str] = {
     "list_survey_plans": MINE,
     "list_survey_invitations": MINE,
     "get_portfolio_nps": '"months": ["2026-09"]',
+    "list_complaints": MINE,
+    "list_complaint_events": '"action": "created"',
+    "get_complaint_report": '"count": 1',
+    "get_complaint_settings": '"acknowledge_critical"',
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -214,6 +236,20 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
     contact = ContactFactory(account=account, name=marker, email=f"{code.lower()}@example.com")
     other = ContactFactory(account=account, name=f"{marker} colleague")
     link = InfluenceLinkFactory(source=contact, target=other, note=marker)
+    complaint = complaint_create(
+        actor=owner,
+        account=account,
+        subject=marker,
+        channel="phone",
+        category="service",
+        severity="high",
+    )
+    ComplaintFactory(
+        account=account,
+        subject=f"{marker} closed",
+        status="closed",
+        resolved_at=dt.datetime.now(dt.UTC),
+    )
     good = _import(
         owner,
         f"{marker}.csv",
@@ -240,6 +276,7 @@ def _belongings(owner: User, director: User, *, code: str, marker: str) -> dict[
             "response_id": survey.pk,
             "plan_id": plan.pk,
             "invitation_id": invitation.pk,
+            "complaint_id": complaint.pk,
         },
         # The ids a body names: a real colleague, a second contact of the same account.
         "fill": {
@@ -351,6 +388,7 @@ def test_every_operation_is_known_to_the_walk() -> None:
         "response_id",
         "plan_id",
         "invitation_id",
+        "complaint_id",
     }
     for _method, _path, spec in OPERATIONS:
         assert set(path_parameters(spec)) <= known_params, spec["operationId"]

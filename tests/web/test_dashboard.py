@@ -13,7 +13,12 @@ from kam.accounts.models import Account
 from kam.accounts.services import note_post
 from kam.alerts.services import alert_raise
 from kam.org.models import User
-from tests.factories import AccountFactory, AccountRequestFactory, SnapshotFactory
+from tests.factories import (
+    AccountFactory,
+    AccountRequestFactory,
+    ComplaintFactory,
+    SnapshotFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +136,8 @@ def test_the_directors_dashboard_takes_a_fixed_number_of_queries(
         alert_raise(account, "class_drop", severity="critical", message="m")
     client = signed_in(director)
 
-    with django_assert_max_num_queries(24):
+    # 24, and one COUNT of the complaints past their service level (DOMAIN §9).
+    with django_assert_max_num_queries(25):
         assert client.get(reverse("dashboard")).status_code == 200
 
 
@@ -147,3 +153,16 @@ def test_before_any_scoring_the_director_reads_what_to_do_next(director) -> None
     assert "Appears after the first scoring." in page
     assert "Nothing waits: proposals appear after a scoring." in page
     assert "No critical alert is open." in page
+
+
+def test_the_director_sees_how_many_complaints_run_past_their_service_level(director) -> None:
+    # Given a critical complaint unacknowledged for five hours (its target is four)
+    ComplaintFactory(
+        severity="critical", received_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=5)
+    )
+    ComplaintFactory(severity="critical")
+
+    page = signed_in(director).get(reverse("dashboard")).content.decode()
+
+    assert 'data-tile="sla-breaches"' in page
+    assert '<span class="tile-value">1</span>\n    <span class="tile-label">Complaints past' in page

@@ -1,3 +1,5 @@
-"""The engagement app's alert kinds (AlertsConfig.ready() imports this module)."""
+"""The engagement app's alert kinds, one module per part (kam.alerts.registry); AlertsConfig.ready()
+imports this module."""
 
-from kam.engagement.surveys import alerts as survey_alerts  # noqa: F401
+import kam.engagement.complaints.alerts
+import kam.engagement.surveys.alerts  # noqa: F401

@@ -11,3 +11,9 @@ class EngagementConfig(AppConfig):
         from kam.engagement.surveys.panels import register_surveys
 
         register_surveys()
+        from kam.accounts.panels import register
+        from kam.engagement.complaints.importing import register_importers
+        from kam.engagement.complaints.panels import COMPLAINTS_PANEL
+
+        register(COMPLAINTS_PANEL)
+        register_importers()

@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         NavItem(_("Accounts"), reverse("account_list"), "accounts"),
         NavItem(_("Portfolio"), reverse("portfolio_matrix"), "portfolio"),
         NavItem(_("Alerts"), reverse("portfolio_alerts"), "alerts"),
+        NavItem(_("Complaints"), reverse("complaint_list"), "complaints"),
         NavItem(_("Imports"), reverse("import_list"), "imports"),
     ]
     if user.is_staff:

@@ -11,6 +11,7 @@ from kam.accounts.selectors import DashboardSummary, dashboard_summary
 from kam.accounts.services.notes import MENTION_KIND
 from kam.alerts.models import Alert, AlertSeverity
 from kam.alerts.selectors import alert_list
+from kam.engagement.complaints.selectors import breach_count
 from kam.org.models import Notification, User
 from kam.org.selectors import base_currency, notification_list
 from kam.portfolio.selectors.keys import KeyRevenue, key_accounts_revenue
@@ -47,6 +48,7 @@ class Dashboard:
     proposals: PendingProposals | None
     key_revenue: KeyRevenue | None
     currency: str
+    sla_breaches: int  # complaints running past an SLA target now (DOMAIN §9)
 
 
 def _open_alerts(actor: User) -> QuerySet[Alert]:
@@ -99,4 +101,5 @@ def dashboard_for(*, actor: User) -> Dashboard:
         proposals=key_proposals_grouped(actor=actor, limit=SHOWN) if oversees else None,
         key_revenue=key_accounts_revenue(actor=actor) if oversees else None,
         currency=base_currency(),
+        sla_breaches=breach_count(actor=actor),
     )

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_input_validators'),
-        ('engagement', '0001_initial'),
+        ('engagement', '0003_complaints'),
         ('relationships', '0003_contact_channels_links_scores'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
