@@ -9,8 +9,10 @@ class RelationshipsConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.accounts.panels import register
+        from kam.relationships import receivers
         from kam.relationships.importing import register_importers
         from kam.relationships.panels import BUYING_CENTRE_PANEL
 
         register_importers()
         register(BUYING_CENTRE_PANEL)
+        receivers.connect()
