@@ -1,2 +1,4 @@
 """Serving the account (DOMAIN §9): activities and cadence, complaints with their service
 levels, satisfaction surveys, trainings and competitor moves."""
+
+from kam.engagement.activities.models import Activity, CadenceSettings  # noqa: F401
