@@ -16,6 +16,7 @@ from kam.accounts.models import (
     PotentialEstimate,
     TeamRole,
 )
+from kam.engagement.activities.models import Activity, ActivityKind, ActivityStatus, Channel
 from kam.ledger.models import ImportBatch, ImportKind, LedgerLine
 from kam.ledger.store import refresh_aggregates
 from kam.org.models import Notification, Role, Team, User
@@ -210,3 +211,20 @@ class InfluenceLinkFactory(factory.django.DjangoModelFactory):
     account = factory.SelfAttribute("source.account")
     kind = LinkKind.TRUSTS
     strength = 2
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """A visit planned on site for the account's owner, next Monday morning by default."""
+
+    class Meta:
+        model = Activity
+
+    account = factory.SubFactory(AccountFactory)
+    kind = ActivityKind.VISIT
+    channel = Channel.ON_SITE
+    status = ActivityStatus.PLANNED
+    planned_for = factory.LazyFunction(
+        lambda: dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    )
+    subject = factory.Sequence(lambda n: f"Visit {n}")
+    owner = factory.SelfAttribute("account.owner")
