@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kam.core.errors import Conflict, InvalidInput, PermissionDenied
 from kam.engagement.activities.models import Activity, ActivityStatus
+from kam.engagement.activities.selectors import cadence_settings
 from kam.engagement.activities.services import (
     activity_cancel,
     activity_create,
@@ -19,7 +20,6 @@ from kam.engagement.activities.services import (
     activity_update,
     cadence_settings_update,
 )
-from kam.engagement.activities.selectors import cadence_settings
 from kam.org.models import Role, User
 from kam.relationships.models import Contact
 from kam.relationships.signals import contacts_changed
