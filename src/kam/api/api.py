@@ -19,6 +19,7 @@ from kam.api.auth import api_auth
 from kam.api.links import add_links
 from kam.core.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS, database_busy
 from kam.core.errors import DomainError
+from kam.engagement.api import activities_router
 from kam.ledger.api import router as ledger_router
 from kam.org.api import router as org_router
 from kam.portfolio.api import accounts_router as portfolio_accounts_router
@@ -68,6 +69,7 @@ api.add_router("/", ledger_router)
 api.add_router("/portfolio", portfolio_router)
 api.add_router("/accounts", portfolio_accounts_router)
 api.add_router("/alerts", alerts_router)
+api.add_router("/", activities_router)
 
 
 def _error(
