@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils.timezone import now
 
 from kam.accounts.services import account_request_create, account_set_key_status
 from kam.alerts.services import alert_comment_add, alert_raise
@@ -29,6 +30,7 @@ from kam.portfolio.services.strategy import strategy_override_set
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
+    ActivityFactory,
     NoteFactory,
     PotentialEstimateFactory,
     TeamFactory,
@@ -75,6 +77,18 @@ BODIES: dict[str, dict[str, Any]] = {
     "assign_alert": {"assignee_id": None},
     "add_alert_comment": {"body": "walk"},
     "link_alert_follow_up": {"note": "walk"},
+    # An account nobody has: the walk's writes without a path reach no one's account.
+    "create_activity": {
+        "account_id": 2**40,
+        "kind": "visit",
+        "channel": "on_site",
+        "subject": "walk",
+        "planned_for": "2026-12-02T10:00:00",
+    },
+    "update_activity": {"subject": "Renamed by a stranger"},
+    "done_activity": {"outcome": "walk"},
+    "replan_activity": {"planned_for": "2026-12-03T10:00:00+08:00"},
+    "update_cadence_settings": {"visit_days_b": 40},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {
@@ -116,6 +130,9 @@ OWN: dict[str, str] = {
     "list_alert_comments": MINE,
     "list_notifications": MINE,
     "get_inbox_unread_count": '"unread": 1',
+    "list_activities": MINE,
+    "get_agenda": MINE,
+    "get_cadence_settings": '"visit_days_a"',
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -219,7 +236,8 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
     strategy_override_set(actor=owner, account=account, strategy="retention", reason=marker)
     alert = alert_raise(account, "potential_missing", message=marker)
     alert_comment_add(actor=owner, alert=alert, body=marker)
-    return {"cost_id": cost.pk, "alert_id": alert.pk}
+    activity = ActivityFactory(account=account, owner=owner, subject=marker, planned_for=now())
+    return {"cost_id": cost.pk, "alert_id": alert.pk, "activity_id": activity.pk}
 
 
 @pytest.fixture
@@ -295,6 +313,7 @@ def test_every_operation_is_known_to_the_walk() -> None:
         "cost_id",
         "alert_id",
         "run_id",
+        "activity_id",
     }
     for _method, _path, spec in OPERATIONS:
         assert set(path_parameters(spec)) <= known_params, spec["operationId"]
