@@ -20,6 +20,7 @@ urlpatterns = [
     path("portfolio/", include("kam.portfolio.urls")),
     path("alerts/", include("kam.alerts.urls")),
     path("inbox/", include("kam.org.urls")),
+    path("", include("kam.engagement.urls")),
     path("", include("kam.web.urls")),
 ]
 
