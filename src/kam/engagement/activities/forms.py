@@ -75,7 +75,7 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The account's people, read through the relation (engagement does not import them).
         contact = Activity._meta.get_field("their_participants").related_model
-        people = contact._default_manager.filter(  # type: ignore[union-attr]
+        people = contact._default_manager.filter(
             account=account, active=True, merged_into__isnull=True
         ).order_by("name", "id")
         self.fields["their_participants"].choices = [(str(p.pk), p.name) for p in people[:100]]

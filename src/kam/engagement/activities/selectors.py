@@ -203,7 +203,7 @@ def _contact_cadence(ids: Sequence[int], interval: int, today: dt.date) -> list[
         )
         .values("contact_id")
         .annotate(last=Max("activity__done_at"))
-        .values_list("contact_id", "last")
+        .values_list("contact_id", "last")  # type: ignore[misc]
     }
     lasts = [
         max(filter(None, (person.last_contact, met.get(person.contact_id))), default=None)

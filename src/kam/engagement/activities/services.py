@@ -75,7 +75,7 @@ def _contacts(account_id: int, ids: Collection[int]) -> list[int]:
         return []
     contact = Activity._meta.get_field("their_participants").related_model
     found = set(
-        contact._default_manager.filter(  # type: ignore[union-attr]
+        contact._default_manager.filter(
             pk__in=wanted, account_id=account_id, merged_into__isnull=True
         ).values_list("pk", flat=True)
     )

@@ -71,7 +71,7 @@ def agenda_done_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
         except DomainError as refused:
             error = refused.message
     else:
-        error = next(iter(form.errors.values()))[0]
+        error = str(next(iter(form.errors.values()))[0])
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -107,7 +107,7 @@ def agenda_plan_visit_view(request: AuthedRequest, account_id: int) -> HttpRespo
         except DomainError as refused:
             error = refused.message
     else:
-        error = next(iter(form.errors.values()))[0]
+        error = str(next(iter(form.errors.values()))[0])
     if not request.htmx:
         if error:
             messages.error(request, error)
