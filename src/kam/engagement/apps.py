@@ -9,6 +9,8 @@ class EngagementConfig(AppConfig):
 
     def ready(self) -> None:
         from kam.accounts.panels import register
+        from kam.engagement.activities.importing import register_importers
         from kam.engagement.activities.panels import ACTIVITIES_PANEL
 
         register(ACTIVITIES_PANEL)
+        register_importers()
