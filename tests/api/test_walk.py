@@ -399,6 +399,9 @@ FOREIGN_ROWS = {
     "ledger": b"customer,date,amount\nOTTO-1,2026-10-01,1.00\nNOPE-1,2026-10-01,1.00\n",
     "costs": b"account,month,kind,amount\nOTTO-1,2026-10,travel,5.00\nNOPE-1,2026-10,travel,5.00\n",
     "contacts": b"account,name\nOTTO-1,Spy\nNOPE-1,Spy\n",
+    "activities": (
+        b"account,kind,date,subject\nOTTO-1,call,2026-10-01,Spy\nNOPE-1,call,2026-10-01,Spy\n"
+    ),
 }
 
 
