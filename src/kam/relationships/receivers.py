@@ -50,6 +50,7 @@ def account_decision_makers(account_ids: Collection[int]) -> dict[int, list[Deci
     """The active decision makers (buying role "decision maker", not left, not merged away)
     of each account, by name (§9 cadence)."""
     found: dict[int, list[DecisionMaker]] = {}
+    zone = timezone.get_current_timezone()  # once: localdate() looks it up on every call
     rows = (
         Contact.objects.filter(
             account_id__in=list(account_ids),
@@ -62,7 +63,7 @@ def account_decision_makers(account_ids: Collection[int]) -> dict[int, list[Deci
     )
     for account_id, pk, name, last_contact, created_at in rows:
         found.setdefault(account_id, []).append(
-            DecisionMaker(pk, name, last_contact, timezone.localdate(created_at))
+            DecisionMaker(pk, name, last_contact, created_at.astimezone(zone).date())
         )
     return found
 

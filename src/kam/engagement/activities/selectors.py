@@ -151,17 +151,18 @@ def cadence(account_ids: Collection[int] | None = None, *, today: dt.date | None
     cadence of their decision makers, as of `today` (§9; docs/rules.md "Cadence"). A few
     queries whatever the number of accounts."""
     today = today or timezone.localdate()
+    zone = timezone.get_current_timezone()  # once: localdate() looks it up on every call
     settings = cadence_settings()
     classes = _classes(account_ids)
     ids = sorted(classes)
     if not ids:
         return Cadence([], [])
     created = {
-        pk: timezone.localdate(moment)
+        pk: moment.astimezone(zone).date()
         for pk, moment in Account.objects.filter(pk__in=ids).values_list("pk", "created_at")
     }
     visits = {
-        pk: timezone.localdate(moment)
+        pk: moment.astimezone(zone).date()
         for pk, moment in Activity.objects.filter(
             account_id__in=ids, status=ActivityStatus.DONE, kind__in=VISIT_KINDS
         )
@@ -187,16 +188,18 @@ def cadence(account_ids: Collection[int] | None = None, *, today: dt.date | None
         for i, pk in enumerate(ids)
         if due.has_cadence[i]
     ]
-    return Cadence(visit_rows, _contact_cadence(ids, settings.decision_maker_days, today))
+    return Cadence(visit_rows, _contact_cadence(ids, settings.decision_maker_days, today, zone))
 
 
-def _contact_cadence(ids: Sequence[int], interval: int, today: dt.date) -> list[ContactDue]:
+def _contact_cadence(
+    ids: Sequence[int], interval: int, today: dt.date, zone: dt.tzinfo
+) -> list[ContactDue]:
     people = [(pk, person) for pk, found in decision_makers(ids).items() for person in found]
     if not people:
         return []
     through = Activity.their_participants.through
     met = {
-        contact_id: timezone.localdate(moment)
+        contact_id: moment.astimezone(zone).date()
         for contact_id, moment in through.objects.filter(
             contact_id__in=[person.contact_id for _, person in people],
             activity__status=ActivityStatus.DONE,
