@@ -9,7 +9,13 @@ import pytest
 from django.utils import timezone
 
 from kam.core.errors import Conflict, InvalidInput, PermissionDenied
-from kam.engagement.activities.models import Activity, ActivityStatus
+from kam.engagement.activities.models import (
+    CADENCE_SETTINGS_TABLE,
+    Activity,
+    ActivityStatus,
+    CadenceSettings,
+)
+from kam.engagement.activities.schemas import CadenceSettingsPatch
 from kam.engagement.activities.selectors import cadence_settings
 from kam.engagement.activities.services import (
     activity_cancel,
@@ -248,3 +254,10 @@ def test_a_cadence_out_of_bounds_is_refused(director: User) -> None:
         cadence_settings_update(actor=director, visit_days_a=0)
     assert error.value.errors[0].field == "visit_days_a"
     assert cadence_settings().visit_days_a == 30
+
+
+def test_the_cadence_declaration_names_every_setting_once() -> None:
+    fields = {
+        f.name for f in CadenceSettings._meta.concrete_fields if f.name not in {"id", "updated_at"}
+    }
+    assert set(CADENCE_SETTINGS_TABLE) == fields == set(CadenceSettingsPatch.model_fields)
