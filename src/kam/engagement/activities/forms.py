@@ -53,14 +53,20 @@ class ActivityForm(forms.Form):
         required=False,
     )
     when = forms.DateTimeField(
-        label=_("When"), widget=DATE_TIME, required=False, validators=[_in_calendar]
+        label=_("When"),
+        widget=DATE_TIME,
+        required=False,
+        validators=[_in_calendar],
+        help_text=_("Left empty, a done activity is dated now; a planned one needs it."),
     )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=24 * 60, required=False
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
     their_participants = forms.MultipleChoiceField(
-        label=_("Their participants"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Their participants"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}),
     )
     notes = forms.CharField(
         label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
