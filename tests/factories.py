@@ -16,6 +16,8 @@ from kam.accounts.models import (
     PotentialEstimate,
     TeamRole,
 )
+from kam.engagement.activities.models import Activity, ActivityKind, ActivityStatus
+from kam.engagement.activities.models import Channel as ActivityChannel
 from kam.engagement.complaints.models import Category, Channel, Complaint, Severity, Status
 from kam.engagement.complaints.selectors import due_times
 from kam.engagement.surveys.models import SurveyPlan, SurveyResponse
@@ -398,3 +400,20 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     resolve_due_at = factory.LazyAttribute(
         lambda c: due_times(received_at=c.received_at, severity=c.severity).resolve
     )
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """A visit planned on site for the account's owner, next Monday morning by default."""
+
+    class Meta:
+        model = Activity
+
+    account = factory.SubFactory(AccountFactory)
+    kind = ActivityKind.VISIT
+    channel = ActivityChannel.ON_SITE
+    status = ActivityStatus.PLANNED
+    planned_for = factory.LazyFunction(
+        lambda: dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    )
+    subject = factory.Sequence(lambda n: f"Visit {n}")
+    owner = factory.SelfAttribute("account.owner")

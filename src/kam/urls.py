@@ -29,8 +29,8 @@ urlpatterns = [
     path("accounts/<int:account_id>/surveys/", include(survey_urls.account_urlpatterns)),
     path("surveys/", include(survey_urls.urlpatterns)),
     path("s/", include(survey_urls.public_urlpatterns)),
-    path("engagement/", include("kam.engagement.urls")),
     path("inbox/", include("kam.org.urls")),
+    path("", include("kam.engagement.urls")),
     path("", include("kam.web.urls")),
 ]
 

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils.timezone import now
 
 from kam.accounts.services import account_request_create, account_set_key_status
 from kam.alerts.services import alert_comment_add, alert_raise
@@ -32,6 +33,7 @@ from kam.relationships.services import record_scores
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
+    ActivityFactory,
     ComplaintFactory,
     ContactFactory,
     InfluenceLinkFactory,
@@ -112,6 +114,18 @@ BODIES: dict[str, dict[str, Any]] = {
     "reopen_complaint": {"reason": "walk"},
     "assign_complaint": {"department_id": None},
     "escalate_complaint": {"team_id": 1, "reason": "walk"},
+    # An account nobody has: the walk's writes without a path reach no one's account.
+    "create_activity": {
+        "account_id": 2**40,
+        "kind": "visit",
+        "channel": "on_site",
+        "subject": "walk",
+        "planned_for": "2026-12-02T10:00:00",
+    },
+    "update_activity": {"subject": "Renamed by a stranger"},
+    "done_activity": {"outcome": "walk"},
+    "replan_activity": {"planned_for": "2026-12-03T10:00:00+08:00"},
+    "update_cadence_settings": {"visit_days_b": 40},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {
@@ -164,6 +178,9 @@ OWN: dict[str, str] = {
     "list_complaint_events": '"action": "created"',
     "get_complaint_report": '"count": 1',
     "get_complaint_settings": '"acknowledge_critical"',
+    "list_activities": MINE,
+    "get_agenda": MINE,
+    "get_cadence_settings": '"visit_days_a"',
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -304,6 +321,8 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
     ContactFactory(account=account, name=marker, closeness=4)
     record_scores([account.pk], reason="change")  # the relationship series' first point
     return {"cost_id": cost.pk, "alert_id": alert.pk}
+    activity = ActivityFactory(account=account, owner=owner, subject=marker, planned_for=now())
+    return {"cost_id": cost.pk, "alert_id": alert.pk, "activity_id": activity.pk}
 
 
 @pytest.fixture
@@ -389,6 +408,7 @@ def test_every_operation_is_known_to_the_walk() -> None:
         "plan_id",
         "invitation_id",
         "complaint_id",
+        "activity_id",
     }
     for _method, _path, spec in OPERATIONS:
         assert set(path_parameters(spec)) <= known_params, spec["operationId"]
@@ -475,6 +495,9 @@ FOREIGN_ROWS = {
     "costs": b"account,month,kind,amount\nOTTO-1,2026-10,travel,5.00\nNOPE-1,2026-10,travel,5.00\n",
     "contacts": b"account,name\nOTTO-1,Spy\nNOPE-1,Spy\n",
     "survey-responses": b"account,responded_on,nps\nOTTO-1,2026-10-01,9\nNOPE-1,2026-10-01,9\n",
+    "activities": (
+        b"account,kind,date,subject\nOTTO-1,call,2026-10-01,Spy\nNOPE-1,call,2026-10-01,Spy\n"
+    ),
 }
 
 

@@ -7,3 +7,9 @@ from django.dispatch import Signal
 # kam.portfolio RescoreCause value) and `actor`. Receivers that start work defer it with
 # transaction.on_commit, so a rollback starts nothing.
 account_inputs_changed = Signal()
+
+# Sent inside the transaction that records a done activity (DOMAIN §7 "last contact", §9),
+# with `contact_ids` (the customer's people who took part), `on` (the activity's date in the
+# company's time zone) and `actor`. The app that owns the contacts moves their last contact
+# forward; engagement, which records the activity, cannot import it.
+contacts_met = Signal()

@@ -8,12 +8,16 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Engagement")
 
     def ready(self) -> None:
+        from kam.accounts.panels import register
+        from kam.engagement.activities import importing as activity_importers
+        from kam.engagement.activities.panels import ACTIVITIES_PANEL
+        from kam.engagement.complaints import importing as complaint_importers
+        from kam.engagement.complaints.panels import COMPLAINTS_PANEL
         from kam.engagement.surveys.panels import register_surveys
 
-        register_surveys()
-        from kam.accounts.panels import register
-        from kam.engagement.complaints.importing import register_importers
-        from kam.engagement.complaints.panels import COMPLAINTS_PANEL
-
+        register(ACTIVITIES_PANEL)
         register(COMPLAINTS_PANEL)
+        register_surveys()
+        activity_importers.register_importers()
+        complaint_importers.register_importers()
         register_importers()

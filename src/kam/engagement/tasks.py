@@ -1,14 +1,23 @@
-"""The engagement app's background tasks, run by the scheduler (kam.ops.scheduler; the
-periodic ones are seeded in the ops migrations)."""
+"""The engagement app's background tasks, run by the scheduler (kam.ops.scheduler): the
+nightly cadence sweep, the nightly survey-drop sweep and the complaints' SLA sweep every
+15 minutes (each seeded in a migration)."""
 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from django_tasks import task
 
+from kam.engagement.activities.sweep import cadence_sweep
 from kam.engagement.complaints.sweep import complaint_sla_sweep
 from kam.engagement.surveys.alerting import survey_drops_sweep
+
+
+@task()
+def engagement_sweep_task() -> dict[str, Any]:
+    """The nightly sweep of §9: overdue visits and uncontacted decision makers."""
+    return {"cadence": dataclasses.asdict(cadence_sweep())}
 
 
 @task()

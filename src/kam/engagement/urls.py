@@ -1,7 +1,11 @@
-"""The engagement app's pages, one include per part (mounted under /engagement/)."""
+"""The engagement app's pages, one URL list per part, mounted at the site's root: complaints
+under /engagement/complaints/, the agenda, the account's activities, the cadence settings."""
 
 from django.urls import include, path
 
+from kam.engagement.activities.urls import urlpatterns as activities_urls
+
 urlpatterns = [
-    path("complaints/", include("kam.engagement.complaints.urls")),
+    path("engagement/complaints/", include("kam.engagement.complaints.urls")),
+    *activities_urls,
 ]

@@ -12,6 +12,7 @@ class RelationshipsConfig(AppConfig):
         from kam.accounts.panels import register
         from kam.accounts.timeline import KINDS, register_history
         from kam.portfolio.figures import register_row_figures
+        from kam.relationships import receivers
         from kam.relationships.columns import LIST_COLUMNS, ROW_FIGURES
         from kam.relationships.importing import register_importers
         from kam.relationships.panels import BUYING_CENTRE_PANEL
@@ -28,3 +29,4 @@ class RelationshipsConfig(AppConfig):
         contacts_changed.connect(scores_record_on_commit, dispatch_uid="relationships-scores")
         register_history("relationships", relationships_history)
         KINDS.update(RELATIONSHIP_KINDS)
+        receivers.connect()

@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": [], "inbox_unread": 0}
     items = [
         NavItem(_("Dashboard"), reverse("dashboard"), "dashboard"),
+        NavItem(_("Agenda"), reverse("agenda"), "agenda"),
         NavItem(_("Accounts"), reverse("account_list"), "accounts"),
         NavItem(_("Portfolio"), reverse("portfolio_matrix"), "portfolio"),
         NavItem(_("Alerts"), reverse("portfolio_alerts"), "alerts"),

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_input_validators'),
-        ('engagement', '0001_initial'),
+        ('engagement', '0002_activities'),
         ('ops', '0004_stopped_workers_sweep'),
         ('org', '0007_notifications'),
         ('relationships', '0003_contact_channels_links_scores'),
