@@ -20,4 +20,3 @@ class EngagementConfig(AppConfig):
         register_surveys()
         activity_importers.register_importers()
         complaint_importers.register_importers()
-        register_importers()

@@ -73,8 +73,10 @@ def survey_plan_get(*, actor: User, plan_id: int) -> SurveyPlan:
 
 def survey_invitations_of(account: Account) -> QuerySet[SurveyInvitation]:
     """An account's links, newest first (the caller has passed the account's gate)."""
-    return account.survey_invitations.select_related("contact", "response").order_by(
-        "-created_at", "-id"
+    return (
+        SurveyInvitation.objects.filter(account=account)
+        .select_related("contact", "response")
+        .order_by("-created_at", "-id")
     )
 
 
