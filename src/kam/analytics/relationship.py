@@ -2,16 +2,17 @@
 
 The apps translate contacts into one row per person (`People`): the account and department
 each person belongs to as indices, buying role and attitude as codes into `ROLES` and
-`ATTITUDES` (−1: not set), ratings as floats (NaN: not rated), and days since the last
-contact and since leaving (NaN: no date). `score_people` returns every figure of §7 at once:
-person scores, department scores, each account's overall closeness and coverage, and the six
-gaps with the people each concerns. Rules §7 leaves open are in docs/rules.md
-"Relationship map".
+`ATTITUDES` (−1: not set; `role_codes` and `attitude_codes` turn the stored texts into them),
+ratings as floats (NaN: not rated), and days since the last contact and since leaving (NaN: no
+date). `score_people` returns every figure of §7 at once: person scores, department scores,
+each account's overall closeness and coverage, and the six gaps with the people each concerns.
+Rules §7 leaves open are in docs/rules.md "Relationship map".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +39,21 @@ GAP_KINDS = (
     "single_threaded",
     "sponsor_left",
 )
+
+DECISION_MAKER = ROLES.index("decision_maker")
+COACH = ROLES.index("coach")
+CHAMPION = ATTITUDES.index("champion")
+_AGAINST = np.array([ATTITUDES.index("sceptic"), ATTITUDES.index("opponent")])
+(
+    NO_CONTACTS,
+    UNCOVERED_DECISION_MAKER,
+    NO_COACH,
+    HIGH_INFLUENCE_OPPONENT,
+    SINGLE_THREADED,
+    SPONSOR_LEFT,
+) = range(len(GAP_KINDS))
+# Fewer contacts in the window than this make an account single-threaded (§7).
+_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,10 @@ class People:
     days_since_left: FloatArray  # days since leaving, NaN still there or no date
 
 
+def _no_counts() -> IntArray:
+    return np.zeros(0, dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class Scores:
     """Every figure of §7 for the people given."""
@@ -86,6 +106,52 @@ class Scores:
     gaps: BoolArray  # (people, GAP_KINDS): the person is named by the gap
     account_gaps: BoolArray  # (accounts, GAP_KINDS): the account has the gap
     gap_count: IntArray  # per account
+    # The counts behind the figures, for "2 of 3 covered" (filled by `score_people`).
+    department_counted: IntArray = field(default_factory=_no_counts)  # per department: weight > 0
+    counted: IntArray = field(default_factory=_no_counts)  # per account: weight > 0
+    active_count: IntArray = field(default_factory=_no_counts)  # per account: active people
+    in_window_count: IntArray = field(default_factory=_no_counts)  # per account
+    must_cover_count: IntArray = field(default_factory=_no_counts)  # per account
+    covered_count: IntArray = field(default_factory=_no_counts)  # per account
+
+
+def _codes(values: Sequence[str | None], names: tuple[str, ...]) -> IntArray:
+    index = {name: i for i, name in enumerate(names)}
+    return np.array([index.get(v or "", -1) for v in values], dtype=np.int64)
+
+
+def role_codes(values: Sequence[str | None]) -> IntArray:
+    """Each buying role's index in `ROLES` (§7); "", None or an unknown text → −1 (not set)."""
+    return _codes(values, ROLES)
+
+
+def attitude_codes(values: Sequence[str | None]) -> IntArray:
+    """Each attitude's index in `ATTITUDES` (§7); "", None or an unknown text → −1 (not set)."""
+    return _codes(values, ATTITUDES)
+
+
+def _check_rating(name: str, values: FloatArray) -> None:
+    rated = values[~np.isnan(values)]
+    if np.any((rated < 1) | (rated > 5)):
+        bad = rated[(rated < 1) | (rated > 5)][0]
+        raise ValueError(f"{name} must be a rating from 1 to 5 or missing (NaN), not {bad:g}")
+
+
+def _check_settings(settings: RelationshipSettings) -> None:
+    weights = (
+        settings.closeness_weight,
+        settings.solution_approval_weight,
+        settings.price_acceptance_weight,
+    )
+    if min(weights) < 0 or sum(weights) <= 0:
+        raise ValueError("the person score weights must be at least 0, and not all 0")
+    if settings.decision_maker_factor <= 0:
+        raise ValueError("decision_maker_factor must be positive")
+
+
+def _rounded(values: FloatArray) -> FloatArray:
+    """Rounded to 9 decimals, as the §2 score, so a mean of 0.7s lands on 70, not a hair below."""
+    return np.round(values, 9).astype(np.float64)
 
 
 def person_scores(
@@ -94,8 +160,76 @@ def person_scores(
     price_acceptance: FloatArray,
     settings: RelationshipSettings | None = None,
 ) -> FloatArray:
-    """§7 person score: 100 × weighted mean of (x − 1)/4 on the ratings present; NaN when none."""
-    raise NotImplementedError
+    """§7 person score: 100 × weighted mean of (x − 1)/4 on the ratings present; NaN when none.
+
+    Raises ValueError when the arrays differ in length or a rating lies outside 1–5.
+    """
+    settings = settings or RelationshipSettings()
+    _check_settings(settings)
+    columns = {
+        "closeness": np.asarray(closeness, dtype=np.float64),
+        "solution_approval": np.asarray(solution_approval, dtype=np.float64),
+        "price_acceptance": np.asarray(price_acceptance, dtype=np.float64),
+    }
+    if len({c.shape for c in columns.values()}) != 1 or columns["closeness"].ndim != 1:
+        raise ValueError(
+            "closeness, solution_approval and price_acceptance must be 1-D, one length"
+        )
+    for name, values in columns.items():
+        _check_rating(name, values)
+    ratings = np.stack(list(columns.values()), axis=1)
+    weights = np.array(
+        [
+            settings.closeness_weight,
+            settings.solution_approval_weight,
+            settings.price_acceptance_weight,
+        ]
+    )
+    present = ~np.isnan(ratings)
+    weighted = (np.where(present, (ratings - 1.0) / 4.0, 0.0) * weights).sum(axis=1)
+    weight_sum = (present * weights).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = np.where(weight_sum > 0, 100.0 * weighted / weight_sum, np.nan)
+    return _rounded(scores)
+
+
+def _validate(people: People, n_accounts: int, n_departments: int) -> None:
+    if n_accounts < 0 or n_departments < 0:
+        raise ValueError("n_accounts and n_departments must not be negative")
+    columns = {name: np.asarray(getattr(people, name)) for name in People.__dataclass_fields__}
+    lengths = {name: values.shape for name, values in columns.items()}
+    if any(values.ndim != 1 for values in columns.values()) or len(set(lengths.values())) != 1:
+        found = ", ".join(f"{name} {shape}" for name, shape in lengths.items())
+        raise ValueError(f"every People array must be 1-D and of one length; found {found}")
+    ranges = {
+        "account": (0, n_accounts),
+        "department": (-1, n_departments),
+        "role": (-1, len(ROLES)),
+        "attitude": (-1, len(ATTITUDES)),
+    }
+    for name, (low, high) in ranges.items():
+        values = columns[name]
+        outside = values[(values < low) | (values >= high)]
+        if outside.size:
+            raise ValueError(f"{name} index {outside[0]} is outside {low}…{high - 1}")
+    for name in ("influence", "closeness", "solution_approval", "price_acceptance"):
+        _check_rating(name, columns[name].astype(np.float64))
+    for name in ("days_since_contact", "days_since_left"):
+        if np.any(np.isinf(columns[name].astype(np.float64))):
+            raise ValueError(f"{name} must be a number of days or missing (NaN), not infinite")
+
+
+def _count(index: IntArray, where: BoolArray, n: int) -> IntArray:
+    return np.bincount(index[where], minlength=n).astype(np.int64)
+
+
+def _weighted_mean(index: IntArray, weight: FloatArray, values: FloatArray, n: int) -> FloatArray:
+    """Σ w·x / Σ w per index (rows with weight 0 ignored); NaN where nothing weighs."""
+    counted = weight > 0
+    total = np.bincount(index[counted], weights=(weight * values)[counted], minlength=n)
+    weight_sum = np.bincount(index[counted], weights=weight[counted], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _rounded(np.where(weight_sum > 0, total / weight_sum, np.nan))
 
 
 def score_people(
@@ -104,5 +238,91 @@ def score_people(
     n_departments: int,
     settings: RelationshipSettings | None = None,
 ) -> Scores:
-    """Every §7 figure for a portfolio's people in one pass (see `Scores`)."""
-    raise NotImplementedError
+    """Every §7 figure for a portfolio's people in one pass (see `Scores`).
+
+    Raises ValueError when the arrays differ in length, an index is out of range or a rating
+    lies outside 1–5.
+    """
+    settings = settings or RelationshipSettings()
+    _validate(people, n_accounts, n_departments)
+    account = np.asarray(people.account, dtype=np.int64)
+    department = np.asarray(people.department, dtype=np.int64)
+    role = np.asarray(people.role, dtype=np.int64)
+    attitude = np.asarray(people.attitude, dtype=np.int64)
+    influence = np.asarray(people.influence, dtype=np.float64)
+    since_contact = np.asarray(people.days_since_contact, dtype=np.float64)
+    since_left = np.asarray(people.days_since_left, dtype=np.float64)
+    active = np.asarray(people.active, dtype=np.bool_)
+
+    score = person_scores(
+        people.closeness, people.solution_approval, people.price_acceptance, settings
+    )
+    scored = ~np.isnan(score)
+    decision_maker = role == DECISION_MAKER
+    sponsor = (role == COACH) | (attitude == CHAMPION)
+    high_influence = ~np.isnan(influence) & (np.nan_to_num(influence) >= settings.high_influence)
+
+    # Unrated influence counts as the lowest rating: the person counts, but least.
+    weight = np.where(np.isnan(influence), 1.0, influence)
+    weight = weight * np.where(decision_maker, settings.decision_maker_factor, 1.0)
+    weight = np.where(active & scored, weight, 0.0).astype(np.float64)
+    values = np.where(weight > 0, score, 0.0)
+    in_department = department >= 0
+    department_score = _weighted_mean(
+        department[in_department], weight[in_department], values[in_department], n_departments
+    )
+    overall_closeness = _weighted_mean(account, weight, values, n_accounts)
+
+    # A contact dated after the as-of date (negative days) is recent; never (NaN) is not.
+    in_window = (
+        active
+        & ~np.isnan(since_contact)
+        & (np.nan_to_num(since_contact) <= settings.contact_window_days)
+    )
+    must_cover = active & (decision_maker | high_influence)
+    covered = must_cover & scored & in_window
+    must_cover_count = _count(account, must_cover, n_accounts)
+    covered_count = _count(account, covered, n_accounts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coverage = np.where(must_cover_count > 0, covered_count / must_cover_count, np.nan)
+
+    active_count = _count(account, active, n_accounts)
+    in_window_count = _count(account, in_window, n_accounts)
+    n = account.shape[0]
+    gaps = np.zeros((n, len(GAP_KINDS)), dtype=np.bool_)
+    gaps[:, UNCOVERED_DECISION_MAKER] = active & decision_maker & ~(scored & in_window)
+    gaps[:, HIGH_INFLUENCE_OPPONENT] = active & high_influence & np.isin(attitude, _AGAINST)
+    # Left without a date: kam cannot prove it was long ago, so it warns.
+    recently = np.isnan(since_left) | (np.nan_to_num(since_left) <= settings.sponsor_left_days)
+    gaps[:, SPONSOR_LEFT] = ~active & sponsor & recently
+
+    account_gaps = np.zeros((n_accounts, len(GAP_KINDS)), dtype=np.bool_)
+    for kind in (UNCOVERED_DECISION_MAKER, HIGH_INFLUENCE_OPPONENT, SPONSOR_LEFT):
+        account_gaps[:, kind] = _count(account, gaps[:, kind], n_accounts) > 0
+    # no_coach and single_threaded would only repeat no_contacts, so they need active people.
+    has_contacts = active_count > 0
+    account_gaps[:, NO_CONTACTS] = ~has_contacts
+    account_gaps[:, NO_COACH] = has_contacts & (_count(account, active & sponsor, n_accounts) == 0)
+    account_gaps[:, SINGLE_THREADED] = has_contacts & (in_window_count < _THREADS)
+    gaps[:, SINGLE_THREADED] = in_window & account_gaps[account, SINGLE_THREADED]
+
+    counted = weight > 0
+    return Scores(
+        person_score=score,
+        weight=weight,
+        in_window=in_window,
+        must_cover=must_cover,
+        covered=covered,
+        department_score=department_score,
+        overall_closeness=overall_closeness,
+        coverage=coverage.astype(np.float64),
+        gaps=gaps,
+        account_gaps=account_gaps,
+        gap_count=account_gaps.sum(axis=1).astype(np.int64),
+        department_counted=_count(department, counted & in_department, n_departments),
+        counted=_count(account, counted, n_accounts),
+        active_count=active_count,
+        in_window_count=in_window_count,
+        must_cover_count=must_cover_count,
+        covered_count=covered_count,
+    )
