@@ -210,3 +210,65 @@ class InfluenceLinkFactory(factory.django.DjangoModelFactory):
     account = factory.SelfAttribute("source.account")
     kind = LinkKind.TRUSTS
     strength = 2
+
+
+DEPARTMENTS = ("Purchasing", "Engineering", "Quality", "Production", "Finance", "")
+ROLES = ("decision_maker", "influencer", "technical_evaluator", "user", "gatekeeper", "coach", "")
+ATTITUDES = ("champion", "supporter", "neutral", "sceptic", "opponent", "")
+
+
+def buying_centre(
+    account: Account, people: int, links: int, *, as_of: dt.date = dt.date(2026, 6, 30)
+) -> list[Contact]:
+    """`people` contacts of `account`, bulk-created: a reporting tree five wide (so 200
+    people stand on four levels), six departments (one blank), every buying role and
+    attitude, ratings with gaps, some met long ago, every twentieth one left; and `links`
+    influence links among them."""
+
+    def rating(i: int, step: int) -> int | None:
+        return None if (i * step) % 11 == 0 else 1 + (i * step) % 5
+
+    contacts = Contact.objects.bulk_create(
+        Contact(
+            account=account,
+            name=f"Person {i:03d}",
+            email=f"person{i}@{account.code.lower()}.example",
+            department=DEPARTMENTS[i % len(DEPARTMENTS)],
+            title=f"Title {i % 9}",
+            buying_role=ROLES[i % len(ROLES)],
+            attitude=ATTITUDES[(i // 2) % len(ATTITUDES)],
+            influence=rating(i, 3),
+            closeness=rating(i, 7),
+            solution_approval=rating(i, 5),
+            price_acceptance=rating(i, 2),
+            last_contact=as_of - dt.timedelta(days=(i * 13) % 200),
+            active=i % 20 != 19,
+            left_on=as_of - dt.timedelta(days=i % 300) if i % 20 == 19 else None,
+        )
+        for i in range(people)
+    )
+    for i, contact in enumerate(contacts[1:], start=1):
+        contact.reports_to = contacts[(i - 1) // 5]
+    Contact.objects.bulk_update(contacts, ["reports_to"])
+    kinds = list(LinkKind.values)
+    made: set[tuple[int, int, str]] = set()
+    found: list[InfluenceLink] = []
+    step = 0
+    while len(found) < links and step < links * 4 and people > 1:
+        source, target = step % people, (step * 7 + 3) % people
+        kind = kinds[step % len(kinds)]
+        step += 1
+        if source == target or (source, target, kind) in made:
+            continue
+        made.add((source, target, kind))
+        found.append(
+            InfluenceLink(
+                account=account,
+                source=contacts[source],
+                target=contacts[target],
+                kind=kind,
+                strength=1 + step % 3,
+            )
+        )
+    InfluenceLink.objects.bulk_create(found)
+    return contacts

@@ -82,6 +82,7 @@ MOST = {
     "list_alert_comments": 6,
     "list_notifications": 5,
     "get_inbox_unread_count": 4,
+    "list_relationship_scores": 5,
     # The dashboard gathers a fixed set of cards (alerts, movements, mentions, counts).
     "dashboard": 17,
     "profile": 5,

@@ -47,9 +47,13 @@ MONEY_FIELDS = {
     ("CostOut", "amount"),
     ("CostOut", "rate"),
 }
-# A pending proposal is a snapshot with its group: the same money fields.
+# A pending proposal (a snapshot with its group) and a portfolio row (a snapshot with the
+# relationship figures) have the snapshot's money fields.
 MONEY_FIELDS |= {
-    ("KeyProposalPendingOut", name) for schema, name in MONEY_FIELDS if schema == "SnapshotOut"
+    (row, name)
+    for schema, name in MONEY_FIELDS
+    if schema == "SnapshotOut"
+    for row in ("KeyProposalPendingOut", "PortfolioRowOut")
 }
 # Words that name an amount of money in an answer's field, and words that, beside them, name
 # something else (a share, a flag, a date, a level).

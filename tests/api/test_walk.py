@@ -26,9 +26,11 @@ from kam.portfolio.models import Playbook, Strategy
 from kam.portfolio.services.costs import cost_to_serve_add
 from kam.portfolio.services.scoring import score_history, score_run_create
 from kam.portfolio.services.strategy import strategy_override_set
+from kam.relationships.services import record_scores
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
+    ContactFactory,
     NoteFactory,
     PotentialEstimateFactory,
     TeamFactory,
@@ -116,6 +118,7 @@ OWN: dict[str, str] = {
     "list_alert_comments": MINE,
     "list_notifications": MINE,
     "get_inbox_unread_count": '"unread": 1',
+    "list_relationship_scores": '"reason": "change"',
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -219,6 +222,8 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
     strategy_override_set(actor=owner, account=account, strategy="retention", reason=marker)
     alert = alert_raise(account, "potential_missing", message=marker)
     alert_comment_add(actor=owner, alert=alert, body=marker)
+    ContactFactory(account=account, name=marker, closeness=4)
+    record_scores([account.pk], reason="change")  # the relationship series' first point
     return {"cost_id": cost.pk, "alert_id": alert.pk}
 
 

@@ -234,6 +234,15 @@ def test_the_nightly_rescore_is_seeded_and_queues_todays_scoring() -> None:
     assert run.created_by is None and run.status == "queued" and not run.history
 
 
+@pytest.mark.django_db
+def test_the_relationship_sweep_is_seeded_each_night_after_the_rescore() -> None:
+    sweep = ScheduledJob.objects.get(name="relationship sweep")
+    sweep.full_clean()
+    assert sweep.task == "kam.relationships.tasks.relationship_sweep_task"
+    assert sweep.daily_at == dt.time(2, 30) and sweep.enabled
+    assert sweep.next_run_at > timezone_now()
+
+
 @pytest.mark.slow
 def test_two_worker_processes_on_the_database_queue_run_a_due_job_once(
     tmp_path: Path, scratch_database: dict[str, str]

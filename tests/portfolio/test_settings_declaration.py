@@ -77,6 +77,7 @@ def test_the_form_shows_company_then_portfolio_groups() -> None:
         "Lifecycle",
         "Score weights",
         "Investment bands",
+        "Relationship map",
     ]
     assert [f.name for _, fields in groups for f in fields] == [
         *COMPANY_SETTINGS_FIELDS,

@@ -23,6 +23,7 @@ from kam.ledger.api import router as ledger_router
 from kam.org.api import router as org_router
 from kam.portfolio.api import accounts_router as portfolio_accounts_router
 from kam.portfolio.api import router as portfolio_router
+from kam.relationships.api import map_router as relationship_map_router
 
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 
@@ -68,6 +69,7 @@ api.add_router("/", ledger_router)
 api.add_router("/portfolio", portfolio_router)
 api.add_router("/accounts", portfolio_accounts_router)
 api.add_router("/alerts", alerts_router)
+api.add_router("/accounts", relationship_map_router)
 
 
 def _error(

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from kam.accounts.selectors import account_get
 from kam.core.money import decimal_to_cents
 from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId
+from kam.portfolio.figures import with_row_figures
 from kam.portfolio.models import (
     CostToServe,
     KeyProposalDecision,
@@ -33,6 +34,7 @@ from kam.portfolio.schemas import (
     PlaybookIn,
     PlaybookOut,
     PortfolioQuery,
+    PortfolioRowOut,
     ScoreRunIn,
     ScoreRunOut,
     SettingsOut,
@@ -82,11 +84,13 @@ router = Router(tags=["portfolio"])
 accounts_router = Router(tags=["portfolio"])
 
 
-@router.get("", response={200: list[SnapshotOut], ERROR_CODES: ErrorOut})
+@router.get("", response={200: list[PortfolioRowOut], ERROR_CODES: ErrorOut})
 @paginate(Page)
 def list_portfolio(request: Any, filters: Query[PortfolioQuery]) -> QuerySet[Snapshot]:
-    """One row per account (or group) as of the latest snapshot on or before `as_of`."""
-    return portfolio(actor=request.user, filters=PortfolioFilters(**filters.dict()))[1]
+    """One row per account (or group) as of the latest snapshot on or before `as_of`, with
+    the buying centre's latest overall closeness, coverage and gap count (§7)."""
+    rows = portfolio(actor=request.user, filters=PortfolioFilters(**filters.dict()))[1]
+    return with_row_figures(rows)
 
 
 @router.get("/matrix", response={200: MatrixRegionOut, ERROR_CODES: ErrorOut})

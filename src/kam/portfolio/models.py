@@ -98,6 +98,12 @@ class PortfolioSettings(models.Model):
     band_c_high = _share(_("class C investment ratio to"), "0.15")
     band_d_low = _share(_("class D investment ratio from"), "0.00")
     band_d_high = _share(_("class D investment ratio to"), "0.02")
+    contact_window_days = models.PositiveSmallIntegerField(
+        _("contact window (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("A contact counts as covered when last met within this many days (§7)."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -144,6 +150,9 @@ class Setting:
     group: StrOrPromise  # its heading on the settings page
     cents: bool = False  # money: the pure core reads it in integer cents, as `<name>_cents`
     percent: bool = False  # a share 0–1, which the settings page shows as a percentage
+    # Read by the portfolio's pure core through kam.analytics.rules.Rules; False for a setting
+    # another app hands its own core (the relationship map's window, kam.relationships).
+    rules: bool = True
 
 
 KEY_ACCOUNTS = _("Identifying key accounts")
@@ -151,10 +160,11 @@ MATRIX = _("Matrix thresholds")
 LIFECYCLE = _("Lifecycle")
 WEIGHTS = _("Score weights")
 BANDS = _("Investment bands")
+RELATIONSHIPS = _("Relationship map")
 # One row per field of PortfolioSettings (a test holds them equal). A new setting is a model
 # field (label, default, validators), a row here, and, if the pure core reads it, a field of
-# kam.analytics.rules.Rules of the same name; the API schemas, the settings form and
-# rules_from (portfolio/rules.py) follow from these.
+# kam.analytics.rules.Rules of the same name (else `rules=False`); the API schemas, the
+# settings form and rules_from (portfolio/rules.py) follow from these.
 SETTINGS_TABLE: dict[str, Setting] = {
     "pareto_revenue_share": Setting(KEY_ACCOUNTS, percent=True),
     "pareto_max_account_share": Setting(KEY_ACCOUNTS, percent=True),
@@ -172,6 +182,7 @@ SETTINGS_TABLE: dict[str, Setting] = {
     "lifecycle_slope_threshold": Setting(LIFECYCLE, percent=True),
     **{name: Setting(WEIGHTS, percent=True) for name in WEIGHT_SETTINGS},
     **{f"band_{k}_{end}": Setting(BANDS, percent=True) for k in "abcd" for end in ("low", "high")},
+    "contact_window_days": Setting(RELATIONSHIPS, rules=False),
 }
 
 

@@ -29,6 +29,8 @@ def rules_from(settings: PortfolioSettings) -> Rules:
     bands: dict[str, dict[str, Decimal]] = {}
     for name in SETTINGS_FIELDS:
         value = getattr(settings, name)
+        if not SETTINGS_TABLE[name].rules:
+            continue
         if SETTINGS_TABLE[name].cents:
             flat[f"{name}_cents"] = decimal_to_cents(value)
         elif weight := _WEIGHT.fullmatch(name):

@@ -115,6 +115,15 @@ class SnapshotOut(Schema):
         return slope_money(obj.trend_slope)
 
 
+class PortfolioRowOut(SnapshotOut):
+    """A row of the portfolio: the snapshot and the buying centre's latest figures (§7,
+    kam.portfolio.figures), null when the account has no relationship score yet."""
+
+    overall_closeness: float | None = Field(None, ge=0, le=100)
+    coverage: float | None = Field(None, ge=0, le=1)
+    gap_count: int | None = None
+
+
 class PortfolioQuery(Schema):
     as_of: IsoDate | None = None
     scope: Scope = Scope.ENTITY

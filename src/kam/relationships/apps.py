@@ -8,9 +8,18 @@ class RelationshipsConfig(AppConfig):
     verbose_name = _("Relationships")
 
     def ready(self) -> None:
+        from kam.accounts import columns
         from kam.accounts.panels import register
+        from kam.portfolio.figures import register_row_figures
+        from kam.relationships.columns import LIST_COLUMNS, ROW_FIGURES
         from kam.relationships.importing import register_importers
         from kam.relationships.panels import BUYING_CENTRE_PANEL
+        from kam.relationships.services.scores import scores_record_on_commit
+        from kam.relationships.signals import contacts_changed
 
         register_importers()
         register(BUYING_CENTRE_PANEL)
+        for column in LIST_COLUMNS:
+            columns.register(column)
+        register_row_figures(**ROW_FIGURES)
+        contacts_changed.connect(scores_record_on_commit, dispatch_uid="relationships-scores")

@@ -5,12 +5,18 @@ A contact merged into another (§7 duplicates) is kept for its history but read 
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.selectors import accounts_visible_to
 from kam.org.models import User
 from kam.relationships.models import Contact, InfluenceLink, RelationshipScore
+
+if TYPE_CHECKING:
+    from kam.relationships.scoring import RelationshipMap
 
 
 def contacts_visible_to(actor: User) -> QuerySet[Contact]:
@@ -63,3 +69,13 @@ def account_score_series(actor: User, account_id: int) -> QuerySet[RelationshipS
     return RelationshipScore.objects.filter(
         account__in=accounts_visible_to(actor), account_id=account_id
     ).order_by("recorded_at", "id")
+
+
+def relationship_map(
+    *, actor: User, account_id: int, as_of: dt.date | None = None
+) -> RelationshipMap:
+    """One account's whole map, scored (§7); another user's account raises Http404 (§13).
+    Built by kam.relationships.scoring over the selectors above."""
+    from kam.relationships import scoring  # here: scoring imports this module
+
+    return scoring.relationship_map(actor=actor, account_id=account_id, as_of=as_of)

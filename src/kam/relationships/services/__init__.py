@@ -13,6 +13,12 @@ from kam.relationships.services.contacts import (
 )
 from kam.relationships.services.links import LINK_EDITABLE, link_add, link_remove, link_update
 from kam.relationships.services.merging import contacts_merge
+from kam.relationships.services.scores import (
+    latest_scores,
+    record_scores,
+    scores_record_on_commit,
+    scores_sweep,
+)
 
 __all__ = [
     "EDITABLE",
@@ -25,8 +31,12 @@ __all__ = [
     "contact_update",
     "contacts_merge",
     "duplicate_of",
+    "latest_scores",
     "link_add",
     "link_remove",
     "link_update",
     "phone_key",
+    "record_scores",
+    "scores_record_on_commit",
+    "scores_sweep",
 ]
