@@ -12,7 +12,7 @@ from kam.accounts.models import Account, AccountStatus
 from kam.analytics.relationship import ATTITUDES, GAP_KINDS, ROLES, People, score_people
 from kam.core.dates import today
 from kam.ops.demo import demo_load
-from kam.relationships.models import Contact, InfluenceLink
+from kam.relationships.models import Contact, InfluenceLink, RelationshipScore
 from kam.relationships.reporting import cycles_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # builds the demo company
@@ -66,6 +66,10 @@ def test_every_large_customer_has_a_believable_buying_centre() -> None:
         customers = list(Account.objects.filter(status=AccountStatus.CUSTOMER).order_by("pk"))
         contacts = list(Contact.objects.order_by("pk"))
         links = list(InfluenceLink.objects.all())
+        series = {
+            point.account_id: {gap["kind"] for gap in point.gaps}
+            for point in RelationshipScore.objects.all()
+        }
         drifting = {a.pk for a in customers if a.code == "G200" or a.parent_id == customers[4].pk}
         transaction.set_rollback(True)
     by_account: dict[int, list[Contact]] = defaultdict(list)
@@ -112,6 +116,7 @@ def test_every_large_customer_has_a_believable_buying_centre() -> None:
             c for c in people if c.active and (c.buying_role == "coach" or c.attitude == "champion")
         ]
         assert {"sponsor_left", "no_coach"} <= gaps[account]
+        assert series[account] == gaps[account]  # the series starts with the demo
     others = [gaps[a.pk] for a in customers if a.pk not in drifting]
     assert any("uncovered_decision_maker" in g for g in others)
     assert any("uncovered_decision_maker" not in g for g in others)

@@ -29,6 +29,7 @@ from kam.accounts.models import Account
 from kam.core.bulk import reserve_ids
 from kam.ledger.demo import DemoAccount
 from kam.relationships.models import Attitude, BuyingRole, Contact, InfluenceLink, LinkKind
+from kam.relationships.services.scores import scores_sweep
 
 KEY_ACCOUNTS = 40  # the largest customers get a whole buying centre
 SMALL_LISTS = 40  # the next ones a few contacts
@@ -145,6 +146,8 @@ def demo_buying_centres(
             centre = _small_list(rng, account, as_of, phones)
         people.extend(centre)
     _write(people, links, as_of)
+    # The series' first point and the relationship alerts, as the nightly sweep would.
+    scores_sweep(as_of=as_of)
 
 
 def _buying_centre(
@@ -164,6 +167,8 @@ def _buying_centre(
         if role == R.DECISION_MAKER:
             contact.influence = max(contact.influence, 4)
         contact.attitude = rng.choices(ATTITUDES, CLIMATES[climate])[0]
+        if contact.influence >= 4 and contact.attitude in (A.SCEPTIC, A.OPPONENT):
+            contact.attitude = A.NEUTRAL  # a powerful sceptic only where _rate puts one
         return _Person(contact, level, department, boss)
 
     top = person(1, "General Management", "General Manager", R.DECISION_MAKER, None)
@@ -291,6 +296,8 @@ def _small_list(
         contact.department, contact.title, contact.buying_role = department, title, role
         contact.influence = 5 if role == R.DECISION_MAKER else rng.randint(2, 4)
         contact.attitude = rng.choice([A.CHAMPION, A.SUPPORTER, A.NEUTRAL, A.SCEPTIC])
+        if contact.attitude == A.SCEPTIC:
+            contact.influence = min(contact.influence, 3)
         contact.closeness = rng.randint(2, 5)
         contact.solution_approval = rng.randint(2, 5)
         contact.price_acceptance = rng.randint(1, 4)
