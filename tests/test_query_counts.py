@@ -69,7 +69,7 @@ MOST = {
     "list_team_members": 5,
     "list_potential_estimates": 5,
     "list_notes": 7,
-    "get_account_history": 12,  # merged: notes, decisions, overrides, re-scores, imports
+    "get_account_history": 16,  # merged: notes, decisions, overrides, re-scores, imports, contacts
     "list_imports": 5,
     "list_batches": 5,
     "list_ledger_lines": 6,
@@ -89,6 +89,11 @@ MOST = {
     "list_notifications": 5,
     "get_inbox_unread_count": 4,
     "list_relationship_scores": 5,
+    "list_contacts": 6,
+    "list_influence_links": 6,
+    "list_activities": 6,
+    "get_agenda": 17,  # planned activities, accounts due, decision makers due, the zone
+    "get_cadence_settings": 4,
     "list_survey_responses": 5,
     "list_survey_plans": 6,  # and the contacts surveyed, prefetched
     "list_survey_invitations": 6,
@@ -102,8 +107,9 @@ MOST = {
     "profile": 5,
     "account_list": 9,
     "account_request_list": 7,
-    # The history merges notes, decisions, overrides, re-scores, imports; the open complaints.
-    "account_detail": 26,
+    # The history merges notes, decisions, overrides, re-scores, imports, the buying centre's
+    # changes; the buying centre and the open complaints.
+    "account_detail": 29,
     "import_list": 6,
     "account_lines": 8,
     "account_sales": 11,
