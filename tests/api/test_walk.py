@@ -320,7 +320,6 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
     alert_comment_add(actor=owner, alert=alert, body=marker)
     ContactFactory(account=account, name=marker, closeness=4)
     record_scores([account.pk], reason="change")  # the relationship series' first point
-    return {"cost_id": cost.pk, "alert_id": alert.pk}
     activity = ActivityFactory(account=account, owner=owner, subject=marker, planned_for=now())
     return {"cost_id": cost.pk, "alert_id": alert.pk, "activity_id": activity.pk}
 
