@@ -40,6 +40,9 @@ SHOTS = [
     ("/portfolio/pareto/", "portfolio-pareto", "[data-chart-drawn]", False),
     ("/portfolio/migration/", "portfolio-migration", "[data-chart-drawn]", True),
     ("/portfolio/proposals/", "portfolio-proposals", "", False),
+    ("/accounts/?q=Orient+Auto+Group", "relationship-map", "[data-chart-drawn]", False),
+    ("/agenda/", "agenda", "", False),
+    ("/engagement/complaints/", "complaints", "", False),
     ("/alerts/", "alerts", "", False),
     ("/alerts/", "alert-detail", "", True),
     ("/inbox/", "inbox", "", False),
@@ -56,8 +59,10 @@ def _shoot(page: Any, url: str, name: str, wait: str, full_page: bool) -> None:
         page.click("button[name=language][value=zh-hans]")
         return
     page.goto(url)
-    if name == "account-detail":
+    if name in ("account-detail", "relationship-map"):
         page.click("#account-table tbody a")
+    if name == "relationship-map":
+        page.click("text=Open the relationship map")
     if name == "alert-detail":
         page.click("text=Work on it")
     if wait:
