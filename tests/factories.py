@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from kam.accounts.models import (
     Account,
@@ -18,9 +19,11 @@ from kam.accounts.models import (
 )
 from kam.engagement.activities.models import Activity, ActivityKind, ActivityStatus
 from kam.engagement.activities.models import Channel as ActivityChannel
+from kam.engagement.competitors.models import CompetitorMove, CompetitorOffer, MoveSource
 from kam.engagement.complaints.models import Category, Channel, Complaint, Severity, Status
 from kam.engagement.complaints.selectors import due_times
 from kam.engagement.surveys.models import SurveyPlan, SurveyResponse
+from kam.engagement.trainings.models import Training, TrainingTopic
 from kam.ledger.models import ImportBatch, ImportKind, LedgerLine
 from kam.ledger.store import refresh_aggregates
 from kam.org.models import Notification, Role, Team, User
@@ -417,3 +420,32 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     )
     subject = factory.Sequence(lambda n: f"Visit {n}")
     owner = factory.SelfAttribute("account.owner")
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    """A product-knowledge session held a week ago by one of ours (§9)."""
+
+    class Meta:
+        model = Training
+
+    account = factory.SubFactory(AccountFactory)
+    topic = TrainingTopic.PRODUCT_KNOWLEDGE
+    title = factory.Sequence(lambda n: f"Training {n}")
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=7))
+    trainer = "Li Wei"
+    created_by = factory.SelfAttribute("account.owner")
+
+
+class CompetitorMoveFactory(factory.django.DjangoModelFactory):
+    """A competitor's price cut the customer told the account's owner about yesterday (§9)."""
+
+    class Meta:
+        model = CompetitorMove
+
+    account = factory.SubFactory(AccountFactory)
+    competitor = factory.Sequence(lambda n: f"Competitor {n}")
+    offer = CompetitorOffer.PRICE_CUT
+    seen_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
+    seen_by = factory.SelfAttribute("account.owner")
+    source = MoveSource.CUSTOMER
+    created_by = factory.SelfAttribute("account.owner")
