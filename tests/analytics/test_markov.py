@@ -72,3 +72,14 @@ def test_forecast_and_months_until_lost() -> None:
 def test_a_matrix_that_is_not_a_chain_is_refused(matrix: list[list[float]]) -> None:
     with pytest.raises(ValueError, match="transition matrix"):
         markov.clv(matrix, [1.0] * len(matrix), 0.1)
+
+
+def test_history_counts_consecutive_periods_only() -> None:
+    # Given customer 0 in A, A, B over periods 0–2 and customer 1 in C at 0 and D at 2 (absent
+    # at 1), then the moves are A→A, A→B and none for customer 1 across its gap.
+    counts = markov.history_counts([0, 0, 0, 1, 1], [0, 1, 2, 0, 2], [0, 0, 1, 2, 3], 5)
+    assert counts[0, 0] == 1
+    assert counts[0, 1] == 1
+    assert counts.sum() == 2
+    with pytest.raises(ValueError, match="two states in one period"):
+        markov.history_counts([0, 0], [1, 1], [0, 1], 5)

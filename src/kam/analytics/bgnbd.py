@@ -73,8 +73,8 @@ def group(frequency: npt.ArrayLike, recency: npt.ArrayLike, T: npt.ArrayLike) ->
         raise ValueError("no customers")
     if not (np.isfinite(x).all() and np.isfinite(t_x).all() and np.isfinite(age).all()):
         raise ValueError("frequency, recency and T must be finite numbers")
-    if (x < 0).any() or (t_x < 0).any() or (age <= 0).any():
-        raise ValueError("frequency and recency must be ≥ 0 and T > 0")
+    if (x < 0).any() or (t_x < 0).any() or (age < 0).any():
+        raise ValueError("frequency, recency and T must be ≥ 0")
     if (t_x > age + 1e-9).any():
         raise ValueError("recency cannot exceed T")
     if ((x > 0) & (t_x <= 0)).any():

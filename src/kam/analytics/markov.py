@@ -50,6 +50,27 @@ def transition_counts(
     return table
 
 
+def history_counts(
+    customer: npt.ArrayLike, period: npt.ArrayLike, state: npt.ArrayLike, n_states: int
+) -> IntArray:
+    """Count the moves of a state history: each customer's state at period k (an integer
+    rank: 0, 1, 2 … for consecutive periods) against its state at k + 1. A customer missing
+    from a period gives no move across the gap (its state there is unknown, not lost). Raises
+    ValueError when a customer has two states in one period."""
+    who = np.asarray(customer, dtype=np.int64)
+    when = np.asarray(period, dtype=np.int64)
+    what = np.asarray(state, dtype=np.int64)
+    if not (who.shape == when.shape == what.shape):
+        raise ValueError("customer, period and state must be of one length")
+    order = np.lexsort((when, who))
+    who, when, what = who[order], when[order], what[order]
+    same = who[1:] == who[:-1]
+    if (same & (when[1:] == when[:-1])).any():
+        raise ValueError("a customer has two states in one period")
+    move = same & (when[1:] == when[:-1] + 1)
+    return transition_counts(what[:-1][move], what[1:][move], n_states)
+
+
 def estimate(
     counts: npt.ArrayLike,
     *,
@@ -102,21 +123,24 @@ def forecast(transition: npt.ArrayLike, mix: npt.ArrayLike, steps: int) -> Float
 
 def expected_steps_to_absorption(transition: npt.ArrayLike, absorbing: int) -> FloatArray:
     """Expected steps until the chain first reaches `absorbing`, from each state (0 from it):
-    t = (I − Q)⁻¹ 1 over the other states (the fundamental matrix). A state that cannot reach
-    it gets infinity."""
+    t = (I − Q)⁻¹ 1 over the states that reach it surely (the fundamental matrix); a state
+    that may never reach it — it cannot, or it can move to one that cannot — waits forever
+    (infinity)."""
     matrix = _checked(transition)
     n = matrix.shape[0]
-    others = [i for i in range(n) if i != absorbing]
-    q = matrix[np.ix_(others, others)]
-    out = np.zeros(n)
-    try:
-        steps = np.linalg.solve(np.eye(len(others)) - q, np.ones(len(others)))
-    except np.linalg.LinAlgError:
-        steps = np.full(len(others), np.inf)
-    # A state that never reaches the absorbing one makes I − Q singular or the steps negative.
-    reach = _reaches(matrix, absorbing)
-    steps = np.where(reach[others] & np.isfinite(steps) & (steps >= 0), steps, np.inf)
-    out[others] = steps
+    sure = _reaches(matrix, absorbing)
+    while True:
+        leaks = (matrix[:, ~sure] > 0).any(axis=1) & sure
+        leaks[absorbing] = False
+        if not leaks.any():
+            break
+        sure &= ~leaks
+    out = np.full(n, np.inf)
+    out[absorbing] = 0.0
+    others = [i for i in range(n) if sure[i] and i != absorbing]
+    if others:
+        q = matrix[np.ix_(others, others)]
+        out[others] = np.linalg.solve(np.eye(len(others)) - q, np.ones(len(others)))
     return out
 
 
