@@ -197,3 +197,22 @@ def test_covariates_that_mean_nothing_gain_nothing_on_the_holdout() -> None:
     plain = bgnbd.fit(bgnbd.group(x[:n], t_x[:n], age[:n]))
     choice = bgnbd.choose_on_holdout(plain, model, x[n:], t_x[n:], age[n:], z[n:])
     assert abs(choice.covariate_log_likelihood - choice.plain_log_likelihood) < 0.01
+
+
+def test_large_inputs_fit_the_same_grouped_or_not() -> None:
+    # Given 60,000 customers twice — with continuous recency (no two alike: left ungrouped)
+    # and rounded to whole weeks (many alike: grouped) — the summaries keep every customer and
+    # the grouped fit equals the fit of the same rows one by one.
+    rng = np.random.default_rng(5)
+    x, t_x, age = bgnbd.simulate(rng, 60_000, rng.uniform(13, 65, 60_000), 0.25, 4.0, 0.8, 2.5)
+    loose = bgnbd.group(x, t_x, age)
+    assert loose.frequency.size == 60_000
+    weeks_t, weeks_age = np.ceil(t_x), np.ceil(age)
+    tight = bgnbd.group(x, weeks_t, weeks_age)
+    assert tight.frequency.size < 30_000
+    assert tight.customers == 60_000
+    one_by_one = bgnbd.Summary(x, weeks_t, weeks_age, np.ones(60_000))
+    params = (0.3, 4.0, 0.8, 2.4)
+    assert bgnbd.log_likelihood(params, tight) == pytest.approx(
+        bgnbd.log_likelihood(params, one_by_one), rel=1e-10
+    )

@@ -35,15 +35,13 @@ def test_cdnow_fit_matches_the_published_parameters(cdnow: np.ndarray) -> None:
 
 
 def test_gradient_is_the_analytic_derivative(cdnow: np.ndarray) -> None:
-    keep = cdnow["x"] > 0
-    x, m = cdnow["x"][keep], cdnow["zbar"][keep]
-    w = np.ones(x.size)
+    data = gammagamma._repeat_buyers(cdnow["x"], cdnow["zbar"])
     theta = np.log([5.0, 3.0, 12.0])
 
     def gradient(t: np.ndarray) -> np.ndarray:
-        return gammagamma._negative_and_gradient(t, x, m, w)[1]
+        return gammagamma._negative_and_gradient(t, data)[1]
 
-    error = check_grad(lambda t: gammagamma._negative_and_gradient(t, x, m, w)[0], gradient, theta)
+    error = check_grad(lambda t: gammagamma._negative_and_gradient(t, data)[0], gradient, theta)
     assert error / np.linalg.norm(gradient(theta)) < 1e-5
 
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize, special
+from scipy import special
 
 from kam.analytics.bgnbd import BgNbd, expected_purchases
+from kam.analytics.optimise import minimise
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -45,64 +47,86 @@ def _checked(frequency: npt.ArrayLike, monetary: npt.ArrayLike) -> tuple[FloatAr
     return x, m
 
 
-def _negative_and_gradient(
-    theta: FloatArray, x: FloatArray, m: FloatArray, w: FloatArray
-) -> tuple[float, FloatArray]:
+@dataclass(frozen=True)
+class _Spend:
+    """Repeat buyers' x and m̄ₓ with what the likelihood needs of them alone, computed once:
+    Σ log m̄, Σ x·log m̄, and the distinct x (the Gamma-function terms depend on p·x and q)."""
+
+    x: FloatArray
+    m: FloatArray
+    mx: FloatArray
+    sum_log_m: float
+    sum_x_log_m: float
+    ux: FloatArray
+    index: IntArray
+    count_x: FloatArray
+
+    @classmethod
+    def of(cls, x: FloatArray, m: FloatArray) -> _Spend:
+        log_m = np.log(m)
+        ux, index = np.unique(x, return_inverse=True)
+        count_x = np.bincount(index).astype(np.float64)
+        return cls(
+            x, m, m * x, float(log_m.sum()), float(x @ log_m), ux, index.astype(np.int64), count_x
+        )
+
+
+def _negative_and_gradient(theta: FloatArray, data: _Spend) -> tuple[float, FloatArray]:
+    """−LL per customer and its gradient in the logarithms of (p, q, v)."""
     p, q, v = np.exp(theta)
-    px = p * x
-    log_m, log_x, log_total = np.log(m), np.log(x), np.log(v + m * x)
-    ll = (
-        special.gammaln(px + q)
-        - special.gammaln(px)
-        - special.gammaln(q)
-        + q * np.log(v)
-        + (px - 1) * log_m
-        + px * log_x
-        - (px + q) * log_total
+    n = float(data.x.size)
+    ux, count_x = data.ux, data.count_x
+    pux = p * ux
+    # Per distinct x.
+    gamma_x = special.gammaln(pux + q) - special.gammaln(pux) + pux * np.log(ux)
+    psi_x = special.digamma(pux + q)
+    dp_x = ux * (psi_x - special.digamma(pux) + np.log(ux))
+    # Per customer: the one term that mixes the parameters with m̄ₓ.
+    log_total = np.log(v + data.mx)
+    pxq = p * data.x + q
+    value = (
+        float(count_x @ gamma_x)
+        - n * special.gammaln(q)
+        + n * q * np.log(v)
+        + p * data.sum_x_log_m
+        - data.sum_log_m
+        - float(pxq @ log_total)
     )
-    psi_total = special.digamma(px + q)
-    d_p = x * (psi_total - special.digamma(px) + log_m + log_x - log_total)
-    d_q = psi_total - special.digamma(q) + np.log(v) - log_total
-    d_v = q / v - (px + q) / (v + m * x)
-    gradient = np.array([(w * d_p).sum() * p, (w * d_q).sum() * q, (w * d_v).sum() * v])
-    return -float(np.sum(w * ll)), -gradient
+    d_p = float(count_x @ dp_x) + data.sum_x_log_m - float(data.x @ log_total)
+    d_q = float(count_x @ psi_x) - n * special.digamma(q) + n * np.log(v) - float(log_total.sum())
+    d_v = n * q / v - float(pxq @ (1.0 / (v + data.mx)))
+    gradient = np.array([d_p * p, d_q * q, d_v * v])
+    return -value / n, -gradient / n
+
+
+def _repeat_buyers(frequency: npt.ArrayLike, monetary: npt.ArrayLike) -> _Spend:
+    x, m = _checked(frequency, monetary)
+    keep = (x > 0) & (m > 0)
+    return _Spend.of(x[keep], m[keep])
 
 
 def log_likelihood(
     params: npt.ArrayLike, frequency: npt.ArrayLike, monetary: npt.ArrayLike
 ) -> float:
     """The Gamma-Gamma log-likelihood of (p, q, v) summed over repeat buyers (x > 0)."""
-    x, m = _checked(frequency, monetary)
-    keep = x > 0
-    value, _ = _negative_and_gradient(
-        np.log(np.asarray(params, dtype=np.float64)), x[keep], m[keep], np.ones(int(keep.sum()))
-    )
-    return -value
+    data = _repeat_buyers(frequency, monetary)
+    value, _ = _negative_and_gradient(np.log(np.asarray(params, dtype=np.float64)), data)
+    return -value * data.x.size
 
 
 def fit(frequency: npt.ArrayLike, monetary: npt.ArrayLike) -> GammaGamma:
     """Maximum-likelihood (p, q, v) from the repeat buyers (x > 0, m̄ₓ > 0); the others carry no
     spend information and are left out. Raises ValueError with fewer than three repeat buyers
     or when the fit does not converge."""
-    x, m = _checked(frequency, monetary)
-    keep = (x > 0) & (m > 0)
-    if int(keep.sum()) < 3:
+    data = _repeat_buyers(frequency, monetary)
+    if data.x.size < 3:
         raise ValueError("the spend model needs at least three repeat buyers with a spend")
-    rows = np.stack([x[keep], m[keep]], axis=1)
-    unique, counts = np.unique(rows, axis=0, return_counts=True)
-    result = optimize.minimize(
-        _negative_and_gradient,
-        np.zeros(3),
-        args=(unique[:, 0], unique[:, 1], counts.astype(np.float64)),
-        jac=True,
-        method="L-BFGS-B",
-        options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
-    )
+    result = minimise(_negative_and_gradient, np.zeros(3), (data,), maxiter=2000, gtol=1e-9)
     params = np.exp(result.x)
     if not np.isfinite(result.fun) or not np.isfinite(params).all():
         raise ValueError("the Gamma-Gamma fit did not converge: " + str(result.message))
     p, q, v = (float(value) for value in params)
-    return GammaGamma(p, q, v, -float(result.fun), int(keep.sum()))
+    return GammaGamma(p, q, v, -float(result.fun) * data.x.size, int(data.x.size))
 
 
 def expected_spend(
