@@ -11,7 +11,7 @@ APT_PACKAGES := chromium gettext fonts-wqy-zenhei
 export KAM_HOME ?= $(CURDIR)/var
 
 .PHONY: help setup run serve demo test test-fast test-sqlite test-postgres lint format messages bench \
-	bench-pages catalog assets system-deps postgres lock clean
+	bench-pages bench-models catalog assets system-deps postgres lock clean
 
 help:
 	@echo "make run    set up, load the demo and serve http://127.0.0.1:8000 (SQLite)"
@@ -95,6 +95,12 @@ bench: $(VENV)/.installed-dev postgres
 	$(BIN)/python bench/import_ledger.py $(BENCH_ARGS)
 	$(BIN)/python bench/score_portfolio.py $(SCORE_BENCH_ARGS)
 	$(MAKE) --no-print-directory bench-pages
+	$(MAKE) --no-print-directory bench-models
+
+# kam's BG/NBD and Gamma-Gamma against lifetimes and PyMC-Marketing (bench/README.md).
+bench-models: $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -r requirements/bench.lock
+	$(BIN)/python bench/fit_models.py $(MODELS_BENCH_ARGS)
 
 # The pages at 10,000 accounts against the 300-account demo, on a real `kam serve` with locust
 # (bench/README.md); PAGES_BENCH_ARGS="--keep /tmp/kam-bench-pages" reuses the loaded demos.

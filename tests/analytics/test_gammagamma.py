@@ -1,0 +1,73 @@
+"""Gamma-Gamma spend (DOMAIN §10): the published CDNOW values, the gradient, CLV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.optimize import check_grad
+
+from kam.analytics import bgnbd, gammagamma
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def cdnow() -> np.ndarray:
+    return np.genfromtxt(
+        DATA / "cdnow_customers_summary_with_transactions.csv", delimiter=",", names=True
+    )
+
+
+def test_cdnow_fit_matches_the_published_parameters(cdnow: np.ndarray) -> None:
+    # Given CDNOW's customers, when fitted, then on its 946 repeat buyers FHL's p, q, γ.
+    model = gammagamma.fit(cdnow["x"], cdnow["zbar"])
+    assert model.customers == 946
+    assert model.p == pytest.approx(6.25, abs=5e-3)
+    assert model.q == pytest.approx(3.74, abs=5e-3)
+    assert model.v == pytest.approx(15.44, abs=1e-2)
+    assert model.log_likelihood == pytest.approx(-4055.92, abs=5e-3)
+    # The expected average spend of customers 1–3 (the third never bought again).
+    spend = gammagamma.expected_spend(model, cdnow["x"][:3], cdnow["zbar"][:3])
+    assert spend == pytest.approx([24.65, 18.91, 35.17], abs=1e-2)
+    assert spend[2] == pytest.approx(model.population_mean)
+
+
+def test_gradient_is_the_analytic_derivative(cdnow: np.ndarray) -> None:
+    data = gammagamma._repeat_buyers(cdnow["x"], cdnow["zbar"])
+    theta = np.log([5.0, 3.0, 12.0])
+
+    def gradient(t: np.ndarray) -> np.ndarray:
+        return gammagamma._negative_and_gradient(t, data)[1]
+
+    error = check_grad(lambda t: gammagamma._negative_and_gradient(t, data)[0], gradient, theta)
+    assert error / np.linalg.norm(gradient(theta)) < 1e-5
+
+
+def test_too_few_repeat_buyers_are_refused() -> None:
+    with pytest.raises(ValueError, match="three repeat buyers"):
+        gammagamma.fit([0.0, 1.0, 2.0], [0.0, 10.0, 12.0])
+
+
+def test_clv_sums_discounted_expected_purchases_times_spend() -> None:
+    # Given fitted models, CLV over a year in weeks equals the purchases expected in each
+    # week times the expected spend, discounted — and a higher rate lowers it.
+    purchases = bgnbd.BgNbd(0.243, 4.414, 0.793, 2.426, 0.0, 0)
+    spend = gammagamma.GammaGamma(6.25, 3.74, 15.44, 0.0, 0)
+    x, t_x, age, m = np.array([2.0]), np.array([30.43]), np.array([38.86]), np.array([22.35])
+    value = gammagamma.customer_lifetime_value(
+        purchases, spend, x, t_x, age, m, horizon=52, periods_per_year=52, annual_discount_rate=0.1
+    )
+    weeks = np.arange(0, 53, dtype=float)
+    cumulative = np.array([bgnbd.expected_purchases(purchases, w, x, t_x, age)[0] for w in weeks])
+    per_week = np.diff(cumulative) / 1.1 ** (weeks[1:] / 52)
+    by_hand = per_week.sum() * gammagamma.expected_spend(spend, x, m)[0]
+    assert value[0] == pytest.approx(by_hand, rel=1e-9)
+    undiscounted = gammagamma.customer_lifetime_value(
+        purchases, spend, x, t_x, age, m, horizon=52, periods_per_year=52, annual_discount_rate=0
+    )
+    assert undiscounted[0] > value[0]
+    assert undiscounted[0] == pytest.approx(
+        cumulative[-1] * gammagamma.expected_spend(spend, x, m)[0]
+    )
