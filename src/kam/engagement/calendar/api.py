@@ -77,4 +77,4 @@ def download_activity_invitation(request: Any, activity_id: PathId) -> HttpRespo
     body = invitation_ics(
         activity, zone=company_zone(), base_url=base_url(request), now=timezone.now()
     )
-    return invitation_response(request, body, activity.pk)
+    return invitation_response(body, activity.pk)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from kam.core.errors import DomainError
 from kam.engagement.activities.views import agenda_page
@@ -46,7 +46,7 @@ def _etag(body: bytes) -> str:
     return quote_etag(hashlib.sha256(b"\r\n".join(lines)).hexdigest()[:32])
 
 
-@require_GET
+@require_safe
 def feed_view(request: HttpRequest, token: str) -> HttpResponse:
     """The user's feed (no sign-in: the URL's secret is the key); an unknown or revoked
     token answers 404. In the user's language; records the fetch (at most every few
@@ -77,7 +77,8 @@ def feed_view(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def invitation_response(request: HttpRequest, body: bytes, activity_id: int) -> HttpResponse:
+def invitation_response(body: bytes, activity_id: int) -> HttpResponse:
+    """An invitation as a file to download (the page's and the API's)."""
     response = HttpResponse(body, content_type=CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="activity-{activity_id}.ics"'
     return response
@@ -91,7 +92,7 @@ def invitation_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     body = invitation_ics(
         activity, zone=company_zone(), base_url=base_url(request), now=timezone.now()
     )
-    return invitation_response(request, body, activity.pk)
+    return invitation_response(body, activity.pk)
 
 
 def _answer(request: AuthedRequest, link: str = "") -> HttpResponse:
