@@ -204,6 +204,7 @@ def test_a_revoked_or_rotated_or_unknown_token_answers_404(mia: User) -> None:
     # Then the old one is dead, the new one works
     assert _fetch(old).status_code == 404
     assert _fetch(new).status_code == 200
+    assert Client().head(reverse("calendar_feed", args=[new])).status_code == 200
     assert CalendarFeed.objects.filter(user=mia).count() == 1
     # When it is revoked, it is dead too, as is a made-up one
     assert feed_revoke(actor=mia) is True
