@@ -94,6 +94,7 @@ MOST = {
     "list_activities": 6,
     "get_agenda": 17,  # planned activities, accounts due, decision makers due, the zone
     "get_cadence_settings": 4,
+    "get_calendar_feed": 4,
     "list_survey_responses": 5,
     "list_survey_plans": 6,  # and the contacts surveyed, prefetched
     "list_survey_invitations": 6,

@@ -233,6 +233,9 @@ if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
     )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("KAM_TIME_ZONE", "Asia/Shanghai")
+# The domain of the calendar events' UIDs (activity-<id>@domain); empty: the first host of
+# ALLOWED_HOSTS. Set it once: a changed UID is a new event to every subscribed calendar.
+CALENDAR_DOMAIN = os.environ.get("KAM_CALENDAR_DOMAIN", "").strip()
 USE_I18N = True
 # Numbers grouped by thousands with a comma in both languages (kam/core/formats explains why);
 # templates group explicitly (kam_money filters, floatformat "g"), never every integer: an id

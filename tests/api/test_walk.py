@@ -20,6 +20,7 @@ from django.utils.timezone import now
 from kam.accounts.services import account_request_create, account_set_key_status
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
+from kam.engagement.calendar.services import feed_create
 from kam.engagement.complaints.services import complaint_create
 from kam.engagement.surveys.services import survey_invitation_create
 from kam.ledger.jobs import import_job_create
@@ -134,6 +135,8 @@ EXECUTIVE_MAY = {
     "revoke_token",
     "mark_notification_read",
     "mark_all_notifications_read",
+    "create_calendar_feed",
+    "delete_calendar_feed",
 }
 # What every list (a GET without path parameters, or one named list_*) answers when Mia asks
 # about her own things: a list that answers nothing for everyone cannot pass the walk.
@@ -181,6 +184,7 @@ OWN: dict[str, str] = {
     "list_activities": MINE,
     "get_agenda": MINE,
     "get_cadence_settings": '"visit_days_a"',
+    "get_calendar_feed": '"exists": true',
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -321,6 +325,7 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
     ContactFactory(account=account, name=marker, closeness=4)
     record_scores([account.pk], reason="change")  # the relationship series' first point
     activity = ActivityFactory(account=account, owner=owner, subject=marker, planned_for=now())
+    feed_create(actor=owner)
     return {"cost_id": cost.pk, "alert_id": alert.pk, "activity_id": activity.pk}
 
 

@@ -140,3 +140,27 @@ def test_the_agenda_reads_in_chinese_and_on_a_phone(browser, live_server, langua
     page.screenshot(path=str(SHOTS / f"account-activities-{language}-{width}.png"), full_page=True)
     scroll, inner = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
     assert scroll <= inner + 1
+
+
+def test_a_manager_subscribes_her_calendar_from_the_agenda(browser, live_server) -> None:
+    # Given Mia's week, on the agenda
+    _week()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = _signed_in(browser, live_server, "en", 1360)
+    page.goto("/agenda/")
+    card = page.locator("#calendar-subscription")
+    expect(card).to_contain_text("No subscription yet")
+    expect(page.locator(".agenda-item a", has_text="Download invitation (.ics)")).to_have_count(1)
+
+    # When she makes a subscription URL
+    card.get_by_role("button", name="Make a subscription URL").click()
+
+    # Then the card shows it this once, with a copy button, and the URL serves her feed
+    link = page.locator("#calendar-link")
+    expect(link).to_have_value(re.compile(r"/calendar/kcal_[\w-]+\.ics$"))
+    expect(page.locator("#calendar-subscription button", has_text="Copy URL")).to_be_visible()
+    page.locator("#calendar-subscription").screenshot(path=str(SHOTS / "agenda-calendar-card.png"))
+    page.screenshot(path=str(SHOTS / "agenda-calendar-en-1360.png"), full_page=True)
+    feed = page.request.get(link.input_value())
+    assert feed.status == 200
+    assert "Quarterly business review" in feed.text()

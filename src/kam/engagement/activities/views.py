@@ -34,6 +34,7 @@ from kam.engagement.activities.services import (
     activity_done,
     cadence_settings_update,
 )
+from kam.engagement.calendar.selectors import Subscription, subscription
 from kam.org.http import AuthedRequest
 from kam.org.permissions import can
 
@@ -45,15 +46,25 @@ def _form_errors(form: Any, error: DomainError) -> None:
         form.add_error(None, error.message)
 
 
-@login_required
-def agenda_view(request: AuthedRequest) -> HttpResponse:
-    """The manager's week: overdue first, one click to log a planned activity as done."""
+def agenda_page(request: AuthedRequest, calendar: Subscription | None = None) -> HttpResponse:
+    """The agenda page, with the calendar subscription card (its URL shown when just made)."""
     found = agenda(request.user)
     return render(
         request,
         "engagement/agenda.html",
-        {"section": "agenda", "agenda": found, "may_write": request.user.can_write},
+        {
+            "section": "agenda",
+            "agenda": found,
+            "may_write": request.user.can_write,
+            "calendar": calendar or subscription(request.user),
+        },
     )
+
+
+@login_required
+def agenda_view(request: AuthedRequest) -> HttpResponse:
+    """The manager's week: overdue first, one click to log a planned activity as done."""
+    return agenda_page(request)
 
 
 @login_required

@@ -1,7 +1,8 @@
 """The engagement app's API routers, one per part (kam.api.api adds them under /api/v1)."""
 
 from kam.engagement.activities.api import router as activities_router
+from kam.engagement.calendar.api import router as calendar_router
 from kam.engagement.complaints.api import router as complaints_router
 from kam.engagement.surveys.api import router as surveys_router
 
-__all__ = ["activities_router", "complaints_router", "surveys_router"]
+__all__ = ["activities_router", "calendar_router", "complaints_router", "surveys_router"]
