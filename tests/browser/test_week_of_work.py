@@ -310,7 +310,9 @@ def wednesday(page: Any, shoot: Any, week: Week) -> None:
 
     expect(page.locator(".messages")).to_contain_text("Survey response recorded.")
     expect(surveys.locator(".tile[data-dimension=service] .tile-value")).to_have_text("3.00")
-    expect(surveys.locator(".tile[data-dimension=service] .tile-explain")).to_have_text("before: 4")
+    expect(surveys.locator(".tile[data-dimension=service] .tile-explain")).to_have_text(
+        "before: 4.00"
+    )
     chart = surveys.locator("[data-chart=survey-trend]")
     expect(chart).to_have_attribute("data-chart-drawn", "1")
     drawn = _chart_option(page)
@@ -347,6 +349,7 @@ def wednesday(page: Any, shoot: Any, week: Week) -> None:
     phone = phone_context.new_page()
     phone.goto(link)
     expect(phone.locator("h1")).to_have_text("Satisfaction survey")
+    expect(phone.locator(".topbar .brand")).to_have_text("Huayang Machinery")
     for name, value in (
         ("csat_product", "4"),
         ("csat_service", "3"),
@@ -469,12 +472,18 @@ def friday(page: Any, shoot: Any, week: Week) -> None:
     page.goto("/engagement/settings/")
     expect(page.locator("h1")).to_have_text("Contact cadence")
     expect(page.locator("#id_visit_days_b")).to_have_value("45")
+    expect(page.locator(".cadence-history tbody td").nth(1)).to_have_text(
+        "the defaults of the rules"
+    )
+    scroll, inner = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+    assert scroll <= inner, f"the settings page scrolls sideways: {scroll} px"
     shoot("5-friday-cadence-settings")
 
 
-def test_a_week_of_work(page, shoot) -> None:
+def test_a_week_of_work(page, shoot, settings) -> None:
     # Given Mia's week: a key account with a visit planned for Monday, its surveys, an
     # account overdue for a visit, and the conflict-resolution team the director sits on
+    settings.KAM_COMPANY_NAME = "Huayang Machinery"
     week = _the_week()
     sign_in(page, "mia", PASSWORD)
 
