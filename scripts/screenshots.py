@@ -43,6 +43,11 @@ SHOTS = [
     ("/accounts/?q=Orient+Auto+Group", "relationship-map", "[data-chart-drawn]", False),
     ("/agenda/", "agenda", "", False),
     ("/engagement/complaints/", "complaints", "", False),
+    ("/engagement/complaints/", "complaint-detail", "", True),
+    ("/engagement/complaints/report/", "complaint-report", "", False),
+    ("/accounts/?q=Orient+Auto+Group", "survey-panel", "#surveys", False),
+    ("/accounts/?q=Orient+Auto+Group", "survey-public-form", "", True),
+    ("/engagement/settings/", "cadence-settings", "", True),
     ("/alerts/", "alerts", "", False),
     ("/alerts/", "alert-detail", "", True),
     ("/inbox/", "inbox", "", False),
@@ -59,8 +64,14 @@ def _shoot(page: Any, url: str, name: str, wait: str, full_page: bool) -> None:
         page.click("button[name=language][value=zh-hans]")
         return
     page.goto(url)
-    if name in ("account-detail", "relationship-map"):
+    if name in ("account-detail", "relationship-map", "survey-panel", "survey-public-form"):
         page.click("#account-table tbody a")
+    if name == "complaint-detail":
+        page.click(".complaints-table tbody a[href*='/engagement/complaints/']")
+    if name == "survey-public-form":
+        # A one-time link made for the account's first contact, opened as the contact would.
+        page.click("form[action$='/surveys/invite/'] button")
+        page.goto(page.locator("#survey-link").input_value())
     if name == "relationship-map":
         page.click("text=Open the relationship map")
     if name == "alert-detail":
@@ -70,6 +81,8 @@ def _shoot(page: Any, url: str, name: str, wait: str, full_page: bool) -> None:
     page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page)
     if name == "account-detail":
         page.locator("#strategy-panel").screenshot(path=str(OUT / "strategy-panel.png"))
+    if name == "survey-panel":  # the panel alone, over the page's shot
+        page.locator("#surveys").screenshot(path=str(OUT / f"{name}.png"))
 
 
 def main() -> None:
