@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models
@@ -149,78 +149,78 @@ COMPLAINTS = {
             "Pump seals failing after two weeks",
             "Seal material unfit for the medium",
             "Seals replaced with FKM; material note added to the order template",
-        ),  # noqa: E501
+        ),
         (
             "Valve leaking at the flange",
             "Gasket damaged in assembly",
             "Valves replaced; assembly check added",
-        ),  # noqa: E501
+        ),
         (
             "Sensor readings drifting",
             "Calibration batch out of tolerance",
             "Sensors recalibrated on site",
-        ),  # noqa: E501
+        ),
     ],
     C.DELIVERY: [
         (
             "Order delivered a week late",
             "Carrier capacity at Spring Festival",
             "Partial shipment by express; second carrier booked",
-        ),  # noqa: E501
+        ),
         (
             "Wrong motor variant delivered",
             "Picking error in the warehouse",
             "Correct variant sent next day; picking scan added",
-        ),  # noqa: E501
+        ),
         (
             "Damaged packaging on arrival",
             "Pallets not strapped",
             "Goods replaced; packaging instruction updated",
-        ),  # noqa: E501
+        ),
     ],
     C.SERVICE: [
         (
             "Service engineer arrived two days late",
             "Service team short of engineers in the region",
             "Visit done; a second engineer assigned to the region",
-        ),  # noqa: E501
+        ),
         (
             "No answer from the service hotline",
             "Hotline understaffed at night",
             "Call-back promised within two hours; rota extended",
-        ),  # noqa: E501
+        ),
         (
             "Repeated breakdown after repair",
             "Root cause not found on the first visit",
             "Drive replaced; fault analysis shared",
-        ),  # noqa: E501
+        ),
         (
             "Commissioning support not available",
             "Engineer booked on another site",
             "Commissioning rescheduled with a senior engineer",
-        ),  # noqa: E501
+        ),
     ],
     C.PRICE_BILLING: [
         (
             "Invoice does not match the quotation",
             "Old price list used for the invoice",
             "Credit note issued",
-        ),  # noqa: E501
-        ("Freight charged twice", "Duplicate freight line", "Duplicate removed; invoice reissued"),  # noqa: E501
+        ),
+        ("Freight charged twice", "Duplicate freight line", "Duplicate removed; invoice reissued"),
     ],
     C.RELATIONSHIP: [
         (
             "Account manager unreachable",
             "Manager on leave without a stand-in",
             "Stand-in named; customer informed",
-        ),  # noqa: E501
+        ),
     ],
     C.OTHER: [
         (
             "Certificates missing from the delivery",
             "Documents not attached",
             "Certificates sent by email",
-        ),  # noqa: E501
+        ),
     ],
 }
 CATEGORY_WEIGHTS = {
@@ -273,7 +273,7 @@ class _Story:
     drifting: bool
     weak: bool
     signal_from: dt.date | None
-    ends: dt.date | None  # a churned customer is no longer seen after it left
+    ends: dt.date | None  # when a churned customer left
     people: list[_Person] = field(default_factory=list)
 
     def strength(self, day: dt.date) -> float:
@@ -281,6 +281,8 @@ class _Story:
         accounts to 0.4)."""
         if self.signal_from is None or day < self.signal_from:
             return 0.0
+        if self.ends is not None and day >= self.ends:
+            return 1.0  # gone: seen rarely since
         rise = min(1.0, ((day - self.signal_from).days + 30) / RISE_DAYS)
         return rise * (0.4 if self.weak else 1.0)
 
@@ -462,7 +464,7 @@ def _activity(
         done_at=when if status == ActivityStatus.DONE else None,
         duration_minutes=rng.randint(*minutes) if minutes else None,
         subject=rng.choice(SUBJECTS[ActivityKind(kind)]),
-        owner_id=story.account.owner_id,
+        owner_id=cast(int, story.account.owner_id),  # only owned accounts have activities
     )
     if status == ActivityStatus.DONE and kind != K.EMAIL:
         bad = strength > 0 and rng.random() < 0.25 + 0.5 * strength
@@ -474,6 +476,64 @@ def _activity(
     count = {K.VISIT: rng.randint(1, 3), K.MEETING: rng.randint(2, 4)}.get(ActivityKind(kind), 1)
     theirs = _participants(rng, _eligible(story.people, day, as_of), count)
     return _Row(activity, ours, theirs)
+
+
+def _history(
+    rng: random.Random, story: _Story, helpers: list[int], start: dt.date, as_of: dt.date
+) -> tuple[list[_Row], int | None]:
+    """An account's done (and a few cancelled) activities since `start`: visits on its
+    cadence, thinning as it drifts, calls and emails between; and the last visit's index."""
+    owner = story.account.owner_id or 0
+    rows: list[_Row] = []
+    end = as_of  # a churned customer is still called on, less and less (win-back)
+    day = start + dt.timedelta(days=rng.randint(0, story.interval))
+    last_visit: int | None = None
+    between = [0, 1, 1, 2, 3] if story.rank < 60 else [0, 0, 1]
+    while day < end:
+        strength = story.strength(day)
+        kind = K.VISIT if rng.random() < 0.7 else K.MEETING
+        cancelled = rng.random() < 0.04
+        ours = [owner] + ([rng.choice(helpers)] if story.rank < 60 and rng.random() < 0.3 else [])
+        status = ActivityStatus.CANCELLED if cancelled else ActivityStatus.DONE
+        rows.append(_activity(rng, story, kind, _moment(rng, day), status, as_of, ours))
+        last_visit = last_visit if cancelled else len(rows) - 1
+        gap = story.interval * rng.uniform(0.75, 1.15) * (1 + 1.8 * strength)
+        for _ in range(rng.choice(between)):
+            other = day + dt.timedelta(days=rng.randint(1, max(int(gap) - 1, 1)))
+            kind = rng.choice([K.CALL, K.CALL, K.EMAIL, K.EMAIL, K.ONLINE_SESSION])
+            if rng.random() < 0.08 + 0.25 * strength:
+                kind = K.SERVICE_REQUEST
+            if other < end:
+                moment = _moment(rng, other)
+                rows.append(
+                    _activity(rng, story, kind, moment, ActivityStatus.DONE, as_of, [owner])
+                )
+        day += dt.timedelta(days=max(int(gap), 7))
+    return rows, last_visit
+
+
+def _coming(
+    rng: random.Random, story: _Story, visited: dt.date, as_of: dt.date, *, first: bool
+) -> list[_Row]:
+    """The coming weeks: the next visit planned (some already overdue, some not planned at
+    all so the cadence alert stands for it) and sometimes a call; the owner's first account
+    always has a visit this week or next."""
+    owner = story.account.owner_id or 0
+    due = visited + dt.timedelta(days=story.interval)
+    if due < as_of and not first and rng.random() < 0.6:
+        if rng.random() < 0.5:
+            return []
+    elif due < as_of or first:
+        due = as_of + dt.timedelta(days=rng.randint(0 if first else 1, 20))
+    planned = _activity(
+        rng, story, K.VISIT, _moment(rng, due), ActivityStatus.PLANNED, as_of, [owner]
+    )
+    planned.activity.subject = "Follow-up visit"
+    rows = [planned]
+    if rng.random() < 0.4:
+        call = _moment(rng, as_of + dt.timedelta(days=rng.randint(-5, 14)))
+        rows.append(_activity(rng, story, K.CALL, call, ActivityStatus.PLANNED, as_of, [owner]))
+    return rows
 
 
 def _activities(
@@ -491,60 +551,17 @@ def _activities(
         owner = story.account.owner_id
         if owner is None:
             continue
-        end = min(as_of, story.ends) if story.ends else as_of
-        day = start + dt.timedelta(days=rng.randint(0, story.interval))
-        last_visit: int | None = None
-        between = [0, 1, 1, 2, 3] if story.rank < 60 else [0, 0, 1]
-        while day < end:
-            strength = story.strength(day)
-            kind = K.VISIT if rng.random() < 0.7 else K.MEETING
-            cancelled = rng.random() < 0.04
-            ours = [owner]
-            if story.rank < 60 and rng.random() < 0.3:
-                ours.append(rng.choice(helpers))
-            status = ActivityStatus.CANCELLED if cancelled else ActivityStatus.DONE
-            rows.append(_activity(rng, story, kind, _moment(rng, day), status, as_of, ours))
-            if not cancelled:
-                last_visit = len(rows) - 1
-            gap = story.interval * rng.uniform(0.75, 1.15) * (1 + 1.8 * strength)
-            for _ in range(rng.choice(between)):
-                other = day + dt.timedelta(days=rng.randint(1, max(int(gap) - 1, 1)))
-                if other >= end:
-                    continue
-                kind = rng.choice([K.CALL, K.CALL, K.EMAIL, K.EMAIL, K.ONLINE_SESSION])
-                if rng.random() < 0.08 + 0.25 * strength:
-                    kind = K.SERVICE_REQUEST
-                rows.append(
-                    _activity(
-                        rng, story, kind, _moment(rng, other), ActivityStatus.DONE, as_of, [owner]
-                    )
-                )
-            day += dt.timedelta(days=max(int(gap), 7))
-        if story.ends or last_visit is None:
+        done, last_visit = _history(rng, story, helpers, start, as_of)
+        offset = len(rows)
+        rows.extend(done)
+        if last_visit is None:
             continue
-        # The coming weeks: the next visit, planned (some already overdue), and a call.
-        visited = (rows[last_visit].activity.done_at or timezone.now()).date()
-        due = visited + dt.timedelta(days=story.interval)
-        first_of_owner = owner not in seen_owner
+        visited = (done[last_visit].activity.done_at or timezone.now()).date()
+        coming = _coming(rng, story, visited, as_of, first=owner not in seen_owner)
         seen_owner.add(owner)
-        if due < as_of and not first_of_owner and rng.random() < 0.6:
-            if rng.random() < 0.5:
-                continue  # nothing planned: the cadence alert stands for it
-        elif due < as_of or first_of_owner:
-            due = as_of + dt.timedelta(days=rng.randint(0 if first_of_owner else 1, 20))
-        planned = _activity(
-            rng, story, K.VISIT, _moment(rng, due), ActivityStatus.PLANNED, as_of, [owner]
-        )
-        planned.activity.subject = "Plan the next visit"
-        rows.append(planned)
-        follows.append((len(rows) - 1, last_visit))
-        if rng.random() < 0.4:
-            call = as_of + dt.timedelta(days=rng.randint(-5, 14))
-            rows.append(
-                _activity(
-                    rng, story, K.CALL, _moment(rng, call), ActivityStatus.PLANNED, as_of, [owner]
-                )
-            )
+        if coming:
+            follows.append((len(rows), offset + last_visit))
+            rows.extend(coming)
     for row, pk in zip(rows, reserve_ids(Activity, len(rows)), strict=True):
         row.activity.pk = pk
     for planned_index, done_index in follows:
@@ -635,7 +652,9 @@ def _complaints(
     for story in stories:
         end = min(as_of, story.ends) if story.ends else as_of
         per_year = 2.5 if story.rank < 40 else 1.0 if story.rank < 80 else 0.3
-        arrivals = [(day, None) for day in _arrivals(rng, per_year, start, end)]
+        arrivals: list[tuple[dt.date, str | None]] = [
+            (day, None) for day in _arrivals(rng, per_year, start, end)
+        ]
         if story.signal_from is not None:
             extra = 5.0 if story.drifting else 1.2
             kinds = C.SERVICE if story.drifting else None
@@ -728,27 +747,10 @@ def _case(
     if started <= now:
         complaint.started_at, status = started, Status.IN_PROGRESS
         events.append(_event(EventAction.STARTED, started, owner, Status.ACKNOWLEDGED, status))
-    escalate = severity in (S.CRITICAL, S.HIGH) and (
-        forced == "bad" or rng.random() < (0.45 if slow else 0.12)
-    )
-    if escalate and status == Status.IN_PROGRESS:
+    if status == Status.IN_PROGRESS and severity in (S.CRITICAL, S.HIGH):
         at = started + (resolved - started) * 0.3
-        if at <= now:
-            complaint.escalated_at, complaint.escalated_to = at, team
-            complaint.escalated_by_id = owner
-            complaint.escalation_reason = (
-                "The customer's management asked for a solution at director level."
-                if forced == "bad" or rng.random() < 0.5
-                else "Repeated issue; the customer threatens to move volume elsewhere."
-            )
-            events.append(
-                _event(
-                    EventAction.ESCALATED,
-                    at,
-                    owner,
-                    comment=f"{team.name}: {complaint.escalation_reason}",
-                )
-            )
+        if at <= now and (forced == "bad" or rng.random() < (0.45 if slow else 0.12)):
+            events.append(_escalate(rng, complaint, at, team, owner, bad=forced == "bad"))
     if resolved <= now:
         complaint.resolved_at, status = resolved, Status.RESOLVED
         complaint.root_cause, complaint.resolution = cause, fix
@@ -760,6 +762,21 @@ def _case(
         events.append(_event(EventAction.CLOSED, closed, owner, Status.RESOLVED, status))
     complaint.status = status
     return _Case(complaint, events)
+
+
+def _escalate(
+    rng: random.Random, complaint: Complaint, at: dt.datetime, team: Team, owner: int, *, bad: bool
+) -> ComplaintEvent:
+    """Hand the conflict to the conflict-resolution team (§9), and its log entry."""
+    complaint.escalated_at, complaint.escalated_to = at, team
+    complaint.escalated_by_id = owner
+    complaint.escalation_reason = (
+        "The customer's management asked for a solution at director level."
+        if bad or rng.random() < 0.5
+        else "Repeated issue; the customer threatens to move volume elsewhere."
+    )
+    comment = f"{team.name}: {complaint.escalation_reason}"
+    return _event(EventAction.ESCALATED, at, owner, comment=comment)
 
 
 def _event(
@@ -828,57 +845,14 @@ def _surveys(rng: random.Random, stories: list[_Story], start: dt.date, as_of: d
         )
         plans.append(plan)
         plan_people.append(pool)
-        base = {
-            name: rng.uniform(3.6, 4.6)
-            for name in ("product", "service", "delivery", "price", "relationship")
-        }  # noqa: E501
-        nps = rng.uniform(6.5, 9.0)
-        span = max((as_of - story.signal_from).days, 1) if story.signal_from else 1
-        for quarter in quarters:
-            day = quarter + dt.timedelta(days=rng.randint(10, 40))
-            if day >= as_of:
-                continue
-            fall = 0.0
-            if story.signal_from and day >= story.signal_from:
-                fall = ((day - story.signal_from).days / span) ** 1.3 * (
-                    1.0 if story.drifting else 0.3
-                )
-            sent = quarter + dt.timedelta(days=7)
-            for person in _eligible(pool, day, as_of)[: rng.randint(1, 3)]:
-                scores = {
-                    f"csat_{name}": _score(
-                        rng, mean - fall * (2.4 if name == "service" else 0.6), 1, 5
-                    )
-                    for name, mean in base.items()
-                }
-                response = SurveyResponse(
-                    account=story.account,
-                    plan=plan,
-                    contact_id=person.pk,
-                    responded_on=day,
-                    method=plan.method,
-                    nps=_score(rng, nps - fall * 4.5, 0, 10),
-                    source=ResponseSource.PUBLIC_FORM if web else ResponseSource.PAGE,
-                    entered_by_id=None if web else story.account.owner_id,
-                    comments=(
-                        "Service response times have become a problem."
-                        if fall > 0.4 and rng.random() < 0.6
-                        else ""
-                    ),
-                    **scores,
-                )
-                responses.append(response)
-                if web:
-                    invitations.append(
-                        (_invitation(story, plan, person, sent, day), sent, len(responses) - 1)
-                    )
+        _responses(rng, story, plan, pool, quarters, as_of, responses, invitations)
         if web:  # this quarter's links, not all answered yet
             sent = quarters[-1] + dt.timedelta(days=7)
             if sent < as_of:
                 for person in pool[:2]:
                     if not any(
                         r.contact_id == person.pk and r.responded_on >= sent for r in responses
-                    ):  # noqa: E501
+                    ):
                         invitations.append(
                             (_invitation(story, plan, person, sent, None), sent, None)
                         )
@@ -910,6 +884,62 @@ def _surveys(rng: random.Random, stories: list[_Story], start: dt.date, as_of: d
         SurveyInvitation.objects.filter(pk__in=ids).update(
             created_at=timezone.make_aware(dt.datetime.combine(sent, WORK_START))
         )
+
+
+def _responses(
+    rng: random.Random,
+    story: _Story,
+    plan: SurveyPlan,
+    pool: list[_Person],
+    quarters: list[dt.date],
+    as_of: dt.date,
+    responses: list[SurveyResponse],
+    invitations: list[tuple[SurveyInvitation, dt.date, int | None]],
+) -> None:
+    """A plan's quarterly answers: each account's level with noise, falling once its
+    signals start (service most of all at the drifting group); web-form ones through an
+    answered invitation."""
+    web = plan.method == SurveyMethod.WEB_FORM
+    base = {
+        name: rng.uniform(3.6, 4.6)
+        for name in ("product", "service", "delivery", "price", "relationship")
+    }
+    nps = rng.uniform(6.5, 9.0)
+    span = max((as_of - story.signal_from).days, 1) if story.signal_from else 1
+    for quarter in quarters:
+        day = quarter + dt.timedelta(days=rng.randint(10, 40))
+        if day >= as_of:
+            continue
+        fall = 0.0
+        if story.signal_from and day >= story.signal_from:
+            fall = ((day - story.signal_from).days / span) ** 1.3 * (1.0 if story.drifting else 0.3)
+        sent = quarter + dt.timedelta(days=7)
+        for person in _eligible(pool, day, as_of)[: rng.randint(1, 3)]:
+            scores = {
+                f"csat_{name}": _score(rng, mean - fall * (2.4 if name == "service" else 0.6), 1, 5)
+                for name, mean in base.items()
+            }
+            response = SurveyResponse(
+                account=story.account,
+                plan=plan,
+                contact_id=person.pk,
+                responded_on=day,
+                method=plan.method,
+                nps=_score(rng, nps - fall * 4.5, 0, 10),
+                source=ResponseSource.PUBLIC_FORM if web else ResponseSource.PAGE,
+                entered_by_id=None if web else story.account.owner_id,
+                comments=(
+                    "Service response times have become a problem."
+                    if fall > 0.4 and rng.random() < 0.6
+                    else ""
+                ),
+                **scores,
+            )
+            responses.append(response)
+            if web:
+                invitations.append(
+                    (_invitation(story, plan, person, sent, day), sent, len(responses) - 1)
+                )
 
 
 def _invitation(
@@ -967,7 +997,7 @@ def _trainings(
     people: list[list[int]] = []
     for story in [s for s in stories if s.people][:TRAINED]:
         for day in _arrivals(rng, 1.5, start, as_of - dt.timedelta(days=3)):
-            topic = _pick(rng, {t: 1.0 for t in TRAININGS})
+            topic = _pick(rng, dict.fromkeys(TRAININGS, 1.0))
             pool = [
                 p
                 for p in _eligible(story.people, day, as_of)
@@ -987,7 +1017,7 @@ def _trainings(
                     materials="Slides (PDF)\nHands-on checklist",
                     feedback_score=Decimal(
                         f"{rng.uniform(2.8, 3.8) if late else rng.uniform(3.6, 4.9):.2f}"
-                    ),  # noqa: E501
+                    ),
                     notes="Attendees asked for a follow-up session." if rng.random() < 0.3 else "",
                     created_by_id=story.account.owner_id or users["director"].pk,
                 )
@@ -1056,7 +1086,7 @@ def _competitor_moves(
             CompetitorMove(
                 account=story.account,
                 competitor=rng.choice(COMPETITORS[1:]),
-                offer=_pick(rng, {o: 1.0 for o in CompetitorOffer}),
+                offer=_pick(rng, dict.fromkeys(CompetitorOffer, 1.0)),
                 description="Offer heard of at the customer.",
                 seen_on=min(max(base, start), as_of - dt.timedelta(days=1)),
                 seen_by_id=story.account.owner_id,
