@@ -67,9 +67,7 @@ def demo_load(*, seed: int = 7, accounts: int = 300, years: int = 3) -> DemoResu
         demo_decisions_and_notes(created, users)
         demo_costs_to_serve(rng, created, plan, last_month, users["director"])
         demo_buying_centres(rng, created, plan, as_of)
-        demo_engagement(
-            rng, created, plan, users, as_of=as_of, last_month=last_month, years=years
-        )
+        demo_engagement(rng, created, plan, users, as_of=as_of, last_month=last_month, years=years)
     score_history(as_of=as_of)
     demo_sweeps(as_of)
     return DemoResult(True, user_count(), len(created), lines)
