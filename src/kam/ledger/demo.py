@@ -40,6 +40,7 @@ CATEGORIES = {
 SEASON = np.array([0.85, 0.7, 1.0, 1.02, 1.03, 1.05, 0.97, 0.95, 1.05, 1.0, 1.08, 1.3])
 TRAJECTORIES = ("stable", "growing", "declining", "new", "churned")
 TRAJECTORY_SHARES = (0.45, 0.2, 0.13, 0.12, 0.1)
+DRIFT_MONTHS = 14  # a drifting account's revenue falls over the last 14 months
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,13 @@ class DemoAccount:
 def month_starts(last_month: dt.date, years: int) -> list[dt.date]:
     index = last_month.year * 12 + last_month.month - 1
     return [dt.date(i // 12, i % 12 + 1, 1) for i in range(index - years * 12 + 1, index + 1)]
+
+
+def drift_start(last_month: dt.date, years: int) -> dt.date:
+    """The first month in which a drifting account's revenue falls (S0's case; the default
+    of `monthly_factors`), or the period's first month when the period is shorter."""
+    months = month_starts(last_month, years)
+    return months[max(len(months) - DRIFT_MONTHS, 0)]
 
 
 def pareto_revenues(rng: np.random.Generator, count: int) -> np.ndarray:
@@ -79,7 +87,7 @@ def monthly_factors(
         factor = np.where(t < stop, 1.0, 0.0)
     elif trajectory == "drifting":
         # Drifting for 14 months: the whole trailing year is below the year before.
-        begin = drift_from if drift_from is not None else months - 14
+        begin = drift_from if drift_from is not None else months - DRIFT_MONTHS
         factor = np.where(t < begin, 1.05, np.maximum(0.15, 1.05 * 0.82 ** (t - begin + 1)))
     else:
         factor = np.ones(months)

@@ -1,5 +1,6 @@
 """The demo company: a believable B2B supplier's people, customers, sales history, cost to
-serve and buying centres, scored over its whole history.
+serve, buying centres and engagement (activities, complaints, surveys, trainings, competitor
+moves), scored over its whole history, its alerts swept once.
 
 Each app writes its own part (its `demo.py`, through its services or bulk paths); this module
 only runs them in order with one random generator, so a seed always builds the same company.
@@ -25,6 +26,7 @@ from kam.accounts.demo import (
 )
 from kam.core.dates import today
 from kam.core.months import last_month_end
+from kam.engagement.demo import demo_engagement, demo_sweeps
 from kam.ledger.demo import demo_ledger_load, demo_plan
 from kam.org.demo import demo_users, user_count
 from kam.portfolio.demo import demo_costs_to_serve
@@ -65,5 +67,7 @@ def demo_load(*, seed: int = 7, accounts: int = 300, years: int = 3) -> DemoResu
         demo_decisions_and_notes(created, users)
         demo_costs_to_serve(rng, created, plan, last_month, users["director"])
         demo_buying_centres(rng, created, plan, as_of)
+        demo_engagement(rng, created, plan, users, as_of=as_of, last_month=last_month, years=years)
     score_history(as_of=as_of)
+    demo_sweeps(as_of)
     return DemoResult(True, user_count(), len(created), lines)
