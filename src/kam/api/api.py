@@ -19,7 +19,13 @@ from kam.api.auth import api_auth
 from kam.api.links import add_links
 from kam.core.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS, database_busy
 from kam.core.errors import DomainError
-from kam.engagement.api import activities_router, complaints_router, surveys_router
+from kam.engagement.api import (
+    activities_router,
+    competitors_router,
+    complaints_router,
+    surveys_router,
+    trainings_router,
+)
 from kam.ledger.api import router as ledger_router
 from kam.org.api import router as org_router
 from kam.portfolio.api import accounts_router as portfolio_accounts_router
@@ -77,6 +83,8 @@ api.add_router("/accounts", relationship_map_router)
 api.add_router("/", surveys_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/", activities_router)
+api.add_router("/", trainings_router)
+api.add_router("/", competitors_router)
 
 
 def _error(

@@ -46,11 +46,7 @@ def training_list(*, actor: User, filters: TrainingFilters | None = None) -> Que
     """The sessions of the accounts the actor sees, latest first, with their attendees,
     filtered by account, topic and date range (inclusive)."""
     rows = _filtered(trainings_visible_to(actor), filters or TrainingFilters())
-    return (
-        rows.select_related("account")
-        .prefetch_related("attendees")
-        .order_by("-held_on", "-id")
-    )
+    return rows.select_related("account").prefetch_related("attendees").order_by("-held_on", "-id")
 
 
 def trainings_of(account: Account) -> QuerySet[Training]:

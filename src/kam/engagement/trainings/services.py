@@ -50,9 +50,8 @@ def _apply(training: Training, values: Mapping[str, Any]) -> None:
     unknown = sorted(set(values) - set(EDITABLE))
     if unknown:
         raise InvalidInput(str(ERROR_UNKNOWN_FIELD) % {"field": unknown[0]}, field=unknown[0])
-    for name, value in values.items():
-        if name in TEXT_FIELDS:
-            value = (value or "").strip()
+    for name, given in values.items():
+        value = (given or "").strip() if name in TEXT_FIELDS else given
         setattr(training, name, value)
 
 
@@ -66,7 +65,7 @@ def _attendees(account_id: int, ids: Collection[int]) -> list[int]:
         raise InvalidInput(str(ERROR_ATTENDEE_ELSEWHERE), field="attendee_ids")
     contact = Training._meta.get_field("attendees").related_model
     found = set(
-        contact._default_manager.filter(  # type: ignore[union-attr]
+        contact._default_manager.filter(
             pk__in=wanted, account_id=account_id, merged_into__isnull=True
         ).values_list("pk", flat=True)
     )

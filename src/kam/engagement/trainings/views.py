@@ -95,7 +95,7 @@ def training_edit_view(request: AuthedRequest, training_id: int) -> HttpResponse
                 actor=request.user, training=training, values=values, attendee_ids=attendees
             )
         except DomainError as error:
-            domain_errors(form, [(e.field, e.message) for e in error.errors] or [("", error.message)])
+            domain_errors(form, error)
         else:
             messages.success(request, _("Training saved."))
             return back_to(request, training.account_id, ANCHOR)
