@@ -88,7 +88,7 @@ def test_a_manager_fills_the_service_page_and_a_director_reads_the_moves(
 
     page.goto(f"/accounts/{account.pk}/service/")
     training = page.locator("form[action$='/trainings/add/']")
-    page.locator("#trainings details.training-entry summary").click()
+    page.locator("#trainings details.training-entry").evaluate("d => { d.open = true; }")
     training.locator("select[name=training-topic]").select_option("technical_support")
     training.locator("input[name=training-title]").fill("Seal fitting on line 3")
     training.locator("input[name=training-held_on]").fill("2026-11-20")
@@ -99,7 +99,8 @@ def test_a_manager_fills_the_service_page_and_a_director_reads_the_moves(
     expect(page.locator(".message.success")).to_be_visible()
     assert Training.objects.filter(title="Seal fitting on line 3").exists()
 
-    page.locator("#competitors details.move-entry summary").click()
+    # Open already when the account has no move yet.
+    page.locator("#competitors details.move-entry").evaluate("d => { d.open = true; }")
     move = page.locator("form[action$='/competitor-moves/add/']")
     move.locator("input[name=move-competitor]").fill("Rival Pumps")
     move.locator("select[name=move-offer]").select_option("price_cut")

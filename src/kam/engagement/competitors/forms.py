@@ -28,7 +28,7 @@ class MoveForm(forms.Form):
     seen_on = forms.DateField(
         label=_("seen on"),
         validators=[validate_in_calendar],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     source = forms.ChoiceField(choices=MoveSource.choices, label=_("source"))
     source_detail = forms.CharField(
@@ -60,12 +60,12 @@ class MoveFilterForm(forms.Form):
         required=False,
         label=_("seen from"),
         validators=[validate_in_calendar],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
         required=False,
         label=_("to"),
         validators=[validate_in_calendar],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     account = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

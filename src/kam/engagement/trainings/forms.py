@@ -18,11 +18,13 @@ class TrainingForm(forms.Form):
     """One session: topic, title, date, trainer, attendees, materials, feedback (§9)."""
 
     topic = forms.ChoiceField(choices=TrainingTopic.choices, label=_("topic"))
-    title = forms.CharField(max_length=200, label=_("title"), validators=[validate_identifier])
+    title = forms.CharField(
+        max_length=200, label=_("session title"), validators=[validate_identifier]
+    )
     held_on = forms.DateField(
         label=_("held on"),
         validators=[validate_in_calendar],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     trainer = forms.CharField(max_length=200, label=_("trainer"))
     duration_hours = forms.DecimalField(
