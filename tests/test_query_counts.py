@@ -29,6 +29,7 @@ from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
     AccountRequestFactory,
+    CompetitorMoveFactory,
     ComplaintFactory,
     ContactFactory,
     CostToServeFactory,
@@ -40,6 +41,7 @@ from tests.factories import (
     SurveyResponseFactory,
     TeamFactory,
     TeamMemberFactory,
+    TrainingFactory,
     UserFactory,
 )
 
@@ -103,6 +105,8 @@ MOST = {
     "list_complaint_events": 6,
     "get_complaint_report": 5,
     "get_complaint_settings": 4,
+    "list_trainings": 6,  # and the attendees, prefetched
+    "list_competitor_moves": 5,
     # The dashboard gathers a fixed set of cards (alerts, movements, mentions, counts).
     "dashboard": 17,
     "profile": 5,
@@ -131,6 +135,12 @@ MOST = {
     "complaint_detail": 12,
     "complaint_report": 7,
     "complaint_settings": 7,
+    # Open complaints and their settings, the trend, trainings and attendees, the attendee
+    # choices, moves, the move alert.
+    "account_service": 20,
+    "account_trainings": 9,
+    "account_competitor_moves": 8,
+    "competitor_move_list": 10,  # the page, its count, the summary, the names
 }
 LIST_PAGES = [
     ("dashboard", False),
@@ -156,6 +166,10 @@ LIST_PAGES = [
     ("complaint_detail", "complaint"),
     ("complaint_report", False),
     ("complaint_settings", False),
+    ("account_service", True),
+    ("account_trainings", True),
+    ("account_competitor_moves", True),
+    ("competitor_move_list", False),
 ]
 
 
@@ -199,6 +213,8 @@ def build(rows: int, manager: User) -> int:
         )
         complaint_acknowledge(actor=manager, complaint=complaint, comment="c")
         ComplaintFactory(account=account, status="closed", resolved_at=complaint.received_at)
+        TrainingFactory(account=first, created_by=manager).attendees.add(contact)
+        CompetitorMoveFactory(account=first, competitor=f"Rival {index % 3}", seen_by=manager)
     for strategy in Strategy.values[: min(rows, len(Strategy.values))]:
         playbook, _new = Playbook.objects.get_or_create(
             strategy=strategy, defaults={"summary": "s"}

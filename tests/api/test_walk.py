@@ -35,6 +35,7 @@ from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
     ActivityFactory,
+    CompetitorMoveFactory,
     ComplaintFactory,
     ContactFactory,
     InfluenceLinkFactory,
@@ -44,6 +45,7 @@ from tests.factories import (
     SurveyResponseFactory,
     TeamFactory,
     TeamMemberFactory,
+    TrainingFactory,
     UserFactory,
 )
 
@@ -127,6 +129,22 @@ BODIES: dict[str, dict[str, Any]] = {
     "done_activity": {"outcome": "walk"},
     "replan_activity": {"planned_for": "2026-12-03T10:00:00+08:00"},
     "update_cadence_settings": {"visit_days_b": 40},
+    "create_training": {
+        "account_id": 2**40,
+        "topic": "solutions",
+        "title": "walk",
+        "held_on": "2026-10-01",
+        "trainer": "walk",
+    },
+    "update_training": {"title": "Renamed by a stranger"},
+    "create_competitor_move": {
+        "account_id": 2**40,
+        "competitor": "walk",
+        "offer": "price_cut",
+        "seen_on": "2026-10-01",
+        "source": "field",
+    },
+    "update_competitor_move": {"products": "Renamed by a stranger"},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {
@@ -185,6 +203,8 @@ OWN: dict[str, str] = {
     "get_agenda": MINE,
     "get_cadence_settings": '"visit_days_a"',
     "get_calendar_feed": '"exists": true',
+    "list_trainings": MINE,
+    "list_competitor_moves": MINE,
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -326,7 +346,16 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
     record_scores([account.pk], reason="change")  # the relationship series' first point
     activity = ActivityFactory(account=account, owner=owner, subject=marker, planned_for=now())
     feed_create(actor=owner)
-    return {"cost_id": cost.pk, "alert_id": alert.pk, "activity_id": activity.pk}
+    training = TrainingFactory(account=account, title=marker, created_by=owner)
+    training.attendees.add(ContactFactory(account=account, name=f"{marker} trainee"))
+    move = CompetitorMoveFactory(account=account, competitor=marker, seen_by=owner)
+    return {
+        "cost_id": cost.pk,
+        "alert_id": alert.pk,
+        "activity_id": activity.pk,
+        "training_id": training.pk,
+        "move_id": move.pk,
+    }
 
 
 @pytest.fixture
@@ -413,6 +442,8 @@ def test_every_operation_is_known_to_the_walk() -> None:
         "invitation_id",
         "complaint_id",
         "activity_id",
+        "training_id",
+        "move_id",
     }
     for _method, _path, spec in OPERATIONS:
         assert set(path_parameters(spec)) <= known_params, spec["operationId"]

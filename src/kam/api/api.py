@@ -22,8 +22,10 @@ from kam.core.errors import DomainError
 from kam.engagement.api import (
     activities_router,
     calendar_router,
+    competitors_router,
     complaints_router,
     surveys_router,
+    trainings_router,
 )
 from kam.ledger.api import router as ledger_router
 from kam.org.api import router as org_router
@@ -83,6 +85,8 @@ api.add_router("/", surveys_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/", activities_router)
 api.add_router("/", calendar_router)
+api.add_router("/", trainings_router)
+api.add_router("/", competitors_router)
 
 
 def _error(

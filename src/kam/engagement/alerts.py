@@ -2,5 +2,6 @@
 AlertsConfig.ready() imports this module."""
 
 import kam.engagement.activities.alerts
+import kam.engagement.competitors.alerts
 import kam.engagement.complaints.alerts
 import kam.engagement.surveys.alerts  # noqa: F401

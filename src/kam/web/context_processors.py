@@ -31,6 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         NavItem(_("Portfolio"), reverse("portfolio_matrix"), "portfolio"),
         NavItem(_("Alerts"), reverse("portfolio_alerts"), "alerts"),
         NavItem(_("Complaints"), reverse("complaint_list"), "complaints"),
+        NavItem(_("Competitors"), reverse("competitor_move_list"), "competitors"),
         NavItem(_("Imports"), reverse("import_list"), "imports"),
     ]
     if user.is_staff:
