@@ -21,6 +21,7 @@ none) and whether it drove the alert.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -140,7 +141,9 @@ class AlertKind:
         """The message as stored: English, for API readers, with the cause's sentence and
         the changes that drove it."""
         found = _as_finding(finding)
-        with translation.override("en"):
+        # A sweep words thousands at once under one override: skip the switch then.
+        english = translation.get_language() == "en"
+        with contextlib.nullcontext() if english else translation.override("en"):
             parts = [self.text(found.data)]
             sentence = self.cause_text(found.cause)
             if sentence:
