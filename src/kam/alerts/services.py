@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from kam.accounts.models import Account, Note
@@ -26,7 +26,7 @@ from kam.alerts.models import (
     CommentAction,
     Resolution,
 )
-from kam.alerts.registry import AlertKind, Clears, Finding, kind_find, kind_get
+from kam.alerts.registry import AlertKind, Clears, Finding, english, kind_find, kind_get
 from kam.core.bulk import history_copy, insert_values, reserve_ids, update_values
 from kam.core.errors import Conflict, InvalidInput
 from kam.core.history import save_as
@@ -174,7 +174,7 @@ def alerts_sync(
     created: list[list[Any]] = []
     changed: list[list[Any]] = []
     moment = timezone.now()
-    with translation.override("en"):
+    with english():
         for pk, value in wanted.items():
             finding = _found(value)
             fields = [

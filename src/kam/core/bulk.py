@@ -126,6 +126,9 @@ def _adapters(fields: Sequence[Any]) -> list[Callable[[Any], Any]]:
             adapters.append(connection.ops.adapt_datefield_value)
         elif kind == "DateTimeField":
             adapters.append(connection.ops.adapt_datetimefield_value)
+        elif kind == "JSONField":
+            # The store's own JSON adapter, without the field's checks on every value.
+            adapters.append(partial(connection.ops.adapt_json_value, encoder=field.encoder))
         else:
             adapters.append(partial(_prepared, field))
     return adapters
