@@ -54,12 +54,12 @@ def account_decision_makers(
     cadence)."""
     found: dict[int, list[DecisionMaker]] = {}
     zone = timezone.get_current_timezone()  # once: localdate() looks it up on every call
-    rows = Contact.objects.filter(
+    people = Contact.objects.filter(
         buying_role=BuyingRole.DECISION_MAKER, active=True, merged_into__isnull=True
     )
     if account_ids is not None:
-        rows = rows.filter(account_id__in=list(account_ids))
-    rows = rows.order_by("account_id", "name", "id").values_list(
+        people = people.filter(account_id__in=list(account_ids))
+    rows = people.order_by("account_id", "name", "id").values_list(
         "account_id", "pk", "name", "last_contact", "created_at"
     )
     for account_id, pk, name, last_contact, created_at in rows:
