@@ -22,7 +22,7 @@ class DecisionMaker(NamedTuple):
     since: dt.date  # when kam first knew them: the cadence's start when never contacted
 
 
-DecisionMakersProvider = Callable[[Collection[int]], Mapping[int, list[DecisionMaker]]]
+DecisionMakersProvider = Callable[[Collection[int] | None], Mapping[int, list[DecisionMaker]]]
 
 _providers: list[DecisionMakersProvider] = []
 
@@ -32,8 +32,9 @@ def register_decision_makers(provider: DecisionMakersProvider) -> None:
     _providers[:] = [provider]
 
 
-def decision_makers(account_ids: Collection[int]) -> dict[int, list[DecisionMaker]]:
-    """The active decision makers of each of `account_ids` that has any (§9 cadence)."""
+def decision_makers(account_ids: Collection[int] | None) -> dict[int, list[DecisionMaker]]:
+    """The active decision makers of each of `account_ids` (None: every account) that has
+    any (§9 cadence)."""
     if not _providers:
         return {}
     return {pk: list(people) for pk, people in _providers[0](account_ids).items()}

@@ -21,8 +21,10 @@ none) and whether it drove the alert.
 
 from __future__ import annotations
 
+import contextlib
 import enum
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -61,7 +63,40 @@ def register_inputs(**labels: Promise | str) -> None:
 
 
 def input_label(code: str) -> str:
-    return str(INPUTS.get(code, code))
+    return _str(INPUTS.get(code, code))
+
+
+# English texts worded already, by the lazy text they come from (which the entry keeps
+# alive, so its id is never another's): a sweep words thousands of messages from a handful.
+_ENGLISH: dict[int, tuple[Promise, str]] = {}
+_wording = threading.local()
+
+
+@contextlib.contextmanager
+def english() -> Iterator[None]:
+    """Word stored messages (English) inside: the language switched once, however many
+    messages or nested uses; their texts are memoised meanwhile."""
+    if getattr(_wording, "english", False):
+        yield
+        return
+    with translation.override("en"):
+        _wording.english = True
+        try:
+            yield
+        finally:
+            _wording.english = False
+
+
+def _str(text: Promise | str) -> str:
+    """str(text), memoised while wording in English (`english`)."""
+    if isinstance(text, str) or not getattr(_wording, "english", False):
+        return str(text)
+    known = _ENGLISH.get(id(text))
+    if known is None or known[0] is not text:
+        if len(_ENGLISH) > 2000:  # texts made on the fly: never let the memo grow
+            _ENGLISH.clear()
+        known = _ENGLISH[id(text)] = (text, str(text))
+    return known[1]
 
 
 class Clears(enum.Enum):
@@ -129,18 +164,18 @@ class AlertKind:
         """The message in the active language; raises KeyError, TypeError or ValueError when
         the data does not carry what the template needs."""
         template = self.template(data) if callable(self.template) else self.template
-        return str(template) % self.params(data)
+        return _str(template) % self.params(data)
 
     def cause_text(self, cause: Cause) -> str:
         """The cause's sentence in the active language ("" when the kind does not know it)."""
         rule = self.causes.get(str(cause.get("rule", "")))
-        return str(rule.text) if rule is not None else ""
+        return _str(rule.text) if rule is not None else ""
 
     def message(self, finding: Finding | Data) -> str:
         """The message as stored: English, for API readers, with the cause's sentence and
         the changes that drove it."""
         found = _as_finding(finding)
-        with translation.override("en"):
+        with english():
             parts = [self.text(found.data)]
             sentence = self.cause_text(found.cause)
             if sentence:
@@ -155,19 +190,22 @@ class AlertKind:
             return " ".join(parts)[:500]
 
 
+MONTHS, YES, NO, NONE = _("%(months)s months"), _("yes"), _("no"), _("none")
+
+
 def value_text(value: Any, unit: str, currency: str = "") -> str:
     """One value of a change as plain text (the stored message; pages format their own)."""
     if value is None:
-        return str(_("none"))
+        return _str(NONE)
     if unit == "money":
         amount = f"{Decimal(str(value)):,.2f}"  # exact: money never goes through a float
         return f"{amount} {currency}".strip()
     if unit == "share":
         return f"{float(value):.1%}"
     if unit == "months":
-        return str(_("%(months)s months")) % {"months": f"{float(value):.1f}"}
+        return _str(MONTHS) % {"months": f"{float(value):.1f}"}
     if unit == "flag":
-        return str(_("yes") if value else _("no"))
+        return _str(YES if value else NO)
     return str(value)
 
 

@@ -4,13 +4,13 @@ workflow open → acknowledged → resolved with assignment, comments and follow
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kam.accounts.models import Account, Note
 from kam.accounts.selectors import accounts_visible_to
@@ -26,7 +26,8 @@ from kam.alerts.models import (
     CommentAction,
     Resolution,
 )
-from kam.alerts.registry import AlertKind, Clears, Finding, kind_find, kind_get
+from kam.alerts.registry import AlertKind, Clears, Finding, english, kind_find, kind_get
+from kam.core.bulk import history_copy, insert_values, reserve_ids, update_values
 from kam.core.errors import Conflict, InvalidInput
 from kam.core.history import save_as
 from kam.org.models import User
@@ -102,6 +103,46 @@ def alert_raise(
 
 REFRESHED = ["severity", "message", "data", "cause"]
 RESOLVED_FIELDS = ["state", "is_open", "resolved_at", "resolution"]
+# The columns a new alert is written with (the others keep their defaults: none, "").
+OPENED = [
+    "id",
+    "account",
+    "kind",
+    *REFRESHED,
+    "created_at",
+    "state",
+    "is_open",
+    "resolution",
+    "resolution_reason",
+]
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What one `alerts_sync` did: how many alerts it opened, refreshed and resolved."""
+
+    opened: int = 0
+    refreshed: int = 0
+    resolved: int = 0
+
+
+def _chunks(values: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
+
+
+def _open_alerts(kind: str, within: Collection[int] | None) -> dict[int, tuple[Any, ...]]:
+    """Account id → (pk, severity, message, data, cause) of the kind's open alerts, locked
+    (PostgreSQL; SQLite's write lock is the transaction's already)."""
+    rows = Alert.objects.select_for_update().filter(kind=kind, is_open=True).order_by()
+    columns = ("account_id", "pk", *REFRESHED)
+    if within is None or len(within) > CHUNK:
+        found = {row[0]: row[1:] for row in rows.values_list(*columns)}
+        return found if within is None else {pk: found[pk] for pk in within if pk in found}
+    return {
+        row[0]: row[1:] for row in rows.filter(account_id__in=list(within)).values_list(*columns)
+    }
 
 
 @transaction.atomic
@@ -110,46 +151,64 @@ def alerts_sync(
     wanted: Mapping[int, Finding | Mapping[str, Any]],
     *,
     keep: Collection[int] = (),
-) -> None:
+    within: Collection[int] | None = None,
+) -> SyncResult:
     """Make the open alerts of a kind match one run's findings, `wanted` (account id → a
-    finding, or the data alone), in a few bulk statements: open the new ones, refresh the
-    changed ones (severity, message, data, cause; the state stays) and, for a kind that clears
-    when its condition clears, resolve the open ones the run no longer finds, except those of
-    the accounts in `keep` (whose condition still holds). History records every change.
-    Raises LookupError for an unregistered kind."""
+    finding, or the data alone): the one bulk path every sweep raises, refreshes and
+    resolves alerts through (DOMAIN §10, docs/rules.md "Alerts"). It opens the new ones,
+    refreshes the changed ones (severity, message, data, cause; the state stays) and, for a
+    kind that clears when its condition clears, resolves the open ones the run no longer
+    finds — except those of the accounts in `keep` (whose condition still holds) and, when
+    `within` is given (the accounts the run looked at), those of every other account.
+
+    A few statements whatever the number of accounts: one read of the open alerts, then
+    keys reserved, rows inserted and updated by the store's bulk path (kam.core.bulk) and
+    every change recorded in the history by one INSERT … SELECT per chunk (author: the
+    system). A rerun with the same findings writes nothing. Raises LookupError for an
+    unregistered kind, ValueError for an unknown severity."""
     declared = kind_get(kind)
-    open_now = {
-        alert.account_id: alert
-        for alert in Alert.objects.select_for_update().filter(kind=kind, is_open=True)
-    }
-    created: list[Alert] = []
-    changed: list[Alert] = []
-    for pk, value in wanted.items():
-        finding = _found(value)
-        fields = {
-            "severity": _check_severity(declared.severity_for(finding)),
-            "message": declared.message(finding),
-            "data": dict(finding.data),
-            "cause": dict(finding.cause),
-        }
-        alert = open_now.get(pk)
-        if alert is None:
-            created.append(Alert(account_id=pk, kind=kind, **fields))
-        elif any(getattr(alert, name) != value for name, value in fields.items()):
-            for name, field_value in fields.items():
-                setattr(alert, name, field_value)
-            changed.append(alert)
-    resolved: list[Alert] = []
+    if within is not None:
+        scope = set(within)
+        wanted = {pk: value for pk, value in wanted.items() if pk in scope}
+    open_now = _open_alerts(kind, within)
+    created: list[list[Any]] = []
+    changed: list[list[Any]] = []
+    moment = timezone.now()
+    with english():
+        for pk, value in wanted.items():
+            finding = _found(value)
+            fields = [
+                _check_severity(declared.severity_for(finding)),
+                declared.message(finding),
+                dict(finding.data),
+                dict(finding.cause),
+            ]
+            alert = open_now.get(pk)
+            if alert is None:
+                created.append([pk, kind, *fields, moment, AlertState.OPEN, True, "", ""])
+            elif list(alert[1:]) != fields:
+                changed.append([*fields, alert[0]])
+    resolved: list[int] = []
     if declared.clears is Clears.WHEN_CONDITION_CLEARS:
-        resolved_at = timezone.now()
-        for pk, alert in open_now.items():
-            if pk not in wanted and pk not in keep:
-                alert.state, alert.is_open = AlertState.RESOLVED, False
-                alert.resolved_at, alert.resolution = resolved_at, Resolution.CONDITION_CLEARED
-                resolved.append(alert)
-    bulk_create_with_history(created, Alert, batch_size=1000)
-    bulk_update_with_history(changed, Alert, REFRESHED, batch_size=1000)
-    bulk_update_with_history(resolved, Alert, RESOLVED_FIELDS, batch_size=1000)
+        resolved = [
+            alert[0] for pk, alert in open_now.items() if pk not in wanted and pk not in keep
+        ]
+    if created:
+        keys = reserve_ids(Alert, len(created))
+        insert_values(Alert, OPENED, ([key, *row] for key, row in zip(keys, created, strict=True)))
+        history_copy(Alert, keys, user_id=None, history_type="+")
+    if changed:
+        update_values(Alert, REFRESHED, changed)
+        history_copy(Alert, [row[-1] for row in changed], user_id=None)
+    for part in _chunks(resolved):
+        Alert.objects.filter(pk__in=part).update(
+            state=AlertState.RESOLVED,
+            is_open=False,
+            resolved_at=moment,
+            resolution=Resolution.CONDITION_CLEARED,
+        )
+    history_copy(Alert, resolved, user_id=None)
+    return SyncResult(len(created), len(changed), len(resolved))
 
 
 def _text(value: str | None) -> str:

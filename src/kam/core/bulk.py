@@ -126,6 +126,9 @@ def _adapters(fields: Sequence[Any]) -> list[Callable[[Any], Any]]:
             adapters.append(connection.ops.adapt_datefield_value)
         elif kind == "DateTimeField":
             adapters.append(connection.ops.adapt_datetimefield_value)
+        elif kind == "JSONField":
+            # The store's own JSON adapter, without the field's checks on every value.
+            adapters.append(partial(connection.ops.adapt_json_value, encoder=field.encoder))
         else:
             adapters.append(partial(_prepared, field))
     return adapters
@@ -171,3 +174,40 @@ def update_objects(model: type[Model], objs: Sequence[Model], names: Sequence[st
     rows = [[*(adapt(getattr(obj, name)) for name, adapt in pairs), obj.pk] for obj in objs]
     with connection.cursor() as cursor:
         cursor.executemany(statement, rows)
+
+
+def insert_values(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert plain tuples of field values (`names` are field names, the primary key among
+    them from `reserve_ids`) through `bulk_insert`, each value converted as the store keeps
+    it: no model instance per row."""
+    concrete = {field.name: field for field in model._meta.concrete_fields}
+    fields = [concrete[name] for name in names]
+    adapters = _adapters(fields)
+    bulk_insert(
+        model,
+        [str(field.column) for field in fields],
+        ([adapt(value) for adapt, value in zip(adapters, row, strict=True)] for row in rows),
+    )
+
+
+def update_values(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Write the fields `names` of existing rows, each given as its values in `names` order
+    followed by its primary key, in one prepared UPDATE run for all of them (executemany),
+    in the open transaction."""
+    concrete = {field.name: field for field in model._meta.concrete_fields}
+    fields = [concrete[name] for name in names]
+    adapters = _adapters(fields)
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
+    statement = (
+        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
+        f"WHERE {quote(str(model._meta.pk.column))} = %s"
+    )
+    values = [
+        [*(adapt(value) for adapt, value in zip(adapters, row[:-1], strict=True)), row[-1]]
+        for row in rows
+    ]
+    if not values:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, values)

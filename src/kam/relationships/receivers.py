@@ -46,20 +46,21 @@ def _contacts_met(sender: Any, *, contact_ids: Collection[int], on: dt.date, **k
     contacts_met_update(contact_ids=contact_ids, on=on, actor=kwargs.get("actor"))
 
 
-def account_decision_makers(account_ids: Collection[int]) -> dict[int, list[DecisionMaker]]:
+def account_decision_makers(
+    account_ids: Collection[int] | None,
+) -> dict[int, list[DecisionMaker]]:
     """The active decision makers (buying role "decision maker", not left, not merged away)
-    of each account, by name (§9 cadence)."""
+    of each account (None: of every account, without a list of keys), by name (§9
+    cadence)."""
     found: dict[int, list[DecisionMaker]] = {}
     zone = timezone.get_current_timezone()  # once: localdate() looks it up on every call
-    rows = (
-        Contact.objects.filter(
-            account_id__in=list(account_ids),
-            buying_role=BuyingRole.DECISION_MAKER,
-            active=True,
-            merged_into__isnull=True,
-        )
-        .order_by("account_id", "name", "id")
-        .values_list("account_id", "pk", "name", "last_contact", "created_at")
+    people = Contact.objects.filter(
+        buying_role=BuyingRole.DECISION_MAKER, active=True, merged_into__isnull=True
+    )
+    if account_ids is not None:
+        people = people.filter(account_id__in=list(account_ids))
+    rows = people.order_by("account_id", "name", "id").values_list(
+        "account_id", "pk", "name", "last_contact", "created_at"
     )
     for account_id, pk, name, last_contact, created_at in rows:
         found.setdefault(account_id, []).append(

@@ -157,18 +157,23 @@ def cadence(account_ids: Collection[int] | None = None, *, today: dt.date | None
     ids = sorted(classes)
     if not ids:
         return Cadence([], [])
+    # Every account: no list of 10,000 keys to bind (what is not scored is left out below).
+    scope = ids if account_ids is not None else None
+    accounts = Account.objects.all() if scope is None else Account.objects.filter(pk__in=scope)
     created = {
         pk: moment.astimezone(zone).date()
-        for pk, moment in Account.objects.filter(pk__in=ids).values_list("pk", "created_at")
+        for pk, moment in accounts.values_list("pk", "created_at")
+        if pk in classes
     }
+    done = Activity.objects.filter(status=ActivityStatus.DONE, kind__in=VISIT_KINDS)
+    if scope is not None:
+        done = done.filter(account_id__in=scope)
     visits = {
         pk: moment.astimezone(zone).date()
-        for pk, moment in Activity.objects.filter(
-            account_id__in=ids, status=ActivityStatus.DONE, kind__in=VISIT_KINDS
-        )
-        .values("account_id")
+        for pk, moment in done.values("account_id")
         .annotate(last=Max("done_at"))
         .values_list("account_id", "last")
+        if pk in classes
     }
     due = cadence_due(
         dates([visits.get(pk) for pk in ids]),
@@ -188,23 +193,34 @@ def cadence(account_ids: Collection[int] | None = None, *, today: dt.date | None
         for i, pk in enumerate(ids)
         if due.has_cadence[i]
     ]
-    return Cadence(visit_rows, _contact_cadence(ids, settings.decision_maker_days, today, zone))
+    return Cadence(
+        visit_rows, _contact_cadence(ids, scope, settings.decision_maker_days, today, zone)
+    )
 
 
 def _contact_cadence(
-    ids: Sequence[int], interval: int, today: dt.date, zone: dt.tzinfo
+    ids: Sequence[int],
+    scope: Sequence[int] | None,
+    interval: int,
+    today: dt.date,
+    zone: dt.tzinfo,
 ) -> list[ContactDue]:
-    people = [(pk, person) for pk, found in decision_makers(ids).items() for person in found]
+    scored = set(ids)
+    people = [
+        (pk, person)
+        for pk, found in decision_makers(scope).items()
+        if pk in scored
+        for person in found
+    ]
     if not people:
         return []
     through = Activity.their_participants.through
+    meetings = through.objects.filter(activity__status=ActivityStatus.DONE)
+    if scope is not None:
+        meetings = meetings.filter(contact_id__in=[person.contact_id for _, person in people])
     met = {
         contact_id: moment.astimezone(zone).date()
-        for contact_id, moment in through.objects.filter(
-            contact_id__in=[person.contact_id for _, person in people],
-            activity__status=ActivityStatus.DONE,
-        )
-        .values("contact_id")
+        for contact_id, moment in meetings.values("contact_id")
         .annotate(last=Max("activity__done_at"))
         .values_list("contact_id", "last")  # type: ignore[misc]
     }

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.timezone import now as timezone_now
 
-from kam.alerts.models import Alert
 from kam.alerts.registry import Finding
 from kam.alerts.services import alerts_sync
 from kam.analytics.sla import Clock, standing
@@ -99,9 +98,4 @@ def account_breaches_refresh(account_id: int, *, now: dt.datetime | None = None)
     now = now or timezone_now()
     clock = sla_clock()
     for target, kind in KINDS.items():
-        others = (
-            Alert.objects.filter(kind=kind, is_open=True)
-            .exclude(account_id=account_id)
-            .values_list("account_id", flat=True)
-        )
-        alerts_sync(kind, _findings(target, now, clock, account_id), keep=set(others))
+        alerts_sync(kind, _findings(target, now, clock, account_id), within={account_id})

@@ -14,13 +14,11 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.utils.timezone import now as timezone_now
 
-from kam.alerts.models import Alert, AlertState, Resolution
+from kam.alerts.models import Alert, Resolution
 from kam.alerts.registry import Finding
-from kam.alerts.services import RESOLVED_FIELDS, alert_raise, alerts_sync
+from kam.alerts.services import alerts_sync
 from kam.analytics.satisfaction import DIMENSIONS, Drops, Thresholds, latest_drops, survey_means
-from kam.core.history import save_as
 from kam.engagement.surveys.alerts import KIND_SURVEY_DROP
 from kam.engagement.surveys.models import CSAT_FIELDS, SurveyResponse
 
@@ -108,20 +106,8 @@ def _wanted(account_ids: Collection[int] | None) -> dict[int, Finding]:
 @transaction.atomic
 def survey_drops_refresh(account_ids: Collection[int]) -> None:
     """After responses of these accounts changed: raise, refresh or resolve their survey drop
-    alerts (§9)."""
-    wanted = _wanted(account_ids)
-    for pk, finding in wanted.items():
-        alert_raise(pk, KIND_SURVEY_DROP, data=finding.data, cause=finding.cause)
-    cleared = (
-        Alert.objects.select_for_update()
-        .filter(kind=KIND_SURVEY_DROP, is_open=True, account_id__in=list(account_ids))
-        .exclude(account_id__in=list(wanted))
-    )
-    moment = timezone_now()
-    for alert in cleared:
-        alert.state, alert.is_open = AlertState.RESOLVED, False
-        alert.resolved_at, alert.resolution = moment, Resolution.CONDITION_CLEARED
-        save_as(None, alert, update_fields=RESOLVED_FIELDS)
+    alerts (§9), through the alerts' bulk path for these accounts only."""
+    alerts_sync(KIND_SURVEY_DROP, _wanted(account_ids), within=set(account_ids))
 
 
 def survey_drops_sweep() -> int:

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from kam.accounts.models import Account
-from kam.alerts.models import Alert
 from kam.alerts.registry import Finding
 from kam.alerts.services import alerts_sync
 from kam.relationships import alerts
@@ -66,12 +65,7 @@ def _people(ids: list[int]) -> dict[int, dict[str, Any]]:
 
 def _sync(kind: str, wanted: Mapping[int, Finding], ids: list[int]) -> None:
     # Only these accounts were read: the open alerts of the others stay as they are.
-    others = (
-        Alert.objects.filter(kind=kind, is_open=True)
-        .exclude(account_id__in=ids)
-        .values_list("account_id", flat=True)
-    )
-    alerts_sync(kind, wanted, keep=set(others))
+    alerts_sync(kind, wanted, within=ids)
 
 
 def relationship_alerts_sync(figures: Mapping[int, AccountFigures]) -> None:
