@@ -5,7 +5,9 @@
 - Tuesday: a complaint taken open → acknowledged → in progress, escalated to the
   conflict-resolution team (who and why), resolved and closed; the report counts it;
 - Wednesday: survey results entered on the account page, the trend chart's new point;
-- Thursday: the next step agreed at Monday's visit waits on the agenda;
+- Thursday: the next step agreed at Monday's visit waits on the agenda, and a rival's price
+  offer the buyer showed is recorded on the service page (a critical alert at a class A key
+  account);
 - Friday: a complaint that came in yesterday breaches its clock, the scheduler's SLA sweep
   raises the alerts, and the director sees the breaches.
 
@@ -30,6 +32,7 @@ from playwright.sync_api import expect
 from kam.accounts.models import Account
 from kam.alerts.models import Alert
 from kam.engagement.activities.models import Activity, ActivityStatus
+from kam.engagement.competitors.models import CompetitorMove
 from kam.engagement.complaints.alerts import KIND_ACKNOWLEDGE_OVERDUE, KIND_RESOLVE_OVERDUE
 from kam.engagement.complaints.models import Complaint, EventAction, Status
 from kam.ops.models import ScheduledJob, ScheduledJobRun
@@ -404,6 +407,31 @@ def thursday(page: Any, shoot: Any, week: Week) -> None:
     shoot("4-thursday-agenda")
 
 
+def record_competitor_offer(page: Any, shoot: Any, week: Week) -> None:
+    """Li Wei shows Mia a rival's quotation 12 % below hers: she records the offer on the
+    account's service page, and the key account's competitor alert names it."""
+    page.goto(f"/accounts/{week.account.pk}/service/")
+    page.locator("#competitors details.move-entry").evaluate("d => { d.open = true; }")
+    move = page.locator("form[action$='/competitor-moves/add/']")
+    move.locator("input[name=move-competitor]").fill("Rival Pumps")
+    move.locator("select[name=move-offer]").select_option("price_cut")
+    move.locator("input[name=move-products]").fill("centrifugal pumps")
+    move.locator("input[name=move-seen_on]").fill(timezone.localdate().isoformat())
+    move.locator("select[name=move-source]").select_option("customer")
+    move.locator("input[name=move-source_detail]").fill(
+        "Li Wei showed the quotation, 12% below ours"
+    )
+    move.locator("button[type=submit]").click()
+    expect(page.locator(".competitor-alert")).to_contain_text("Rival Pumps")
+    expect(page.locator("#competitors")).to_contain_text("centrifugal pumps")
+    recorded = CompetitorMove.objects.get(account=week.account)
+    assert (recorded.offer, recorded.seen_by) == ("price_cut", week.mia)
+    # A price cut at a class A key account is critical (docs/rules.md).
+    alert = Alert.objects.get(account=week.account, kind="competitor_move", is_open=True)
+    assert alert.severity == "critical"
+    shoot("4-thursday-competitor-offer")
+
+
 def friday(page: Any, shoot: Any, week: Week) -> None:
     """A critical complaint phoned in yesterday evening is recorded this morning: its
     acknowledge clock ran out overnight. The scheduler's SLA sweep raises the alerts, and
@@ -493,5 +521,6 @@ def test_a_week_of_work(page, shoot, settings) -> None:
     tuesday(page, shoot, week)
     wednesday(page, shoot, week)
     thursday(page, shoot, week)
+    record_competitor_offer(page, shoot, week)
     # And on Friday the director sees the SLA breaches
     friday(page, shoot, week)
