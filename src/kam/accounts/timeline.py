@@ -316,3 +316,31 @@ def _account_source(
 
 
 register_history("accounts", _account_source, ACCOUNT_KINDS)
+
+
+def timeline_asked(
+    *, account: Account, kinds: str | None, before: str | None, limit: int = 50
+) -> TimelinePage:
+    """timeline_page() for the words of a request (``kinds=a,b``, ``before=<cursor>``); an
+    unknown kind or a cursor that is not one is InvalidInput naming its field."""
+    from kam.core.errors import InvalidInput
+
+    try:
+        chosen = parse_kinds(kinds)
+    except ValueError as error:
+        raise InvalidInput(
+            _("Unknown kind: %(kinds)s.") % {"kinds": error}, field="kinds"
+        ) from None
+    cursor = None
+    if before:
+        try:
+            cursor = Cursor.parse(before)
+        except (ValueError, OverflowError):
+            raise InvalidInput(
+                _("Not a timeline position; use the next_before of a page."), field="before"
+            ) from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(
+            _("Ask for 1 to %(most)s entries.") % {"most": MAX_LIMIT}, field="limit"
+        )
+    return timeline_page(account=account, limit=limit, kinds=chosen, before=cursor)

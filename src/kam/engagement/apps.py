@@ -14,9 +14,11 @@ class EngagementConfig(AppConfig):
         from kam.engagement.complaints import importing as complaint_importers
         from kam.engagement.complaints.panels import COMPLAINTS_PANEL
         from kam.engagement.surveys.panels import register_surveys
+        from kam.engagement.timeline import register_timeline
 
         register(ACTIVITIES_PANEL)
         register(COMPLAINTS_PANEL)
         register_surveys()
         activity_importers.register_importers()
         complaint_importers.register_importers()
+        register_timeline()
