@@ -46,6 +46,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 FEW, MANY = 2, 12
+# The timeline page: sign-in and scope, then each source a fixed few (kam.accounts.timeline).
+TIMELINE_FRAGMENT, TIMELINE_API = 27, 27
 AS_OF = dt.date(2026, 10, 31)
 PREFIX = "/api/v1"
 SCHEMA = api.get_openapi_schema()
@@ -349,3 +351,22 @@ def test_the_account_list_sorted_by_a_registered_column_stays_in_budget(
         with django_assert_max_num_queries(MOST["account_list"], info=sort):
             response = client.get(reverse("account_list"), {"sort": sort})
         assert response.status_code == 200, sort
+
+
+@pytest.mark.parametrize("events", [10, 500])
+def test_the_account_timeline_answers_in_queries_that_do_not_grow_with_events(
+    events, manager, django_assert_num_queries
+) -> None:
+    """Given an account with 10 or 500 events of every kind, the timeline's first page (the
+    page fragment and the API) takes the same number of queries."""
+    from tests.factories import timeline_events
+
+    account = AccountFactory(owner=manager)
+    timeline_events(account, events)
+    client = signed_in(manager)
+    with django_assert_num_queries(TIMELINE_FRAGMENT):
+        assert client.get(reverse("account_timeline", args=[account.pk])).status_code == 200
+    api = api_client_for(manager)
+    with django_assert_num_queries(TIMELINE_API):
+        answer = api.get(f"{PREFIX}/accounts/{account.pk}/timeline")
+    assert answer.status_code == 200 and len(answer.json()["entries"]) == min(50, events + 3)

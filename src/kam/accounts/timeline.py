@@ -125,27 +125,30 @@ def entry_key(prefix: str, pk: int, part: int = 0) -> str:
     return f"{prefix}:{pk:012d}.{part:02d}"
 
 
-def _split(key: str) -> tuple[str, int]:
+def _split(key: str) -> tuple[str, int, str]:
+    """The cursor key's stream, row number and the row's comparison: a cursor at a row's
+    first part has shown all of the row (its later parts sort before it, newest first)."""
     prefix, _sep, rest = key.rpartition(":")
-    number = rest.partition(".")[0]
-    return prefix, int(number) if number.isdigit() else 0
+    number, _dot, part = rest.partition(".")
+    lookup = "lt" if part.strip("0") == "" else "lte"
+    return prefix, int(number) if number.isdigit() else 0, lookup
 
 
 def keyset(
     queryset: QuerySet[Any], at: str, prefix: str, before: Cursor | None, pk: str = "pk"
 ) -> QuerySet[Any]:
     """The rows of a stream before the cursor, newest first: (at, key) below the cursor's.
-    Rows at the cursor's very moment are kept by their key (a row of the cursor's own stream
-    is kept when its number is not above the cursor's: its later parts may still be due)."""
+    Rows at the cursor's very moment are kept by their key (the cursor's own row too when
+    the cursor stopped inside it: its earlier parts are still due)."""
     ordered = queryset.order_by(f"-{at}", f"-{pk}")
     if before is None:
         return ordered
     condition = Q(**{f"{at}__lt": before.at})
-    cursor_prefix, number = _split(before.key)
+    cursor_prefix, number, lookup = _split(before.key)
     if prefix < cursor_prefix:
         condition |= Q(**{at: before.at})
     elif prefix == cursor_prefix:
-        condition |= Q(**{at: before.at, f"{pk}__lte": number})
+        condition |= Q(**{at: before.at, f"{pk}__{lookup}": number})
     return ordered.filter(condition)
 
 
@@ -165,11 +168,11 @@ def keyset_by_day(
     if day_start(day) < before.at:
         return ordered.filter(**{f"{on}__lte": day})
     condition = Q(**{f"{on}__lt": day})
-    cursor_prefix, number = _split(before.key)
+    cursor_prefix, number, lookup = _split(before.key)
     if prefix < cursor_prefix:
         condition |= Q(**{on: day})
     elif prefix == cursor_prefix:
-        condition |= Q(**{on: day, f"{pk}__lte": number})
+        condition |= Q(**{on: day, f"{pk}__{lookup}": number})
     return ordered.filter(condition)
 
 

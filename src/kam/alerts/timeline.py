@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from kam.accounts.models import Account
 from kam.accounts.selectors import HistoryEntry
 from kam.accounts.timeline import Cursor, Kind, entry_key, keyset, wants, who
-from kam.alerts.models import Alert
+from kam.alerts.models import Alert, Resolution
 from kam.alerts.registry import kind_find
 
 ALERT = "alert"
@@ -81,9 +81,10 @@ def alerts_history(
         "alert_resolved",
         before,
     )
+    resolutions = {value: str(label) for value, label in Resolution.choices}
     for alert in resolved[:limit]:
         assert alert.resolved_at is not None
-        how = alert.get_resolution_display()
+        how = resolutions.get(alert.resolution, "")
         entries.append(
             HistoryEntry(
                 alert.resolved_at,

@@ -30,11 +30,11 @@ from kam.accounts.timeline import (
     wants,
     who,
 )
-from kam.engagement.activities.models import Activity, ActivityStatus
-from kam.engagement.competitors.models import CompetitorMove
+from kam.engagement.activities.models import Activity, ActivityKind, ActivityStatus
+from kam.engagement.competitors.models import CompetitorMove, CompetitorOffer, MoveSource
 from kam.engagement.complaints.models import ComplaintEvent, EventAction, Status
 from kam.engagement.surveys.models import CSAT_FIELDS, SurveyResponse
-from kam.engagement.trainings.models import Training
+from kam.engagement.trainings.models import Training, TrainingTopic
 
 ACTIVITY, COMPLAINT, SURVEY, TRAINING, COMPETITOR = (
     "activity",
@@ -72,8 +72,10 @@ def _activities(
         )
     )
     link = reverse("account_activities", args=[account.pk])
+    # Choices' labels once a page: get_FOO_display() hashes the lazy choices at every call.
+    labels = {value: str(label).lower() for value, label in ActivityKind.choices}
     for activity in keyset(rows, "told_at", ACTIVITY, before)[:limit]:
-        what = {"kind": activity.get_kind_display().lower(), "subject": activity.subject}
+        what = {"kind": labels.get(activity.kind, activity.kind), "subject": activity.subject}
         if activity.status == ActivityStatus.DONE:
             action = _("held a %(kind)s: %(subject)s") % what
         elif activity.status == ActivityStatus.CANCELLED:
@@ -109,7 +111,7 @@ def _complaints(
     events = ComplaintEvent.objects.filter(complaint__account=account).select_related(
         "complaint", "actor"
     )
-    statuses = dict(Status.choices)
+    statuses = {value: str(label) for value, label in Status.choices}
     for event in keyset(events, "at", COMPLAINT, before)[:limit]:
         subject = {"subject": event.complaint.subject}
         changes: tuple[HistoryChange, ...] = ()
@@ -177,6 +179,7 @@ def _trainings(account: Account, limit: int, before: Cursor | None) -> Iterable[
         .select_related("created_by")
         .prefetch_related("attendees")
     )
+    topics = {value: str(label) for value, label in TrainingTopic.choices}
     for training in keyset_by_day(trainings, "held_on", TRAINING, before)[:limit]:
         changes = [HistoryChange(_("trainer"), "", training.trainer)]
         attendees = _names(training.attendees.all())
@@ -188,7 +191,7 @@ def _trainings(account: Account, limit: int, before: Cursor | None) -> Iterable[
             day_start(training.held_on),
             who(training.created_by),
             _("held the training “%(title)s” (%(topic)s)")
-            % {"title": training.title, "topic": training.get_topic_display()},
+            % {"title": training.title, "topic": topics.get(training.topic, training.topic)},
             tuple(changes),
             TRAINING,
             key=entry_key(TRAINING, training.pk),
@@ -199,15 +202,18 @@ def _competitors(
     account: Account, limit: int, before: Cursor | None
 ) -> Iterable[HistoryEntry]:
     moves = CompetitorMove.objects.filter(account=account).select_related("seen_by", "created_by")
+    sources = {value: str(label) for value, label in MoveSource.choices}
+    offers = {value: str(label).lower() for value, label in CompetitorOffer.choices}
+    source_label = _("source")
     for move in keyset_by_day(moves, "seen_on", COMPETITOR, before)[:limit]:
-        changes = [HistoryChange(_("source"), "", move.get_source_display())]
+        changes = [HistoryChange(source_label, "", sources.get(move.source, move.source))]
         if move.products:
             changes.append(HistoryChange(_("products concerned"), "", move.products))
         yield HistoryEntry(
             day_start(move.seen_on),
             who(move.seen_by or move.created_by),
             _("saw %(competitor)s offer: %(offer)s")
-            % {"competitor": move.competitor, "offer": move.get_offer_display().lower()},
+            % {"competitor": move.competitor, "offer": offers.get(move.offer, move.offer)},
             tuple(changes),
             COMPETITOR,
             move.description[:300],

@@ -17,7 +17,7 @@ from kam.accounts.selectors import HistoryChange, HistoryEntry
 from kam.accounts.timeline import Cursor, Kind, entry_key, keyset, wants, who
 from kam.org.models import User
 from kam.portfolio.account_presenter import rescore_change
-from kam.portfolio.models import AccountRescore, Strategy, StrategyOverride
+from kam.portfolio.models import AccountRescore, RescoreCause, Strategy, StrategyOverride
 
 KINDS = (
     Kind("override", gettext_lazy("override"), "⇄", "violet"),
@@ -27,6 +27,7 @@ KINDS = (
 
 def _label(value: str) -> str:
     return str(Strategy(value).label) if value in Strategy.values else value or "—"
+
 
 
 def portfolio_history(
@@ -80,8 +81,9 @@ def portfolio_history(
                 When(finished_at__isnull=False, then=F("finished_at")), default=F("requested_at")
             )
         )
+        causes = {value: str(label) for value, label in RescoreCause.choices}
         for rescore in keyset(dated, "told_at", "rescore", before)[:limit]:
-            cause = rescore.get_cause_display()
+            cause = causes.get(rescore.cause, rescore.cause)
             key = entry_key("rescore", rescore.pk)
             if rescore.finished_at is None:
                 entries.append(
