@@ -51,8 +51,9 @@ def main() -> None:
     settings.SECURE_SSL_REDIRECT = False
     call_command("migrate", verbosity=0)
 
-    from kam.org.models import Role
     from tests.factories import AccountFactory, UserFactory, timeline_events
+
+    from kam.org.models import Role
 
     manager = UserFactory(role=Role.SALES)
     account = AccountFactory(owner=manager)

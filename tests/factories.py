@@ -494,10 +494,17 @@ def timeline_events(account: Account, events: int) -> None:
     )
     ComplaintEvent.objects.bulk_create(
         ComplaintEvent(
-            complaint=complaint, action=action, to_status=status, actor=owner, at=complaint.received_at
+            complaint=complaint,
+            action=action,
+            to_status=status,
+            actor=owner,
+            at=complaint.received_at,
         )
         for complaint in complaints
-        for action, status in ((EventAction.CREATED, "open"), (EventAction.ACKNOWLEDGED, "acknowledged"))
+        for action, status in (
+            (EventAction.CREATED, "open"),
+            (EventAction.ACKNOWLEDGED, "acknowledged"),
+        )
     )
     SurveyResponse.objects.bulk_create(
         SurveyResponseFactory.build(
@@ -506,12 +513,17 @@ def timeline_events(account: Account, events: int) -> None:
         for i in range(each)
     )
     Training.objects.bulk_create(
-        TrainingFactory.build(account=account, created_by=owner, held_on=today - dt.timedelta(days=i % 200))
+        TrainingFactory.build(
+            account=account, created_by=owner, held_on=today - dt.timedelta(days=i % 200)
+        )
         for i in range(each)
     )
     CompetitorMove.objects.bulk_create(
         CompetitorMoveFactory.build(
-            account=account, seen_by=owner, created_by=owner, seen_on=today - dt.timedelta(days=i % 100)
+            account=account,
+            seen_by=owner,
+            created_by=owner,
+            seen_on=today - dt.timedelta(days=i % 100),
         )
         for i in range(each)
     )

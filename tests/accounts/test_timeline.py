@@ -12,8 +12,8 @@ from django.urls import reverse
 from kam.accounts.models import Note
 from kam.accounts.services import account_set_key_status
 from kam.accounts.timeline import Cursor, timeline_kinds, timeline_page
-from kam.alerts.services import alert_acknowledge, alert_raise, alert_resolve
 from kam.alerts.registry import kinds as alert_kinds
+from kam.alerts.services import alert_acknowledge, alert_raise, alert_resolve
 from kam.engagement.activities.models import Activity, ActivityStatus
 from kam.engagement.complaints.services import complaint_acknowledge, complaint_create
 from kam.org.models import Role
@@ -47,12 +47,23 @@ def every_kind(manager):
     LedgerLineFactory(account=account, batch=ImportBatchFactory(created_by=manager))
     contact = ContactFactory(account=account, name="Wang Fang")
     InfluenceLinkFactory(source=contact, target=ContactFactory(account=account))
-    activity = ActivityFactory(account=account, owner=manager, status=ActivityStatus.DONE,
-                               done_at=MOMENT, outcome="Agreed a trial")
+    activity = ActivityFactory(
+        account=account,
+        owner=manager,
+        status=ActivityStatus.DONE,
+        done_at=MOMENT,
+        outcome="Agreed a trial",
+    )
     activity.our_participants.add(manager)
     activity.their_participants.add(contact)
-    complaint = complaint_create(actor=manager, account=account, subject="Late delivery",
-                                 channel="phone", category="service", severity="high")
+    complaint = complaint_create(
+        actor=manager,
+        account=account,
+        subject="Late delivery",
+        channel="phone",
+        category="service",
+        severity="high",
+    )
     complaint_acknowledge(actor=manager, complaint=complaint, comment="on it")
     SurveyResponseFactory(account=account, contact=contact, nps=9)
     TrainingFactory(account=account, created_by=manager).attendees.add(contact)
@@ -125,8 +136,10 @@ def test_the_page_filters_by_chip_and_loads_older(manager) -> None:
     text = page.content.decode()
     assert page.status_code == 200 and 'class="chip tl-blue on"' in text
     assert "Load older" in text
-    older = client.get(reverse("account_timeline", args=[account.pk]),
-                       {"kinds": "note", "before": str(page.context["timeline"].next_cursor)})
+    older = client.get(
+        reverse("account_timeline", args=[account.pk]),
+        {"kinds": "note", "before": str(page.context["timeline"].next_cursor)},
+    )
     assert older.status_code == 200 and older.content.decode().count("tl-entry") == 10
     empty = client.get(reverse("account_timeline", args=[account.pk]), {"kinds": "training"})
     assert "Nothing of training recorded yet" in empty.content.decode()
@@ -150,8 +163,11 @@ def test_the_api_pages_by_cursor_and_names_bad_fields(manager) -> None:
     assert len(first["entries"]) == 2 and "note" in {k["key"] for k in first["kinds"]}
     rest = api.get(url, {"kinds": "note", "limit": 2, "before": first["next_before"]}).json()
     assert len(rest["entries"]) == 1 and rest["next_before"] is None
-    for params, field in (({"kinds": "nope"}, "kinds"), ({"before": "x"}, "before"),
-                          ({"limit": 0}, "limit")):
+    for params, field in (
+        ({"kinds": "nope"}, "kinds"),
+        ({"before": "x"}, "before"),
+        ({"limit": 0}, "limit"),
+    ):
         answer = api.get(url, params)
         assert answer.status_code == 422, params
         assert answer.json()["errors"][0]["field"] == field

@@ -269,9 +269,7 @@ def account_history_page(*, account: Account, limit: int = 200, before: Any = No
     records = list(reversed(read))
     user_ids = {r.owner_id for r in records if r.owner_id}
     parent_ids = {r.parent_id for r in records if r.parent_id}
-    users = (
-        {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
-    )
+    users = {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
     parents = (
         {a.pk: str(a) for a in Account.objects.filter(pk__in=parent_ids)} if parent_ids else {}
     )
@@ -283,7 +281,11 @@ def account_history_page(*, account: Account, limit: int = 200, before: Any = No
         who = record.history_user.display_name if record.history_user else _("system")
         key = _history_key("edit_account", record.history_id)
         if full and index == 0:
-            horizon = Cursor(records[1].history_date, _history_key("edit_account", records[1].history_id)) if len(records) > 1 else None
+            horizon = (
+                Cursor(records[1].history_date, _history_key("edit_account", records[1].history_id))
+                if len(records) > 1
+                else None
+            )
         elif previous is None or record.history_type == "+":
             entries.append(
                 HistoryEntry(record.history_date, who, _("created the account"), (), key=key)
@@ -303,7 +305,9 @@ def account_history_page(*, account: Account, limit: int = 200, before: Any = No
                 if change.field not in _DECIDED_FIELDS
             )
             if changes:
-                entries.append(HistoryEntry(record.history_date, who, _("changed"), changes, key=key))
+                entries.append(
+                    HistoryEntry(record.history_date, who, _("changed"), changes, key=key)
+                )
         previous = record
 
     members = keyset(

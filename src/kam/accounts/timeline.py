@@ -343,7 +343,5 @@ def timeline_asked(
                 _("Not a timeline position; use the next_before of a page."), field="before"
             ) from None
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(
-            _("Ask for 1 to %(most)s entries.") % {"most": MAX_LIMIT}, field="limit"
-        )
+        raise InvalidInput(_("Ask for 1 to %(most)s entries.") % {"most": MAX_LIMIT}, field="limit")
     return timeline_page(account=account, limit=limit, kinds=chosen, before=cursor)

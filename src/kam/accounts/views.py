@@ -219,8 +219,8 @@ def _chips(page: TimelinePage) -> list[dict[str, Any]]:
 def account_timeline_view(request: AuthedRequest, account_id: int) -> HttpResponse:
     """The timeline fragment (htmx): the whole card for a filter, the rows for "Load older"."""
     account = account_get(actor=request.user, account_id=account_id)
-    template = "accounts/_timeline_rows.html" if request.GET.get("before") else (
-        "accounts/_timeline.html"
+    template = (
+        "accounts/_timeline_rows.html" if request.GET.get("before") else ("accounts/_timeline.html")
     )
     return render(request, template, {"account": account, **_timeline_context(request, account)})
 

@@ -63,10 +63,9 @@ def alerts_history(
         before,
     )
     for alert in acknowledged[:limit]:
-        assert alert.acknowledged_at is not None
         entries.append(
             HistoryEntry(
-                alert.acknowledged_at,
+                alert.acknowledged_at or alert.created_at,
                 who(alert.acknowledged_by),
                 _("acknowledged the alert “%(title)s”") % {"title": _title(alert)},
                 (),
@@ -83,11 +82,10 @@ def alerts_history(
     )
     resolutions = {value: str(label) for value, label in Resolution.choices}
     for alert in resolved[:limit]:
-        assert alert.resolved_at is not None
         how = resolutions.get(alert.resolution, "")
         entries.append(
             HistoryEntry(
-                alert.resolved_at,
+                alert.resolved_at or alert.created_at,
                 who(alert.resolved_by),
                 _("resolved the alert “%(title)s”") % {"title": _title(alert)}
                 + (f" ({how})" if how else ""),

@@ -56,9 +56,7 @@ def _names(people: Iterable[Any]) -> str:
     return ", ".join(sorted(str(getattr(p, "display_name", None) or p.name) for p in people))
 
 
-def _activities(
-    account: Account, limit: int, before: Cursor | None
-) -> Iterable[HistoryEntry]:
+def _activities(account: Account, limit: int, before: Cursor | None) -> Iterable[HistoryEntry]:
     rows: QuerySet[Activity] = (
         Activity.objects.filter(account=account)
         .select_related("owner")
@@ -105,9 +103,7 @@ def _activities(
         )
 
 
-def _complaints(
-    account: Account, limit: int, before: Cursor | None
-) -> Iterable[HistoryEntry]:
+def _complaints(account: Account, limit: int, before: Cursor | None) -> Iterable[HistoryEntry]:
     events = ComplaintEvent.objects.filter(complaint__account=account).select_related(
         "complaint", "actor"
     )
@@ -198,9 +194,7 @@ def _trainings(account: Account, limit: int, before: Cursor | None) -> Iterable[
         )
 
 
-def _competitors(
-    account: Account, limit: int, before: Cursor | None
-) -> Iterable[HistoryEntry]:
+def _competitors(account: Account, limit: int, before: Cursor | None) -> Iterable[HistoryEntry]:
     moves = CompetitorMove.objects.filter(account=account).select_related("seen_by", "created_by")
     sources = {value: str(label) for value, label in MoveSource.choices}
     offers = {value: str(label).lower() for value, label in CompetitorOffer.choices}

@@ -29,7 +29,6 @@ def _label(value: str) -> str:
     return str(Strategy(value).label) if value in Strategy.values else value or "—"
 
 
-
 def portfolio_history(
     account: Account, limit: int, kinds: set[str] | None = None, before: Cursor | None = None
 ) -> Iterable[HistoryEntry]:

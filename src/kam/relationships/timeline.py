@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
-
 from dataclasses import replace
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -163,7 +162,9 @@ def _with_previous(history: Any, account: Account, stream: str, limit: int, befo
         )[:limit]
     )
     wanted = [row.previous_id for row in rows if row.previous_id]
-    previous = {row.history_id: row for row in history.filter(history_id__in=wanted)} if wanted else {}
+    previous = (
+        {row.history_id: row for row in history.filter(history_id__in=wanted)} if wanted else {}
+    )
     return rows, previous
 
 
