@@ -195,7 +195,12 @@ def _timeline_context(request: AuthedRequest, account: Any) -> dict[str, Any]:
         problem = ""
     except DomainError as error:
         page, problem = timeline_page(account=account, limit=TIMELINE_PAGE), error.message
-    return {"timeline": page, "timeline_chips": _chips(page), "timeline_problem": problem}
+    return {
+        "timeline": page,
+        "history": page.entries,
+        "timeline_chips": _chips(page),
+        "timeline_problem": problem,
+    }
 
 
 def _chips(page: TimelinePage) -> list[dict[str, Any]]:
