@@ -146,10 +146,14 @@ def _surveys(account: Account, limit: int, before: Cursor | None) -> Iterable[Hi
         "contact", "entered_by"
     )
     link = reverse("account_surveys", args=[account.pk])
+    score_names = {
+        name: str(getattr(SurveyResponse._meta.get_field(name), "verbose_name", name))
+        for name in ("nps", *CSAT_FIELDS)
+    }
     for response in keyset_by_day(responses, "responded_on", SURVEY, before)[:limit]:
         scores = [
-            HistoryChange(str(SurveyResponse._meta.get_field(name).verbose_name), "", str(value))
-            for name in ("nps", *CSAT_FIELDS)
+            HistoryChange(label, "", str(value))
+            for name, label in score_names.items()
             if (value := getattr(response, name)) is not None
         ]
         contact = response.contact
