@@ -56,7 +56,10 @@ LIST_OPERATIONS = [
     for path, methods in SCHEMA["paths"].items()
     for method, spec in methods.items()
     if method == "get" and (spec["operationId"].startswith("list_") or "{" not in path)
-] + [("/accounts/{account_id}/history", "get_account_history")]
+] + [
+    ("/accounts/{account_id}/history", "get_account_history"),
+    ("/accounts/{account_id}/timeline", "get_account_timeline"),
+]
 # The most queries each may take, whatever its rows: sign-in, scope, the rows, a fixed few
 # related lookups (measured, plus two to spare). A lookup per row fails with MANY rows.
 MOST = {
@@ -71,7 +74,10 @@ MOST = {
     "list_team_members": 5,
     "list_potential_estimates": 5,
     "list_notes": 7,
-    "get_account_history": 16,  # merged: notes, decisions, overrides, re-scores, imports, contacts
+    # The timeline: each kind's stream one keyset query a page (kam.accounts.timeline), the
+    # activities' participants and the trainings' attendees prefetched, whatever the rows.
+    "get_account_history": 27,
+    "get_account_timeline": 26,
     "list_imports": 5,
     "list_batches": 5,
     "list_ledger_lines": 6,
@@ -94,7 +100,7 @@ MOST = {
     "list_contacts": 6,
     "list_influence_links": 6,
     "list_activities": 6,
-    "get_agenda": 17,  # planned activities, accounts due, decision makers due, the zone
+    "get_agenda": 15,  # planned activities, accounts due, decision makers due, the zone
     "get_cadence_settings": 4,
     "list_survey_responses": 5,
     "list_survey_plans": 6,  # and the contacts surveyed, prefetched
@@ -109,9 +115,9 @@ MOST = {
     "profile": 5,
     "account_list": 9,
     "account_request_list": 7,
-    # The history merges notes, decisions, overrides, re-scores, imports, the buying centre's
-    # changes; the buying centre and the open complaints.
-    "account_detail": 29,
+    # The timeline (as get_account_timeline: every kind's stream), the buying centre and the
+    # open complaints.
+    "account_detail": 39,
     "import_list": 6,
     "account_lines": 8,
     "account_sales": 11,
