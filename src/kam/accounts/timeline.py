@@ -82,6 +82,12 @@ class Batch:
     def __iter__(self) -> Iterator[HistoryEntry]:
         return iter(self.entries)
 
+    def __reversed__(self) -> Iterator[HistoryEntry]:
+        return reversed(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
 
 HistorySource = Callable[
     ["Account", int, "set[str] | None", "Cursor | None"], Iterable[HistoryEntry]
