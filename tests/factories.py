@@ -449,3 +449,97 @@ class CompetitorMoveFactory(factory.django.DjangoModelFactory):
     seen_by = factory.SelfAttribute("account.owner")
     source = MoveSource.CUSTOMER
     created_by = factory.SelfAttribute("account.owner")
+
+
+def timeline_events(account: Account, events: int) -> None:
+    """About `events` entries in `account`'s timeline, bulk-created and spread over every kind
+    (notes, key decisions, imports, activities, complaints and their moves, survey responses,
+    trainings, competitor moves, alerts raised and resolved): the builder the timeline's
+    query-count test and bench/account_timeline.py share. Many share a moment (bulk writes),
+    as ties do in real imports."""
+    from kam.accounts.models import KeyStatusChange
+    from kam.alerts.models import Alert
+    from kam.engagement.complaints.models import ComplaintEvent, EventAction
+
+    each = max(1, events // 11)
+    owner = account.owner
+    today = dt.date(2026, 10, 31)
+    Note.objects.bulk_create(
+        NoteFactory.build(account=account, author=owner, body=f"n{i}") for i in range(each)
+    )
+    KeyStatusChange.objects.bulk_create(
+        KeyStatusChange(account=account, is_key=i % 2 == 0, reason="r", decided_by=owner)
+        for i in range(each)
+    )
+    batches = ImportBatch.objects.bulk_create(
+        ImportBatchFactory.build(created_by=owner) for _ in range(each)
+    )
+    LedgerLine.objects.bulk_create(
+        LedgerLineFactory.build(account=account, batch=batch) for batch in batches
+    )
+    statuses = [ActivityStatus.PLANNED, ActivityStatus.DONE, ActivityStatus.CANCELLED]
+    Activity.objects.bulk_create(
+        ActivityFactory.build(
+            account=account,
+            owner=owner,
+            status=statuses[i % 3],
+            done_at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=i)
+            if i % 3 == 1
+            else None,
+        )
+        for i in range(2 * each)
+    )
+    complaints = Complaint.objects.bulk_create(
+        ComplaintFactory.build(account=account, created_by=owner) for _ in range(each)
+    )
+    ComplaintEvent.objects.bulk_create(
+        ComplaintEvent(
+            complaint=complaint,
+            action=action,
+            to_status=status,
+            actor=owner,
+            at=complaint.received_at,
+        )
+        for complaint in complaints
+        for action, status in (
+            (EventAction.CREATED, "open"),
+            (EventAction.ACKNOWLEDGED, "acknowledged"),
+        )
+    )
+    SurveyResponse.objects.bulk_create(
+        SurveyResponseFactory.build(
+            account=account, contact=None, responded_on=today - dt.timedelta(days=i % 300)
+        )
+        for i in range(each)
+    )
+    Training.objects.bulk_create(
+        TrainingFactory.build(
+            account=account, created_by=owner, held_on=today - dt.timedelta(days=i % 200)
+        )
+        for i in range(each)
+    )
+    CompetitorMove.objects.bulk_create(
+        CompetitorMoveFactory.build(
+            account=account,
+            seen_by=owner,
+            created_by=owner,
+            seen_on=today - dt.timedelta(days=i % 100),
+        )
+        for i in range(each)
+    )
+    now = dt.datetime.now(dt.UTC)
+    Alert.objects.bulk_create(
+        Alert(
+            account=account,
+            kind=f"bench_{i}",
+            severity="warning",
+            message=f"m{i}",
+            state="resolved",
+            is_open=False,
+            resolved_at=now,
+            resolved_by=owner,
+            resolution="by_hand",
+            resolution_reason="r",
+        )
+        for i in range(each)
+    )

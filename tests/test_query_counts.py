@@ -48,6 +48,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 FEW, MANY = 2, 12
+# The timeline page: sign-in and scope, then each source a fixed few (kam.accounts.timeline).
+TIMELINE_FRAGMENT, TIMELINE_API = 27, 27
 AS_OF = dt.date(2026, 10, 31)
 PREFIX = "/api/v1"
 SCHEMA = api.get_openapi_schema()
@@ -56,7 +58,10 @@ LIST_OPERATIONS = [
     for path, methods in SCHEMA["paths"].items()
     for method, spec in methods.items()
     if method == "get" and (spec["operationId"].startswith("list_") or "{" not in path)
-] + [("/accounts/{account_id}/history", "get_account_history")]
+] + [
+    ("/accounts/{account_id}/history", "get_account_history"),
+    ("/accounts/{account_id}/timeline", "get_account_timeline"),
+]
 # The most queries each may take, whatever its rows: sign-in, scope, the rows, a fixed few
 # related lookups (measured, plus two to spare). A lookup per row fails with MANY rows.
 MOST = {
@@ -71,7 +76,10 @@ MOST = {
     "list_team_members": 5,
     "list_potential_estimates": 5,
     "list_notes": 7,
-    "get_account_history": 16,  # merged: notes, decisions, overrides, re-scores, imports, contacts
+    # The timeline: each kind's stream one keyset query a page (kam.accounts.timeline), the
+    # activities' participants and the trainings' attendees prefetched, whatever the rows.
+    "get_account_history": 27,
+    "get_account_timeline": 26,
     "list_imports": 5,
     "list_batches": 5,
     "list_ledger_lines": 6,
@@ -94,7 +102,7 @@ MOST = {
     "list_contacts": 6,
     "list_influence_links": 6,
     "list_activities": 6,
-    "get_agenda": 17,  # planned activities, accounts due, decision makers due, the zone
+    "get_agenda": 15,  # planned activities, accounts due, decision makers due, the zone
     "get_cadence_settings": 4,
     "get_calendar_feed": 4,
     "list_survey_responses": 5,
@@ -112,9 +120,9 @@ MOST = {
     "profile": 5,
     "account_list": 9,
     "account_request_list": 7,
-    # The history merges notes, decisions, overrides, re-scores, imports, the buying centre's
-    # changes; the buying centre and the open complaints.
-    "account_detail": 29,
+    # The timeline (as get_account_timeline: every kind's stream), the buying centre and the
+    # open complaints.
+    "account_detail": 39,
     "import_list": 6,
     "account_lines": 8,
     "account_sales": 11,
@@ -366,3 +374,22 @@ def test_the_account_list_sorted_by_a_registered_column_stays_in_budget(
         with django_assert_max_num_queries(MOST["account_list"], info=sort):
             response = client.get(reverse("account_list"), {"sort": sort})
         assert response.status_code == 200, sort
+
+
+@pytest.mark.parametrize("events", [10, 500])
+def test_the_account_timeline_answers_in_queries_that_do_not_grow_with_events(
+    events, manager, django_assert_num_queries
+) -> None:
+    """Given an account with 10 or 500 events of every kind, the timeline's first page (the
+    page fragment and the API) takes the same number of queries."""
+    from tests.factories import timeline_events
+
+    account = AccountFactory(owner=manager)
+    timeline_events(account, events)
+    client = signed_in(manager)
+    with django_assert_num_queries(TIMELINE_FRAGMENT):
+        assert client.get(reverse("account_timeline", args=[account.pk])).status_code == 200
+    api = api_client_for(manager)
+    with django_assert_num_queries(TIMELINE_API):
+        answer = api.get(f"{PREFIX}/accounts/{account.pk}/timeline")
+    assert answer.status_code == 200 and len(answer.json()["entries"]) == min(50, events + 3)

@@ -108,15 +108,16 @@ def test_the_account_page_tells_it_under_its_own_kinds(account, manager) -> None
     assert (kind_label("contact"), kind_label("influence_link")) == ("contact", "influence link")
 
 
-def test_the_history_costs_two_queries_whatever_its_size(
-    account, manager, django_assert_num_queries
+def test_the_history_costs_a_fixed_few_queries_whatever_its_size(
+    account, manager, django_assert_max_num_queries
 ) -> None:
     people = [contact_create(actor=manager, account=account, name=f"P{i}") for i in range(15)]
     for person in people[1:]:
         contact_update(actor=manager, contact=person, reports_to_id=people[0].pk)
         link_add(actor=manager, source=person, target=people[0], kind="trusts")
 
-    with django_assert_num_queries(2):
+    # people and links, each with their previous versions, and the names: five at most
+    with django_assert_max_num_queries(5):
         entries = relationships_history(account, 500)
 
     assert len(entries) == 15 + 14 + 14

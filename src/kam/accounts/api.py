@@ -33,6 +33,7 @@ from kam.accounts.schemas import (
     PotentialOut,
     TeamMemberIn,
     TeamMemberOut,
+    TimelineOut,
 )
 from kam.accounts.selectors import (
     AccountFilters,
@@ -63,7 +64,7 @@ from kam.accounts.services import (
     team_member_add,
     team_member_remove,
 )
-from kam.accounts.timeline import account_timeline
+from kam.accounts.timeline import account_timeline, timeline_asked
 from kam.core.schemas import ERROR_CODES, ErrorOut, Page, PathId
 
 router = Router(tags=["accounts"])
@@ -200,3 +201,23 @@ def get_account_history(request: Any, account_id: PathId) -> list[HistoryEntry]:
     overrides, re-scores and imports (docs/rules.md "Change history")."""
     account = account_get(actor=request.user, account_id=account_id)
     return account_timeline(account=account, limit=200)
+
+
+@router.get("/{account_id}/timeline", response={200: TimelineOut, ERROR_CODES: ErrorOut})
+def get_account_timeline(
+    request: Any,
+    account_id: PathId,
+    kinds: str | None = None,
+    before: str | None = None,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """One page of the account's timeline, newest first: `kinds=activity,complaint` filters,
+    `before=` takes the previous page's `next_before` (keyset, no gaps or repeats), `limit`
+    1–200 (docs/rules.md "Change history")."""
+    account = account_get(actor=request.user, account_id=account_id)
+    page = timeline_asked(account=account, kinds=kinds, before=before, limit=limit)
+    return {
+        "entries": page.entries,
+        "next_before": str(page.next_cursor) if page.next_cursor else None,
+        "kinds": [{"key": kind.key, "label": str(kind.label)} for kind in page.kinds],
+    }

@@ -219,3 +219,19 @@ class HistoryEntryOut(Schema):
         description="edit, note, key_status, override, import, rescore, contact or influence_link."
     )
     detail: str = Field(description="A note's text or a decision's reason; empty otherwise.")
+    link: str = Field("", description="The record's page, when it has one.")
+
+
+class TimelineKindOut(Schema):
+    key: str
+    label: str
+
+
+class TimelineOut(Schema):
+    """One page of the account's timeline, newest first (docs/rules.md "Change history")."""
+
+    entries: list[HistoryEntryOut]
+    next_before: str | None = Field(
+        description="Pass as `before` for the next, older page; null on the last page."
+    )
+    kinds: list[TimelineKindOut] = Field(description="Every kind `kinds=` may filter by.")

@@ -212,6 +212,8 @@ class HistoryEntry:
     changes: tuple[HistoryChange, ...]
     kind: str = "edit"  # a kam.accounts.timeline kind: edit, note, key_status, override…
     detail: str = ""  # a line of text under the action (a note's body, a reason)
+    key: str = ""  # the tiebreak among entries at the same moment (kam.accounts.timeline)
+    link: str = ""  # the record's page, when it has one
 
 
 def _display(
@@ -234,26 +236,60 @@ def _display(
 _DECIDED_FIELDS = frozenset({"is_key", "key_reason"})
 
 
-def account_history(*, account: Account, limit: int = 200) -> list[HistoryEntry]:
-    """Who changed what and when on the account, its team, estimates and key status (newest
-    first)."""
-    records = list(account.history.select_related("history_user").order_by("history_date"))
-    user_ids: set[int] = set()
-    parent_ids: set[int] = set()
-    for record in records:
-        if record.owner_id:
-            user_ids.add(record.owner_id)
-        if record.parent_id:
-            parent_ids.add(record.parent_id)
-    users = {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)}
-    parents = {a.pk: str(a) for a in Account.objects.filter(pk__in=parent_ids)}
+@dataclass
+class HistoryBatch:
+    """Edits of the account, newest first, and the (at, key) read down to when more may lie
+    below (kam.accounts.timeline.Batch)."""
+
+    entries: list[HistoryEntry]
+    horizon: Any = None
+
+
+def _history_key(stream: str, history_id: int) -> str:
+    return f"{stream}:{history_id:012d}.00"
+
+
+def account_history_page(*, account: Account, limit: int = 200, before: Any = None) -> HistoryBatch:
+    """Who changed what and when on the account, its team and estimates, newest first, older
+    than the timeline cursor `before`: a fixed five queries at most whatever the account's
+    history (docs/rules.md "Change history")."""
+    from kam.accounts.timeline import Cursor, keyset
+
+    read = list(
+        keyset(
+            account.history.select_related("history_user"),
+            "history_date",
+            "edit_account",
+            before,
+            pk="history_id",
+        )[: limit + 1]
+    )
+    # The oldest row read only says what its successor changed, unless it is the first.
+    full = len(read) > limit
+    records = list(reversed(read))
+    user_ids = {r.owner_id for r in records if r.owner_id}
+    parent_ids = {r.parent_id for r in records if r.parent_id}
+    users = {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    parents = (
+        {a.pk: str(a) for a in Account.objects.filter(pk__in=parent_ids)} if parent_ids else {}
+    )
 
     entries: list[HistoryEntry] = []
+    horizon = None
     previous = None
-    for record in records:
+    for index, record in enumerate(records):
         who = record.history_user.display_name if record.history_user else _("system")
-        if previous is None or record.history_type == "+":
-            entries.append(HistoryEntry(record.history_date, who, _("created the account"), ()))
+        key = _history_key("edit_account", record.history_id)
+        if full and index == 0:
+            horizon = (
+                Cursor(records[1].history_date, _history_key("edit_account", records[1].history_id))
+                if len(records) > 1
+                else None
+            )
+        elif previous is None or record.history_type == "+":
+            entries.append(
+                HistoryEntry(record.history_date, who, _("created the account"), (), key=key)
+            )
         else:
             delta = record.diff_against(previous)
             changes = tuple(
@@ -269,38 +305,48 @@ def account_history(*, account: Account, limit: int = 200) -> list[HistoryEntry]
                 if change.field not in _DECIDED_FIELDS
             )
             if changes:
-                entries.append(HistoryEntry(record.history_date, who, _("changed"), changes))
+                entries.append(
+                    HistoryEntry(record.history_date, who, _("changed"), changes, key=key)
+                )
         previous = record
 
-    members = AccountTeamMember.history.filter(account_id=account.pk).select_related(
-        "history_user", "user"
+    members = keyset(
+        AccountTeamMember.history.filter(
+            account_id=account.pk, history_type__in=["+", "-"]
+        ).select_related("history_user", "user"),
+        "history_date",
+        "edit_team",
+        before,
+        pk="history_id",
     )
-    for member in members:
+    for member in members[:limit]:
         who = member.history_user.display_name if member.history_user else _("system")
         member_label = f"{member.user.display_name} ({member.get_role_display()})"
-        if member.history_type == "+":
-            entries.append(
-                HistoryEntry(
-                    member.history_date,
-                    who,
-                    _("added to the team"),
-                    (HistoryChange(_("team"), "—", member_label),),
-                )
+        added = member.history_type == "+"
+        entries.append(
+            HistoryEntry(
+                member.history_date,
+                who,
+                _("added to the team") if added else _("removed from the team"),
+                (
+                    HistoryChange(_("team"), "—", member_label)
+                    if added
+                    else HistoryChange(_("team"), member_label, "—"),
+                ),
+                key=_history_key("edit_team", member.history_id),
             )
-        elif member.history_type == "-":
-            entries.append(
-                HistoryEntry(
-                    member.history_date,
-                    who,
-                    _("removed from the team"),
-                    (HistoryChange(_("team"), member_label, "—"),),
-                )
-            )
+        )
 
-    estimates = PotentialEstimate.history.filter(
-        account_id=account.pk, history_type__in=["+", "-"]
-    ).select_related("history_user")
-    for estimate in estimates:
+    estimates = keyset(
+        PotentialEstimate.history.filter(
+            account_id=account.pk, history_type__in=["+", "-"]
+        ).select_related("history_user"),
+        "history_date",
+        "edit_estimate",
+        before,
+        pk="history_id",
+    )
+    for estimate in estimates[:limit]:
         who = estimate.history_user.display_name if estimate.history_user else _("system")
         label = f"{estimate.amount:,.2f} ({estimate.estimated_on.isoformat()})"
         action = (
@@ -310,12 +356,21 @@ def account_history(*, account: Account, limit: int = 200) -> list[HistoryEntry]
         )
         entries.append(
             HistoryEntry(
-                estimate.history_date, who, action, (HistoryChange(_("potential"), "—", label),)
+                estimate.history_date,
+                who,
+                action,
+                (HistoryChange(_("potential"), "—", label),),
+                key=_history_key("edit_estimate", estimate.history_id),
             )
         )
+    entries.sort(key=lambda entry: (entry.at, entry.key), reverse=True)
+    return HistoryBatch(entries, horizon)
 
-    entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries[:limit]
+
+def account_history(*, account: Account, limit: int = 200) -> list[HistoryEntry]:
+    """Who changed what and when on the account, its team, estimates and key status (newest
+    first)."""
+    return account_history_page(account=account, limit=limit).entries[:limit]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("<int:account_id>/", views.account_detail_view, name="account_detail"),
     path("<int:account_id>/edit/", views.account_edit_view, name="account_edit"),
+    path("<int:account_id>/timeline/", views.account_timeline_view, name="account_timeline"),
     path("<int:account_id>/team/", views.account_team_add_view, name="account_team_add"),
     path(
         "<int:account_id>/team/<int:member_id>/remove/",

@@ -53,7 +53,7 @@ from kam.accounts.services import (
     team_member_add,
     team_member_remove,
 )
-from kam.accounts.timeline import account_timeline
+from kam.accounts.timeline import TimelinePage, timeline_asked, timeline_page
 from kam.core.dates import today
 from kam.core.errors import DomainError
 from kam.core.paging import page_context, page_of, page_request, without_page
@@ -170,13 +170,64 @@ def account_detail_view(request: AuthedRequest, account_id: int) -> HttpResponse
             "panels": panels_for(actor=request.user, account=account),
             "decisions": account_key_decisions(account=account)[:20],
             "subsidiaries": account_subsidiaries(actor=request.user, account=account),
-            "history": account_timeline(account=account, limit=50),
+            **_timeline_context(request, account),
             "team_form": TeamMemberForm(),
             "potential_form": PotentialForm(initial={"estimated_on": today()}),
             "key_form": KeyStatusForm(),
             "note_form": NoteForm(),
         },
     )
+
+
+TIMELINE_PAGE = 50
+
+
+def _timeline_context(request: AuthedRequest, account: Any) -> dict[str, Any]:
+    """The timeline's page and chips for the account page and its htmx fragment: the kinds
+    of ``?kinds=`` (unknown ones are said, and the filter dropped) and ``?before=``."""
+    try:
+        page = timeline_asked(
+            account=account,
+            kinds=request.GET.get("kinds"),
+            before=request.GET.get("before"),
+            limit=TIMELINE_PAGE,
+        )
+        problem = ""
+    except DomainError as error:
+        page, problem = timeline_page(account=account, limit=TIMELINE_PAGE), error.message
+    return {
+        "timeline": page,
+        "history": page.entries,
+        "timeline_chips": _chips(page),
+        "timeline_problem": problem,
+    }
+
+
+def _chips(page: TimelinePage) -> list[dict[str, Any]]:
+    """One chip per kind: on when filtered in, its link toggling it in the filter."""
+    selected = set(page.selected or ())
+    chips = []
+    for kind in page.kinds:
+        on = kind.key in selected
+        toggled = selected - {kind.key} if on else selected | {kind.key}
+        chips.append(
+            {
+                "kind": kind,
+                "on": on,
+                "query": f"?kinds={','.join(sorted(toggled))}" if toggled else "?",
+            }
+        )
+    return chips
+
+
+@login_required
+def account_timeline_view(request: AuthedRequest, account_id: int) -> HttpResponse:
+    """The timeline fragment (htmx): the whole card for a filter, the rows for "Load older"."""
+    account = account_get(actor=request.user, account_id=account_id)
+    template = (
+        "accounts/_timeline_rows.html" if request.GET.get("before") else ("accounts/_timeline.html")
+    )
+    return render(request, template, {"account": account, **_timeline_context(request, account)})
 
 
 def _panel_action(

@@ -11,3 +11,8 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares its alert kinds in its own `alerts.py` (kam.alerts.registry).
         autodiscover_modules("alerts")
+        from kam.accounts.timeline import register_history
+        from kam.alerts.timeline import KINDS as TIMELINE_KINDS
+        from kam.alerts.timeline import alerts_history
+
+        register_history("alerts", alerts_history, TIMELINE_KINDS)

@@ -15,6 +15,7 @@ class EngagementConfig(AppConfig):
         from kam.engagement.complaints import importing as complaint_importers
         from kam.engagement.complaints.panels import COMPLAINTS_PANEL
         from kam.engagement.surveys.panels import register_surveys
+        from kam.engagement.timeline import register_timeline
         from kam.engagement.trainings.panels import TRAININGS_PANEL
 
         register(ACTIVITIES_PANEL)
@@ -24,3 +25,4 @@ class EngagementConfig(AppConfig):
         register(COMPETITORS_PANEL)
         activity_importers.register_importers()
         complaint_importers.register_importers()
+        register_timeline()

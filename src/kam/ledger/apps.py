@@ -12,11 +12,12 @@ class LedgerConfig(AppConfig):
         from kam.accounts.timeline import register_history
         from kam.ledger.importing import register_importers
         from kam.ledger.panels import SALES_PANEL
+        from kam.ledger.timeline import KINDS as TIMELINE_KINDS
         from kam.ledger.timeline import ledger_history
 
         register_importers()
         register(SALES_PANEL)
-        register_history("ledger", ledger_history)
+        register_history("ledger", ledger_history, TIMELINE_KINDS)
 
         from kam.org.services import base_currency_lock_register
 

@@ -17,6 +17,7 @@ class PortfolioConfig(AppConfig):
         from kam.portfolio.importing import register_importers
         from kam.portfolio.panels import STRATEGY_PANEL
         from kam.portfolio.receivers import score_when_inputs_change, score_when_ledger_changes
+        from kam.portfolio.timeline import KINDS as TIMELINE_KINDS
         from kam.portfolio.timeline import portfolio_history
 
         ledger_changed.connect(score_when_ledger_changes, dispatch_uid="portfolio-score")
@@ -25,4 +26,4 @@ class PortfolioConfig(AppConfig):
         register(STRATEGY_PANEL)
         for column in LIST_COLUMNS:
             columns.register(column)
-        register_history("portfolio", portfolio_history)
+        register_history("portfolio", portfolio_history, TIMELINE_KINDS)

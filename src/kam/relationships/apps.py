@@ -10,7 +10,7 @@ class RelationshipsConfig(AppConfig):
     def ready(self) -> None:
         from kam.accounts import columns
         from kam.accounts.panels import register
-        from kam.accounts.timeline import KINDS, register_history
+        from kam.accounts.timeline import register_history
         from kam.portfolio.figures import register_row_figures
         from kam.relationships import receivers
         from kam.relationships.columns import LIST_COLUMNS, ROW_FIGURES
@@ -27,6 +27,5 @@ class RelationshipsConfig(AppConfig):
             columns.register(column)
         register_row_figures(**ROW_FIGURES)
         contacts_changed.connect(scores_record_on_commit, dispatch_uid="relationships-scores")
-        register_history("relationships", relationships_history)
-        KINDS.update(RELATIONSHIP_KINDS)
+        register_history("relationships", relationships_history, RELATIONSHIP_KINDS)
         receivers.connect()

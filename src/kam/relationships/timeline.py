@@ -2,28 +2,35 @@
 people added, edited, moved in the reporting lines, left, returned, merged and deleted, and
 influence links added, changed and removed — each with who and when (DOMAIN §7).
 
-Told from django-simple-history's rows: two queries per account whatever its size (the
-contacts' rows and the links' rows, each with its author); names come from the rows too, so
-a deleted person is still named.
+Told from django-simple-history's rows, a page at a time (keyset on the rows' dates): each
+row comes with its previous version, names come from the history too, so a deleted person is
+still named — five queries a page whatever the buying centre's size.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kam.accounts.models import Account
 from kam.accounts.selectors import HistoryChange, HistoryEntry
+from kam.accounts.timeline import Batch, Cursor, Kind, entry_key, keyset, wants
 from kam.relationships.models import Contact, InfluenceLink
 from kam.relationships.services import EDITABLE
 
 CONTACT = "contact"
 LINK = "influence_link"
-KINDS = {CONTACT: gettext_lazy("contact"), LINK: gettext_lazy("influence link")}
+KINDS = (
+    Kind(CONTACT, gettext_lazy("contact"), "☺", "green"),
+    Kind(LINK, gettext_lazy("influence link"), "⇢", "green"),
+)
 LINK_FIELDS = ("source", "target", "kind", "strength", "note")
 NONE = "—"
 
@@ -135,32 +142,80 @@ def _link_value(record: Any, field: str) -> Any:
     return getattr(record, f"{field}_id" if field in {"source", "target"} else field)
 
 
-def relationships_history(account: Account, limit: int) -> list[HistoryEntry]:
-    """The buying centre's changes at the account, newest first, at most `limit` (§7)."""
-    people = list(
-        Contact.history.filter(account_id=account.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
+def _with_previous(history: Any, account: Account, stream: str, limit: int, before: Any) -> Any:
+    """The stream's rows before the cursor, newest first, each with its previous version's
+    history id (a subquery, so one query), and the previous versions (a second query)."""
+    previous_id = (
+        history.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+        .order_by("-history_id")
+        .values("history_id")[:1]
     )
-    # A person's latest name, even after they were deleted.
-    names = {record.id: record.name for record in people}
+    rows = list(
+        keyset(
+            history.filter(account_id=account.pk)
+            .select_related("history_user")
+            .annotate(previous_id=Subquery(previous_id)),
+            "history_date",
+            stream,
+            before,
+            pk="history_id",
+        )[:limit]
+    )
+    wanted = [row.previous_id for row in rows if row.previous_id]
+    previous = (
+        {row.history_id: row for row in history.filter(history_id__in=wanted)} if wanted else {}
+    )
+    return rows, previous
+
+
+def _names(ids: set[int]) -> dict[int, str]:
+    """Each person's latest name, even after they were deleted: one query."""
+    if not ids:
+        return {}
+    rows = Contact.history.filter(id__in=ids).order_by("id", "history_id")
+    return dict(rows.values_list("id", "name"))
+
+
+def relationships_history(
+    account: Account, limit: int, kinds: set[str] | None = None, before: Any = None
+) -> Batch:
+    """The buying centre's changes at the account, newest first, older than the timeline
+    cursor, at most `limit` rows of each of people and links read (§7): five queries."""
+    people: list[Any] = []
+    people_before: dict[int, Any] = {}
+    links: list[Any] = []
+    links_before: dict[int, Any] = {}
+    if wants(kinds, CONTACT):
+        people, people_before = _with_previous(Contact.history, account, CONTACT, limit, before)
+    if wants(kinds, LINK):
+        links, links_before = _with_previous(InfluenceLink.history, account, LINK, limit, before)
+    ids: set[int] = set()
+    for record in [*people, *people_before.values()]:
+        ids.update(i for i in (record.id, record.reports_to_id, record.merged_into_id) if i)
+    for record in [*links, *links_before.values()]:
+        ids.update((record.source_id, record.target_id))
+    names = _names(ids)
     entries: list[HistoryEntry] = []
-    previous: Any = None
-    for record in people:
-        before = previous if previous is not None and previous.id == record.id else None
-        entries.extend(_contact_entries(record, before, names))
-        previous = record
-    links = (
-        InfluenceLink.history.filter(account_id=account.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
-    )
-    previous = None
-    for record in links:
-        before = previous if previous is not None and previous.id == record.id else None
-        found = _link_entry(record, before, names)
-        if found is not None:
-            entries.append(found)
-        previous = record
-    entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries[:limit]
+    horizon: Cursor | None = None
+    for stream, rows, earlier, tell in (
+        (CONTACT, people, people_before, _contact_entries),
+        (LINK, links, links_before, _link_entries),
+    ):
+        for record in rows:
+            told = tell(record, earlier.get(record.previous_id), names)
+            link = reverse("relationship_map", args=[account.pk])
+            for part, found in enumerate(told):
+                entries.append(
+                    replace(found, key=entry_key(stream, record.history_id, part), link=link)
+                )
+        if len(rows) >= limit:
+            oldest = rows[-1]
+            reached = Cursor(oldest.history_date, entry_key(stream, oldest.history_id))
+            horizon = reached if horizon is None or reached > horizon else horizon
+    entries.sort(key=lambda entry: (entry.at, entry.key), reverse=True)
+    return Batch(entries, horizon)
+
+
+def _link_entries(record: Any, previous: Any, names: dict[int, str]) -> list[HistoryEntry]:
+    found = _link_entry(record, previous, names)
+    return [found] if found is not None else []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.safestring import SafeString
 
@@ -24,3 +26,24 @@ def history_kind(kind: str) -> str:
     from kam.accounts.timeline import kind_label
 
     return kind_label(kind)
+
+
+@register.filter
+def timeline_kind(key: str) -> Any:
+    """The timeline kind (label, icon, colour) of an entry's kind key (kam.accounts.timeline)."""
+    from kam.accounts.timeline import KINDS, Kind
+
+    return KINDS.get(key) or Kind(key, key)
+
+
+@register.filter
+def timeline_kind_labels(keys: Any) -> str:
+    """The labels of the kinds a filter keeps, for the empty state."""
+    from kam.accounts.timeline import kind_label
+
+    return ", ".join(sorted(kind_label(key) for key in keys or ()))
+
+
+@register.filter
+def join_sorted(keys: Any) -> str:
+    return ",".join(sorted(keys or ()))
