@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from kam.core.errors import InvalidInput, PermissionDenied
 from kam.relationships.models import Contact
 from kam.relationships.services import contacts_import_vcards
+from kam.relationships.signals import contacts_changed
 from kam.relationships.vcard import contacts_vcard
 from tests.factories import AccountFactory, ContactFactory
 
@@ -117,3 +120,84 @@ def test_a_read_only_role_imports_nothing(account, executive) -> None:
         contacts_import_vcards(actor=executive, account=account, text=card("Spy"))
 
     assert not Contact.objects.exists()
+
+
+def cards(count: int, *extra: str) -> str:
+    return "".join(
+        card(
+            f"Person {n}",
+            f"EMAIL:p{n}@acme.example",
+            f"TEL:+86 138 {n:04} 0000",
+            "X-KAM-INFLUENCE:3",
+        )
+        for n in range(count)
+    ) + "".join(extra)
+
+
+def test_a_file_of_two_thousand_cards_is_written_in_a_few_queries(
+    account, manager, django_assert_max_num_queries
+) -> None:
+    known = ContactFactory(account=account, name="Known", phone="(010) 8888 1234", title="")
+    heard = []
+
+    def listen(sender, account, **kwargs):
+        heard.append(account.pk)
+
+    text = cards(1999, card("Known", "TEL:+86 10 8888 1234", "TITLE:Boss"))
+    contacts_changed.connect(listen)
+    try:
+        # Given 2,000 cards, one of them kam's contact: checked in memory, written in bulk.
+        with django_assert_max_num_queries(12):
+            result = contacts_import_vcards(
+                actor=manager, account=account, text=text, update_existing=True
+            )
+    finally:
+        contacts_changed.disconnect(listen)
+
+    assert (result.created, result.updated) == (1999, 1)
+    assert heard == [account.pk]  # the scores follow once, not per card
+    person = Contact.objects.get(email="p1234@acme.example")
+    assert (person.influence, person.phone_key) == (3, "13812340000")
+    created = person.history.get()
+    assert (created.history_type, created.history_user) == ("+", manager)
+    known.refresh_from_db()
+    assert known.title == "Boss"
+    assert known.history.first().history_user == manager
+
+
+def test_one_bad_card_of_two_thousand_writes_nothing(account, manager) -> None:
+    ContactFactory(account=account, name="Known", phone="(010) 8888 1234")
+    text = cards(1999, card("Someone else", "TEL:+86 10 8888 1234"))
+
+    with pytest.raises(InvalidInput) as refused:
+        contacts_import_vcards(actor=manager, account=account, text=text)
+
+    (error,) = refused.value.errors
+    assert error.field == "cards.2000.phone"
+    assert "Card 2000" in error.message and "Known" in error.message
+    assert Contact.objects.count() == 1
+
+
+def test_a_card_may_not_take_the_phone_of_another_contact_it_does_not_update(
+    account, manager
+) -> None:
+    ContactFactory(account=account, name="Li Na", email="li@acme.example")
+    ContactFactory(account=account, name="Zhang Min", phone="138 0013 8000")
+    text = card("Li Na", "EMAIL:li@acme.example", "TEL:13800138000")
+
+    with pytest.raises(InvalidInput) as refused:
+        contacts_import_vcards(actor=manager, account=account, text=text, update_existing=True)
+
+    assert refused.value.errors[0].field == "cards.1.phone"
+    assert "Zhang Min" in refused.value.errors[0].message
+    assert not Contact.objects.filter(phone_key="13800138000", name="Li Na").exists()
+
+
+def test_a_leaving_date_on_a_card_marks_the_person_left(account, manager) -> None:
+    contacts_import_vcards(
+        actor=manager, account=account, text=card("Li Na", "X-KAM-LEFT-ON:2026-09-30")
+    )
+
+    person = Contact.objects.get()
+    assert (person.active, person.left_on) == (False, dt.date(2026, 9, 30))
+    assert person.history.count() == 1

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from kam.accounts.selectors import account_notes
 from kam.alerts.models import Alert, AlertSeverity, AlertState
@@ -35,8 +32,8 @@ from kam.alerts.services import (
     alert_reopen,
     alert_resolve,
 )
-from kam.core.errors import DomainError
 from kam.core.http import safe_next
+from kam.core.moves import PageMoves
 from kam.core.paging import page_links, page_request, without_page
 from kam.org.http import AuthedRequest
 from kam.org.selectors import base_currency
@@ -120,92 +117,55 @@ def alert_detail_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
     )
 
 
-def _act(
-    request: AuthedRequest, alert_id: int, action: Callable[[Alert], object], done: str
-) -> HttpResponse:
-    alert = alert_get(actor=request.user, alert_id=alert_id)
-    try:
-        action(alert)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
-    return HttpResponseRedirect(safe_next(request, reverse("alert_detail", args=[alert_id])))
+# Each move and action on one alert: posted from its page (or a list's `next`), back there.
+_ALERT = PageMoves[Alert](
+    param="alert_id",
+    load=lambda request, pk: alert_get(actor=request.user, alert_id=pk),
+    back=lambda request, pk: safe_next(request, reverse("alert_detail", args=[pk])),
+)
+
+alert_acknowledge_view = _ALERT.view(
+    lambda request, alert: alert_acknowledge(
+        actor=request.user, alert=alert, comment=request.POST.get("comment", "")
+    ),
+    gettext_lazy("Alert acknowledged."),
+)
+alert_resolve_view = _ALERT.view(
+    lambda request, alert: alert_resolve(
+        actor=request.user, alert=alert, reason=request.POST.get("reason", "")
+    ),
+    gettext_lazy("Alert resolved."),
+)
+alert_reopen_view = _ALERT.view(
+    lambda request, alert: alert_reopen(
+        actor=request.user, alert=alert, comment=request.POST.get("comment", "")
+    ),
+    gettext_lazy("Alert reopened."),
+)
 
 
-@login_required
-@require_POST
-def alert_acknowledge_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
-    comment = request.POST.get("comment", "")
-    return _act(
-        request,
-        alert_id,
-        lambda alert: alert_acknowledge(actor=request.user, alert=alert, comment=comment),
-        _("Alert acknowledged."),
-    )
-
-
-@login_required
-@require_POST
-def alert_resolve_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    return _act(
-        request,
-        alert_id,
-        lambda alert: alert_resolve(actor=request.user, alert=alert, reason=reason),
-        _("Alert resolved."),
-    )
-
-
-@login_required
-@require_POST
-def alert_reopen_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
-    comment = request.POST.get("comment", "")
-    return _act(
-        request,
-        alert_id,
-        lambda alert: alert_reopen(actor=request.user, alert=alert, comment=comment),
-        _("Alert reopened."),
-    )
-
-
-@login_required
-@require_POST
-def alert_assign_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
+def _assign(request: AuthedRequest, alert: Alert) -> object:
     raw = request.POST.get("assignee", "")
     assignee_id = int(raw) if raw.isdigit() and len(raw) < 19 else None
-    return _act(
-        request,
-        alert_id,
-        lambda alert: alert_assign(actor=request.user, alert=alert, assignee_id=assignee_id),
-        _("Assignment saved."),
-    )
+    return alert_assign(actor=request.user, alert=alert, assignee_id=assignee_id)
 
 
-@login_required
-@require_POST
-def alert_comment_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
-    body = request.POST.get("body", "")
-    return _act(
-        request,
-        alert_id,
-        lambda alert: alert_comment_add(actor=request.user, alert=alert, body=body),
-        _("Comment added."),
-    )
-
-
-@login_required
-@require_POST
-def alert_follow_up_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
+def _follow_up(request: AuthedRequest, alert: Alert) -> object:
     body = request.POST.get("note", "").strip()
+    if body:
+        return alert_follow_up_note(actor=request.user, alert=alert, body=body)
     raw = request.POST.get("note_id", "")
+    target = int(raw) if raw.isdigit() and len(raw) < 19 else 0
+    return alert_follow_up_link(
+        actor=request.user, alert=alert, target_type="note", target_id=target
+    )
 
-    def follow_up(alert: Alert) -> object:
-        if body:
-            return alert_follow_up_note(actor=request.user, alert=alert, body=body)
-        target = int(raw) if raw.isdigit() and len(raw) < 19 else 0
-        return alert_follow_up_link(
-            actor=request.user, alert=alert, target_type="note", target_id=target
-        )
 
-    return _act(request, alert_id, follow_up, _("Follow-up linked."))
+alert_assign_view = _ALERT.view(_assign, gettext_lazy("Assignment saved."))
+alert_comment_view = _ALERT.view(
+    lambda request, alert: alert_comment_add(
+        actor=request.user, alert=alert, body=request.POST.get("body", "")
+    ),
+    gettext_lazy("Comment added."),
+)
+alert_follow_up_view = _ALERT.view(_follow_up, gettext_lazy("Follow-up linked."))

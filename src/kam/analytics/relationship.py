@@ -12,7 +12,8 @@ Rules §7 leaves open are in docs/rules.md "Relationship map".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -87,14 +88,14 @@ class People:
     days_since_left: FloatArray  # days since leaving, NaN still there or no date
 
 
-def _no_counts() -> IntArray:
-    return np.zeros(0, dtype=np.int64)
-
-
 @dataclass(frozen=True)
 class Scores:
-    """Every figure of §7 for the people given."""
+    """Every figure of §7 for the people given. The counts behind the figures (for "2 of 3
+    covered") are derived from the per-person ones on first use."""
 
+    account: IntArray  # per person, the account's index (as given)
+    department: IntArray  # per person, the department's index, −1 none (as given)
+    active: BoolArray  # per person, False: marked left (as given)
     person_score: FloatArray  # per person, 0–100, NaN: no rating present
     weight: FloatArray  # per person, the weight in department and account means (0: not counted)
     in_window: BoolArray  # per person: active and in contact within the window
@@ -105,14 +106,48 @@ class Scores:
     coverage: FloatArray  # per account, 0–1, NaN: nobody to cover
     gaps: BoolArray  # (people, GAP_KINDS): the person is named by the gap
     account_gaps: BoolArray  # (accounts, GAP_KINDS): the account has the gap
-    gap_count: IntArray  # per account
-    # The counts behind the figures, for "2 of 3 covered" (filled by `score_people`).
-    department_counted: IntArray = field(default_factory=_no_counts)  # per department: weight > 0
-    counted: IntArray = field(default_factory=_no_counts)  # per account: weight > 0
-    active_count: IntArray = field(default_factory=_no_counts)  # per account: active people
-    in_window_count: IntArray = field(default_factory=_no_counts)  # per account
-    must_cover_count: IntArray = field(default_factory=_no_counts)  # per account
-    covered_count: IntArray = field(default_factory=_no_counts)  # per account
+
+    def _per_account(self, where: BoolArray) -> IntArray:
+        return _count(self.account, where, self.overall_closeness.shape[0])
+
+    @cached_property
+    def gap_count(self) -> IntArray:
+        """Per account, how many gap kinds it has."""
+        counts: IntArray = self.account_gaps.sum(axis=1).astype(np.int64)
+        return counts
+
+    @cached_property
+    def department_counted(self) -> IntArray:
+        """Per department, the people counted in its score (weight > 0)."""
+        in_department = self.department >= 0
+        return _count(
+            self.department, (self.weight > 0) & in_department, self.department_score.shape[0]
+        )
+
+    @cached_property
+    def counted(self) -> IntArray:
+        """Per account, the people counted in its closeness (weight > 0)."""
+        return self._per_account(self.weight > 0)
+
+    @cached_property
+    def active_count(self) -> IntArray:
+        """Per account, its active people."""
+        return self._per_account(self.active)
+
+    @cached_property
+    def in_window_count(self) -> IntArray:
+        """Per account, its people in contact within the window."""
+        return self._per_account(self.in_window)
+
+    @cached_property
+    def must_cover_count(self) -> IntArray:
+        """Per account, the people it must cover."""
+        return self._per_account(self.must_cover)
+
+    @cached_property
+    def covered_count(self) -> IntArray:
+        """Per account, the people it must cover who are covered."""
+        return self._per_account(self.covered)
 
 
 def _codes(values: Sequence[str | None], names: tuple[str, ...]) -> IntArray:
@@ -306,8 +341,10 @@ def score_people(
     account_gaps[:, SINGLE_THREADED] = has_contacts & (in_window_count < _THREADS)
     gaps[:, SINGLE_THREADED] = in_window & account_gaps[account, SINGLE_THREADED]
 
-    counted = weight > 0
     return Scores(
+        account=account,
+        department=department,
+        active=active,
         person_score=score,
         weight=weight,
         in_window=in_window,
@@ -318,11 +355,4 @@ def score_people(
         coverage=coverage.astype(np.float64),
         gaps=gaps,
         account_gaps=account_gaps,
-        gap_count=account_gaps.sum(axis=1).astype(np.int64),
-        department_counted=_count(department, counted & in_department, n_departments),
-        counted=_count(account, counted, n_accounts),
-        active_count=active_count,
-        in_window_count=in_window_count,
-        must_cover_count=must_cover_count,
-        covered_count=covered_count,
     )

@@ -332,9 +332,11 @@ def _contact(
             break
     phones.add(phone)
     wechat = f"{given.lower()}{surname.lower()}_{rng.randint(10, 99)}" if rng.random() < 0.4 else ""
-    return Contact(
+    contact = Contact(
         account=account, name=f"{surname} {given}", email=email, phone=phone, wechat=wechat
     )
+    contact.key_phone()  # bulk_create_with_history skips save()
+    return contact
 
 
 def _write(people: list[_Person], links: list[InfluenceLink], as_of: dt.date) -> None:

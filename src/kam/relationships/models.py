@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from kam.accounts.models import Account
 from kam.core.validators import validate_identifier, validate_in_calendar
+from kam.relationships.phones import phone_key
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -45,6 +48,9 @@ class Contact(models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=64, blank=True)
+    # The phone's `phone_key`, kept by save() and set by the bulk paths (imports, demo), so
+    # duplicates are looked up in SQL. Derived: no history of its own.
+    phone_key = models.CharField(_("phone key"), max_length=64, blank=True, editable=False)
     wechat = models.CharField(_("WeChat / IM"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=500, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
@@ -89,16 +95,31 @@ class Contact(models.Model):
         verbose_name=_("merged into"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["phone_key"])
 
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["account", "-active", "name", "id"]
-        indexes = [models.Index(fields=["account", "active"], name="contact_account_active")]
+        indexes = [
+            models.Index(fields=["account", "active"], name="contact_account_active"),
+            models.Index(fields=["account", "phone_key"], name="contact_account_phone_key"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save with `phone_key` following the phone (§7 duplicates)."""
+        self.key_phone()
+        fields = kwargs.get("update_fields")
+        if fields is not None and "phone" in fields:
+            kwargs["update_fields"] = {*fields, "phone_key"}
+        super().save(*args, **kwargs)
+
+    def key_phone(self) -> None:
+        """Set `phone_key` from the phone: what a bulk write (which skips save()) calls."""
+        self.phone_key = phone_key(self.phone)
 
     @property
     def initials(self) -> str:

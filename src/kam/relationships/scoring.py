@@ -32,7 +32,7 @@ from kam.core.dates import today
 from kam.org.models import User
 from kam.portfolio.selectors.settings import portfolio_settings
 from kam.relationships.models import Contact, InfluenceLink, RelationshipScore
-from kam.relationships.selectors import account_contacts, account_links, account_score_series
+from kam.relationships.reads import account_contacts, account_links, account_score_series
 
 # The contact fields the arrays are built from (the sweep loads only these).
 SCORED_FIELDS = (

@@ -7,33 +7,37 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from kam.accounts.selectors import accounts_visible_to
 from kam.core.errors import InvalidInput
 from kam.org.models import User
-from kam.relationships.models import Contact, InfluenceLink, RelationshipScore
+from kam.relationships import scoring
+from kam.relationships.models import Contact, InfluenceLink
+from kam.relationships.reads import (
+    account_contacts,
+    account_links,
+    account_score_series,
+    contacts_visible_to,
+    links_visible_to,
+)
+from kam.relationships.scoring import RelationshipMap
 
-if TYPE_CHECKING:
-    from kam.relationships.scoring import RelationshipMap
-
-
-def contacts_visible_to(actor: User) -> QuerySet[Contact]:
-    return Contact.objects.filter(account__in=accounts_visible_to(actor), merged_into__isnull=True)
-
-
-def account_contacts(actor: User, account_id: int) -> QuerySet[Contact]:
-    """The contacts of one account the actor sees, active first (§7)."""
-    return (
-        contacts_visible_to(actor)
-        .filter(account_id=account_id)
-        .select_related("reports_to")
-        .order_by("-active", "department", "name", "id")
-    )
+__all__ = [
+    "ContactFilters",
+    "account_contact",
+    "account_contacts",
+    "account_links",
+    "account_score_series",
+    "contact_get",
+    "contact_list",
+    "contacts_visible_to",
+    "link_get",
+    "links_visible_to",
+    "relationship_map",
+]
 
 
 def contact_get(*, actor: User, contact_id: int) -> Contact:
@@ -43,44 +47,17 @@ def contact_get(*, actor: User, contact_id: int) -> Contact:
     )
 
 
-def links_visible_to(actor: User) -> QuerySet[InfluenceLink]:
-    return InfluenceLink.objects.filter(
-        account__in=accounts_visible_to(actor),
-        source__merged_into__isnull=True,
-        target__merged_into__isnull=True,
-    )
-
-
-def account_links(actor: User, account_id: int) -> QuerySet[InfluenceLink]:
-    """The influence links among the account's contacts (§7)."""
-    return (
-        links_visible_to(actor)
-        .filter(account_id=account_id)
-        .select_related("source", "target")
-        .order_by("source__name", "target__name", "kind", "id")
-    )
-
-
 def link_get(*, actor: User, link_id: int) -> InfluenceLink:
     return get_object_or_404(
         links_visible_to(actor).select_related("account", "source", "target"), pk=link_id
     )
 
 
-def account_score_series(actor: User, account_id: int) -> QuerySet[RelationshipScore]:
-    """The account's relationship series, oldest first (§7 "a dated series")."""
-    return RelationshipScore.objects.filter(
-        account__in=accounts_visible_to(actor), account_id=account_id
-    ).order_by("recorded_at", "id")
-
-
 def relationship_map(
     *, actor: User, account_id: int, as_of: dt.date | None = None
 ) -> RelationshipMap:
     """One account's whole map, scored (§7); another user's account raises Http404 (§13).
-    Built by kam.relationships.scoring over the selectors above."""
-    from kam.relationships import scoring  # here: scoring imports this module
-
+    Built by kam.relationships.scoring over the base reads (kam.relationships.reads)."""
     return scoring.relationship_map(actor=actor, account_id=account_id, as_of=as_of)
 
 

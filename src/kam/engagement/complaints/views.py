@@ -3,19 +3,18 @@ a new complaint, the resolution report and the SLA settings."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from kam.accounts.selectors import account_get
 from kam.core.errors import DomainError
+from kam.core.moves import PageMoves
 from kam.core.paging import page_links, page_of, page_request, without_page
 from kam.engagement.complaints.forms import (
     ComplaintFilterForm,
@@ -146,115 +145,69 @@ def complaint_detail_view(request: AuthedRequest, complaint_id: int) -> HttpResp
     )
 
 
-def _act(
-    request: AuthedRequest, complaint_id: int, action: Callable[[Complaint], object], done: str
-) -> HttpResponse:
-    complaint = complaint_get(actor=request.user, complaint_id=complaint_id)
-    try:
-        action(complaint)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
-    return HttpResponseRedirect(reverse("complaint_detail", args=[complaint_id]))
-
-
 def _id(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
 
 
-@login_required
-@require_POST
-def complaint_acknowledge_view(request: AuthedRequest, complaint_id: int) -> HttpResponse:
-    comment = request.POST.get("comment", "")
-    return _act(
-        request,
-        complaint_id,
-        lambda c: complaint_acknowledge(actor=request.user, complaint=c, comment=comment),
-        _("Complaint acknowledged."),
-    )
+# The flow's moves and the other actions on one complaint, posted from its page.
+_COMPLAINT = PageMoves[Complaint](
+    param="complaint_id",
+    load=lambda request, pk: complaint_get(actor=request.user, complaint_id=pk),
+    back=lambda request, pk: reverse("complaint_detail", args=[pk]),
+)
 
-
-@login_required
-@require_POST
-def complaint_start_view(request: AuthedRequest, complaint_id: int) -> HttpResponse:
-    comment = request.POST.get("comment", "")
-    return _act(
-        request,
-        complaint_id,
-        lambda c: complaint_start(actor=request.user, complaint=c, comment=comment),
-        _("Work on the complaint started."),
-    )
-
-
-@login_required
-@require_POST
-def complaint_resolve_view(request: AuthedRequest, complaint_id: int) -> HttpResponse:
-    post = request.POST
-    return _act(
-        request,
-        complaint_id,
-        lambda c: complaint_resolve(
-            actor=request.user,
-            complaint=c,
-            resolution=post.get("resolution", ""),
-            root_cause=post.get("root_cause", ""),
-            comment=post.get("comment", ""),
-        ),
-        _("Complaint resolved."),
-    )
-
-
-@login_required
-@require_POST
-def complaint_close_view(request: AuthedRequest, complaint_id: int) -> HttpResponse:
-    comment = request.POST.get("comment", "")
-    return _act(
-        request,
-        complaint_id,
-        lambda c: complaint_close(actor=request.user, complaint=c, comment=comment),
-        _("Complaint closed."),
-    )
-
-
-@login_required
-@require_POST
-def complaint_reopen_view(request: AuthedRequest, complaint_id: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    return _act(
-        request,
-        complaint_id,
-        lambda c: complaint_reopen(actor=request.user, complaint=c, reason=reason),
-        _("Complaint reopened."),
-    )
-
-
-@login_required
-@require_POST
-def complaint_assign_view(request: AuthedRequest, complaint_id: int) -> HttpResponse:
-    department_id, owner_id = _id(request.POST.get("department")), _id(request.POST.get("owner"))
-    return _act(
-        request,
-        complaint_id,
-        lambda c: complaint_assign(
-            actor=request.user, complaint=c, department_id=department_id, owner_id=owner_id
-        ),
-        _("Assignment saved."),
-    )
-
-
-@login_required
-@require_POST
-def complaint_escalate_view(request: AuthedRequest, complaint_id: int) -> HttpResponse:
-    team_id, reason = _id(request.POST.get("team")), request.POST.get("reason", "")
-    return _act(
-        request,
-        complaint_id,
-        lambda c: complaint_escalate(
-            actor=request.user, complaint=c, team_id=team_id, reason=reason
-        ),
-        _("Complaint escalated."),
-    )
+complaint_acknowledge_view = _COMPLAINT.view(
+    lambda request, c: complaint_acknowledge(
+        actor=request.user, complaint=c, comment=request.POST.get("comment", "")
+    ),
+    gettext_lazy("Complaint acknowledged."),
+)
+complaint_start_view = _COMPLAINT.view(
+    lambda request, c: complaint_start(
+        actor=request.user, complaint=c, comment=request.POST.get("comment", "")
+    ),
+    gettext_lazy("Work on the complaint started."),
+)
+complaint_resolve_view = _COMPLAINT.view(
+    lambda request, c: complaint_resolve(
+        actor=request.user,
+        complaint=c,
+        resolution=request.POST.get("resolution", ""),
+        root_cause=request.POST.get("root_cause", ""),
+        comment=request.POST.get("comment", ""),
+    ),
+    gettext_lazy("Complaint resolved."),
+)
+complaint_close_view = _COMPLAINT.view(
+    lambda request, c: complaint_close(
+        actor=request.user, complaint=c, comment=request.POST.get("comment", "")
+    ),
+    gettext_lazy("Complaint closed."),
+)
+complaint_reopen_view = _COMPLAINT.view(
+    lambda request, c: complaint_reopen(
+        actor=request.user, complaint=c, reason=request.POST.get("reason", "")
+    ),
+    gettext_lazy("Complaint reopened."),
+)
+complaint_assign_view = _COMPLAINT.view(
+    lambda request, c: complaint_assign(
+        actor=request.user,
+        complaint=c,
+        department_id=_id(request.POST.get("department")),
+        owner_id=_id(request.POST.get("owner")),
+    ),
+    gettext_lazy("Assignment saved."),
+)
+complaint_escalate_view = _COMPLAINT.view(
+    lambda request, c: complaint_escalate(
+        actor=request.user,
+        complaint=c,
+        team_id=_id(request.POST.get("team")),
+        reason=request.POST.get("reason", ""),
+    ),
+    gettext_lazy("Complaint escalated."),
+)
 
 
 @login_required

@@ -56,6 +56,7 @@ UPDATABLE = [
     "title",
     "email",
     "phone",
+    "phone_key",
     "wechat",
     "address",
     "notes",
@@ -303,6 +304,7 @@ class _Reader:
         for attribute, value in values.items():
             if value is not None:
                 setattr(contact, attribute, value)
+        contact.key_phone()  # the bulk write skips save()
         if cells.active is True:
             contact.active, contact.left_on = True, None
         elif cells.active is False or cells.left_on is not None:

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_noop
 
 from kam.importing.results import RowError
 from kam.relationships.importing.cells import FileRow, Reading
+from kam.relationships.phones import phone_key
 from kam.relationships.reporting import cycles_in, reporting_cycle
-from kam.relationships.services import phone_key
 
 UNKNOWN_PERSON = gettext_noop("no contact of this account with this name or email")
 AMBIGUOUS_PERSON = gettext_noop(

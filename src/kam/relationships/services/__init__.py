@@ -1,5 +1,6 @@
 """Writes to the buying centre (DOMAIN §7), one module per kind of thing written."""
 
+from kam.relationships.phones import phone_key
 from kam.relationships.services.contacts import (
     EDITABLE,
     DuplicateContact,
@@ -9,7 +10,6 @@ from kam.relationships.services.contacts import (
     contact_mark_returned,
     contact_update,
     duplicate_of,
-    phone_key,
 )
 from kam.relationships.services.links import LINK_EDITABLE, link_add, link_remove, link_update
 from kam.relationships.services.merging import contacts_merge

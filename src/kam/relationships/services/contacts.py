@@ -9,7 +9,6 @@ account) and a reporting cycle, records history with the actor, and sends
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +23,7 @@ from kam.core.history import delete_as, save_as
 from kam.org.models import User
 from kam.org.permissions import require_write
 from kam.relationships.models import Contact, InfluenceLink
+from kam.relationships.phones import phone_key
 from kam.relationships.reporting import reporting_cycle
 from kam.relationships.signals import contacts_changed
 
@@ -46,11 +46,6 @@ EDITABLE = (
     "last_contact",
 )
 TEXT_FIELDS = ("name", "department", "title", "email", "phone", "wechat", "address", "notes")
-# Fewer digits than this are an extension, not a number that identifies a person.
-MIN_PHONE_DIGITS = 6
-# The country code a bare national number is taken to be in (kam's customers are in China).
-CHINA = "86"
-NATIONAL_AFTER_BARE_CODE = 10
 
 
 class DuplicateContact(Conflict):
@@ -63,33 +58,10 @@ class DuplicateContact(Conflict):
         self.existing = existing
 
 
-def phone_key(phone: str) -> str:
-    """The national number that identifies a phone (§7 duplicates), so the same number written
-    differently is caught: "+86 138-0013 8000", "0086 13800138000", "138 0013 8000" and
-    "(010) 8888 1234" / "+86 10 8888 1234" compare equal.
-
-    Rule: keep the digits; after an international prefix ("+" or "00") drop the country
-    code 86; without one drop a bare leading 86 only when ten or more digits follow it (a
-    Chinese national number that long begins with the trunk 0, so 86 cannot start it); drop
-    the leading 0s of the trunk prefix. Other country codes stay, so "+44 20 …" never
-    equals "20 …": a missed duplicate is better than two people merged. Fewer than
-    MIN_PHONE_DIGITS digits left (an extension) answer "", which matches nothing.
-    """
-    text = (phone or "").strip()
-    digits = re.sub(r"\D", "", text)
-    international = text.startswith("+") or digits.startswith("00")
-    digits = digits.removeprefix("00") if not text.startswith("+") else digits
-    if digits.startswith(CHINA) and (
-        international or len(digits) - len(CHINA) >= NATIONAL_AFTER_BARE_CODE
-    ):
-        digits = digits[len(CHINA) :]
-    digits = digits.lstrip("0")
-    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
-
-
 def duplicate_of(contact: Contact) -> tuple[str, Contact] | None:
     """The field and the other contact of the same account with this contact's email or phone
-    (not counting contacts merged away), or None (§7 duplicates)."""
+    (not counting contacts merged away), or None (§7 duplicates). The phone is looked up by
+    its key, in the indexed `phone_key` column: two queries at most."""
     others = Contact.objects.filter(account_id=contact.account_id, merged_into__isnull=True)
     if contact.pk:
         others = others.exclude(pk=contact.pk)
@@ -100,23 +72,26 @@ def duplicate_of(contact: Contact) -> tuple[str, Contact] | None:
             return "email", same
     key = phone_key(contact.phone)
     if key:
-        for other in others.exclude(phone="").filter(~Q(phone__isnull=True)).only("id", "phone"):
-            if phone_key(other.phone) == key:
-                return "phone", Contact.objects.get(pk=other.pk)
+        same = others.filter(phone_key=key).order_by("id").first()
+        if same is not None:
+            return "phone", same
     return None
 
 
-def _refuse_duplicate(contact: Contact) -> None:
-    found = duplicate_of(contact)
-    if found is None:
-        return
-    field, existing = found
+def duplicate_error(field: str, existing: Contact) -> DuplicateContact:
+    """The refusal of a contact whose `field` (email or phone) is already `existing`'s."""
     message = (
         _("%(name)s already has this email at this account: merge the two contacts instead.")
         if field == "email"
         else _("%(name)s already has this phone at this account: merge the two contacts instead.")
     )
-    raise DuplicateContact(message % {"name": existing.name}, field=field, existing=existing)
+    return DuplicateContact(message % {"name": existing.name}, field=field, existing=existing)
+
+
+def _refuse_duplicate(contact: Contact) -> None:
+    found = duplicate_of(contact)
+    if found is not None:
+        raise duplicate_error(*found)
 
 
 def _boss(contact: Contact, boss_id: int | None) -> Contact | None:
@@ -156,7 +131,8 @@ def _boss(contact: Contact, boss_id: int | None) -> Contact | None:
     return boss
 
 
-def _clean_text(changes: Mapping[str, Any]) -> dict[str, Any]:
+def cleaned_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields as a contact takes them: texts stripped, other blanks as no value."""
     cleaned = dict(changes)
     for name in TEXT_FIELDS:
         if name in cleaned and isinstance(cleaned[name], str):
@@ -184,7 +160,7 @@ def contact_create(
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise InvalidInput(_("Unknown field: %(field)s.") % {"field": sorted(unknown)[0]})
-    contact = Contact(account=account, **_clean_text(fields))
+    contact = Contact(account=account, **cleaned_changes(fields))
     contact.reports_to = _boss(contact, reports_to_id)
     return _save(actor, contact)
 
@@ -204,7 +180,7 @@ def contact_update(
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InvalidInput(_("Unknown field: %(field)s.") % {"field": sorted(unknown)[0]})
-    for name, value in _clean_text(changes).items():
+    for name, value in cleaned_changes(changes).items():
         setattr(contact, name, value)
     if reports_to_id is not UNSET:
         contact.reports_to = _boss(contact, reports_to_id)
