@@ -90,6 +90,10 @@ def test_every_kind_is_told_with_who_what_and_a_label(manager) -> None:
     assert len(alert_steps) == 3
     complaint = [e for e in entries if e.kind == "complaint"]
     assert len(complaint) == 2 and all(e.link for e in complaint)
+    # Trainings and competitor moves open the account's service page at their card.
+    service = reverse("account_service", args=[account.pk])
+    assert next(e for e in entries if e.kind == "training").link == service + "#trainings"
+    assert next(e for e in entries if e.kind == "competitor").link == service + "#competitors"
 
 
 def test_a_kind_filter_keeps_only_those_kinds(manager) -> None:

@@ -180,6 +180,7 @@ def _trainings(account: Account, limit: int, before: Cursor | None) -> Iterable[
         .prefetch_related("attendees")
     )
     topics = {value: str(label) for value, label in TrainingTopic.choices}
+    link = reverse("account_service", args=[account.pk]) + "#trainings"
     for training in keyset_by_day(trainings, "held_on", TRAINING, before)[:limit]:
         changes = [HistoryChange(_("trainer"), "", training.trainer)]
         attendees = _names(training.attendees.all())
@@ -195,6 +196,7 @@ def _trainings(account: Account, limit: int, before: Cursor | None) -> Iterable[
             tuple(changes),
             TRAINING,
             key=entry_key(TRAINING, training.pk),
+            link=link,
         )
 
 
@@ -203,6 +205,7 @@ def _competitors(account: Account, limit: int, before: Cursor | None) -> Iterabl
     sources = {value: str(label) for value, label in MoveSource.choices}
     offers = {value: str(label).lower() for value, label in CompetitorOffer.choices}
     source_label = _("source")
+    link = reverse("account_service", args=[account.pk]) + "#competitors"
     for move in keyset_by_day(moves, "seen_on", COMPETITOR, before)[:limit]:
         changes = [HistoryChange(source_label, "", sources.get(move.source, move.source))]
         if move.products:
@@ -216,6 +219,7 @@ def _competitors(account: Account, limit: int, before: Cursor | None) -> Iterabl
             COMPETITOR,
             move.description[:300],
             key=entry_key(COMPETITOR, move.pk),
+            link=link,
         )
 
 
