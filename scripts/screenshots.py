@@ -48,6 +48,8 @@ SHOTS = [
     ("/accounts/?q=Orient+Auto+Group", "survey-panel", "#surveys", False),
     ("/accounts/?q=Orient+Auto+Group", "survey-public-form", "", True),
     ("/engagement/settings/", "cadence-settings", "", True),
+    ("/accounts/?q=Orient+Auto+Group", "service-page", "[data-chart-drawn]", True),
+    ("/engagement/competitor-moves/", "competitor-moves", "", False),
     ("/alerts/", "alerts", "", False),
     ("/alerts/", "alert-detail", "", True),
     ("/inbox/", "inbox", "", False),
@@ -64,7 +66,13 @@ def _shoot(page: Any, url: str, name: str, wait: str, full_page: bool) -> None:
         page.click("button[name=language][value=zh-hans]")
         return
     page.goto(url)
-    if name in ("account-detail", "relationship-map", "survey-panel", "survey-public-form"):
+    if name in (
+        "account-detail",
+        "relationship-map",
+        "survey-panel",
+        "survey-public-form",
+        "service-page",
+    ):
         page.click("#account-table tbody a")
     if name == "complaint-detail":
         page.click(".complaints-table tbody a[href*='/engagement/complaints/']")
@@ -74,6 +82,8 @@ def _shoot(page: Any, url: str, name: str, wait: str, full_page: bool) -> None:
         page.goto(page.locator("#survey-link").input_value())
     if name == "relationship-map":
         page.click("text=Open the relationship map")
+    if name == "service-page":
+        page.goto(page.url.rstrip("/") + "/service/")
     if name == "alert-detail":
         page.click("text=Work on it")
     if wait:

@@ -28,7 +28,14 @@ def test_the_apps_register_their_panels_in_page_order() -> None:
         return [panel.key for panel in panels.registered() if panel.place == place]
 
     assert keys(Place.TOP) == ["sales-panel", "strategy-panel"]
-    assert keys(Place.MIDDLE) == ["contacts", "activities-panel", "complaints", "surveys"]
+    assert keys(Place.MIDDLE) == [
+        "contacts",
+        "activities-panel",
+        "complaints",
+        "surveys",
+        "trainings",
+        "competitors",
+    ]
 
 
 def test_a_panel_is_loaded_from_a_url_or_rendered_from_a_template() -> None:
@@ -44,11 +51,13 @@ def test_panels_are_bound_to_the_account_and_the_reader(manager) -> None:
     sales, strategy = bound["top"]
     assert sales.url == reverse("account_sales", args=[account.pk])
     assert strategy.url == reverse("account_strategy", args=[account.pk])
-    contacts, activities, complaints, surveys = bound["middle"]
+    contacts, activities, complaints, surveys, trainings, competitors = bound["middle"]
     assert list(contacts.context["contacts"]) == []
     assert activities.url == reverse("account_activities", args=[account.pk])
     assert (complaints.context["account"], complaints.context["rows"]) == (account, [])
     assert surveys.url == reverse("account_surveys", args=[account.pk])
+    assert trainings.url == reverse("account_trainings", args=[account.pk])
+    assert competitors.url == reverse("account_competitor_moves", args=[account.pk])
 
 
 @pytest.mark.usefixtures("_restored_registry")
