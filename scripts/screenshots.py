@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -118,10 +119,13 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(60):
+        # The first start collects and compresses the static files: up to a minute or two.
+        for _ in range(300):
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310
                 break
+            except urllib.error.HTTPError:
+                break  # answering (503 until a worker beats): the pages are served
             except OSError:
                 time.sleep(0.5)
         OUT.mkdir(parents=True, exist_ok=True)
