@@ -250,7 +250,9 @@ def test_a_manager_builds_a_map_from_nothing(screens: Any) -> None:
     history = page.locator("#history")
     expect(history).to_contain_text("added Zhang San to the buying centre")
     expect(history).to_contain_text("added an influence link")
-    expect(history.locator("tr", has_text="changed whom Zhang San reports to")).to_have_count(2)
+    expect(
+        history.locator("li.tl-entry", has_text="changed whom Zhang San reports to")
+    ).to_have_count(2)
     expect(history).to_contain_text("changed Li Na")
 
 
