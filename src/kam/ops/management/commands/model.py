@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -49,7 +50,9 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as error:
-        raise _bad(f"--calibration-end: {value!r} is not a date (write 2026-03-31)") from error
+        raise _bad(
+            _("--calibration-end: %(value)r is not a date (write 2026-03-31)") % {"value": value}
+        ) from error
 
 
 def _transaction_options(parser: CommandParser, *, amount_required: bool) -> None:
@@ -130,7 +133,7 @@ class Command(BaseCommand):
     ) -> tuple[Transactions, rfm.CustomerSummary, dt.date]:
         path: Path = options["transactions"]
         if not path.is_file():
-            raise _bad(f"{path}: no such file")
+            raise _bad(_("%(path)s: no such file") % {"path": path})
         amount_col = options["amount_col"] if options["model"] == "gammagamma" else None
         data = read_transactions(
             path, customer=options["customer_col"], date=options["date_col"], amount=amount_col
@@ -148,7 +151,10 @@ class Command(BaseCommand):
             period_days=rfm.PERIOD_DAYS[options["period"]],
         )
         if summary.customer.size == 0:
-            raise _bad(f"{path}: no transaction on or before {end.isoformat()}")
+            raise _bad(
+                _("%(path)s: no transaction on or before %(date)s")
+                % {"path": path, "date": end.isoformat()}
+            )
         return data, summary, end
 
     def _repeat_buying(self, options: dict[str, Any]) -> dict[str, Any]:
@@ -162,7 +168,7 @@ class Command(BaseCommand):
                 if horizon is None:
                     horizon = float(summary.T.max()) if summary.T.size else 0.0
                 if horizon < 0:
-                    raise _bad("--horizon: must be ≥ 0")
+                    raise _bad(_("--horizon: must be ≥ 0"))
                 alive = bgnbd.probability_alive(
                     model, summary.frequency, summary.recency, summary.T
                 )
@@ -217,7 +223,7 @@ class Command(BaseCommand):
     def _markov(self, options: dict[str, Any]) -> dict[str, Any]:
         path: Path = options["history"]
         if not path.is_file():
-            raise _bad(f"{path}: no such file")
+            raise _bad(_("%(path)s: no such file") % {"path": path})
         history = read_state_history(
             path,
             customer=options["customer_col"],
@@ -228,10 +234,15 @@ class Command(BaseCommand):
         index = {state: i for i, state in enumerate(states)}
         unknown = sorted(set(history.state) - set(index))
         if unknown:
-            raise _bad(f"{path}: states not in --states: {', '.join(unknown)}")
+            raise _bad(
+                _("%(path)s: states not in --states: %(states)s")
+                % {"path": path, "states": ", ".join(unknown)}
+            )
         absorbing_name = options["absorbing"] or ("lost" if "lost" in index else None)
         if absorbing_name is not None and absorbing_name not in index:
-            raise _bad(f"--absorbing: {absorbing_name!r} is not one of the states")
+            raise _bad(
+                _("--absorbing: %(state)r is not one of the states") % {"state": absorbing_name}
+            )
         ranks, labels = _period_ranks(history.period)
         state_ids = np.array([index[s] for s in history.state], dtype=np.int64)
         counts = markov.history_counts(history.customer, ranks, state_ids, len(states))
@@ -245,7 +256,7 @@ class Command(BaseCommand):
         latest[:-1] = history.customer[order][1:] != history.customer[order][:-1]
         mix = np.bincount(state_ids[order][latest], minlength=len(states)).astype(np.float64)
         if options["steps"] < 0:
-            raise _bad("--steps: must be ≥ 0")
+            raise _bad(_("--steps: must be ≥ 0"))
         forecast = chain.forecast(mix, options["steps"])
         result: dict[str, Any] = {
             "model": "markov",
@@ -313,7 +324,7 @@ def _states(history: StateHistory, given: str | None) -> tuple[str, ...]:
     if given:
         states = tuple(part.strip() for part in given.split(",") if part.strip())
         if len(set(states)) != len(states) or not states:
-            raise _bad("--states: give each state once, comma-separated")
+            raise _bad(_("--states: give each state once, comma-separated"))
         return states
     seen = set(history.state)
     if seen <= set(markov.CLASS_STATES):
@@ -325,11 +336,10 @@ def _period_ranks(periods: list[str]) -> tuple[np.ndarray, list[str]]:
     """Consecutive integers for consecutive periods: months (2024-03 or any date in it) by
     their month number, whole numbers as they are, other texts in sorted order."""
     months = [MONTH.match(value) for value in periods]
-    if all(months):
+    if all(m is not None and 1 <= int(m.group(2)) <= 12 for m in months):
         numbers = np.array([int(m.group(1)) * 12 + int(m.group(2)) - 1 for m in months if m])
-        if ((numbers % 12) >= 0).all() and all(1 <= int(m.group(2)) <= 12 for m in months if m):
-            labels = sorted({f"{n // 12:04d}-{n % 12 + 1:02d}" for n in numbers.tolist()})
-            return numbers - numbers.min(), labels
+        labels = sorted({f"{n // 12:04d}-{n % 12 + 1:02d}" for n in numbers.tolist()})
+        return numbers - numbers.min(), labels
     if all(value.lstrip("-").isdigit() for value in periods):
         numbers = np.array([int(value) for value in periods])
         return numbers - numbers.min(), [str(n) for n in sorted(set(numbers.tolist()))]
