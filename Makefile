@@ -68,6 +68,10 @@ postgres:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
 	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 	@pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is required for make test"; exit 1; }
+	@# The suite's PostgreSQL half connects to PG_URL's database first: make it when missing.
+	@if command -v psql >/dev/null; then \
+	  psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_database WHERE datname = 'kam'" | grep -q 1 \
+	    || psql -h 127.0.0.1 -U postgres -qc 'CREATE DATABASE kam'; fi
 
 test: system-deps $(VENV)/.installed-dev assets messages postgres
 	$(MAKE) --no-print-directory lint
