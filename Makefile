@@ -73,10 +73,21 @@ postgres:
 	  psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_database WHERE datname = 'kam'" | grep -q 1 \
 	    || psql -h 127.0.0.1 -U postgres -qc 'CREATE DATABASE kam'; fi
 
+# The two stores run side by side (one per core), each with its own Redis database; their
+# output is prefixed by store and each half's summary is repeated at the end.
 test: system-deps $(VENV)/.installed-dev assets messages postgres
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@mkdir -p var/test-logs
+	@( KAM_TEST_REDIS_URL=$${KAM_TEST_REDIS_URL:-redis://127.0.0.1:6379/13} \
+	     $(MAKE) --no-print-directory test-sqlite 2>&1; echo $$? > var/test-logs/sqlite.rc ) \
+	   | tee var/test-logs/sqlite.log | sed -u 's/^/[sqlite] /' & \
+	 ( KAM_TEST_REDIS_URL=$${KAM_TEST_POSTGRES_REDIS_URL:-redis://127.0.0.1:6379/14} \
+	     $(MAKE) --no-print-directory test-postgres 2>&1; echo $$? > var/test-logs/postgres.rc ) \
+	   | tee var/test-logs/postgres.log | sed -u 's/^/[postgres] /' & \
+	 wait; \
+	 for half in sqlite postgres; do \
+	   echo "== $$half: $$(tail -1 var/test-logs/$$half.log)"; done; \
+	 test "$$(cat var/test-logs/sqlite.rc)" = 0 && test "$$(cat var/test-logs/postgres.rc)" = 0
 
 test-sqlite:
 	@echo "== the whole suite on SQLite =="
