@@ -38,6 +38,18 @@ from kam.portfolio.models import (
     Strategy,
 )
 from kam.relationships.models import Contact, InfluenceLink, LinkKind
+from kam.risk.models import (
+    Intervention,
+    InterventionKind,
+    ModelKind,
+    ModelRun,
+    ReasonKind,
+    RiskLevel,
+    RiskMonth,
+    RiskScore,
+    WinBackPlan,
+    WinBackReason,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -449,6 +461,97 @@ class CompetitorMoveFactory(factory.django.DjangoModelFactory):
     seen_by = factory.SelfAttribute("account.owner")
     source = MoveSource.CUSTOMER
     created_by = factory.SelfAttribute("account.owner")
+
+
+class ModelRunFactory(factory.django.DjangoModelFactory):
+    """A churn model fitted as of 2026-10-31 that beats its recency baseline (§10)."""
+
+    class Meta:
+        model = ModelRun
+
+    kind = ModelKind.CHURN
+    as_of = dt.date(2026, 10, 31)
+    data_from = dt.date(2024, 1, 31)
+    data_until = dt.date(2026, 4, 30)
+    accounts = 300
+    parameters = factory.LazyFunction(lambda: {"intercept": -1.2, "coefficients": {}})
+    quality = factory.LazyFunction(
+        lambda: {"auc": 0.81, "brier": 0.12, "baseline": {"auc": 0.70, "brier": 0.15}}
+    )
+
+
+class RiskScoreFactory(factory.django.DjangoModelFactory):
+    """A key account at high risk as of 2026-10-31: churn probability 0.62, p(alive) 0.41."""
+
+    class Meta:
+        model = RiskScore
+
+    account = factory.SubFactory(AccountFactory)
+    as_of = dt.date(2026, 10, 31)
+    p_alive = 0.41
+    expected_purchases = 1.7
+    churn_probability = 0.62
+    risk_level = RiskLevel.HIGH
+    top_factors = factory.LazyFunction(
+        lambda: [
+            {"factor": "recency_ratio", "value": 2.4, "contribution": 0.81},
+            {"factor": "complaints", "value": 4, "contribution": 0.42},
+            {"factor": "share_of_wallet", "value": 0.35, "contribution": -0.18},
+        ]
+    )
+    clv_cents = 120_000_000
+    expected_spend_cents = 2_500_000
+    contribution_cents = 80_000_000
+    account_class = "A"
+    is_key = True
+    computed_at = factory.LazyFunction(timezone.now)
+
+
+class RiskMonthFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskMonth
+
+    account = factory.SubFactory(AccountFactory)
+    month_end = dt.date(2026, 4, 30)
+    churn_probability = 0.3
+    p_alive = 0.8
+    risk_level = RiskLevel.MEDIUM
+    churned = False
+    revenue_before_cents = 30_000_000
+
+
+class WinBackPlanFactory(factory.django.DjangoModelFactory):
+    """An open win-back plan its account's owner started a week ago at high risk (§10)."""
+
+    class Meta:
+        model = WinBackPlan
+
+    account = factory.SubFactory(AccountFactory)
+    owner = factory.SelfAttribute("account.owner")
+    started_by = factory.SelfAttribute("account.owner")
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=7))
+    churn_probability_at_start = 0.62
+    risk_level_at_start = RiskLevel.HIGH
+
+
+class WinBackReasonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WinBackReason
+
+    plan = factory.SubFactory(WinBackPlanFactory)
+    kind = ReasonKind.SERVICE_QUALITY
+    summary = "Complaints rose from 1 to 4 in six months"
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Intervention
+
+    plan = factory.SubFactory(WinBackPlanFactory)
+    kind = InterventionKind.SERVICE_IMPROVEMENT
+    description = "Weekly service review with the plant manager"
+    owner = factory.SelfAttribute("plan.owner")
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
 
 
 def timeline_events(account: Account, events: int) -> None:

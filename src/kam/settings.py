@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "kam.portfolio",
     "kam.relationships",
     "kam.engagement",
+    "kam.risk",
     "kam.ops",
     "kam.web",
     "kam.api",

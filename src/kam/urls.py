@@ -31,6 +31,7 @@ urlpatterns = [
     path("s/", include(survey_urls.public_urlpatterns)),
     path("inbox/", include("kam.org.urls")),
     path("", include("kam.engagement.urls")),
+    path("", include("kam.risk.urls")),
     path("", include("kam.web.urls")),
 ]
 

@@ -47,6 +47,7 @@ from kam.portfolio.selectors import (
 )
 from kam.portfolio.selectors.drops import stored_class_inputs_before
 from kam.portfolio.services.alerting import portfolio_alerts
+from kam.portfolio.steps import ScoredDate, churn_risk_high
 from kam.portfolio.store import store_monthly_history, store_snapshots
 
 Progress = Callable[[int, int], None]
@@ -183,6 +184,7 @@ def score_portfolio(
             for builder, result in zip(histories, results, strict=True):
                 builder.add(result)
         else:
+            results[0] = _with_churn_risk(inputs, scopes[0], results[0], rules, classes, histories)
             store_snapshots(as_of, results, computed_at)
         migrations.see(results[0])
         if progress is not None:
@@ -193,6 +195,23 @@ def score_portfolio(
     if raise_alerts and newest_stored:
         portfolio_alerts(results[0], migrations, month_add(dates[-1], -12), rules)
     return ScoreOutcome(dates, len(scopes[0].account_ids), len(scopes[1].account_ids))
+
+
+def _with_churn_risk(
+    inputs: PortfolioInputs,
+    scope: engine.ScopeArrays,
+    result: engine.Result,
+    rules: Rules,
+    classes: ClassCache,
+    histories: list[engine.MonthlyHistoryBuilder],
+) -> engine.Result:
+    """The entity result with §6 R2's "churn risk high" clause settled by the registered
+    churn-risk steps (kam.portfolio.steps): figures first, then risk, then strategy."""
+    scored = ScoredDate(result.as_of, scope.account_ids, result.columns, bool(histories))
+    high = churn_risk_high(scored)
+    if high is None or not high.any():
+        return result
+    return engine.compute(inputs, scope, result.as_of, rules, classes, churn_risk_high=high)
 
 
 def score_history(*, as_of: dt.date, progress: Progress | None = None) -> ScoreOutcome:

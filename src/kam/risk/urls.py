@@ -1,0 +1,5 @@
+"""The risk app's pages, mounted at the site's root (/risk/…, /accounts/<id>/risk/…)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
