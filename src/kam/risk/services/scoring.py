@@ -42,7 +42,7 @@ from kam.risk.features import (
     load_sources,
     purchases_at,
 )
-from kam.risk.models import ModelKind, ModelRun, RiskLevel, RiskScore
+from kam.risk.models import ModelKind, ModelRun, RiskLevel, RiskMonth, RiskScore
 from kam.risk.store import MonthRows, ScoreRows, store_months, store_scores
 
 FloatArray = npt.NDArray[np.float64]
@@ -508,6 +508,8 @@ def fit_churn(data: Panel, as_of: dt.date, runs: Runs) -> tuple[churn.ChurnModel
             **window,
         )
         return None, False
+    # The model judged is the model used: trained on the labels known at the test month.
+    model = judged.model
     test = rows & (data.month == test_month)
 
     def figures(evaluation: churn.Evaluation) -> dict[str, Any]:
@@ -546,6 +548,12 @@ def fit_churn(data: Panel, as_of: dt.date, runs: Runs) -> tuple[churn.ChurnModel
     return model, beats
 
 
+def _chars(texts: Sequence[str], width: int) -> npt.NDArray[np.uint8]:
+    """One character per month of each account's history string, as bytes (n × width)."""
+    joined = "".join(text[:width].ljust(width, " ") for text in texts).encode("ascii")
+    return np.frombuffer(joined, dtype=np.uint8).reshape(len(texts), width)
+
+
 def fit_markov(sources: Sources, runs: Runs) -> dict[str, float] | None:
     """The class-migration chain from the portfolio's monthly history (§10): counts,
     smoothed transitions, the 12-month forecast of the mix, expected months until lost and
@@ -566,23 +574,25 @@ def fit_markov(sources: Sources, runs: Runs) -> dict[str, float] | None:
     code = {letter: i for i, letter in enumerate(states[:-1])}
     width = history.months
     n = len(history.account_ids)
-    state = np.full((n, width), -1, dtype=np.int64)
-    reward_sum = np.zeros(len(states))
-    reward_count = np.zeros(len(states))
-    for row in range(n):
-        seen = False
-        contribution = history.contribution[row]
-        for i in range(width):
-            present = history.present[row][i] == "1"
-            if present and history.stages[row][i] != "l":
-                s = code.get(history.classes[row][i], -1)
-                seen = seen or s >= 0
-                state[row, i] = s
-                if s >= 0 and i < len(contribution):
-                    reward_sum[s] += contribution[i] / 12 / 100
-                    reward_count[s] += 1
-            elif seen:
-                state[row, i] = lost
+    letters = _chars(history.classes, width)
+    present = (_chars(history.present, width) == ord("1")) & (
+        _chars(history.stages, width) != ord("l")
+    )
+    lookup = np.full(256, -1, dtype=np.int64)
+    for letter, i in code.items():
+        lookup[ord(letter)] = i
+    classed = np.where(present, lookup[letters], -1)
+    # Lost once it was a customer and is no longer (lost stage or not present).
+    seen = np.maximum.accumulate(classed >= 0, axis=1)
+    state = np.where(classed >= 0, classed, np.where(seen, lost, -1))
+    contribution = np.zeros((n, width))
+    for row, values in enumerate(history.contribution):
+        contribution[row, : min(len(values), width)] = values[:width]
+    monthly = contribution / 12 / 100  # the class's monthly revenue, in currency units
+    reward_sum = np.bincount(
+        classed[classed >= 0], weights=monthly[classed >= 0], minlength=len(states)
+    )
+    reward_count = np.bincount(classed[classed >= 0], minlength=len(states)).astype(np.float64)
     where = state >= 0
     customer, period = np.nonzero(where)
     counts = markov.history_counts(customer, period, state[where], len(states))
@@ -728,9 +738,10 @@ def score_risk(
         is_key=np.asarray(columns.get("is_key", sources.is_key), dtype=bool),
         computed_at=computed_at,
     )
-    keep = data.bought
+    rewrite = _months_to_write(last)
+    keep = data.bought & np.isin(data.month, rewrite)
     months = MonthRows(
-        month_ends=[month_end(i) for i in range(last - WINDOW_MONTHS + 1, last + 1)],
+        month_ends=[month_end(i) for i in rewrite],
         account_ids=sources.account_ids[data.row[keep]],
         month_end=data.month[keep],
         churn_probability=month_probability[keep],
@@ -752,6 +763,24 @@ def score_risk(
 
             risk_alerts(scores, previous)
     return RiskOutcome(as_of, sources.account_ids, levels, churn_used, runs.rows)
+
+
+def _months_to_write(last: int) -> list[int]:
+    """The window's month ends to (re)write: those not stored yet, and the last horizon's
+    (their label is pending or has just become known). Older ones keep the risk as it was
+    scored then: the monthly history does not change with each re-score (and a daily re-score
+    writes 7 month ends, not 24)."""
+    window = range(last - WINDOW_MONTHS + 1, last + 1)
+    stored = {
+        month_index(day)
+        for day in RiskMonth.objects.filter(
+            month_end__gte=month_end(window[0]), month_end__lte=month_end(last)
+        )
+        .order_by()
+        .values_list("month_end", flat=True)
+        .distinct()
+    }
+    return [i for i in window if i not in stored or i >= last - HORIZON_MONTHS]
 
 
 def _spend(
