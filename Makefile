@@ -109,6 +109,7 @@ bench: $(VENV)/.installed-dev postgres
 	$(BIN)/pip install --quiet -r requirements/bench.lock
 	$(BIN)/python bench/import_ledger.py $(BENCH_ARGS)
 	$(BIN)/python bench/score_portfolio.py $(SCORE_BENCH_ARGS)
+	$(BIN)/python bench/score_risk.py $(RISK_BENCH_ARGS)
 	$(MAKE) --no-print-directory bench-pages
 	$(MAKE) --no-print-directory bench-models
 

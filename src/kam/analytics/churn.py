@@ -205,3 +205,25 @@ def out_of_time(
         evaluate(labels[test], model.probability(values[test])),
         evaluate(labels[test], baseline.probability(values[test][:, [column]])),
     )
+
+
+# §10's risk thresholds.
+HIGH_PROBABILITY = 0.5
+MEDIUM_PROBABILITY = 0.25
+LOW_P_ALIVE = 0.3
+LEVELS = ("low", "medium", "high")
+
+
+def risk_levels(
+    probability: npt.ArrayLike, p_alive: npt.ArrayLike, *, use_probability: bool
+) -> npt.NDArray[np.str_]:
+    """§10: high if churn probability ≥ 0.5 or p(alive) < 0.3; medium if probability ≥ 0.25;
+    else low. A NaN is no evidence; without a usable churn model (`use_probability` false:
+    it did not beat its baseline) p(alive) alone decides."""
+    prob = np.asarray(probability, dtype=np.float64)
+    alive = np.asarray(p_alive, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        low_alive = np.isfinite(alive) & (alive < LOW_P_ALIVE)
+        high = low_alive | (use_probability & np.isfinite(prob) & (prob >= HIGH_PROBABILITY))
+        medium = use_probability & np.isfinite(prob) & (prob >= MEDIUM_PROBABILITY)
+    return np.asarray(np.select([high, medium], ["high", "medium"], "low"), dtype=np.str_)

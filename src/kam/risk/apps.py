@@ -9,4 +9,8 @@ class RiskConfig(AppConfig):
 
     def ready(self) -> None:
         # Each part registers its panels, alert kinds, steps and timeline sources here.
-        pass
+        from kam.portfolio.steps import register_churn_risk
+        from kam.risk.services.scoring import risk_step
+
+        # §6 R2: the portfolio's scoring run asks for "churn risk high" before the strategy.
+        register_churn_risk("risk", risk_step)

@@ -24,10 +24,12 @@ from kam.portfolio.selectors.account import (
     playbooks,
 )
 from kam.portfolio.selectors.dates import (
+    ClassHistory,
     StoredDate,
     history_month_ends,
     latest_snapshot_date,
     migration_dates,
+    monthly_class_history,
     monthly_history_states,
     snapshot_dates,
     stored_classes_before,
@@ -86,6 +88,7 @@ __all__ = [
     "MATRIX_DENSITY_FROM",
     "MATRIX_REGION_MOST",
     "AccountStrategy",
+    "ClassHistory",
     "EstimateArrays",
     "Governed",
     "HistoryMonth",
@@ -126,6 +129,7 @@ __all__ = [
     "matrix_region",
     "migration_dates",
     "migration_default_start",
+    "monthly_class_history",
     "monthly_history_states",
     "pareto_ranking",
     "playbook_get",

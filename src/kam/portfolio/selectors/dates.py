@@ -107,3 +107,49 @@ def latest_snapshot_date(*, on_or_before: dt.date | None = None) -> dt.date | No
     if on_or_before is not None:
         dates = dates.filter(as_of__lte=on_or_before)
     return dates.order_by("-as_of").values_list("as_of", flat=True).first()
+
+
+class ClassHistory(NamedTuple):
+    """The monthly history of the last back-fill as rows for the analytics core (§3, §10):
+    per account the class, lifecycle letter and presence at each month end (one character
+    each, month i is `first_month_end` + i months) and the contribution and effective
+    potential in cents."""
+
+    first_month_end: dt.date
+    months: int
+    account_ids: list[int]
+    classes: list[str]
+    stages: list[str]
+    present: list[str]
+    contribution: list[list[int]]
+    potential: list[list[int]]
+
+
+def monthly_class_history(*, scope: str = Scope.ENTITY) -> ClassHistory | None:
+    """Every account's monthly history in one query; None before the first back-fill."""
+    rows = list(
+        MonthlyHistory.objects.filter(scope=scope)
+        .order_by("account_id")
+        .values_list(
+            "account_id",
+            "first_month_end",
+            "months",
+            "classes",
+            "stages",
+            "present",
+            "contribution_cents",
+            "potential_cents",
+        )
+    )
+    if not rows:
+        return None
+    return ClassHistory(
+        first_month_end=rows[0][1],
+        months=int(rows[0][2]),
+        account_ids=[int(row[0]) for row in rows],
+        classes=[row[3] for row in rows],
+        stages=[row[4] for row in rows],
+        present=[row[5] for row in rows],
+        contribution=[list(row[6]) for row in rows],
+        potential=[list(row[7]) for row in rows],
+    )

@@ -1,4 +1,7 @@
-"""`kam report portfolio [--as-of DATE] [--format table|csv|json] [--scope entity|group]`."""
+"""`kam report portfolio [--as-of DATE] [--format table|csv|json] [--scope entity|group]` and
+`kam report risk [--as-of DATE] [--format table|csv|json]` (DOMAIN §10).
+
+It lives in ops, above both apps: portfolio never imports risk (ARCHITECTURE's layers)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from kam.portfolio.management.commands.score import parse_date
 from kam.portfolio.models import Scope
 from kam.portfolio.report import REPORT_COLUMNS, report_rows
 from kam.portfolio.selectors import PortfolioFilters, portfolio
+from kam.risk.listing import RISK_REPORT_COLUMNS, risk_report_rows, risk_score_date
 
 
 def _reader(name: str | None) -> User:
@@ -41,8 +45,15 @@ class Command(BaseCommand):
         report.add_argument("--format", choices=["table", "csv", "json"], default="table")
         report.add_argument("--scope", choices=[s.value for s in Scope], default=Scope.ENTITY)
         report.add_argument("--user", help="Show only what this user may see.")
+        risk = sub.add_parser("risk", help="Each account's stored risk as of a date (§10).")
+        risk.add_argument("--as-of", help="Use the risk scores of this date (or the one before).")
+        risk.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        risk.add_argument("--user", help="Show only what this user may see.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["report"] == "risk":
+            self._risk(options)
+            return
         as_of = parse_date(options["as_of"]) if options["as_of"] else None
         actor = _reader(options["user"])
         date, rows = portfolio(
@@ -78,6 +89,56 @@ class Command(BaseCommand):
             console = Console(width=220, record=True, file=io.StringIO())
             console.print(table)
             self.stdout.write(console.export_text(), ending="")
+
+    def _risk(self, options: dict[str, Any]) -> None:
+        as_of = parse_date(options["as_of"]) if options["as_of"] else None
+        actor = _reader(options["user"])
+        date = risk_score_date(on_or_before=as_of)
+        if date is None:
+            raise CommandError(
+                "no risk scores on or before that date: run `kam score` first", returncode=2
+            )
+        data = risk_report_rows(actor=actor, as_of=date)
+        fmt = options["format"]
+        if fmt == "json":
+            payload = {"as_of": date.isoformat(), "accounts": data}
+            self.stdout.write(
+                json.dumps(payload, default=_json_default, ensure_ascii=False, indent=1)
+            )
+            return
+        if fmt == "csv":
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(RISK_REPORT_COLUMNS)
+            for row in data:
+                writer.writerow(
+                    [
+                        _csv_value(_factors_text(row[name]) if name == "top_factors" else row[name])
+                        for name in RISK_REPORT_COLUMNS
+                    ]
+                )
+            return
+        table = Table(title=f"Risk as of {date.isoformat()}")
+        for name in RISK_REPORT_COLUMNS:
+            table.add_column(
+                name, justify="right" if name in {"churn_probability", "p_alive", "clv"} else "left"
+            )
+        for row in data:
+            table.add_row(
+                *[
+                    _factors_text(row[name]) if name == "top_factors" else _table_value(row[name])
+                    for name in RISK_REPORT_COLUMNS
+                ]
+            )
+        console = Console(width=220, record=True, file=io.StringIO())
+        console.print(table)
+        self.stdout.write(console.export_text(), ending="")
+
+
+def _factors_text(factors: object) -> str:
+    """ "recency_ratio +0.81; complaints +0.42": each factor's signed log-odds contribution."""
+    if not isinstance(factors, list):
+        return ""
+    return "; ".join(f"{item['factor']} {float(item['contribution']):+.2f}" for item in factors)
 
 
 def _json_default(value: object) -> object:

@@ -1,0 +1,540 @@
+"""The churn model's feature panel (DOMAIN §10; docs/rules.md "Risk scoring"): every account at
+every month end of the training window and at the scored date, one column per factor.
+
+Everything is read once (`load_sources`: a few queries per source whatever the number of
+accounts) and turned into sorted event arrays; each date's features are then a handful of
+`searchsorted` calls over all accounts at once. A value that cannot be known (no survey yet,
+no relationship map, no class in the monthly history) is NaN: the churn model imputes it with
+the training mean, so it contributes nothing, and the risk panel shows it as imputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db.models import Q
+from django.utils import timezone
+
+from kam.accounts.models import Account
+from kam.core.months import last_month_end, month_end, month_index
+from kam.engagement.activities.models import VISIT_KINDS, Activity, ActivityStatus
+from kam.engagement.activities.selectors import cadence_settings
+from kam.engagement.competitors.models import CompetitorMove
+from kam.engagement.complaints.models import Complaint, Severity
+from kam.engagement.surveys.models import SurveyResponse
+from kam.ledger.selectors import account_month_arrays, purchase_days
+from kam.portfolio.selectors import ClassHistory, monthly_class_history
+from kam.relationships.models import RelationshipScore
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+# The factor names (one vocabulary in code, API, pages and docs/rules.md), in column order.
+FEATURES: tuple[str, ...] = (
+    "revenue_trend",
+    "recency_ratio",
+    "p_alive",
+    "share_of_wallet",
+    "class_rank",
+    "class_drop",
+    "closeness",
+    "coverage",
+    "gaps",
+    "contact_gap_ratio",
+    "complaints",
+    "complaint_severity",
+    "sla_breaches",
+    "csat",
+    "csat_change",
+    "nps",
+    "nps_change",
+    "competitor_moves",
+)
+COLUMN = {name: i for i, name in enumerate(FEATURES)}
+
+# Windows (docs/rules.md): revenue trend compares the last 6 months with the 6 before;
+# complaints and competitor moves count the last 180 days; the class drop looks 12 months back.
+TREND_MONTHS = 6
+EVENT_WINDOW_DAYS = 180
+CLASS_LOOKBACK_MONTHS = 12
+CLASS_RANK = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.0}
+SEVERITY_WEIGHT: dict[str, int] = {
+    Severity.LOW: 1,
+    Severity.MEDIUM: 2,
+    Severity.HIGH: 3,
+    Severity.CRITICAL: 4,
+}
+CSAT_FIELDS = ("csat_product", "csat_service", "csat_delivery", "csat_price", "csat_relationship")
+DAYS_PER_WEEK = 7.0
+# Keys of (row, day): day ordinals stay far below this for every date kam scores.
+_SPAN = 4_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class Events:
+    """Dated events of the accounts, sorted by (row, day), with any values alongside."""
+
+    n: int
+    row: IntArray
+    day: IntArray
+    values: Mapping[str, FloatArray]
+
+    @classmethod
+    def of(
+        cls, n: int, rows: Sequence[int], days: Sequence[int], **values: Sequence[float]
+    ) -> Events:
+        row = np.asarray(rows, dtype=np.int64)
+        day = np.asarray(days, dtype=np.int64)
+        order = np.lexsort((day, row))
+        return cls(
+            n,
+            row[order],
+            day[order],
+            {name: np.asarray(v, dtype=np.float64)[order] for name, v in values.items()},
+        )
+
+    @cached_property
+    def keys(self) -> IntArray:
+        return self.row * _SPAN + self.day
+
+    @cached_property
+    def start(self) -> IntArray:
+        """Per row, the index of its first event."""
+        return np.searchsorted(self.keys, np.arange(self.n) * _SPAN, side="left")
+
+    def _position(self, day: int) -> IntArray:
+        """Per row, the index after its last event on or before `day`."""
+        return np.searchsorted(self.keys, np.arange(self.n) * _SPAN + day, side="right")
+
+    def count_until(self, day: int) -> IntArray:
+        return np.asarray(self._position(day) - self.start, dtype=np.int64)
+
+    def count_between(self, after: int, until: int) -> IntArray:
+        """Events with after < day ≤ until, per row."""
+        return np.asarray(self._position(until) - self._position(after), dtype=np.int64)
+
+    def last(self, day: int, back: int = 1) -> IntArray:
+        """Per row, the index of the `back`-th last event on or before `day` (−1: none)."""
+        position = self._position(day) - back
+        return np.where(position >= self.start, position, -1)
+
+    def value_at(self, name: str, index: IntArray) -> FloatArray:
+        values = self.values[name]
+        safe = np.where(index >= 0, index, 0)
+        picked = values[safe] if values.size else np.zeros(index.size)
+        return np.where(index >= 0, picked, np.nan)
+
+    def sum_between(self, name: str, after: int, until: int) -> FloatArray:
+        values = np.concatenate([[0.0], np.cumsum(self.values[name])])
+        return np.asarray(values[self._position(until)] - values[self._position(after)])
+
+
+@dataclass(frozen=True, eq=False)
+class Sources:
+    """What the panel reads, loaded once for a scoring run."""
+
+    account_ids: IntArray
+    codes: list[str]
+    is_key: BoolArray
+    covariates: dict[str, list[str]]  # industry, size band, region per row ("" unknown)
+    created_day: IntArray
+    revenue: IntArray  # cents, account × month from month index `base`
+    base: int
+    purchases: Events  # values: amount (cents)
+    complaints: Events  # values: severity (1–4), breach_day (NaN: never breached)
+    csat: Events  # values: csat (mean of the dimensions answered)
+    nps: Events  # values: nps (0–10)
+    contacts: Events  # done visits and meetings
+    moves: Events  # competitor moves
+    relationships: Events  # values: closeness, coverage, gaps
+    history: ClassHistory | None
+    history_first: int  # month index of the history's first month end
+    history_rank: FloatArray  # account × history month: class rank (NaN: none)
+    history_share: FloatArray  # account × history month: share of wallet
+    visit_days: Mapping[str, int]
+
+    @property
+    def n(self) -> int:
+        return int(self.account_ids.size)
+
+    def revenue_sum(self, last_col: int, months: int) -> IntArray:
+        """Each row's revenue over the `months` columns ending with `last_col`."""
+        first = max(last_col - months + 1, 0)
+        stop = min(last_col + 1, self.revenue.shape[1])
+        if stop <= first:
+            return np.zeros(self.n, dtype=np.int64)
+        return np.asarray(self.revenue[:, first:stop].sum(axis=1), dtype=np.int64)
+
+    def column(self, day: dt.date) -> int:
+        """The revenue column of the last month ending on or before the day."""
+        return month_index(last_month_end(day)) - self.base
+
+
+def _local_day(moment: dt.datetime | None, zone: dt.tzinfo) -> int | None:
+    return None if moment is None else moment.astimezone(zone).date().toordinal()
+
+
+def load_sources(account_ids: Sequence[int], until: dt.date, first_month: dt.date) -> Sources:
+    """Read every source for the accounts (rows in `account_ids` order) up to `until`, the
+    revenue from `first_month`; a few queries per source, none per account."""
+    ids = list(account_ids)
+    n = len(ids)
+    index_of = {pk: i for i, pk in enumerate(ids)}
+    zone = timezone.get_current_timezone()
+    accounts = {
+        row[0]: row[1:]
+        for row in Account.objects.order_by().values_list(
+            "pk", "code", "is_key", "industry", "size_band", "region", "created_at"
+        )
+    }
+    known = [accounts.get(pk, ("", False, "", "", "", None)) for pk in ids]
+    months = account_month_arrays(account_ids=ids, since=first_month, until=until)
+    bought = purchase_days(account_ids=ids, until=until)
+    history = monthly_class_history()
+    cadence = cadence_settings()
+    first, ranks, shares = _history_arrays(ids, history)
+    return Sources(
+        account_ids=np.asarray(ids, dtype=np.int64),
+        codes=[str(row[0]) for row in known],
+        is_key=np.array([bool(row[1]) for row in known], dtype=bool),
+        covariates={
+            "industry": [row[2] or "" for row in known],
+            "size_band": [row[3] or "" for row in known],
+            "region": [row[4] or "" for row in known],
+        },
+        created_day=np.array(
+            [_local_day(row[5], zone) or until.toordinal() for row in known], dtype=np.int64
+        ),
+        revenue=months.revenue,
+        base=months.base,
+        purchases=Events(n, bought.row, bought.day, {"amount": bought.amount.astype(np.float64)}),
+        complaints=_complaints(n, index_of, until, zone),
+        csat=_csat(n, index_of, until),
+        nps=_nps(n, index_of, until),
+        contacts=_contacts(n, index_of, until, zone),
+        moves=_moves(n, index_of, until),
+        relationships=_relationships(n, index_of, until),
+        history=history,
+        history_first=first,
+        history_rank=ranks,
+        history_share=shares,
+        visit_days={klass: cadence.visit_days(klass) for klass in CLASS_RANK},
+    )
+
+
+def _complaints(n: int, index_of: Mapping[int, int], until: dt.date, zone: dt.tzinfo) -> Events:
+    """Complaints received up to the date: severity weight and the day an SLA target was first
+    missed (acknowledged or resolved late, or still waiting past its due time)."""
+    rows, days, severity, breach = [], [], [], []
+    for account_id, received, level, ack_due, acked, resolve_due, resolved in (
+        Complaint.objects.filter(received_at__date__lte=until)
+        .order_by()
+        .values_list(
+            "account_id",
+            "received_at",
+            "severity",
+            "acknowledge_due_at",
+            "acknowledged_at",
+            "resolve_due_at",
+            "resolved_at",
+        )
+    ):
+        row = index_of.get(account_id)
+        if row is None:
+            continue
+        missed = [
+            due
+            for due, done in ((ack_due, acked), (resolve_due, resolved))
+            if done is None or done > due
+        ]
+        rows.append(row)
+        days.append(_local_day(received, zone) or 0)
+        severity.append(float(SEVERITY_WEIGHT.get(level, 2)))
+        first_miss = _local_day(min(missed), zone) if missed else None
+        breach.append(np.nan if first_miss is None else float(first_miss))
+    return Events.of(n, rows, days, severity=severity, breach_day=breach)
+
+
+def _csat(n: int, index_of: Mapping[int, int], until: dt.date) -> Events:
+    rows, days, values = [], [], []
+    answered = Q()
+    for name in CSAT_FIELDS:
+        answered |= Q(**{f"{name}__isnull": False})
+    for account_id, day, *scores in (
+        SurveyResponse.objects.filter(answered, responded_on__lte=until)
+        .order_by()
+        .values_list("account_id", "responded_on", *CSAT_FIELDS)
+    ):
+        given = [float(s) for s in scores if s is not None]
+        if account_id in index_of and given:
+            rows.append(index_of[account_id])
+            days.append(day.toordinal())
+            values.append(sum(given) / len(given))
+    return Events.of(n, rows, days, csat=values)
+
+
+def _nps(n: int, index_of: Mapping[int, int], until: dt.date) -> Events:
+    rows, days, values = [], [], []
+    for account_id, day, score in (
+        SurveyResponse.objects.filter(nps__isnull=False, responded_on__lte=until)
+        .order_by()
+        .values_list("account_id", "responded_on", "nps")
+    ):
+        if account_id in index_of:
+            rows.append(index_of[account_id])
+            days.append(day.toordinal())
+            values.append(float(score or 0))
+    return Events.of(n, rows, days, nps=values)
+
+
+def _contacts(n: int, index_of: Mapping[int, int], until: dt.date, zone: dt.tzinfo) -> Events:
+    rows, days = [], []
+    for account_id, done_at in (
+        Activity.objects.filter(
+            status=ActivityStatus.DONE, kind__in=VISIT_KINDS, done_at__date__lte=until
+        )
+        .order_by()
+        .values_list("account_id", "done_at")
+    ):
+        day = _local_day(done_at, zone)
+        if account_id in index_of and day is not None:
+            rows.append(index_of[account_id])
+            days.append(day)
+    return Events.of(n, rows, days)
+
+
+def _moves(n: int, index_of: Mapping[int, int], until: dt.date) -> Events:
+    rows, days = [], []
+    for account_id, seen_on in (
+        CompetitorMove.objects.filter(seen_on__lte=until)
+        .order_by()
+        .values_list("account_id", "seen_on")
+    ):
+        if account_id in index_of:
+            rows.append(index_of[account_id])
+            days.append(seen_on.toordinal())
+    return Events.of(n, rows, days)
+
+
+def _relationships(n: int, index_of: Mapping[int, int], until: dt.date) -> Events:
+    rows, days, closeness, coverage, gaps = [], [], [], [], []
+    for account_id, as_of, close, covered, gap_count in (
+        RelationshipScore.objects.filter(as_of__lte=until)
+        .order_by("account_id", "recorded_at", "id")
+        .values_list("account_id", "as_of", "overall_closeness", "coverage", "gap_count")
+    ):
+        if account_id in index_of:
+            rows.append(index_of[account_id])
+            days.append(as_of.toordinal())
+            closeness.append(np.nan if close is None else float(close))
+            coverage.append(np.nan if covered is None else float(covered))
+            gaps.append(float(gap_count))
+    # A stable sort keeps the later of two records of one day last.
+    return Events.of(n, rows, days, closeness=closeness, coverage=coverage, gaps=gaps)
+
+
+@dataclass(frozen=True, eq=False)
+class Purchases:
+    """Each account's purchase summary at a date, in weeks (the BG/NBD inputs): repeat
+    purchase days x, recency tₓ and age T from the first purchase, and the mean value of the
+    repeat purchases (cents; 0 without any)."""
+
+    bought: BoolArray  # at least one purchase on or before the date
+    frequency: FloatArray
+    recency: FloatArray
+    T: FloatArray
+    monetary: FloatArray
+    last_day: IntArray
+    first_day: IntArray
+
+
+def purchases_at(sources: Sources, day: dt.date) -> Purchases:
+    """§10: the BG/NBD summary of every account as of the day (accounts without a purchase
+    get zeros and `bought` false)."""
+    events = sources.purchases
+    cutoff = day.toordinal()
+    count = events.count_until(cutoff)
+    start = events.start
+    bought = count > 0
+    first_index = np.where(bought, start, -1)
+    last_index = events.last(cutoff)
+    safe_days = events.day if events.day.size else np.zeros(1, dtype=np.int64)
+    first_day = np.where(bought, safe_days[np.where(bought, first_index, 0)], cutoff)
+    last_day = np.where(bought, safe_days[np.where(bought, last_index, 0)], cutoff)
+    amounts = np.concatenate([[0.0], np.cumsum(events.values["amount"])])
+    total = amounts[start + count] - amounts[start]
+    first_amount = np.where(
+        bought, amounts[np.minimum(start + 1, amounts.size - 1)] - amounts[start], 0.0
+    )
+    frequency = np.maximum(count - 1, 0).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monetary = np.where(frequency > 0, (total - first_amount) / np.maximum(frequency, 1), 0.0)
+    return Purchases(
+        bought=bought,
+        frequency=frequency,
+        recency=np.where(frequency > 0, (last_day - first_day) / DAYS_PER_WEEK, 0.0),
+        T=np.where(bought, (cutoff - first_day) / DAYS_PER_WEEK, 0.0),
+        monetary=monetary,
+        last_day=last_day,
+        first_day=first_day,
+    )
+
+
+@dataclass(frozen=True)
+class ClassState:
+    """Each account's class rank (NaN: no class) and share of wallet at a date."""
+
+    rank: FloatArray
+    share_of_wallet: FloatArray
+    letter: list[str]
+
+
+def _ranks(letters: Sequence[str]) -> FloatArray:
+    return np.array([CLASS_RANK.get(letter, np.nan) for letter in letters], dtype=np.float64)
+
+
+def history_state(sources: Sources, day: dt.date) -> ClassState:
+    """The classes and shares of wallet of the monthly history at the month end of the day
+    (NaN where the history does not hold the account or the month, or it was not present)."""
+    i = month_index(last_month_end(day)) - sources.history_first
+    if not 0 <= i < sources.history_rank.shape[1]:
+        return ClassState(np.full(sources.n, np.nan), np.full(sources.n, np.nan), [""] * sources.n)
+    rank = sources.history_rank[:, i]
+    letters = [_LETTER.get(value, "") for value in np.nan_to_num(rank).astype(int).tolist()]
+    return ClassState(rank, sources.history_share[:, i], letters)
+
+
+_LETTER = {int(rank): letter for letter, rank in CLASS_RANK.items()}
+
+
+def _history_arrays(
+    ids: Sequence[int], history: ClassHistory | None
+) -> tuple[int, FloatArray, FloatArray]:
+    """The month index of the history's first month end and, per account and month, the
+    class rank and share of wallet (NaN where not present), read once for every date."""
+    if history is None:
+        return 0, np.full((len(ids), 0), np.nan), np.full((len(ids), 0), np.nan)
+    where = {pk: i for i, pk in enumerate(history.account_ids)}
+    width = history.months
+    rank = np.full((len(ids), width), np.nan)
+    share = np.full((len(ids), width), np.nan)
+    lookup = np.full(256, np.nan)
+    for letter, value in CLASS_RANK.items():
+        lookup[ord(letter)] = value
+    for row, pk in enumerate(ids):
+        at = where.get(pk)
+        if at is None:
+            continue
+        letters = np.frombuffer(history.classes[at].encode("ascii")[:width], dtype=np.uint8)
+        present = np.frombuffer(history.present[at].encode("ascii")[:width], dtype=np.uint8)
+        ranks = np.where(present == ord("1"), lookup[letters], np.nan)
+        rank[row, : ranks.size] = ranks
+        contribution = np.asarray(history.contribution[at][:width], dtype=np.float64)
+        potential = np.asarray(history.potential[at][:width], dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = np.where(
+                potential > 0, contribution / np.where(potential > 0, potential, 1), np.nan
+            )
+        share[row, : shares.size] = np.where(np.isfinite(ranks[: shares.size]), shares, np.nan)
+    return month_index(history.first_month_end), rank, share
+
+
+def current_state(columns: Mapping[str, Any]) -> ClassState:
+    """The classes and shares of wallet of the run's own date (kam.portfolio.steps)."""
+    active = np.asarray(columns["active"], dtype=bool)
+    letters = [
+        str(letter) if on else ""
+        for letter, on in zip(columns["account_class"], active, strict=True)
+    ]
+    share = np.where(active, np.asarray(columns["share_of_wallet"], dtype=np.float64), np.nan)
+    return ClassState(_ranks(letters), share, letters)
+
+
+def panel(
+    sources: Sources,
+    day: dt.date,
+    purchases: Purchases,
+    p_alive: FloatArray,
+    now: ClassState,
+    before: ClassState,
+) -> FloatArray:
+    """The feature matrix (rows: accounts, columns: FEATURES) as of the day (§10)."""
+    n = sources.n
+    x = np.full((n, len(FEATURES)), np.nan)
+    cutoff = day.toordinal()
+    window = cutoff - EVENT_WINDOW_DAYS
+    col = sources.column(day)
+    recent = np.maximum(sources.revenue_sum(col, TREND_MONTHS), 0).astype(np.float64)
+    earlier = np.maximum(sources.revenue_sum(col - TREND_MONTHS, TREND_MONTHS), 0).astype(
+        np.float64
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x[:, COLUMN["revenue_trend"]] = np.where(
+            recent + earlier > 0, (recent - earlier) / (recent + earlier), 0.0
+        )
+        # The account's own rhythm: its mean days between purchases; one purchase only, the
+        # portfolio's median rhythm.
+        rhythm = np.where(
+            purchases.frequency > 0,
+            (purchases.last_day - purchases.first_day) / np.maximum(purchases.frequency, 1),
+            np.nan,
+        )
+        known = rhythm[np.isfinite(rhythm) & (rhythm > 0)]
+        fallback = float(np.median(known)) if known.size else 30.0
+        rhythm = np.where(np.isfinite(rhythm) & (rhythm > 0), rhythm, fallback)
+        x[:, COLUMN["recency_ratio"]] = np.where(
+            purchases.bought, (cutoff - purchases.last_day) / rhythm, np.nan
+        )
+    x[:, COLUMN["p_alive"]] = p_alive
+    x[:, COLUMN["share_of_wallet"]] = now.share_of_wallet
+    x[:, COLUMN["class_rank"]] = now.rank
+    x[:, COLUMN["class_drop"]] = before.rank - now.rank
+    rel = sources.relationships
+    latest = rel.last(cutoff)
+    x[:, COLUMN["closeness"]] = rel.value_at("closeness", latest)
+    x[:, COLUMN["coverage"]] = rel.value_at("coverage", latest)
+    x[:, COLUMN["gaps"]] = rel.value_at("gaps", latest)
+    interval = np.array([sources.visit_days.get(k, 0) for k in now.letter], dtype=np.float64)
+    last_contact = sources.contacts.last(cutoff)
+    contact_day = np.where(
+        last_contact >= 0,
+        sources.contacts.day[np.maximum(last_contact, 0)] if sources.contacts.day.size else 0,
+        sources.created_day,
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x[:, COLUMN["contact_gap_ratio"]] = np.where(
+            interval > 0, np.maximum(cutoff - contact_day, 0) / interval, np.nan
+        )
+    complaints = sources.complaints
+    count = complaints.count_between(window, cutoff)
+    x[:, COLUMN["complaints"]] = count
+    severity = complaints.sum_between("severity", window, cutoff)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x[:, COLUMN["complaint_severity"]] = np.where(
+            count > 0, severity / np.maximum(count, 1), 0.0
+        )
+    breached = np.where(
+        np.isnan(complaints.values["breach_day"]), 0.0, complaints.values["breach_day"] <= cutoff
+    )
+    events = Events(n, complaints.row, complaints.day, {"breached": breached.astype(np.float64)})
+    x[:, COLUMN["sla_breaches"]] = events.sum_between("breached", window, cutoff)
+    for name, source in (("csat", sources.csat), ("nps", sources.nps)):
+        now_index, before_index = source.last(cutoff), source.last(cutoff, back=2)
+        value = source.value_at(name, now_index)
+        x[:, COLUMN[name]] = value
+        x[:, COLUMN[f"{name}_change"]] = value - source.value_at(name, before_index)
+    x[:, COLUMN["competitor_moves"]] = sources.moves.count_between(window, cutoff)
+    return x
+
+
+def month_ends(as_of: dt.date, months: int) -> list[dt.date]:
+    """The `months` month ends up to the last one on or before the date, oldest first."""
+    last = month_index(last_month_end(as_of))
+    return [month_end(i) for i in range(last - months + 1, last + 1)]

@@ -1,0 +1,1 @@
+"""Writes of the risk app (DOMAIN §10): the scoring run and its alerts."""
