@@ -6,8 +6,9 @@ Fitted by maximum likelihood from each customer's frequency x (repeat purchases)
 (time of the last purchase, from the first) and age T (time from the first purchase to the end
 of the calibration period), in the period the caller chose. Customers with identical (x, tₓ, T)
 are fitted once with a weight, the log-likelihood is computed in log space (log-sum-exp of its
-two terms, so large x or long histories do not overflow) and its gradient analytically; the
-optimiser works on the logarithms of the four parameters, which keeps them positive.
+two terms, so large x or long histories do not overflow) with its gradient and Hessian
+analytically, and Newton's method (kam.analytics.optimise) works on the logarithms of the four
+parameters, which keeps them positive. Large inputs start from the optimum of a sample.
 
 Beyond the plain model, `fit_with_covariates` links the purchase-rate scale α and the dropout
 parameters a and b to time-invariant account covariates z (Hardie, note 019 "Incorporating
@@ -55,7 +56,7 @@ class Summary:
         return _Parts.of(self)
 
 
-def distinct(values: FloatArray) -> tuple[FloatArray, IntArray, IntArray]:
+def _sorted_runs(values: FloatArray) -> tuple[FloatArray, IntArray, IntArray]:
     """The distinct values of `values`, an order that sorts it and where each value's run
     starts in that order. Whole numbers below 32,768 — purchase counts — sort by radix in one
     pass (numpy's stable sort of 16-bit integers) instead of by comparison."""
@@ -102,7 +103,7 @@ class _Parts:
         zero_rows = np.flatnonzero(~repeat)
         repeat_rows = np.flatnonzero(repeat)
         unit = bool((data.weight == 1).all())
-        values, order, starts = distinct(data.frequency.take(repeat_rows))
+        values, order, starts = _sorted_runs(data.frequency.take(repeat_rows))
         rows = repeat_rows.take(order)
         x = data.frequency.take(rows)
         weight = None if unit else data.weight.take(rows)
@@ -122,13 +123,9 @@ class _Parts:
             value_weight=counts.astype(np.float64) if weight is None else _runs(weight, starts),
         )
 
-    def dot(self, values: FloatArray, other: FloatArray | None = None) -> float:
-        """Σ w·values(·other) over the repeat buyers."""
-        if other is None:
-            return float(values.sum() if self.weight is None else self.weight @ values)
-        if self.weight is None:
-            return float(values @ other)
-        return float((self.weight * values) @ other)
+    def dot(self, values: FloatArray) -> float:
+        """Σ w·values over the repeat buyers."""
+        return float(values.sum() if self.weight is None else self.weight @ values)
 
     def weighted(self, values: FloatArray) -> FloatArray:
         """w·values (values itself when every weight is one)."""
