@@ -12,7 +12,7 @@ import pytest
 from scipy.optimize import check_grad
 
 from kam.analytics import bgnbd
-from kam.analytics.optimise import minimise
+from kam.analytics.optimise import minimise, newton
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -132,6 +132,18 @@ def test_newton_and_lbfgs_reach_one_optimum() -> None:
     assert np.abs(gradient).max() < 1e-10
     result = minimise(bgnbd._mean_negative, bgnbd.START, (data,), maxiter=2000, gtol=1e-10)
     np.testing.assert_allclose(model.params(), np.exp(result.x), rtol=1e-6)
+
+
+def test_data_that_do_not_identify_the_model_still_fit_through_the_fallback() -> None:
+    # Given two customers (no optimum inside the parameter space: Newton's line search runs
+    # out), the fit falls back to L-BFGS-B and returns finite parameters whose likelihood is
+    # at least the start's.
+    data = bgnbd.group([1.0, 0.0], [10.0, 0.0], [30.0, 26.0])
+    newton_alone = newton(bgnbd._mean_negative_hessian, bgnbd.START, (data,))
+    assert not newton_alone.success
+    model = bgnbd.fit(data)
+    assert np.isfinite(model.params()).all()
+    assert model.log_likelihood >= bgnbd.log_likelihood(np.exp(bgnbd.START), data)
 
 
 def test_non_integer_frequencies_fit_like_integer_ones() -> None:
