@@ -36,7 +36,8 @@ _controller: ThreadpoolController | None = None
 
 
 def single_threaded_blas() -> Any:
-    """A context in which BLAS runs on one thread (the controller is built on first use)."""
+    """A context in which BLAS runs on one thread for a §10 fit (the controller that sets it
+    is built on first use, once per process)."""
     global _controller  # noqa: PLW0603 — one scan of the loaded libraries per process
     if _controller is None:
         _controller = ThreadpoolController()
