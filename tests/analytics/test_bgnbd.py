@@ -12,6 +12,7 @@ import pytest
 from scipy.optimize import check_grad
 
 from kam.analytics import bgnbd
+from kam.analytics.optimise import minimise, newton
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -87,6 +88,74 @@ def test_gradient_is_the_analytic_derivative() -> None:
 
     error = check_grad(value, gradient, theta)
     assert error / np.linalg.norm(gradient(theta)) < 1e-5
+
+
+def _hessian_by_differences(data: bgnbd.Summary, theta: np.ndarray) -> np.ndarray:
+    step = 1e-6
+    columns = []
+    for i in range(theta.size):
+        shift = np.zeros(theta.size)
+        shift[i] = step
+        ahead = bgnbd._negative_and_gradient(theta + shift, data)[1]
+        behind = bgnbd._negative_and_gradient(theta - shift, data)[1]
+        columns.append((ahead - behind) / (2 * step))
+    return np.column_stack(columns)
+
+
+@pytest.mark.parametrize("weights", ["grouped", "one by one"])
+def test_hessian_is_the_derivative_of_the_gradient(weights: str) -> None:
+    # Given CDNOW grouped (weights > 1) or row by row (weights dropped), the analytic Hessian
+    # Newton's method steps with equals central differences of the analytic gradient.
+    table = np.genfromtxt(DATA / "cdnow_customers_summary.csv", delimiter=",", names=True)
+    data = (
+        cdnow()
+        if weights == "grouped"
+        else bgnbd.Summary(
+            table["frequency"], table["recency"], table["T"], np.ones(table.shape[0])
+        )
+    )
+    theta = np.log([0.3, 5.0, 0.9, 2.0])
+    _, _, hessian = bgnbd._negative(theta, data, hessian=True)
+    assert hessian is not None
+    np.testing.assert_allclose(hessian, hessian.T, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        hessian, _hessian_by_differences(data, theta), rtol=0, atol=1e-6 * np.abs(hessian).max()
+    )
+
+
+def test_newton_and_lbfgs_reach_one_optimum() -> None:
+    # Given CDNOW, the Newton fit ends where the gradient vanishes, and L-BFGS-B (the
+    # fallback) from the same start ends there too, to 1e-6 relative.
+    data = cdnow()
+    model = bgnbd.fit(data)
+    _, gradient = bgnbd._mean_negative(np.log(model.params()), data)
+    assert np.abs(gradient).max() < 1e-10
+    result = minimise(bgnbd._mean_negative, bgnbd.START, (data,), maxiter=2000, gtol=1e-10)
+    np.testing.assert_allclose(model.params(), np.exp(result.x), rtol=1e-6)
+
+
+def test_data_that_do_not_identify_the_model_still_fit_through_the_fallback() -> None:
+    # Given two customers (no optimum inside the parameter space: Newton's line search runs
+    # out), the fit falls back to L-BFGS-B and returns finite parameters whose likelihood is
+    # at least the start's.
+    data = bgnbd.group([1.0, 0.0], [10.0, 0.0], [30.0, 26.0])
+    newton_alone = newton(bgnbd._mean_negative_hessian, bgnbd.START, (data,))
+    assert not newton_alone.success
+    model = bgnbd.fit(data)
+    assert np.isfinite(model.params()).all()
+    assert model.log_likelihood >= bgnbd.log_likelihood(np.exp(bgnbd.START), data)
+
+
+def test_non_integer_frequencies_fit_like_integer_ones() -> None:
+    # Frequencies are counts, which are grouped by a radix sort; other numbers take the
+    # general path and give the same likelihood.
+    table = np.genfromtxt(DATA / "cdnow_customers_summary.csv", delimiter=",", names=True)
+    params = (0.3, 4.0, 0.8, 2.0)
+    counts = bgnbd.group(table["frequency"], table["recency"], table["T"])
+    nudged = bgnbd.group(table["frequency"] * (1 + 1e-12), table["recency"], table["T"])
+    assert bgnbd.log_likelihood(params, nudged) == pytest.approx(
+        bgnbd.log_likelihood(params, counts), rel=1e-9
+    )
 
 
 def _example_summary() -> tuple[list[int], list[int], list[int]]:

@@ -9,6 +9,7 @@ import pytest
 from scipy.optimize import check_grad
 
 from kam.analytics import bgnbd, gammagamma
+from kam.analytics.optimise import minimise
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -43,6 +44,45 @@ def test_gradient_is_the_analytic_derivative(cdnow: np.ndarray) -> None:
 
     error = check_grad(lambda t: gammagamma._negative_and_gradient(t, data)[0], gradient, theta)
     assert error / np.linalg.norm(gradient(theta)) < 1e-5
+
+
+def test_hessian_is_the_derivative_of_the_gradient(cdnow: np.ndarray) -> None:
+    # The analytic Hessian Newton's method steps with equals central differences of the
+    # analytic gradient.
+    data = gammagamma._repeat_buyers(cdnow["x"], cdnow["zbar"])
+    theta = np.log([5.0, 3.0, 12.0])
+    _, _, hessian = gammagamma._negative(theta, data, hessian=True)
+    assert hessian is not None
+    step = 1e-6
+    columns = []
+    for i in range(3):
+        shift = np.zeros(3)
+        shift[i] = step
+        ahead = gammagamma._negative_and_gradient(theta + shift, data)[1]
+        behind = gammagamma._negative_and_gradient(theta - shift, data)[1]
+        columns.append((ahead - behind) / (2 * step))
+    np.testing.assert_allclose(
+        hessian, np.column_stack(columns), rtol=0, atol=1e-6 * np.abs(hessian).max()
+    )
+
+
+def test_large_inputs_warm_started_fit_the_same_optimum() -> None:
+    # Given 120,000 repeat buyers (above the warm-start size: the fit starts from a sample's
+    # optimum), the fit ends where the gradient vanishes, and L-BFGS-B from the default start
+    # ends there too (to 1e-6 relative: it stops where −LL's rounding hides further progress).
+    rng = np.random.default_rng(2)
+    x = rng.integers(1, 12, 120_000).astype(float)
+    nu = rng.gamma(3.7, 1.0 / 15.4, x.size)
+    m = rng.gamma(6.25 * x, 1.0 / nu) / x
+    model = gammagamma.fit(x, m)
+    data = gammagamma._repeat_buyers(x, m)
+    fitted = np.array([model.p, model.q, model.v])
+    _, gradient = gammagamma._negative_and_gradient(np.log(fitted), data)
+    assert np.abs(gradient).max() < 1e-10
+    result = minimise(
+        gammagamma._negative_and_gradient, np.zeros(3), (data,), maxiter=2000, gtol=1e-11
+    )
+    np.testing.assert_allclose(fitted, np.exp(result.x), rtol=1e-6)
 
 
 def test_too_few_repeat_buyers_are_refused() -> None:

@@ -6,8 +6,9 @@ Fitted by maximum likelihood from each customer's frequency x (repeat purchases)
 (time of the last purchase, from the first) and age T (time from the first purchase to the end
 of the calibration period), in the period the caller chose. Customers with identical (x, tₓ, T)
 are fitted once with a weight, the log-likelihood is computed in log space (log-sum-exp of its
-two terms, so large x or long histories do not overflow) and its gradient analytically; the
-optimiser works on the logarithms of the four parameters, which keeps them positive.
+two terms, so large x or long histories do not overflow) with its gradient and Hessian
+analytically, and Newton's method (kam.analytics.optimise) works on the logarithms of the four
+parameters, which keeps them positive. Large inputs start from the optimum of a sample.
 
 Beyond the plain model, `fit_with_covariates` links the purchase-rate scale α and the dropout
 parameters a and b to time-invariant account covariates z (Hardie, note 019 "Incorporating
@@ -25,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from kam.analytics.optimise import minimise
+from kam.analytics.optimise import minimise, newton
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -49,16 +50,101 @@ class Summary:
         return int(self.weight.sum())
 
     @cached_property
-    def last_purchase(self) -> FloatArray:
-        """tₓ, with 1 for customers who never bought again (their A₄ term is absent)."""
-        return np.where(self.frequency > 0, self.recency, 1.0)
+    def parts(self) -> _Parts:
+        """The rows split into those who never bought again and repeat buyers (computed once
+        per summary, reused by every pass of the fit)."""
+        return _Parts.of(self)
 
-    @cached_property
-    def by_frequency(self) -> tuple[FloatArray, IntArray, FloatArray]:
-        """The distinct frequencies, each group's index into them and their total weights."""
-        values, index = np.unique(self.frequency, return_inverse=True)
-        totals = np.bincount(index, weights=self.weight).astype(np.float64)
-        return values, index.astype(np.int64), totals
+
+def _sorted_runs(values: FloatArray) -> tuple[FloatArray, IntArray, IntArray]:
+    """The distinct values of `values`, an order that sorts it and where each value's run
+    starts in that order. Whole numbers below 32,768 — purchase counts — sort by radix in one
+    pass (numpy's stable sort of 16-bit integers) instead of by comparison."""
+    if values.size and values.min() >= 0 and values.max() < 32_768:
+        small = values.astype(np.int16)
+        if np.array_equal(small, values):
+            order = np.argsort(small, kind="stable")
+            counts = np.bincount(small)
+            present = np.flatnonzero(counts)
+            starts = np.concatenate([[0], np.cumsum(counts[present])[:-1]])
+            return present.astype(np.float64), order, starts.astype(np.int64)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    cut = np.ones(values.size, dtype=bool)
+    cut[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(cut)
+    return ordered[starts], order, starts
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What the likelihood needs of the data alone. Customers who never bought again (x = 0)
+    contribute only r·log(α/(α+T)), one logarithm each; repeat buyers carry the full terms,
+    sorted by x so per-x totals are sums over runs. Weights of one (ungrouped rows) are
+    dropped, which saves a product per term."""
+
+    total_weight: float
+    zero_age: FloatArray
+    zero_weight: FloatArray | None
+    x: FloatArray
+    t_x: FloatArray
+    age: FloatArray
+    weight: FloatArray | None
+    weighted_x: FloatArray  # w·x, for Σ w·(r + x)·v = r·Σ w·v + Σ w·x·v
+    values: FloatArray  # the distinct repeat frequencies
+    starts: IntArray  # where each one's run starts
+    counts: IntArray  # and its length
+    value_weight: FloatArray  # their total weights
+
+    @classmethod
+    def of(cls, data: Summary) -> _Parts:
+        # Index arrays and take(): a boolean mask over a million rows costs more than both.
+        repeat = data.frequency > 0
+        zero_rows = np.flatnonzero(~repeat)
+        repeat_rows = np.flatnonzero(repeat)
+        unit = bool((data.weight == 1).all())
+        values, order, starts = _sorted_runs(data.frequency.take(repeat_rows))
+        rows = repeat_rows.take(order)
+        x = data.frequency.take(rows)
+        weight = None if unit else data.weight.take(rows)
+        counts = np.diff(np.append(starts, x.size))
+        return cls(
+            total_weight=float(x.size + zero_rows.size if unit else data.weight.sum()),
+            zero_age=data.T.take(zero_rows),
+            zero_weight=None if unit else data.weight.take(zero_rows),
+            x=x,
+            t_x=data.recency.take(rows),
+            age=data.T.take(rows),
+            weight=weight,
+            weighted_x=x if weight is None else weight * x,
+            values=values,
+            starts=starts,
+            counts=counts,
+            value_weight=counts.astype(np.float64) if weight is None else _runs(weight, starts),
+        )
+
+    def dot(self, values: FloatArray) -> float:
+        """Σ w·values over the repeat buyers."""
+        return float(values.sum() if self.weight is None else self.weight @ values)
+
+    def weighted(self, values: FloatArray) -> FloatArray:
+        """w·values (values itself when every weight is one)."""
+        return values if self.weight is None else self.weight * values
+
+
+def _runs(values: FloatArray, starts: IntArray) -> FloatArray:
+    """Per-run totals of `values` (runs starting at `starts`); empty when there are none."""
+    if values.size == 0:
+        return np.zeros(0)
+    return np.asarray(np.add.reduceat(values, starts), dtype=np.float64)
+
+
+def _zero_sum(
+    weight: FloatArray | None, values: FloatArray, other: FloatArray | None = None
+) -> float:
+    if other is None:
+        return float(values.sum() if weight is None else weight @ values)
+    return float(values @ other if weight is None else (weight * values) @ other)
 
 
 @dataclass(frozen=True)
@@ -89,8 +175,12 @@ GROUP_PROBE_SAMPLE = 10_000
 def _repeats_enough(x: FloatArray, t_x: FloatArray, age: FloatArray) -> bool:
     rng = np.random.default_rng(0)
     rows = rng.choice(x.size, size=GROUP_PROBE_SAMPLE, replace=False)
-    sample = np.stack([x[rows], t_x[rows], age[rows]], axis=1)
-    distinct = np.unique(sample, axis=0).shape[0]
+    sx, st, sa = x.take(rows), t_x.take(rows), age.take(rows)
+    order = np.lexsort((sa, st, sx))
+    sx, st, sa = sx[order], st[order], sa[order]
+    distinct = 1 + int(
+        np.count_nonzero((sx[1:] != sx[:-1]) | (st[1:] != st[:-1]) | (sa[1:] != sa[:-1]))
+    )
     half = x.size / 2
     return bool(distinct <= half * -np.expm1(-GROUP_PROBE_SAMPLE / half))
 
@@ -125,48 +215,184 @@ def group(frequency: npt.ArrayLike, recency: npt.ArrayLike, T: npt.ArrayLike) ->
     return Summary(x[starts], t_x[starts], age[starts], counts)
 
 
-def _negative_and_gradient(theta: FloatArray, data: Summary) -> tuple[float, FloatArray]:
-    """−LL and its gradient with respect to the logarithms of (r, α, a, b).
+def _negative(
+    theta: FloatArray, data: Summary, *, hessian: bool
+) -> tuple[float, FloatArray, FloatArray]:
+    """−LL, its gradient and (on request; zeros otherwise) its Hessian with respect to the
+    logarithms of (r, α, a, b).
 
-    LL = Σ w·[A₁ + A₂ + log(e^{A₃} + δ e^{A₄})] (FHL 2005 eq. 6); the Gamma-function terms
-    depend on x alone and are computed once per distinct x, the rest per group."""
+    LL = Σ w·[A₁ + A₂ + log(e^{A₃} + δ e^{A₄})] (FHL 2005 eq. 6). The Gamma-function terms
+    depend on x alone and are computed once per distinct x; customers with x = 0 have δ = 0
+    and only A₃; for repeat buyers the log-sum-exp is A₃ + softplus(d) with d = A₄ − A₃, whose
+    sigmoid s is the share of the "dropped out right after tₓ" term. The Hessian of the
+    log-sum-exp is (1 − s)∇²A₃ + s∇²A₄ + s(1 − s)(∇A₃ − ∇A₄)(∇A₃ − ∇A₄)ᵀ."""
     params = np.exp(theta)
-    r, alpha, a, b = params
-    ux, index, wx = data.by_frequency
-    age, w = data.T, data.weight
-    x = data.frequency
-    # Per distinct x: the Gamma-function parts of A₁ and A₂ and their derivatives.
-    a1_x = special.gammaln(r + ux) - special.gammaln(r)
-    a2_x = special.gammaln(a + b) + special.gammaln(b + ux)
-    a2_x -= special.gammaln(b) + special.gammaln(a + b + ux)
-    dr_x = special.digamma(r + ux) - special.digamma(r)
-    dab_x = special.digamma(a + b) - special.digamma(a + b + ux)
-    db_x = special.digamma(b + ux) - special.digamma(b)
-    repeat_x = ux > 0
-    inverse_b_x = np.where(repeat_x, 1.0 / np.where(repeat_x, b + ux - 1, 1.0), 0.0)
-    log_ratio_x = np.where(
-        repeat_x, np.log(a) + np.log(np.where(repeat_x, inverse_b_x, 1.0)), -np.inf
+    r, alpha, a, b = (float(v) for v in params)
+    parts = data.parts
+    n = parts.total_weight
+    log_alpha = np.log(alpha)
+    # The r·log α of A₁, shared by every customer.
+    value = r * log_alpha * n
+    g = np.array([log_alpha * n, r / alpha * n, 0.0, 0.0])
+    h = np.zeros((4, 4))
+    h[0, 1] = n / alpha
+    h[1, 1] = -r / alpha**2 * n
+    if parts.zero_age.size:
+        value += _zero_terms(r, alpha, parts, g, h, hessian=hessian)
+    if parts.x.size:
+        value += _frequency_terms(r, a, b, parts, g, h, hessian=hessian)
+        value += _recency_terms(r, alpha, a, b, parts, g, h, hessian=hessian)
+    # From (r, α, a, b) to their logarithms: ∂/∂θ = p·∂/∂p, ∂²/∂θ² = p·H·p + diag(p·g).
+    gradient = g * params
+    if not hessian:
+        return -value, -gradient, h
+    upper = np.triu(h, 1)
+    full = np.diag(h.diagonal()) + upper + upper.T
+    return -value, -gradient, -(full * np.outer(params, params) + np.diag(gradient))
+
+
+def _zero_terms(
+    r: float, alpha: float, parts: _Parts, g: FloatArray, h: FloatArray, *, hessian: bool
+) -> float:
+    """Customers who never bought again: −r·log(α + T); adds to g and h (upper triangle)."""
+    inverse = alpha + parts.zero_age
+    sum_log = _zero_sum(parts.zero_weight, np.log(inverse))
+    np.reciprocal(inverse, out=inverse)
+    sum_inverse = _zero_sum(parts.zero_weight, inverse)
+    g[0] -= sum_log
+    g[1] -= r * sum_inverse
+    if hessian:
+        h[0, 1] -= sum_inverse
+        h[1, 1] += r * _zero_sum(parts.zero_weight, inverse, inverse)
+    return -r * sum_log
+
+
+def _frequency_terms(
+    r: float, a: float, b: float, parts: _Parts, g: FloatArray, h: FloatArray, *, hessian: bool
+) -> float:
+    """Per distinct repeat frequency: the Gamma-function parts of A₁ and A₂."""
+    ux, wx = parts.values, parts.value_weight
+    value = float(
+        wx
+        @ (
+            special.gammaln(r + ux)
+            - special.gammaln(r)
+            + special.gammaln(a + b)
+            + special.gammaln(b + ux)
+            - special.gammaln(b)
+            - special.gammaln(a + b + ux)
+        )
     )
-    # Per group: the two recency terms, added in log space.
-    alpha_age = alpha + age
-    alpha_t_x = alpha + data.last_purchase
-    log_age = np.log(alpha_age)
-    log_t_x = np.log(alpha_t_x)
-    rx = r + x
-    a3 = -rx * log_age
-    a4 = log_ratio_x[index] - rx * log_t_x
-    total = np.logaddexp(a3, a4)
-    s4 = np.exp(a4 - total)  # the share of the "dropped out right after tₓ" term
-    s3 = 1.0 - s4
-    weight = float(w.sum())
-    value = float(wx @ (a1_x + a2_x)) + r * np.log(alpha) * weight + float(w @ total)
-    ws4 = w * s4
-    d_r = float(wx @ dr_x) + np.log(alpha) * weight - float(w @ (s3 * log_age + s4 * log_t_x))
-    d_alpha = r / alpha * weight - float((w * rx) @ (s3 / alpha_age + s4 / alpha_t_x))
-    d_a = float(wx @ dab_x) + float(ws4.sum()) / a
-    d_b = float(wx @ (dab_x + db_x)) - float(ws4 @ inverse_b_x[index])
-    gradient = np.array([d_r, d_alpha, d_a, d_b]) * params
-    return -value, -gradient
+    dab_x = special.digamma(a + b) - special.digamma(a + b + ux)
+    g[0] += float(wx @ (special.digamma(r + ux) - special.digamma(r)))
+    g[2] += float(wx @ dab_x)
+    g[3] += float(wx @ (dab_x + special.digamma(b + ux) - special.digamma(b)))
+    if hessian:
+        trigamma_ab = float(wx @ (special.polygamma(1, a + b) - special.polygamma(1, a + b + ux)))
+        h[0, 0] += float(wx @ (special.polygamma(1, r + ux) - special.polygamma(1, r)))
+        h[2, 2] += trigamma_ab
+        h[2, 3] += trigamma_ab
+        h[3, 3] += trigamma_ab
+        h[3, 3] += float(wx @ (special.polygamma(1, b + ux) - special.polygamma(1, b)))
+    return value
+
+
+def _recency_terms(
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+    parts: _Parts,
+    g: FloatArray,
+    h: FloatArray,
+    *,
+    hessian: bool,
+) -> float:
+    """Per repeat buyer: A₃ + softplus(A₄ − A₃). Arrays are updated in place where the
+    formulas allow: at a million customers fresh arrays cost more in page faults than the
+    arithmetic."""
+    dot, wxs = parts.dot, parts.weighted_x
+    inverse_b_x = 1.0 / (b + parts.values - 1)
+    inverse_age = alpha + parts.age
+    inverse_last = alpha + parts.t_x
+    log_age = np.log(inverse_age)
+    np.reciprocal(inverse_age, out=inverse_age)
+    log_gap = inverse_last * inverse_age
+    np.log(log_gap, out=log_gap)  # log(α + tₓ) − log(α + T) ≤ 0
+    np.reciprocal(inverse_last, out=inverse_last)
+    rx = r + parts.x
+    d = np.repeat(np.log(a) + np.log(inverse_b_x), parts.counts)
+    d -= rx * log_gap
+    e = np.abs(d)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e^(−|d|)
+    softplus = np.log1p(e)
+    softplus += np.maximum(d, 0.0)
+    s = e + 1.0
+    np.reciprocal(s, out=s)  # 1/(1 + e^(−|d|)): the sigmoid where d > 0
+    np.multiply(e, s, out=e)  # e^(−|d|)/(1 + e^(−|d|)): the sigmoid where d ≤ 0
+    np.copyto(s, e, where=d <= 0)
+    sum_log_age = dot(log_age)
+    value = dot(softplus) - r * sum_log_age - float(wxs @ log_age)
+    gap = inverse_last
+    gap -= inverse_age  # 1/(α + tₓ) − 1/(α + T)
+    ws = parts.weighted(s)
+    sum_s = float(ws.sum())
+    per_x_s = _runs(ws, parts.starts)
+    mix = s * gap
+    mix += inverse_age  # (1 − s)/(α + T) + s/(α + tₓ)
+    g[0] -= sum_log_age + float(ws @ log_gap)
+    g[1] -= r * dot(mix) + float(wxs @ mix)
+    g[2] += sum_s / a
+    g[3] -= float(per_x_s @ inverse_b_x)
+    if hessian:
+        _recency_hessian(a, parts, h, s, ws, sum_s, per_x_s, log_gap, gap, mix, rx, inverse_b_x)
+        curve = inverse_age * 2.0
+        curve += gap
+        curve *= gap
+        curve *= s
+        curve += inverse_age * inverse_age  # (1 − s)/(α + T)² + s/(α + tₓ)²
+        h[1, 1] += r * dot(curve) + float(wxs @ curve)
+    return value
+
+
+def _recency_hessian(
+    a: float,
+    parts: _Parts,
+    h: FloatArray,
+    s: FloatArray,
+    ws: FloatArray,
+    sum_s: float,
+    per_x_s: FloatArray,
+    log_gap: FloatArray,
+    gap: FloatArray,
+    mix: FloatArray,
+    rx: FloatArray,
+    inverse_b_x: FloatArray,
+) -> None:
+    """The s(1 − s)(∇A₃ − ∇A₄)(∇A₃ − ∇A₄)ᵀ part of the repeat buyers' Hessian, the
+    −(1 − s)/(α + T) − s/(α + tₓ) of ∂²/∂r∂α and s·∂²A₄/∂a², s·∂²A₄/∂b²."""
+    wq = ws * (1.0 - s)  # w·s·(1 − s)
+    q_gap = wq * log_gap
+    q_rate = rx * gap
+    q_rate *= wq
+    h[0, 0] += float(q_gap @ log_gap)
+    h[0, 1] += float(q_rate @ log_gap) - parts.dot(mix)
+    h[0, 2] -= float(q_gap.sum()) / a
+    h[0, 3] += float(_runs(q_gap, parts.starts) @ inverse_b_x)
+    h[1, 1] += float(q_rate @ (rx * gap))
+    h[1, 2] -= float(q_rate.sum()) / a
+    h[1, 3] += float(_runs(q_rate, parts.starts) @ inverse_b_x)
+    per_x_q = _runs(wq, parts.starts)
+    h[2, 2] += (float(wq.sum()) - sum_s) / a**2
+    h[2, 3] -= float(per_x_q @ inverse_b_x) / a
+    h[3, 3] += float((per_x_s + per_x_q) @ (inverse_b_x * inverse_b_x))
+
+
+def _negative_and_gradient(theta: FloatArray, data: Summary) -> tuple[float, FloatArray]:
+    """−LL and its gradient with respect to the logarithms of (r, α, a, b) (FHL 2005 eq. 6)."""
+    value, gradient, _ = _negative(theta, data, hessian=False)
+    return value, gradient
 
 
 def log_likelihood(params: npt.ArrayLike, data: Summary) -> float:
@@ -178,8 +404,16 @@ def log_likelihood(params: npt.ArrayLike, data: Summary) -> float:
 def _mean_negative(theta: FloatArray, data: Summary) -> tuple[float, FloatArray]:
     # Per customer, so the optimiser's tolerances mean the same at 2,000 and 2,000,000.
     value, gradient = _negative_and_gradient(theta, data)
-    n = data.weight.sum()
+    n = data.parts.total_weight
     return value / n, gradient / n
+
+
+def _mean_negative_hessian(
+    theta: FloatArray, data: Summary
+) -> tuple[float, FloatArray, FloatArray]:
+    value, gradient, hessian = _negative(theta, data, hessian=True)
+    n = data.parts.total_weight
+    return value / n, gradient / n, hessian / n
 
 
 def _sample(data: Summary, size: int) -> Summary:
@@ -189,27 +423,34 @@ def _sample(data: Summary, size: int) -> Summary:
 
 
 # Above this many distinct customers the search starts from a fit on a sample of them, so the
-# full data is only polished: the same optimum in a third of the passes over it.
+# full data is only polished: from the sample's optimum Newton's method needs three passes.
 WARM_START_ABOVE = 50_000
 WARM_START_SAMPLE = 20_000
 
 
 def fit(data: Summary, *, start: npt.ArrayLike | None = None) -> BgNbd:
-    """Maximum-likelihood (r, α, a, b) of the BG/NBD model (§10). Raises ValueError when the
-    optimiser does not converge (too little data to identify the model)."""
+    """Maximum-likelihood (r, α, a, b) of the BG/NBD model (§10), by Newton's method (L-BFGS-B
+    when that fails). Raises ValueError when neither converges (too little data to identify
+    the model)."""
     if start is not None:
         theta0 = np.log(np.asarray(start, dtype=np.float64))
     elif data.frequency.size > WARM_START_ABOVE:
         theta0 = np.log(fit(_sample(data, WARM_START_SAMPLE)).params())
     else:
         theta0 = START
-    result = minimise(_mean_negative, theta0, (data,), maxiter=2000, gtol=1e-9)
-    params = np.exp(result.x)
-    if not np.isfinite(result.fun) or not np.isfinite(params).all():
-        raise ValueError("the BG/NBD fit did not converge: " + str(result.message))
+    found = newton(_mean_negative_hessian, theta0, (data,), gtol=1e-9)
+    theta, value, iterations = found.x, found.fun, found.nit
+    message = found.message
+    if not found.success:
+        result = minimise(_mean_negative, theta0, (data,), maxiter=2000, gtol=1e-9)
+        theta, value, iterations = result.x, float(result.fun), int(result.nit)
+        message = str(result.message)
+    params = np.exp(theta)
+    if not np.isfinite(value) or not np.isfinite(params).all():
+        raise ValueError("the BG/NBD fit did not converge: " + message)
     r, alpha, a, b = (float(v) for v in params)
-    log_likelihood = -float(result.fun) * float(data.weight.sum())
-    return BgNbd(r, alpha, a, b, log_likelihood, data.customers, int(result.nit))
+    log_likelihood = -float(value) * data.parts.total_weight
+    return BgNbd(r, alpha, a, b, log_likelihood, data.customers, iterations)
 
 
 def _hyp2f1_term(
