@@ -9,4 +9,7 @@ class RiskConfig(AppConfig):
 
     def ready(self) -> None:
         # Each part registers its panels, alert kinds, steps and timeline sources here.
-        pass
+        from kam.accounts.panels import register as register_panel
+        from kam.risk.panels import RISK_PANEL
+
+        register_panel(RISK_PANEL)
