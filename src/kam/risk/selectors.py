@@ -197,10 +197,15 @@ def latest_model_runs() -> dict[str, ModelRun]:
     return latest
 
 
+def churn_model_run() -> ModelRun | None:
+    """The latest churn model run (§10), None before the first fit."""
+    return ModelRun.objects.filter(kind=ModelKind.CHURN).order_by("-fitted_at", "-id").first()
+
+
 def churn_model_used() -> bool | None:
     """Whether the latest churn model drives alerts (it beats the recency baseline, §10);
     None when no churn model was fitted yet."""
-    run = ModelRun.objects.filter(kind=ModelKind.CHURN).order_by("-fitted_at", "-id").first()
+    run = churn_model_run()
     return None if run is None else run.used
 
 

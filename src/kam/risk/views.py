@@ -33,6 +33,7 @@ from kam.risk.selectors import (
     account_risk,
     account_risk_history,
     at_risk_list,
+    churn_model_run,
     clv_ranking,
     latest_model_runs,
     markov_forecast,
@@ -130,7 +131,7 @@ def risk_list_view(request: AuthedRequest) -> HttpResponse:
             "sort_links": _sort_links(without_page(request.GET), filters.sort, RISK_SORT_FIRST),
             "dates": risk_dates()[:1],
             "counts": risk_level_counts(actor=request.user, as_of=filters.as_of),
-            "churn_run": latest_model_runs().get(ModelKind.CHURN),
+            "churn_run": churn_model_run(),
         },
     )
 
