@@ -97,9 +97,7 @@ def test_the_list_shows_the_at_risk_accounts_and_explains_expected_loss(
 ) -> None:
     mine = RiskScoreFactory(account=AccountFactory(owner=manager, code="MINE-1"))
     RiskScoreFactory(account=AccountFactory(owner=other_manager, code="THEIRS-1"))
-    RiskScoreFactory(
-        account=AccountFactory(owner=manager, code="CALM-1"), risk_level=RiskLevel.LOW
-    )
+    RiskScoreFactory(account=AccountFactory(owner=manager, code="CALM-1"), risk_level=RiskLevel.LOW)
     WinBackPlanFactory(account=mine.account)
 
     page = signed_in(manager).get(reverse("risk_list")).content.decode()
