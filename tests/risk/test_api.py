@@ -45,7 +45,7 @@ def test_the_at_risk_list_answers_the_visible_rows_with_expected_loss(
     assert row["win_back_plan_id"] == plan.pk
     assert row["top_factors"][0] == {
         "factor": "recency_ratio",
-        "label": "Time since last purchase against its rhythm",
+        "label": "Purchase gap against its rhythm",
         "value": 2.4,
         "value_text": "2.4×",
         "contribution": 0.81,

@@ -49,7 +49,7 @@ def test_the_panel_shows_the_score_its_factors_and_trend(manager) -> None:
 
     assert "62 %" in page  # churn probability
     assert "41 %" in page  # p(alive)
-    assert "Time since last purchase against its rhythm" in page
+    assert "Purchase gap against its rhythm" in page
     assert "2.4×" in page  # the factor's value in its unit
     assert 'data-chart="risk-factors"' in page
     assert 'data-chart="risk-trend"' in page
@@ -177,7 +177,7 @@ def test_the_models_page_says_whether_the_churn_model_beats_the_baseline(directo
     assert 'data-chart="risk-calibration"' in page
     assert 'data-chart="risk-holdout"' in page
     assert "The plain model ran" in page
-    assert "alpha = 4.4140" in page
+    assert "alpha = 4.414" in page
 
     ModelRunFactory(used=False, quality={**CHURN_QUALITY, "beats_baseline": False})
     again = client.get(reverse("risk_models")).content.decode()

@@ -21,7 +21,7 @@ from kam.core.numbers import MINUS, signed_percent
 
 FACTOR_LABELS: dict[str, Promise] = {
     "revenue_trend": gettext_lazy("Revenue trend"),
-    "recency_ratio": gettext_lazy("Time since last purchase against its rhythm"),
+    "recency_ratio": gettext_lazy("Purchase gap against its rhythm"),
     "p_alive": gettext_lazy("Probability still buying (p(alive))"),
     "share_of_wallet": gettext_lazy("Share of wallet"),
     "class_rank": gettext_lazy("Class"),
@@ -29,7 +29,7 @@ FACTOR_LABELS: dict[str, Promise] = {
     "closeness": gettext_lazy("Relationship closeness"),
     "coverage": gettext_lazy("Buying-centre coverage"),
     "gaps": gettext_lazy("Buying-centre gaps"),
-    "contact_gap_ratio": gettext_lazy("Time since last contact against cadence"),
+    "contact_gap_ratio": gettext_lazy("Contact gap against cadence"),
     "complaints": gettext_lazy("Complaints"),
     "complaint_severity": gettext_lazy("Complaint severity"),
     "sla_breaches": gettext_lazy("SLA breaches"),

@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from kam.core.numbers import MINUS
 from kam.risk.factors import factor_label, factor_value_text
 from kam.risk.models import ModelKind, ModelRun, RiskMonth, RiskScore
 from kam.risk.selectors import MarkovForecast
@@ -32,6 +33,14 @@ class FactorRow:
     @property
     def toward_churn(self) -> bool:
         return self.contribution > 0
+
+    @property
+    def contribution_text(self) -> str:
+        """The push on the log-odds, signed: +0.81, −0.18."""
+        text = f"{abs(self.contribution):.2f}"
+        if text == "0.00":
+            return text
+        return f"{'+' if self.contribution > 0 else MINUS}{text}"
 
 
 def factor_rows(score: RiskScore) -> list[FactorRow]:
@@ -237,4 +246,4 @@ def _number(value: Any) -> str:
         return str(value)
     if isinstance(value, int):
         return str(value)
-    return f"{value:.4g}" if abs(value) < 1e-3 and value != 0 else f"{value:.4f}"
+    return f"{value:.4g}"

@@ -12,7 +12,7 @@ register = template.Library()
 
 @register.filter
 def factor_label(name: str) -> str:
-    """recency_ratio → "Time since last purchase against its rhythm"."""
+    """recency_ratio → "Purchase gap against its rhythm"."""
     return label_of(str(name))
 
 

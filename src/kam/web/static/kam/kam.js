@@ -380,7 +380,7 @@ document.addEventListener("submit", function (event) {
       } },
       xAxis: { type: "value", name: data.labels.axis, nameLocation: "middle", nameGap: 22, nameTextStyle: { color: "#667085", fontSize: 11 } },
       yAxis: { type: "category", inverse: true, data: data.bars.map(function (b) { return b.name; }),
-        axisLabel: { width: 260, overflow: "truncate", color: "#344054" }, axisTick: { show: false } },
+        axisLabel: { width: 300, overflow: "truncate", color: "#344054" }, axisTick: { show: false } },
       series: [{
         type: "bar", barMaxWidth: 22,
         data: data.bars.map(function (b) { return { value: b.value, itemStyle: { color: b.value > 0 ? "#c23b3b" : "#2e9e5b" } }; }),
@@ -403,7 +403,7 @@ document.addEventListener("submit", function (event) {
   };
   builders["risk-mix"] = function (data) {
     return {
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 40, top: 48, bottom: 8, containLabel: true },
       legend: { top: 0 },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toFixed(1) + " " + data.labels.accounts; } },
       xAxis: { type: "category", boundaryGap: false, data: data.months },
@@ -421,8 +421,8 @@ document.addEventListener("submit", function (event) {
         return escapeText(data.states[p.data[1]]) + " → " + escapeText(data.states[p.data[0]]) + ": " + percentText(p.data[2]) + " · " + p.data[3] + " " + escapeText(data.labels.moves);
       } },
       xAxis: { type: "category", data: data.states, name: data.labels.to, nameLocation: "middle", nameGap: 28, splitArea: { show: true } },
-      yAxis: { type: "category", inverse: true, data: data.states, name: data.labels.from, splitArea: { show: true } },
-      visualMap: { min: 0, max: 1, calculable: false, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120,
+      yAxis: { type: "category", inverse: true, data: data.states, name: data.labels.from, nameLocation: "start", splitArea: { show: true } },
+      visualMap: { show: false, min: 0, max: 1, dimension: 2, calculable: false, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120,
         inRange: { color: ["#f5f8fc", "#5b8bd0", "#1f4e8c"] }, formatter: function (v) { return percentText(v); } },
       series: [{ type: "heatmap", data: data.cells,
         label: { show: true, formatter: function (p) { return percentText(p.data[2]); }, fontSize: 11 },
@@ -432,14 +432,14 @@ document.addEventListener("submit", function (event) {
   builders["risk-calibration"] = function (data) {
     function point(list) { return list.map(function (b) { return [b[0], b[1], b[2]]; }); }
     return {
-      grid: { left: 8, right: 16, top: 36, bottom: 28, containLabel: true },
+      grid: { left: 8, right: 24, top: 56, bottom: 28, containLabel: true },
       legend: { top: 0 },
       tooltip: { trigger: "item", formatter: function (p) {
         if (!p.data || p.data.length < 3) { return escapeText(p.seriesName); }
         return escapeText(p.seriesName) + "<br>" + escapeText(data.labels.predicted) + ": " + percentText(p.data[0]) + "<br>" + escapeText(data.labels.actual) + ": " + percentText(p.data[1]) + "<br>" + p.data[2] + " " + escapeText(data.labels.count);
       } },
       xAxis: { type: "value", min: 0, max: 1, name: data.labels.predicted, nameLocation: "middle", nameGap: 22, axisLabel: { formatter: percentText } },
-      yAxis: { type: "value", min: 0, max: 1, name: data.labels.actual, axisLabel: { formatter: percentText } },
+      yAxis: { type: "value", min: 0, max: 1, name: data.labels.actual, nameTextStyle: { align: "left", color: "#667085" }, axisLabel: { formatter: percentText } },
       series: [
         { type: "line", name: data.labels.ideal, data: [[0, 0], [1, 1]], symbol: "none", lineStyle: { type: "dotted", color: "#98a2b3" }, itemStyle: { color: "#98a2b3" } },
         { type: "line", name: data.labels.model, data: point(data.model), symbolSize: 8, itemStyle: { color: "#1f4e8c" } },
@@ -449,7 +449,7 @@ document.addEventListener("submit", function (event) {
   };
   builders["risk-holdout"] = function (data) {
     return {
-      grid: { left: 8, right: 16, top: 36, bottom: 28, containLabel: true },
+      grid: { left: 8, right: 16, top: 48, bottom: 28, containLabel: true },
       legend: { top: 0 },
       tooltip: { trigger: "axis", formatter: function (items) {
         var i = items[0].dataIndex;
