@@ -237,3 +237,25 @@ def test_a_director_reads_the_risk_panel_list_forecast_and_models(page, shoot) -
     _drawn(page, "risk-holdout")
     expect(page.locator(".verdict")).to_contain_text("beats the recency-only baseline")
     shoot("models")
+
+
+def test_a_manager_reads_her_risk_in_chinese(page, shoot) -> None:
+    drifting = _company()
+    sign_in(page, "mia", PASSWORD)
+    page.goto("/risk/")
+    page.click("button[name=language][value=zh-hans]")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+    expect(page.locator("h1")).to_have_text("有风险的客户")
+    # Mia owns the odd accounts only; the director's R00 is not hers.
+    expect(page.locator("table.risk-list tbody tr").first).to_contain_text("R01")
+    expect(page.locator("table.risk-list")).not_to_contain_text("R00")
+    shoot("list-zh")
+
+    page.goto(f"/accounts/{drifting.pk}/risk/")
+    assert page.locator("#risk-panel").count() == 0  # not hers: 404
+
+    page.goto("/risk/migration/")
+    _drawn(page, "risk-mix")
+    expect(page.locator(".markov-window")).to_contain_text("7")
+    shoot("migration-zh")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kam.core.validators import validate_in_calendar
 from kam.risk.models import RiskLevel
@@ -28,9 +29,9 @@ class RiskFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("High and medium")),
-            (RiskLevel.HIGH, RiskLevel.HIGH.label),
-            (RiskLevel.MEDIUM, RiskLevel.MEDIUM.label),
-            (RiskLevel.LOW, RiskLevel.LOW.label),
+            (RiskLevel.HIGH, pgettext_lazy("risk level", "High")),
+            (RiskLevel.MEDIUM, pgettext_lazy("risk level", "Medium")),
+            (RiskLevel.LOW, pgettext_lazy("risk level", "Low")),
         ],
     )
     account_class = forms.ChoiceField(label=_("Class"), required=False, choices=CLASS_CHOICES)
