@@ -10,7 +10,7 @@ the Markov forecast starts from the reader's own accounts.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -226,7 +226,6 @@ class MarkovForecast:
     expected_months_to_lost: dict[str, float | None]
     whole: bool
     accounts: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def _month_ends(start: dt.date, count: int) -> list[str]:
