@@ -44,9 +44,11 @@ def test_the_panel_shows_the_score_its_factors_and_trend(manager) -> None:
     RiskScoreFactory(account=account)
     RiskMonthFactory(account=account)
     ModelRunFactory(quality=CHURN_QUALITY)
+    ModelRunFactory(kind=ModelKind.BGNBD_COVARIATES, quality={"chosen": "bgnbd_covariates"})
 
     page = signed_in(manager).get(reverse("account_risk", args=[account.pk])).content.decode()
 
+    assert "BG/NBD with account covariates" in page
     assert "62 %" in page  # churn probability
     assert "41 %" in page  # p(alive)
     assert "Purchase gap against its rhythm" in page

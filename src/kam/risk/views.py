@@ -15,6 +15,7 @@ from kam.org.http import AuthedRequest
 from kam.risk.forms import ClvFilterForm, RiskFilterForm
 from kam.risk.models import ModelKind
 from kam.risk.presenters import (
+    bgnbd_run,
     calibration_chart,
     factor_chart,
     factor_rows,
@@ -96,6 +97,7 @@ def account_risk_view(request: AuthedRequest, account_id: int) -> HttpResponse:
             "churn_run": churn,
             "runs": runs,
             "horizon_weeks": horizon_weeks(runs),
+            "bgnbd_run": bgnbd_run(runs),
             "plan": plan,
             "plan_url": plan_url(account.pk, plan.pk if plan else None),
         },
@@ -184,15 +186,7 @@ def risk_models_view(request: AuthedRequest) -> HttpResponse:
     baseline; BG/NBD's hold-out; each model's last fit, data window and parameters."""
     runs = latest_model_runs()
     churn = runs.get(ModelKind.CHURN)
-    chosen = runs.get(ModelKind.BGNBD_COVARIATES) or runs.get(ModelKind.BGNBD)
-    bgnbd = next(
-        (
-            runs[k]
-            for k in (ModelKind.BGNBD_COVARIATES, ModelKind.BGNBD)
-            if k in runs and runs[k].used
-        ),
-        chosen,
-    )
+    bgnbd = bgnbd_run(runs)
     return render(
         request,
         "risk/risk_models.html",
