@@ -25,6 +25,7 @@ from kam.portfolio.models import Playbook, Strategy
 from kam.portfolio.services.playbooks import playbook_update
 from kam.portfolio.services.scoring import score_history
 from kam.portfolio.services.strategy import strategy_override_set
+from kam.risk.models import ModelKind
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
@@ -35,14 +36,18 @@ from tests.factories import (
     CostToServeFactory,
     ImportBatchFactory,
     LedgerLineFactory,
+    ModelRunFactory,
     NoteFactory,
     PotentialEstimateFactory,
+    RiskMonthFactory,
+    RiskScoreFactory,
     SurveyPlanFactory,
     SurveyResponseFactory,
     TeamFactory,
     TeamMemberFactory,
     TrainingFactory,
     UserFactory,
+    WinBackPlanFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +66,7 @@ LIST_OPERATIONS = [
 ] + [
     ("/accounts/{account_id}/history", "get_account_history"),
     ("/accounts/{account_id}/timeline", "get_account_timeline"),
+    ("/accounts/{account_id}/risk", "get_account_risk"),
 ]
 # The most queries each may take, whatever its rows: sign-in, scope, the rows, a fixed few
 # related lookups (measured, plus two to spare). A lookup per row fails with MANY rows.
@@ -115,6 +121,12 @@ MOST = {
     "get_complaint_settings": 4,
     "list_trainings": 6,  # and the attendees, prefetched
     "list_competitor_moves": 5,
+    # The scores with their accounts, owners and open plans in one query, and its count.
+    "list_risk_accounts": 6,
+    "list_risk_clv": 5,
+    "get_risk_migration": 5,  # the Markov run, the reader's classes
+    "list_model_runs": 8,  # the newest run of each of the five kinds
+    "get_account_risk": 8,  # the score, the months, the open plan, the churn run
     # The dashboard gathers a fixed set of cards (alerts, movements, mentions, counts).
     "dashboard": 17,
     "profile": 5,
@@ -149,6 +161,12 @@ MOST = {
     "account_trainings": 9,
     "account_competitor_moves": 8,
     "competitor_move_list": 10,  # the page, its count, the summary, the names
+    # The score, the months, the open plan and the newest run of each model.
+    "account_risk": 13,
+    "risk_list": 11,  # the page, its count, the level counts, the owners, the churn run
+    "risk_clv": 13,
+    "risk_migration": 7,
+    "risk_models": 10,
 }
 LIST_PAGES = [
     ("dashboard", False),
@@ -178,6 +196,11 @@ LIST_PAGES = [
     ("account_trainings", True),
     ("account_competitor_moves", True),
     ("competitor_move_list", False),
+    ("account_risk", True),
+    ("risk_list", False),
+    ("risk_clv", False),
+    ("risk_migration", False),
+    ("risk_models", False),
 ]
 
 
@@ -223,12 +246,17 @@ def build(rows: int, manager: User) -> int:
         ComplaintFactory(account=account, status="closed", resolved_at=complaint.received_at)
         TrainingFactory(account=first, created_by=manager).attendees.add(contact)
         CompetitorMoveFactory(account=first, competitor=f"Rival {index % 3}", seen_by=manager)
+        RiskScoreFactory(account=account, account_class="ABCD"[index % 4])
+        RiskMonthFactory(account=first, month_end=dt.date(2025 + index // 12, 1 + index % 12, 28))
+        WinBackPlanFactory(account=account)
     for strategy in Strategy.values[: min(rows, len(Strategy.values))]:
         playbook, _new = Playbook.objects.get_or_create(
             strategy=strategy, defaults={"summary": "s"}
         )
         playbook_update(actor=director, playbook=playbook, tactics=[f"t{i}" for i in range(rows)])
     score_history(as_of=AS_OF)
+    for kind in ModelKind.values:
+        ModelRunFactory(kind=kind)
     for account in accounts:
         strategy_override_set(actor=manager, account=account, strategy="retention", reason="r")
     return first.pk

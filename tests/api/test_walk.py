@@ -31,6 +31,7 @@ from kam.portfolio.services.costs import cost_to_serve_add
 from kam.portfolio.services.scoring import score_history, score_run_create
 from kam.portfolio.services.strategy import strategy_override_set
 from kam.relationships.services import record_scores
+from kam.risk.models import ModelKind
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
@@ -39,8 +40,11 @@ from tests.factories import (
     ComplaintFactory,
     ContactFactory,
     InfluenceLinkFactory,
+    ModelRunFactory,
     NoteFactory,
     PotentialEstimateFactory,
+    RiskMonthFactory,
+    RiskScoreFactory,
     SurveyPlanFactory,
     SurveyResponseFactory,
     TeamFactory,
@@ -205,6 +209,10 @@ OWN: dict[str, str] = {
     "get_calendar_feed": '"exists": true',
     "list_trainings": MINE,
     "list_competitor_moves": MINE,
+    "list_risk_accounts": MINE,
+    "list_risk_clv": MINE,
+    "get_risk_migration": '"states": ["A", "B", "C", "D", "lost"]',
+    "list_model_runs": '"kind": "churn"',
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -349,6 +357,9 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
     training = TrainingFactory(account=account, title=marker, created_by=owner)
     training.attendees.add(ContactFactory(account=account, name=f"{marker} trainee"))
     move = CompetitorMoveFactory(account=account, competitor=marker, seen_by=owner)
+    # What a risk scoring run leaves: the account's score and month, the models' runs.
+    RiskScoreFactory(account=account, account_class="A", is_key=True)
+    RiskMonthFactory(account=account)
     return {
         "cost_id": cost.pk,
         "alert_id": alert.pk,
@@ -374,6 +385,8 @@ def world(manager: User, other_manager: User) -> dict[str, Any]:
     mine["params"] |= _scored(manager, mine["account"], MINE)
     theirs["params"] |= _scored(other_manager, theirs["account"], SECRET)
     theirs["params"]["run_id"] = str(score_run_create(actor=director, reason=SECRET).pk)
+    ModelRunFactory()
+    ModelRunFactory(kind=ModelKind.MARKOV, parameters={"states": ["A", "B", "C", "D", "lost"]})
     return {"params": theirs["params"], "fill": theirs["fill"], "mine": mine}
 
 

@@ -34,6 +34,8 @@ from kam.portfolio.api import router as portfolio_router
 from kam.relationships.api import contacts_router
 from kam.relationships.api import map_router as relationship_map_router
 from kam.relationships.services import DuplicateContact
+from kam.risk.api import accounts_router as risk_accounts_router
+from kam.risk.api import router as risk_router
 
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 
@@ -87,6 +89,8 @@ api.add_router("/", activities_router)
 api.add_router("/", calendar_router)
 api.add_router("/", trainings_router)
 api.add_router("/", competitors_router)
+api.add_router("/risk", risk_router)
+api.add_router("/accounts", risk_accounts_router)
 
 
 def _error(

@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         NavItem(_("Agenda"), reverse("agenda"), "agenda"),
         NavItem(_("Accounts"), reverse("account_list"), "accounts"),
         NavItem(_("Portfolio"), reverse("portfolio_matrix"), "portfolio"),
+        NavItem(_("Risk"), reverse("risk_list"), "risk"),
         NavItem(_("Alerts"), reverse("portfolio_alerts"), "alerts"),
         NavItem(_("Complaints"), reverse("complaint_list"), "complaints"),
         NavItem(_("Competitors"), reverse("competitor_move_list"), "competitors"),

@@ -369,6 +369,101 @@ document.addEventListener("submit", function (event) {
       }]
     };
   };
+  // Risk (risk/presenters.py): the churn model's signed factor bars, an account's risk
+  // trend, the class-mix forecast, the transition heat map, calibration and the hold-out.
+  function percentText(value) { return value === null || value === undefined ? "—" : Math.round(value * 100) + " %"; }
+  builders["risk-factors"] = function (data) {
+    return {
+      grid: { left: 8, right: 24, top: 8, bottom: 28, containLabel: true },
+      tooltip: { trigger: "item", formatter: function (p) {
+        return escapeText(p.name) + ": " + (p.value > 0 ? "+" : "") + p.value.toFixed(2) + " (" + escapeText(p.value > 0 ? data.labels.toward : data.labels.away) + ")";
+      } },
+      xAxis: { type: "value", name: data.labels.axis, nameLocation: "middle", nameGap: 22, nameTextStyle: { color: "#667085", fontSize: 11 } },
+      yAxis: { type: "category", inverse: true, data: data.bars.map(function (b) { return b.name; }),
+        axisLabel: { width: 300, overflow: "truncate", color: "#344054" }, axisTick: { show: false } },
+      series: [{
+        type: "bar", barMaxWidth: 22,
+        data: data.bars.map(function (b) { return { value: b.value, itemStyle: { color: b.value > 0 ? "#c23b3b" : "#2e9e5b" } }; }),
+        label: { show: true, position: "right", formatter: function (p) { return (p.value > 0 ? "+" : "") + p.value.toFixed(2); }, color: "#344054", fontSize: 11 }
+      }]
+    };
+  };
+  builders["risk-trend"] = function (data) {
+    return {
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis", valueFormatter: percentText },
+      xAxis: { type: "category", data: data.months, axisLabel: { hideOverlap: true } },
+      yAxis: { type: "value", min: 0, max: 1, axisLabel: { formatter: percentText } },
+      series: [
+        { type: "line", name: data.labels.churn, data: data.churn, connectNulls: true, itemStyle: { color: "#c23b3b" } },
+        { type: "line", name: data.labels.p_alive, data: data.p_alive, connectNulls: true, lineStyle: { type: "dashed" }, itemStyle: { color: "#1f4e8c" } }
+      ]
+    };
+  };
+  builders["risk-mix"] = function (data) {
+    return {
+      grid: { left: 8, right: 40, top: 48, bottom: 8, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toFixed(1) + " " + data.labels.accounts; } },
+      xAxis: { type: "category", boundaryGap: false, data: data.months },
+      yAxis: { type: "value", name: data.labels.accounts, nameTextStyle: { align: "left", color: "#667085" } },
+      series: data.series.map(function (s) {
+        return { type: "line", name: s.name, stack: "mix", areaStyle: { opacity: 0.85 }, symbol: "none",
+          lineStyle: { width: 1 }, itemStyle: { color: s.colour }, data: s.data };
+      })
+    };
+  };
+  builders["risk-transition"] = function (data) {
+    return {
+      grid: { left: 8, right: 16, top: 28, bottom: 56, containLabel: true },
+      tooltip: { formatter: function (p) {
+        return escapeText(data.states[p.data[1]]) + " → " + escapeText(data.states[p.data[0]]) + ": " + percentText(p.data[2]) + " · " + p.data[3] + " " + escapeText(data.labels.moves);
+      } },
+      xAxis: { type: "category", data: data.states, name: data.labels.to, nameLocation: "middle", nameGap: 28, splitArea: { show: true } },
+      yAxis: { type: "category", inverse: true, data: data.states, name: data.labels.from, nameLocation: "start", splitArea: { show: true } },
+      visualMap: { show: false, min: 0, max: 1, dimension: 2, calculable: false, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120,
+        inRange: { color: ["#f5f8fc", "#5b8bd0", "#1f4e8c"] }, formatter: function (v) { return percentText(v); } },
+      series: [{ type: "heatmap", data: data.cells,
+        label: { show: true, formatter: function (p) { return percentText(p.data[2]); }, fontSize: 11 },
+        emphasis: { itemStyle: { borderColor: "#101828", borderWidth: 1 } } }]
+    };
+  };
+  builders["risk-calibration"] = function (data) {
+    function point(list) { return list.map(function (b) { return [b[0], b[1], b[2]]; }); }
+    return {
+      grid: { left: 8, right: 24, top: 56, bottom: 28, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: "item", formatter: function (p) {
+        if (!p.data || p.data.length < 3) { return escapeText(p.seriesName); }
+        return escapeText(p.seriesName) + "<br>" + escapeText(data.labels.predicted) + ": " + percentText(p.data[0]) + "<br>" + escapeText(data.labels.actual) + ": " + percentText(p.data[1]) + "<br>" + p.data[2] + " " + escapeText(data.labels.count);
+      } },
+      xAxis: { type: "value", min: 0, max: 1, name: data.labels.predicted, nameLocation: "middle", nameGap: 22, axisLabel: { formatter: percentText } },
+      yAxis: { type: "value", min: 0, max: 1, name: data.labels.actual, nameTextStyle: { align: "left", color: "#667085" }, axisLabel: { formatter: percentText } },
+      series: [
+        { type: "line", name: data.labels.ideal, data: [[0, 0], [1, 1]], symbol: "none", lineStyle: { type: "dotted", color: "#98a2b3" }, itemStyle: { color: "#98a2b3" } },
+        { type: "line", name: data.labels.model, data: point(data.model), symbolSize: 8, itemStyle: { color: "#1f4e8c" } },
+        { type: "line", name: data.labels.baseline, data: point(data.baseline), symbolSize: 7, lineStyle: { type: "dashed" }, itemStyle: { color: "#d9822b" } }
+      ]
+    };
+  };
+  builders["risk-holdout"] = function (data) {
+    return {
+      grid: { left: 8, right: 16, top: 48, bottom: 28, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis", formatter: function (items) {
+        var i = items[0].dataIndex;
+        return escapeText(data.labels.frequency) + ": " + escapeText(data.frequencies[i]) + " (" + data.customers[i] + " " + escapeText(data.labels.customers) + ")<br>" +
+          items.map(function (it) { return escapeText(it.seriesName) + ": " + it.value.toFixed(2); }).join("<br>");
+      } },
+      xAxis: { type: "category", data: data.frequencies, name: data.labels.frequency, nameLocation: "middle", nameGap: 22 },
+      yAxis: { type: "value", name: data.labels.purchases, nameTextStyle: { align: "left", color: "#667085" } },
+      series: [
+        { type: "bar", name: data.labels.predicted, data: data.predicted, itemStyle: { color: "#5b8bd0" } },
+        { type: "bar", name: data.labels.actual, data: data.actual, itemStyle: { color: "#2e9e5b" } }
+      ]
+    };
+  };
   function draw(root) {
     if (typeof window.echarts === "undefined") { return; }
     root.querySelectorAll("[data-chart]").forEach(function (element) {
