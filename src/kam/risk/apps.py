@@ -9,4 +9,17 @@ class RiskConfig(AppConfig):
 
     def ready(self) -> None:
         # Each part registers its panels, alert kinds, steps and timeline sources here.
-        pass
+        self._win_back()
+
+    @staticmethod
+    def _win_back() -> None:
+        """The win-back plan's panel, timeline, follow-up type and alert action (§10)."""
+        from kam.accounts.panels import register
+        from kam.risk.winback import permissions  # noqa: F401  (declares its actions)
+        from kam.risk.winback.links import register_links
+        from kam.risk.winback.panels import WIN_BACK_PANEL
+        from kam.risk.winback.timeline import register_timeline
+
+        register(WIN_BACK_PANEL)
+        register_timeline()
+        register_links()
