@@ -1,8 +1,6 @@
 """API: win-back plans, their reasons and interventions (DOMAIN §10; another user's plan
 answers 404, §13)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.db.models import QuerySet

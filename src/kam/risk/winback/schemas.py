@@ -1,7 +1,5 @@
 """API schemas of win-back plans (DOMAIN §10)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from ninja import Field, Schema
