@@ -34,6 +34,7 @@ from tests.factories import (
     ContactFactory,
     CostToServeFactory,
     ImportBatchFactory,
+    InterventionFactory,
     LedgerLineFactory,
     NoteFactory,
     PotentialEstimateFactory,
@@ -43,13 +44,14 @@ from tests.factories import (
     TeamMemberFactory,
     TrainingFactory,
     UserFactory,
+    WinBackPlanFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 FEW, MANY = 2, 12
 # The timeline page: sign-in and scope, then each source a fixed few (kam.accounts.timeline).
-TIMELINE_FRAGMENT, TIMELINE_API = 27, 27
+TIMELINE_FRAGMENT, TIMELINE_API = 30, 30
 AS_OF = dt.date(2026, 10, 31)
 PREFIX = "/api/v1"
 SCHEMA = api.get_openapi_schema()
@@ -77,9 +79,10 @@ MOST = {
     "list_potential_estimates": 5,
     "list_notes": 7,
     # The timeline: each kind's stream one keyset query a page (kam.accounts.timeline), the
-    # activities' participants and the trainings' attendees prefetched, whatever the rows.
-    "get_account_history": 27,
-    "get_account_timeline": 26,
+    # activities' participants and the trainings' attendees prefetched, whatever the rows (the
+    # win-back plans, reasons and interventions three streams of their own).
+    "get_account_history": 30,
+    "get_account_timeline": 29,
     "list_imports": 5,
     "list_batches": 5,
     "list_ledger_lines": 6,
@@ -120,9 +123,9 @@ MOST = {
     "profile": 5,
     "account_list": 9,
     "account_request_list": 7,
-    # The timeline (as get_account_timeline: every kind's stream), the buying centre and the
-    # open complaints.
-    "account_detail": 39,
+    # The timeline (as get_account_timeline: every kind's stream), the buying centre, the
+    # open complaints and the win-back panel (open plan, latest score, last plan).
+    "account_detail": 45,
     "import_list": 6,
     "account_lines": 8,
     "account_sales": 11,
@@ -149,6 +152,8 @@ MOST = {
     "account_trainings": 9,
     "account_competitor_moves": 8,
     "competitor_move_list": 10,  # the page, its count, the summary, the names
+    "list_win_back_plans": 5,
+    "win_back_list": 6,
 }
 LIST_PAGES = [
     ("dashboard", False),
@@ -178,6 +183,7 @@ LIST_PAGES = [
     ("account_trainings", True),
     ("account_competitor_moves", True),
     ("competitor_move_list", False),
+    ("win_back_list", False),
 ]
 
 
@@ -223,6 +229,9 @@ def build(rows: int, manager: User) -> int:
         ComplaintFactory(account=account, status="closed", resolved_at=complaint.received_at)
         TrainingFactory(account=first, created_by=manager).attendees.add(contact)
         CompetitorMoveFactory(account=first, competitor=f"Rival {index % 3}", seen_by=manager)
+        plan = WinBackPlanFactory(account=account)
+        InterventionFactory(plan=plan, due_on=dt.date(2026, 10, 1 + index))
+        InterventionFactory(plan=first.win_back_plans.get(), description=f"i{index}")
     for strategy in Strategy.values[: min(rows, len(Strategy.values))]:
         playbook, _new = Playbook.objects.get_or_create(
             strategy=strategy, defaults={"summary": "s"}
