@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kam.accounts.models import Account
 from kam.core.months import month_add
@@ -280,13 +280,11 @@ def _competitor_policy(actor: User, account: Account, w: Windows) -> Proposal | 
     if not recent:
         return None
     competitors = sorted({m.competitor for m in recent})
-    summary = _(
-        "%(count)s competitor moves recorded in six months (%(names)s), %(before)s before"
-    ) % {
-        "count": len(recent),
-        "names": ", ".join(competitors[:3]),
-        "before": before,
-    }
+    summary = ngettext(
+        "%(count)s competitor move recorded in six months (%(names)s), %(before)s before",
+        "%(count)s competitor moves recorded in six months (%(names)s), %(before)s before",
+        len(recent),
+    ) % {"count": len(recent), "names": ", ".join(competitors[:3]), "before": before}
     return Proposal(
         ReasonKind.COMPETITOR_POLICY,
         summary,
@@ -301,7 +299,10 @@ def _price(actor: User, account: Account, w: Windows) -> Proposal | None:
     csat = _csat(actor, account, w, "csat_price")
     parts: list[str] = []
     if cuts:
-        parts.append(_("%(count)s competitor price cuts") % {"count": len(cuts)})
+        parts.append(
+            ngettext("%(count)s competitor price cut", "%(count)s competitor price cuts", len(cuts))
+            % {"count": len(cuts)}
+        )
     if complaints.after > complaints.before:
         parts.append(
             _("price and billing complaints rose from %(before)s to %(after)s")

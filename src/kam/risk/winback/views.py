@@ -70,7 +70,7 @@ def figure_rows(figures: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     return [
         (str(FIGURE_LABELS.get(key, key)), value.get("from"), value.get("to"))
         for key, value in figures.items()
-        if isinstance(value, dict)
+        if isinstance(value, dict) and (value.get("from"), value.get("to")) != (None, None)
     ]
 
 
