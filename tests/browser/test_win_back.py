@@ -48,6 +48,7 @@ def test_a_plan_started_from_the_alert_lands_on_the_agenda(page, shoot) -> None:
     page.get_by_role("link", name="Start a win-back plan").click()
     expect(page.get_by_text("Service quality decline")).to_be_visible()
     page.fill("#id_goal", "Orders back to last year's level by March")
+    shoot("start")
     page.get_by_role("button", name="Start the plan").click()
 
     # Then the plan proposes the reasons with their records; she confirms the service one
@@ -77,3 +78,8 @@ def test_a_plan_started_from_the_alert_lands_on_the_agenda(page, shoot) -> None:
     page.goto(f"/accounts/{account.pk}/")
     expect(page.locator("#win-back")).to_contain_text("1 to do, 0 done")
     shoot("panel")
+
+    # And the plans list shows it open, nothing overdue yet
+    page.goto("/risk/win-back/")
+    expect(page.locator("tbody tr")).to_contain_text("Orient Auto Group")
+    shoot("list")
