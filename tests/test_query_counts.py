@@ -35,6 +35,7 @@ from tests.factories import (
     ContactFactory,
     CostToServeFactory,
     ImportBatchFactory,
+    InterventionFactory,
     LedgerLineFactory,
     ModelRunFactory,
     NoteFactory,
@@ -54,7 +55,7 @@ pytestmark = pytest.mark.django_db
 
 FEW, MANY = 2, 12
 # The timeline page: sign-in and scope, then each source a fixed few (kam.accounts.timeline).
-TIMELINE_FRAGMENT, TIMELINE_API = 27, 27
+TIMELINE_FRAGMENT, TIMELINE_API = 30, 30
 AS_OF = dt.date(2026, 10, 31)
 PREFIX = "/api/v1"
 SCHEMA = api.get_openapi_schema()
@@ -83,9 +84,10 @@ MOST = {
     "list_potential_estimates": 5,
     "list_notes": 7,
     # The timeline: each kind's stream one keyset query a page (kam.accounts.timeline), the
-    # activities' participants and the trainings' attendees prefetched, whatever the rows.
-    "get_account_history": 27,
-    "get_account_timeline": 26,
+    # activities' participants and the trainings' attendees prefetched, whatever the rows (the
+    # win-back plans, reasons and interventions three streams of their own).
+    "get_account_history": 30,
+    "get_account_timeline": 29,
     "list_imports": 5,
     "list_batches": 5,
     "list_ledger_lines": 6,
@@ -132,9 +134,9 @@ MOST = {
     "profile": 5,
     "account_list": 9,
     "account_request_list": 7,
-    # The timeline (as get_account_timeline: every kind's stream), the buying centre and the
-    # open complaints.
-    "account_detail": 39,
+    # The timeline (as get_account_timeline: every kind's stream), the buying centre, the
+    # open complaints and the win-back panel (open plan, latest score, last plan).
+    "account_detail": 45,
     "import_list": 6,
     "account_lines": 8,
     "account_sales": 11,
@@ -167,6 +169,8 @@ MOST = {
     "risk_clv": 13,
     "risk_migration": 7,
     "risk_models": 10,
+    "list_win_back_plans": 5,
+    "win_back_list": 6,
 }
 LIST_PAGES = [
     ("dashboard", False),
@@ -201,6 +205,7 @@ LIST_PAGES = [
     ("risk_clv", False),
     ("risk_migration", False),
     ("risk_models", False),
+    ("win_back_list", False),
 ]
 
 
@@ -248,7 +253,9 @@ def build(rows: int, manager: User) -> int:
         CompetitorMoveFactory(account=first, competitor=f"Rival {index % 3}", seen_by=manager)
         RiskScoreFactory(account=account, account_class="ABCD"[index % 4])
         RiskMonthFactory(account=first, month_end=dt.date(2025 + index // 12, 1 + index % 12, 28))
-        WinBackPlanFactory(account=account)
+        plan = WinBackPlanFactory(account=account)
+        InterventionFactory(plan=plan, due_on=dt.date(2026, 10, 1 + index))
+        InterventionFactory(plan=first.win_back_plans.get(), description=f"i{index}")
     for strategy in Strategy.values[: min(rows, len(Strategy.values))]:
         playbook, _new = Playbook.objects.get_or_create(
             strategy=strategy, defaults={"summary": "s"}

@@ -27,7 +27,7 @@ def test_the_apps_register_their_panels_in_page_order() -> None:
     def keys(place: Place) -> list[str]:
         return [panel.key for panel in panels.registered() if panel.place == place]
 
-    assert keys(Place.TOP) == ["sales-panel", "strategy-panel", "risk-panel"]
+    assert keys(Place.TOP) == ["sales-panel", "strategy-panel", "risk-panel", "win-back"]
     assert keys(Place.MIDDLE) == [
         "contacts",
         "activities-panel",
@@ -48,10 +48,11 @@ def test_a_panel_is_loaded_from_a_url_or_rendered_from_a_template() -> None:
 def test_panels_are_bound_to_the_account_and_the_reader(manager) -> None:
     account = AccountFactory(owner=manager)
     bound = panels_for(actor=manager, account=account)
-    sales, strategy, risk = bound["top"]
+    sales, strategy, risk, win_back = bound["top"]
     assert sales.url == reverse("account_sales", args=[account.pk])
     assert strategy.url == reverse("account_strategy", args=[account.pk])
     assert risk.url == reverse("account_risk", args=[account.pk])
+    assert (win_back.context["plan"], win_back.context["high"]) == (None, False)
     contacts, activities, complaints, surveys, trainings, competitors = bound["middle"]
     assert list(contacts.context["contacts"]) == []
     assert activities.url == reverse("account_activities", args=[account.pk])

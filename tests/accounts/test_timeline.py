@@ -18,6 +18,7 @@ from kam.engagement.activities.models import Activity, ActivityStatus
 from kam.engagement.complaints.services import complaint_acknowledge, complaint_create
 from kam.org.models import Role
 from kam.portfolio.services.strategy import strategy_override_set
+from kam.risk.winback.services import plan_start
 from tests.conftest import api_client_for
 from tests.factories import (
     AccountFactory,
@@ -71,6 +72,7 @@ def every_kind(manager):
     alert = alert_raise(account, alert_kinds()[0].code, message="m")
     alert_acknowledge(actor=manager, alert=alert, comment="seen")
     alert_resolve(actor=manager, alert=alert, reason="handled")
+    plan_start(actor=manager, account=account, goal="Orders back")
     return account
 
 

@@ -41,6 +41,7 @@ from tests.factories import (
     ContactFactory,
     InfluenceLinkFactory,
     ModelRunFactory,
+    InterventionFactory,
     NoteFactory,
     PotentialEstimateFactory,
     RiskMonthFactory,
@@ -51,6 +52,8 @@ from tests.factories import (
     TeamMemberFactory,
     TrainingFactory,
     UserFactory,
+    WinBackPlanFactory,
+    WinBackReasonFactory,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -149,6 +152,16 @@ BODIES: dict[str, dict[str, Any]] = {
         "source": "field",
     },
     "update_competitor_move": {"products": "Renamed by a stranger"},
+    "start_win_back_plan": {"account_id": 2**40, "goal": "walk"},
+    "add_win_back_reason": {"kind": "budget", "summary": "walk"},
+    "confirm_win_back_reason": {"note": "walk"},
+    "reject_win_back_reason": {"note": "walk"},
+    "add_intervention": {"kind": "other", "due_on": "2026-12-10"},
+    "update_intervention": {"description": "Renamed by a stranger"},
+    "done_intervention": {},
+    # Any activity id: the plan's gate answers (404, 403) before the activity is looked up.
+    "link_intervention_activity": {"activity_id": 1},
+    "close_win_back_plan": {"outcome": "lost", "note": "walk"},
 }
 # Executives write nothing of the business; these are their own settings and credentials.
 EXECUTIVE_MAY = {
@@ -213,6 +226,7 @@ OWN: dict[str, str] = {
     "list_risk_clv": MINE,
     "get_risk_migration": '"states": ["A", "B", "C", "D", "lost"]',
     "list_model_runs": '"kind": "churn"',
+    "list_win_back_plans": MINE,
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -360,12 +374,18 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
     # What a risk scoring run leaves: the account's score and month, the models' runs.
     RiskScoreFactory(account=account, account_class="A", is_key=True)
     RiskMonthFactory(account=account)
+    plan = WinBackPlanFactory(account=account, goal=marker)
+    reason = WinBackReasonFactory(plan=plan, summary=marker)
+    step = InterventionFactory(plan=plan, description=marker, reason=reason)
     return {
         "cost_id": cost.pk,
         "alert_id": alert.pk,
         "activity_id": activity.pk,
         "training_id": training.pk,
         "move_id": move.pk,
+        "win_back_id": plan.pk,
+        "reason_id": reason.pk,
+        "intervention_id": step.pk,
     }
 
 
@@ -457,6 +477,9 @@ def test_every_operation_is_known_to_the_walk() -> None:
         "activity_id",
         "training_id",
         "move_id",
+        "win_back_id",
+        "reason_id",
+        "intervention_id",
     }
     for _method, _path, spec in OPERATIONS:
         assert set(path_parameters(spec)) <= known_params, spec["operationId"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kam.accounts.selectors import account_notes
+from kam.alerts.actions import alert_actions
 from kam.alerts.models import Alert, AlertSeverity, AlertState
 from kam.alerts.registry import kinds
 from kam.alerts.selectors import (
@@ -110,6 +111,7 @@ def alert_detail_view(request: AuthedRequest, alert_id: int) -> HttpResponse:
             "alert": alert,
             "comments": alert_comments(alert),
             "follow_ups": alert_follow_ups(alert),
+            "actions": alert_actions(request.user, alert),
             "assignees": alert_assignees(alert),
             "notes": [n for n in account_notes(account=alert.account)[:50] if n.pk not in linked],
             "currency": base_currency(),

@@ -17,3 +17,17 @@ class RiskConfig(AppConfig):
         # §6 R2: the portfolio's scoring run asks for "churn risk high" before the strategy.
         register_churn_risk("risk", risk_step)
         register_panel(RISK_PANEL)
+        self._win_back()
+
+    @staticmethod
+    def _win_back() -> None:
+        """The win-back plan's panel, timeline, follow-up type and alert action (§10)."""
+        from kam.accounts.panels import register
+        from kam.risk.winback import permissions  # noqa: F401  (declares its actions)
+        from kam.risk.winback.links import register_links
+        from kam.risk.winback.panels import WIN_BACK_PANEL
+        from kam.risk.winback.timeline import register_timeline
+
+        register(WIN_BACK_PANEL)
+        register_timeline()
+        register_links()

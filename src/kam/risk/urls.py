@@ -1,6 +1,6 @@
 """The risk app's pages, mounted at the site's root (/risk/…, /accounts/<id>/risk/…)."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from kam.risk import views
 
@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("risk/migration/", views.risk_migration_view, name="risk_migration"),
     path("risk/models/", views.risk_models_view, name="risk_models"),
     path("accounts/<int:account_id>/risk/", views.account_risk_view, name="account_risk"),
+    path("", include("kam.risk.winback.urls")),
 ]
