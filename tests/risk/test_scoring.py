@@ -8,10 +8,13 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from kam.alerts.models import Alert
+from kam.analytics import churn
 from kam.analytics.churn import risk_levels
 from kam.portfolio import steps
 from kam.portfolio.models import Scope, Snapshot
 from kam.portfolio.services.scoring import score_history, score_portfolio
+from kam.risk.alerts import KIND_CHURN_RISK_HIGH
 from kam.risk.models import ModelKind, ModelRun, RiskLevel, RiskMonth, RiskScore
 from tests.factories import AccountFactory
 from tests.risk.world import AS_OF, build
@@ -163,3 +166,28 @@ def test_risk_levels_follow_section_10_and_ignore_an_unused_model() -> None:
         "low",
         "low",
     ]
+
+
+def test_a_churn_model_that_does_not_beat_its_baseline_drives_nothing(
+    director, monkeypatch
+) -> None:
+    # Given the company, and a churn model judged no better than recency alone
+    world = build(director)
+    monkeypatch.setattr(churn.OutOfTime, "beats_baseline", property(lambda self: False))
+
+    # When the portfolio is scored
+    score_portfolio(dates=[AS_OF])
+
+    # Then the model is recorded as not used, saying why
+    run = ModelRun.objects.get(kind=ModelKind.CHURN)
+    assert run.used is False
+    assert run.quality["beats_baseline"] is False
+    assert "baseline" in run.note
+    # And the key account's churn probability is still shown, but p(alive) alone decides:
+    # not high, so no win-back and no alert
+    score = RiskScore.objects.get(account=world.target, as_of=AS_OF)
+    assert score.churn_probability >= 0.5
+    assert score.p_alive >= 0.3
+    assert score.risk_level == RiskLevel.LOW
+    assert _snapshot(world.target.pk).strategy_rule == "R4"
+    assert not Alert.objects.filter(kind=KIND_CHURN_RISK_HIGH).exists()

@@ -174,14 +174,21 @@ class Purchasing:
     ) -> FloatArray:
         out = np.full(p.bought.size, np.nan)
         rows = np.flatnonzero(p.bought)
+        with np.errstate(all="ignore"):
+            out[rows] = self._values(one, rows)
+        return out
+
+    def _values(
+        self,
+        one: Callable[[bgnbd.BgNbd, npt.NDArray[np.int64]], FloatArray],
+        rows: npt.NDArray[np.int64],
+    ) -> FloatArray:
         if self.covariate is not None and self.z is not None:
             values = _per_pattern(
                 self.covariate, self.z[rows], lambda model, sub: one(model, rows[sub])
             )
-        else:
-            values = one(self.plain, rows)
-        out[rows] = values
-        return out
+            return values
+        return one(self.plain, rows)
 
 
 @dataclass
@@ -204,7 +211,9 @@ def _fit_plain(p: Purchases) -> bgnbd.BgNbd | None:
     if rows.sum() < 3:
         return None
     try:
-        return bgnbd.fit(bgnbd.group(p.frequency[rows], p.recency[rows], p.T[rows]))
+        # A search through extreme parameters overflows on the way; the result is checked.
+        with np.errstate(all="ignore"):
+            return bgnbd.fit(bgnbd.group(p.frequency[rows], p.recency[rows], p.T[rows]))
     except ValueError:
         return None
 
@@ -213,7 +222,8 @@ def _fit_covariate(p: Purchases, z: FloatArray, rows: BoolArray) -> bgnbd.BgNbdC
     if z.shape[1] == 0 or rows.sum() < 3 * (z.shape[1] + 4):
         return None
     try:
-        return bgnbd.fit_with_covariates(p.frequency[rows], p.recency[rows], p.T[rows], z[rows])
+        with np.errstate(all="ignore"):
+            return bgnbd.fit_with_covariates(p.frequency[rows], p.recency[rows], p.T[rows], z[rows])
     except ValueError:
         return None
 
@@ -286,14 +296,15 @@ def _choose(
     plain_error = _holdout(Purchasing(sample_plain), calibration, actual, held, weeks)[0]
     if sample_covariate is None or not rows.any():
         return HoldoutChoice("bgnbd", plain_error, None, sample_covariate)
-    choice = bgnbd.choose_on_holdout(
-        sample_plain,
-        sample_covariate,
-        calibration.frequency[rows],
-        calibration.recency[rows],
-        calibration.T[rows],
-        covariates.z[rows],
-    )
+    with np.errstate(all="ignore"):
+        choice = bgnbd.choose_on_holdout(
+            sample_plain,
+            sample_covariate,
+            calibration.frequency[rows],
+            calibration.recency[rows],
+            calibration.T[rows],
+            covariates.z[rows],
+        )
     covariate = Purchasing(sample_plain, sample_covariate, covariates.z)
     covariate_error = _holdout(covariate, calibration, actual, held, weeks)[0]
     chosen = "bgnbd_covariates" if choice.model == "covariates" else "bgnbd"
@@ -710,16 +721,16 @@ def score_risk(
     x = panel_module.panel(
         sources, as_of, now, p_alive, current_state(columns), history_state(sources, back)
     )
+    probability = np.full(sources.n, np.nan)
+    month_probability = np.full(data.month.size, np.nan)
+    factors: list[list[dict[str, Any]]] = [[] for _ in ids]
     if model is not None:
-        probability = np.where(now.bought, model.probability(x), np.nan)
+        # exp(−log-odds) overflows to a probability of exactly 0 or 1: right, and quiet.
+        with np.errstate(over="ignore"):
+            probability = np.where(now.bought, model.probability(x), np.nan)
+            month_probability = model.probability(data.x)
         factors = _top_factors(model, x, now.bought)
-    else:
-        probability = np.full(sources.n, np.nan)
-        factors = [[] for _ in ids]
     levels = churn.risk_levels(probability, p_alive, use_probability=churn_used)
-    month_probability = (
-        model.probability(data.x) if model is not None else np.full(data.month.size, np.nan)
-    )
     month_levels = churn.risk_levels(month_probability, data.p_alive, use_probability=churn_used)
     computed_at = timezone.now()
     scores = ScoreRows(
