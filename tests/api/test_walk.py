@@ -371,7 +371,10 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
     training = TrainingFactory(account=account, title=marker, created_by=owner)
     training.attendees.add(ContactFactory(account=account, name=f"{marker} trainee"))
     move = CompetitorMoveFactory(account=account, competitor=marker, seen_by=owner)
-    # What a risk scoring run leaves: the account's score and month, the models' runs.
+    # What a risk scoring run leaves: the account's score and month, the models' runs — at
+    # high risk, so the at-risk list shows it (the run's own scores for it are replaced).
+    account.risk_scores.all().delete()
+    account.risk_months.all().delete()
     RiskScoreFactory(account=account, account_class="A", is_key=True)
     RiskMonthFactory(account=account)
     plan = WinBackPlanFactory(account=account, goal=marker)
