@@ -6,45 +6,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from tests.factories import (
-    AccountFactory,
-    RiskMonthFactory,
-    SurveyResponseFactory,
-    WinBackPlanFactory,
-)
 
 from kam.analytics.intervention import SPANS_ZERO, TOO_SMALL
-from kam.core.months import month_end, month_index
 from kam.org.models import User
 from kam.risk.models import RiskLevel
 from kam.risk.report import TREATED, UNTREATED, intervention_report, report_window
+from tests.factories import RiskMonthFactory, SurveyResponseFactory, WinBackPlanFactory
+from tests.risk.report_world import AS_OF, INDEX, at_risk
 
 pytestmark = pytest.mark.django_db
-
-AS_OF = dt.date(2026, 12, 2)
-INDEX = dt.date(2025, 11, 30)  # a plan started in December 2025 reads the risk of November
-BEFORE = dt.date(2025, 5, 31)  # the label six months before the index
-
-
-def _at_risk(
-    owner: User,
-    *,
-    churned_before: bool | None = False,
-    churned_after: bool | None = False,
-    index: dt.date = INDEX,
-    level: str = RiskLevel.HIGH,
-    code: str = "",
-) -> Any:
-    """An account high at `index` with its §10 labels six months before and at the index."""
-    account = AccountFactory(owner=owner, **({"code": code} if code else {}))
-    RiskMonthFactory(account=account, month_end=index, risk_level=level, churned=churned_after)
-    RiskMonthFactory(
-        account=account,
-        month_end=month_end(month_index(index) - 6),
-        risk_level=RiskLevel.LOW,
-        churned=churned_before,
-    )
-    return account
 
 
 def test_the_window_reads_plans_started_18_to_6_months_ago() -> None:
@@ -60,10 +30,10 @@ def test_the_window_reads_plans_started_18_to_6_months_ago() -> None:
 def test_treated_and_untreated_churn_and_csat_before_and_after(manager: User) -> None:
     # Given five at-risk accounts with a plan started in December 2025, one of which churned
     # after, and five left alone, three of which churned after
-    treated = [_at_risk(manager, churned_after=i == 0, code=f"T{i}") for i in range(5)]
+    treated = [at_risk(manager, churned_after=i == 0, code=f"T{i}") for i in range(5)]
     for account in treated:
         WinBackPlanFactory(account=account, started_on=dt.date(2025, 12, 10))
-    untreated = [_at_risk(manager, churned_after=i < 3, code=f"U{i}") for i in range(5)]
+    untreated = [at_risk(manager, churned_after=i < 3, code=f"U{i}") for i in range(5)]
     # and CSAT: the treated rose from 3 to 4, the untreated fell from 4 to 3.5 (one skipped)
     for account in treated:
         SurveyResponseFactory(account=account, responded_on=dt.date(2025, 9, 1), csat_service=3)
@@ -100,15 +70,15 @@ def test_treated_and_untreated_churn_and_csat_before_and_after(manager: User) ->
 
 def test_who_is_left_out_and_why(manager: User) -> None:
     # Given a plan in the window for an account that was low risk before it started
-    calm = _at_risk(manager, level=RiskLevel.LOW, code="CALM")
+    calm = at_risk(manager, level=RiskLevel.LOW, code="CALM")
     WinBackPlanFactory(account=calm, started_on=dt.date(2025, 12, 1))
     # an at-risk account whose plan started after the window, inside its 6 months after
-    late = _at_risk(manager, index=dt.date(2026, 4, 30), code="LATE")
+    late = at_risk(manager, index=dt.date(2026, 4, 30), code="LATE")
     WinBackPlanFactory(account=late, started_on=dt.date(2026, 8, 3))
     # an at-risk account first high before the window: not read
-    _at_risk(manager, index=dt.date(2025, 4, 30), code="EARLY")
+    at_risk(manager, index=dt.date(2025, 4, 30), code="EARLY")
     # and one at-risk account left alone, medium at two month ends (the first counts)
-    alone = _at_risk(manager, index=dt.date(2025, 8, 31), level=RiskLevel.MEDIUM, code="ALONE")
+    alone = at_risk(manager, index=dt.date(2025, 8, 31), level=RiskLevel.MEDIUM, code="ALONE")
     RiskMonthFactory(account=alone, month_end=dt.date(2025, 9, 30), risk_level=RiskLevel.HIGH)
 
     report = intervention_report(actor=manager, as_of=AS_OF)
@@ -124,9 +94,9 @@ def test_who_is_left_out_and_why(manager: User) -> None:
 def test_a_manager_sees_only_her_accounts_and_the_director_all(
     manager: User, other_manager: User, director: User
 ) -> None:
-    mine = _at_risk(manager, index=dt.date(2025, 12, 31), code="MINE")
+    mine = at_risk(manager, index=dt.date(2025, 12, 31), code="MINE")
     WinBackPlanFactory(account=mine, started_on=dt.date(2026, 1, 5))
-    _at_risk(other_manager, code="THEIRS")
+    at_risk(other_manager, code="THEIRS")
     SurveyResponseFactory(account=mine, responded_on=dt.date(2025, 10, 1))
 
     hers = intervention_report(actor=manager, as_of=AS_OF)
@@ -142,7 +112,7 @@ def test_a_manager_sees_only_her_accounts_and_the_director_all(
 
 def test_unlabelled_months_are_not_measured(manager: User) -> None:
     # Given an at-risk account whose label before is unknown (no history that far back)
-    _at_risk(manager, churned_before=None, code="NEW")
+    at_risk(manager, churned_before=None, code="NEW")
 
     report = intervention_report(actor=manager, as_of=AS_OF)
 
@@ -155,10 +125,10 @@ def test_the_report_reads_in_a_fixed_number_of_queries(
     manager: User, django_assert_max_num_queries: Any
 ) -> None:
     for i in range(6):
-        account = _at_risk(manager, churned_after=i % 2 == 0)
+        account = at_risk(manager, churned_after=i % 2 == 0)
         WinBackPlanFactory(account=account, started_on=dt.date(2025, 12, 1 + i))
         SurveyResponseFactory(account=account, responded_on=dt.date(2025, 10, 1))
-        _at_risk(manager)
+        at_risk(manager)
 
     with django_assert_max_num_queries(6):
         report = intervention_report(actor=manager, as_of=AS_OF)

@@ -34,6 +34,7 @@ from kam.portfolio.api import router as portfolio_router
 from kam.relationships.api import contacts_router
 from kam.relationships.api import map_router as relationship_map_router
 from kam.relationships.services import DuplicateContact
+from kam.risk.report_api import router as risk_report_router
 
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 
@@ -87,6 +88,7 @@ api.add_router("/", activities_router)
 api.add_router("/", calendar_router)
 api.add_router("/", trainings_router)
 api.add_router("/", competitors_router)
+api.add_router("/", risk_report_router)
 
 
 def _error(
