@@ -45,7 +45,9 @@ def test_the_page_states_the_difference_with_its_counts(
     assert "ALONE-5" in page
     # the CSAT card says plainly that nobody was surveyed
     assert "Too small to conclude: 0 treated and 0 untreated accounts" in page
-    chart = json.loads(re.search(r'id="chart-churn"[^>]*>(.*?)</script>', page, re.S)[1])
+    found = re.search(r'id="chart-churn"[^>]*>(.*?)</script>', page, re.S)
+    assert found is not None
+    chart = json.loads(found[1])
     assert chart["values"] == [[0.0, 0.0], [16.67, 83.33]]
 
 
