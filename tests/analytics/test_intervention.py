@@ -42,6 +42,30 @@ def test_churn_rates_fall_for_the_treated_against_the_untreated() -> None:
     assert result.conclusive
 
 
+def test_a_binary_outcome_counts_two_pseudo_accounts_in_its_error() -> None:
+    # Given the churn case above, as a binary outcome
+    result = difference_in_differences(
+        [0, 0, 1, 0, 0, 1], [0] * 6, [0] * 5, [1, 1, 0, 0, 1], binary=True
+    )
+
+    # Then δ is unchanged, and the error counts a +1 and a −1 more per group:
+    # treated changes 0,0,−1,0,0,−1,+1,−1: s² = 3.5/7; untreated 1,1,0,0,1,+1,−1: s² = 13/21
+    assert result.estimate == pytest.approx(-1 / 3 - 0.6)
+    assert result.standard_error == pytest.approx(math.sqrt(0.5 / 8 + 13 / 21 / 7))
+    assert result.verdict == LOWER
+
+
+def test_a_binary_group_where_nothing_changed_still_carries_error() -> None:
+    # Given fifteen treated accounts none of which churned, before or after
+    result = difference_in_differences([0] * 15, [0] * 15, [0] * 6, [1, 0, 0, 0, 0, 0], binary=True)
+
+    # Then the treated group's error is that of 15 accounts, not zero, and the
+    # interval of a single untreated churn spans zero
+    assert result.standard_error is not None
+    assert result.standard_error > math.sqrt(1 / 6 / 6)
+    assert result.verdict == SPANS_ZERO
+
+
 def test_csat_rises_for_the_treated_with_eight_degrees_of_freedom() -> None:
     # Given five treated accounts whose CSAT changed 1, 0, 1, 1, 0 and five untreated ones
     # whose CSAT changed −1, 0, 0, −1, 0 (equal variances 0.3, so df = 8)

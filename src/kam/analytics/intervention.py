@@ -13,7 +13,10 @@ outcome this is the linear probability model. Then δ = mean(Δ treated) − mea
 and its heteroskedasticity-robust (HC2) standard error in this two-group regression is exactly
 √(s²_T/n_T + s²_U/n_U), with s² the sample variances (n − 1) of the changes. The 95 % interval
 uses Student's t with the Welch–Satterthwaite degrees of freedom, so a handful of accounts
-gets the wide interval it deserves.
+gets the wide interval it deserves. For a binary outcome (`binary=True`) the error and the
+degrees of freedom count two pseudo-accounts more per group, one changing +1 and one −1 (the
+add-two idea of Agresti & Caffo's interval for a difference of proportions): without it a
+group where nothing changed ("none churned, before or after") would carry no error at all.
 
 The verdict is "too small to conclude" when either group has fewer than `MIN_GROUP` measured
 accounts, or when the interval spans zero (the data cannot tell the change apart from none);
@@ -106,6 +109,7 @@ def difference_in_differences(
     *,
     minimum: int = MIN_GROUP,
     confidence: float = CONFIDENCE,
+    binary: bool = False,
 ) -> DifferenceInDifferences:
     """§10's intervention report for one outcome: per-account values before and after (NaN:
     not measured), one array per group and period; see the module docstring for the method.
@@ -126,8 +130,15 @@ def difference_in_differences(
         return DifferenceInDifferences(
             treated, untreated, estimate, None, None, None, None, confidence, minimum, TOO_SMALL
         )
-    share_t = treated.variance / dt_.size
-    share_u = untreated.variance / du.size
+    if binary:
+        # Add-two (after Agresti & Caffo 2000): each group's error counts two more accounts,
+        # one changing +1 and one −1, so "0 of 15 churned, before and after" still carries
+        # the uncertainty of 15 accounts instead of none. The estimate is not adjusted.
+        dt_, du = (np.concatenate([d, [1.0, -1.0]]) for d in (dt_, du))
+        share_t, share_u = (float(d.var(ddof=1)) / d.size for d in (dt_, du))
+    else:
+        share_t = treated.variance / dt_.size
+        share_u = untreated.variance / du.size
     variance = share_t + share_u
     standard_error = math.sqrt(variance)
     if variance > 0:
