@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 
 def test_the_director_reads_whether_the_plans_worked(page, shoot) -> None:
-    # Given six treated and six untreated at-risk accounts, surveyed before and after
+    # Given eight treated and eight untreated at-risk accounts, surveyed before and after
     manager = UserFactory(username="mia")
     UserFactory(username="dora", role=Role.DIRECTOR)
     treated_world(manager)

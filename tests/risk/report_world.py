@@ -36,9 +36,9 @@ def at_risk(
 
 
 def treated_world(owner: User) -> None:
-    """Six at-risk accounts a plan treated in December 2025 (one churned after) and six left
-    alone (five churned after): δ = 1/6 − 5/6, clearly below zero."""
-    for i in range(6):
-        account = at_risk(owner, churned_after=i == 5, code=f"TREAT-{i}")
+    """Eight at-risk accounts a plan treated in December 2025 (one churned after) and eight
+    left alone (seven churned after): δ = 1/8 − 7/8, clearly below zero."""
+    for i in range(8):
+        account = at_risk(owner, churned_after=i == 7, code=f"TREAT-{i}")
         WinBackPlanFactory(account=account, started_on=dt.date(2025, 12, 10))
-        at_risk(owner, churned_after=i != 5, code=f"ALONE-{i}")
+        at_risk(owner, churned_after=i != 7, code=f"ALONE-{i}")

@@ -20,17 +20,17 @@ def test_the_report_answers_the_counts_the_did_and_the_statement(manager: User) 
 
     assert body["plans_from"] == "2025-06-01"
     assert body["plans_until"] == "2026-05-31"
-    assert (body["treated_accounts"], body["untreated_accounts"]) == (6, 6)
+    assert (body["treated_accounts"], body["untreated_accounts"]) == (8, 8)
     churn = body["churn"]
-    assert churn["treated"] == {"accounts": 6, "before": 0.0, "after": 1 / 6, "change": 1 / 6}
-    assert churn["estimate"] == pytest.approx(-2 / 3)
+    assert churn["treated"] == {"accounts": 8, "before": 0.0, "after": 0.125, "change": 0.125}
+    assert churn["estimate"] == pytest.approx(-0.75)
     assert churn["verdict"] == "lower"
     assert churn["conclusive"] is True
     assert churn["low"] < churn["high"] < 0
     assert "less churn went with the plans" in churn["statement"]
     assert body["csat"]["verdict"] == "too_small"
     assert {row["code"] for row in body["accounts"] if row["group"] == "treated"} == {
-        f"TREAT-{i}" for i in range(6)
+        f"TREAT-{i}" for i in range(8)
     }
 
 

@@ -26,7 +26,7 @@ def signed_in(user: User) -> Client:
 def test_the_page_states_the_difference_with_its_counts(
     manager: User, django_assert_max_num_queries: Any
 ) -> None:
-    # Given six treated and six untreated at-risk accounts
+    # Given eight treated and eight untreated at-risk accounts
     treated_world(manager)
     client = signed_in(manager)
 
@@ -37,18 +37,18 @@ def test_the_page_states_the_difference_with_its_counts(
     # Then the churn statement, the window, the counts and the accounts are on it
     page = response.content.decode()
     assert response.status_code == 200
-    assert "moved −66.7 percentage points against the untreated" in page
+    assert "moved −75.0 percentage points against the untreated" in page
     assert "less churn went with the plans" in page
     assert "between 2025-06-01 and 2026-05-31" in page
     assert 'data-verdict="lower"' in page
     assert "TREAT-0" in page
-    assert "ALONE-5" in page
+    assert "ALONE-7" in page
     # the CSAT card says plainly that nobody was surveyed
     assert "Too small to conclude: 0 treated and 0 untreated accounts" in page
     found = re.search(r'id="chart-churn"[^>]*>(.*?)</script>', page, re.S)
     assert found is not None
     chart = json.loads(found[1])
-    assert chart["values"] == [[0.0, 0.0], [16.67, 83.33]]
+    assert chart["values"] == [[0.0, 0.0], [12.5, 87.5]]
 
 
 def test_another_manager_sees_an_empty_report_saying_what_to_do(

@@ -241,6 +241,7 @@ def intervention_report(*, actor: User, as_of: dt.date | None = None) -> Interve
             np.array([_label(r.churned_after) for r in treated]),
             np.array([_label(r.churned_before) for r in untreated]),
             np.array([_label(r.churned_after) for r in untreated]),
+            binary=True,
         ),
         csat=difference_in_differences(
             np.array([_value(r.csat_before) for r in treated]),
