@@ -207,7 +207,9 @@ def _competitor_reason(found: dict[str, Any], account: Account) -> dict[str, Any
     }
 
 
-def _reasons(account: Account, started_on: dt.date, before: int) -> list[dict[str, Any]]:
+def _reasons(
+    rng: random.Random, account: Account, started_on: dt.date, before: int
+) -> list[dict[str, Any]]:
     """The reasons the records support, or the manager's own when none does."""
     since = started_on - dt.timedelta(days=183)
     found = _evidence(account, since, started_on)
@@ -216,10 +218,11 @@ def _reasons(account: Account, started_on: dt.date, before: int) -> list[dict[st
     ]
     if not reasons:
         # No record points anywhere: the manager's own judgement, from talking to the buyer.
+        kind, summary = rng.choice(JUDGEMENTS)
         reasons.append(
             {
-                "kind": ReasonKind.BUDGET,
-                "summary": "The customer cut its maintenance budget for the year",
+                "kind": kind,
+                "summary": summary,
                 "evidence": [],
                 "figures": {"revenue_6_months_before_cents": before},
                 "proposed": False,
@@ -228,6 +231,12 @@ def _reasons(account: Account, started_on: dt.date, before: int) -> list[dict[st
     return reasons
 
 
+# What a manager hears from the buyer when no complaint, survey or competitor move explains it.
+JUDGEMENTS = (
+    (ReasonKind.BUDGET, "The customer cut its maintenance budget for the year"),
+    (ReasonKind.PRICE, "Purchasing finds our list prices above the market since the spring"),
+    (ReasonKind.PRODUCT_FIT, "The new line needs higher-pressure pumps than the ones we offer"),
+)
 INTERVENTION_FOR = {
     ReasonKind.SERVICE_QUALITY: (
         InterventionKind.SERVICE_IMPROVEMENT,
@@ -240,6 +249,14 @@ INTERVENTION_FOR = {
     ReasonKind.BUDGET: (
         InterventionKind.OTHER,
         "Spread the overhaul over two budget years with a service contract",
+    ),
+    ReasonKind.PRICE: (
+        InterventionKind.PREFERENTIAL_POLICY,
+        "Price review with purchasing: a framework price for the top twenty items",
+    ),
+    ReasonKind.PRODUCT_FIT: (
+        InterventionKind.OTHER,
+        "Application engineers size the PU-450 range for the new line",
     ),
 }
 
@@ -296,7 +313,7 @@ def _plan(
         dt.datetime.combine(started_on + dt.timedelta(days=3), dt.time(11))
     )
     due = started_on
-    for spec in _reasons(account, started_on, before):
+    for spec in _reasons(rng, account, started_on, before):
         reason = WinBackReason.objects.create(
             plan=plan,
             kind=spec["kind"],
