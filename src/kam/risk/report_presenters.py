@@ -51,6 +51,12 @@ def statement(did: DifferenceInDifferences, outcome: str) -> str:
         "untreated": did.untreated.accounts,
         "minimum": did.minimum,
     }
+    # The two "too small" statements carry the unit: they have no "percentage points" words.
+    with_unit = figures | {
+        "estimate": _difference(did.estimate, outcome),
+        "low": _difference(did.low, outcome),
+        "high": _difference(did.high, outcome),
+    }
     if did.treated.accounts < did.minimum or did.untreated.accounts < did.minimum:
         return (
             _(
@@ -58,7 +64,7 @@ def statement(did: DifferenceInDifferences, outcome: str) -> str:
                 "were measured before and after; the report needs at least %(minimum)s in each "
                 "group (the difference would be %(estimate)s)."
             )
-            % figures
+            % with_unit
         )
     if did.verdict == SPANS_ZERO:
         return (
@@ -66,7 +72,7 @@ def statement(did: DifferenceInDifferences, outcome: str) -> str:
                 "Too small to conclude: the difference, %(estimate)s, has a 95 %% interval from "
                 "%(low)s to %(high)s, which includes no difference at all."
             )
-            % figures
+            % with_unit
         )
     texts = {
         (CHURN, LOWER): _(
