@@ -16,6 +16,8 @@ from kam.alerts.models import Alert
 from kam.alerts.registry import kinds
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
+from kam.core.dates import today
+from kam.core.months import month_end, month_index
 from kam.engagement.complaints.models import Complaint
 from kam.engagement.complaints.services import complaint_acknowledge, complaint_create
 from kam.engagement.surveys.services import survey_invitation_create
@@ -37,12 +39,14 @@ from tests.factories import (
     LedgerLineFactory,
     NoteFactory,
     PotentialEstimateFactory,
+    RiskMonthFactory,
     SurveyPlanFactory,
     SurveyResponseFactory,
     TeamFactory,
     TeamMemberFactory,
     TrainingFactory,
     UserFactory,
+    WinBackPlanFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +153,9 @@ MOST = {
     "account_trainings": 9,
     "account_competitor_moves": 8,
     "competitor_move_list": 10,  # the page, its count, the summary, the names
+    # The intervention report: plans, risk months, labels, surveys, names, whatever the rows.
+    "get_intervention_report": 8,
+    "risk_interventions": 10,
 }
 LIST_PAGES = [
     ("dashboard", False),
@@ -178,6 +185,7 @@ LIST_PAGES = [
     ("account_trainings", True),
     ("account_competitor_moves", True),
     ("competitor_move_list", False),
+    ("risk_interventions", False),
 ]
 
 
@@ -186,6 +194,7 @@ def build(rows: int, manager: User) -> int:
     director = UserFactory(role=Role.DIRECTOR)
     accounts = [AccountFactory(owner=manager) for _ in range(rows)]
     first = accounts[0]
+    a_year_ago = month_end(month_index(today()) - 12)
     for index in range(rows):
         account = accounts[index]
         member = UserFactory(role=Role.SALES)
@@ -223,6 +232,10 @@ def build(rows: int, manager: User) -> int:
         ComplaintFactory(account=account, status="closed", resolved_at=complaint.received_at)
         TrainingFactory(account=first, created_by=manager).attendees.add(contact)
         CompetitorMoveFactory(account=first, competitor=f"Rival {index % 3}", seen_by=manager)
+        # At risk a year ago, every other one treated by a plan: in the intervention report.
+        RiskMonthFactory(account=account, month_end=a_year_ago, risk_level="high")
+        if index % 2 == 0:
+            WinBackPlanFactory(account=account, started_on=a_year_ago + dt.timedelta(days=3))
     for strategy in Strategy.values[: min(rows, len(Strategy.values))]:
         playbook, _new = Playbook.objects.get_or_create(
             strategy=strategy, defaults={"summary": "s"}
