@@ -16,6 +16,8 @@ from kam.alerts.models import Alert
 from kam.alerts.registry import kinds
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
+from kam.core.dates import today
+from kam.core.months import month_end, month_index
 from kam.engagement.complaints.models import Complaint
 from kam.engagement.complaints.services import complaint_acknowledge, complaint_create
 from kam.engagement.surveys.services import survey_invitation_create
@@ -171,6 +173,9 @@ MOST = {
     "risk_models": 10,
     "list_win_back_plans": 5,
     "win_back_list": 6,
+    # The intervention report: plans, risk months, labels, surveys, names, whatever the rows.
+    "get_intervention_report": 8,
+    "risk_interventions": 10,
 }
 LIST_PAGES = [
     ("dashboard", False),
@@ -206,6 +211,7 @@ LIST_PAGES = [
     ("risk_migration", False),
     ("risk_models", False),
     ("win_back_list", False),
+    ("risk_interventions", False),
 ]
 
 
@@ -214,6 +220,7 @@ def build(rows: int, manager: User) -> int:
     director = UserFactory(role=Role.DIRECTOR)
     accounts = [AccountFactory(owner=manager) for _ in range(rows)]
     first = accounts[0]
+    a_year_ago = month_end(month_index(today()) - 12)
     for index in range(rows):
         account = accounts[index]
         member = UserFactory(role=Role.SALES)
@@ -255,7 +262,17 @@ def build(rows: int, manager: User) -> int:
         RiskMonthFactory(account=first, month_end=dt.date(2025 + index // 12, 1 + index % 12, 28))
         plan = WinBackPlanFactory(account=account)
         InterventionFactory(plan=plan, due_on=dt.date(2026, 10, 1 + index))
-        InterventionFactory(plan=first.win_back_plans.get(), description=f"i{index}")
+        InterventionFactory(plan=first.win_back_plans.get(status="open"), description=f"i{index}")
+        # At risk a year ago, every other one treated by a plan: in the intervention report.
+        RiskMonthFactory(account=account, month_end=a_year_ago, risk_level="high")
+        if index % 2 == 0:
+            WinBackPlanFactory(
+                account=account,
+                started_on=a_year_ago + dt.timedelta(days=3),
+                status="closed",
+                outcome="stabilised",
+                closed_on=a_year_ago + dt.timedelta(days=90),
+            )
     for strategy in Strategy.values[: min(rows, len(Strategy.values))]:
         playbook, _new = Playbook.objects.get_or_create(
             strategy=strategy, defaults={"summary": "s"}

@@ -20,6 +20,8 @@ from django.utils.timezone import now
 from kam.accounts.services import account_request_create, account_set_key_status
 from kam.alerts.services import alert_comment_add, alert_raise
 from kam.api.api import api
+from kam.core.dates import today
+from kam.core.months import month_end, month_index
 from kam.engagement.calendar.services import feed_create
 from kam.engagement.complaints.services import complaint_create
 from kam.engagement.surveys.services import survey_invitation_create
@@ -227,6 +229,7 @@ OWN: dict[str, str] = {
     "get_risk_migration": '"states": ["A", "B", "C", "D", "lost"]',
     "list_model_runs": '"kind": "churn"',
     "list_win_back_plans": MINE,
+    "get_intervention_report": MINE,
 }
 # Only a director or an administrator starts a scoring run, so a manager has none to read.
 DIRECTORS_ONLY = {"get_score_run"}
@@ -380,6 +383,16 @@ def _scored(owner: User, account: Any, marker: str) -> dict[str, Any]:
     plan = WinBackPlanFactory(account=account, goal=marker)
     reason = WinBackReasonFactory(plan=plan, summary=marker)
     step = InterventionFactory(plan=plan, description=marker, reason=reason)
+    # At risk a year ago and treated by a plan since closed: in the intervention report.
+    index = month_end(month_index(today()) - 12)
+    RiskMonthFactory(account=account, month_end=index, risk_level="high")
+    WinBackPlanFactory(
+        account=account,
+        started_on=index + dt.timedelta(days=1),
+        status="closed",
+        outcome="stabilised",
+        closed_on=index + dt.timedelta(days=90),
+    )
     return {
         "cost_id": cost.pk,
         "alert_id": alert.pk,

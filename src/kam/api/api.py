@@ -37,6 +37,7 @@ from kam.relationships.services import DuplicateContact
 from kam.risk.api import accounts_router as risk_accounts_router
 from kam.risk.api import router as risk_router
 from kam.risk.winback.api import router as win_back_router
+from kam.risk.report_api import router as risk_report_router
 
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 
@@ -93,6 +94,7 @@ api.add_router("/", competitors_router)
 api.add_router("/risk", risk_router)
 api.add_router("/accounts", risk_accounts_router)
 api.add_router("/win-back-plans", win_back_router)
+api.add_router("/", risk_report_router)
 
 
 def _error(

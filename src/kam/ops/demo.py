@@ -1,6 +1,7 @@
 """The demo company: a believable B2B supplier's people, customers, sales history, cost to
 serve, buying centres and engagement (activities, complaints, surveys, trainings, competitor
-moves), scored over its whole history, its alerts swept once.
+moves), scored over its whole history, win-back plans started a year ago for half of the
+accounts at risk then, its alerts swept once.
 
 Each app writes its own part (its `demo.py`, through its services or bulk paths); this module
 only runs them in order with one random generator, so a seed always builds the same company.
@@ -33,6 +34,7 @@ from kam.portfolio.demo import demo_costs_to_serve
 from kam.portfolio.services.rescore import rescore_paused
 from kam.portfolio.services.scoring import score_history
 from kam.relationships.demo import demo_buying_centres
+from kam.risk.demo import demo_win_back
 
 
 @dataclass(frozen=True)
@@ -69,5 +71,7 @@ def demo_load(*, seed: int = 7, accounts: int = 300, years: int = 3) -> DemoResu
         demo_buying_centres(rng, created, plan, as_of)
         demo_engagement(rng, created, plan, users, as_of=as_of, last_month=last_month, years=years)
     score_history(as_of=as_of)
+    with rescore_paused(), transaction.atomic():
+        demo_win_back(rng, created, plan, users, as_of=as_of)
     demo_sweeps(as_of)
     return DemoResult(True, user_count(), len(created), lines)

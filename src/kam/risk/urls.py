@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("risk/models/", views.risk_models_view, name="risk_models"),
     path("accounts/<int:account_id>/risk/", views.account_risk_view, name="account_risk"),
     path("", include("kam.risk.winback.urls")),
+    path("", include("kam.risk.report_urls")),
 ]

@@ -309,6 +309,28 @@ document.addEventListener("submit", function (event) {
       ]
     };
   };
+  // Before against after per group (risk/report_presenters.py): the intervention report's
+  // churn rate (%) or CSAT (1–5) of the treated and the untreated accounts.
+  builders["before-after"] = function (data) {
+    var colours = ["#98a2b3", "#1f4e8c"];
+    return {
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
+        valueFormatter: function (v) { return v === null || v === undefined ? "–" : v + (data.unit ? " " + data.unit : ""); } },
+      xAxis: { type: "category", data: data.groups },
+      yAxis: { type: "value", name: data.axis, min: data.min, max: data.max,
+        nameTextStyle: { align: "left", color: "#667085" } },
+      series: data.periods.map(function (period, index) {
+        return {
+          type: "bar", name: period, data: data.values[index], barMaxWidth: 48,
+          itemStyle: { color: colours[index] },
+          label: { show: true, position: "top", color: "#344054",
+            formatter: function (p) { return p.value === null || p.value === undefined ? "–" : p.value + (data.unit ? " " + data.unit : ""); } }
+        };
+      })
+    };
+  };
   // Satisfaction by survey (engagement/surveys/presenters.py): CSAT 1–5 on the left axis,
   // NPS −100 … 100 dashed on the right; a gap where a survey did not ask a dimension.
   builders["survey-trend"] = function (data) {
