@@ -36,8 +36,8 @@ from kam.relationships.api import map_router as relationship_map_router
 from kam.relationships.services import DuplicateContact
 from kam.risk.api import accounts_router as risk_accounts_router
 from kam.risk.api import router as risk_router
-from kam.risk.winback.api import router as win_back_router
 from kam.risk.report_api import router as risk_report_router
+from kam.risk.winback.api import router as win_back_router
 
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 
