@@ -184,13 +184,17 @@ def score_portfolio(
             for builder, result in zip(histories, results, strict=True):
                 builder.add(result)
         else:
+            if histories:
+                # Stored before the churn-risk steps run: they read the monthly classes
+                # (the Markov chain), which a back-fill must already hold.
+                store_monthly_history(
+                    [builder.arrays() for builder in histories], dates[0], computed_at
+                )
             results[0] = _with_churn_risk(inputs, scopes[0], results[0], rules, classes, histories)
             store_snapshots(as_of, results, computed_at)
         migrations.see(results[0])
         if progress is not None:
             progress(done, len(dates))
-    if histories:
-        store_monthly_history([builder.arrays() for builder in histories], dates[0], computed_at)
     newest_stored = not Snapshot.objects.filter(as_of__gt=dates[-1]).exists()
     if raise_alerts and newest_stored:
         portfolio_alerts(results[0], migrations, month_add(dates[-1], -12), rules)
