@@ -508,7 +508,6 @@ def fit_churn(data: Panel, as_of: dt.date, runs: Runs) -> tuple[churn.ChurnModel
                 horizon=HORIZON_MONTHS,
                 recency_feature="recency_ratio",
             )
-            model = churn.fit(data.x[rows], data.churned[rows], FEATURES)
     except ValueError as error:
         runs.add(
             ModelKind.CHURN,
@@ -519,7 +518,8 @@ def fit_churn(data: Panel, as_of: dt.date, runs: Runs) -> tuple[churn.ChurnModel
             **window,
         )
         return None, False
-    # The model judged is the model used: trained on the labels known at the test month.
+    # The model judged is the model used: trained on the labels known at the test month (so
+    # no second fit on every known label: it would be thrown away).
     model = judged.model
     test = rows & (data.month == test_month)
 
@@ -696,15 +696,17 @@ def score_risk(
     account_ids: Sequence[int],
     columns: Mapping[str, Any],
     raise_alerts: bool = True,
+    revenue: tuple[int, npt.NDArray[np.int64]] | None = None,
 ) -> RiskOutcome:
     """Score every account's risk as of the date and store it (§10): model runs, the date's
     RiskScores (replaced whole), the window's RiskMonths, the alerts of the newest date.
-    `columns` are the portfolio's figures of the date (kam.portfolio.steps.ScoredDate)."""
+    `columns` are the portfolio's figures of the date (kam.portfolio.steps.ScoredDate),
+    `revenue` its account × month revenue (base month index, cents) when it has it."""
     runs = Runs(as_of)
     ids = [int(pk) for pk in account_ids]
     last = month_index(last_month_end(as_of))
     first_month = month_end(last - WINDOW_MONTHS - 12)
-    sources = load_sources(ids, as_of, first_month)
+    sources = load_sources(ids, as_of, first_month, revenue)
     calibration_end = month_end(last - HORIZON_MONTHS)
     then, scoring = fit_purchasing(sources, as_of, calibration_end, runs)
     data = monthly_panel(sources, as_of, then)
@@ -832,6 +834,9 @@ def risk_step(scored: ScoredDate) -> BoolArray:
     """The churn-risk step of a portfolio scoring run (kam.portfolio.steps, §6 R2): score
     the run's date and answer "churn risk high" per row."""
     outcome = score_risk(
-        as_of=scored.as_of, account_ids=scored.account_ids.tolist(), columns=scored.columns
+        as_of=scored.as_of,
+        account_ids=scored.account_ids.tolist(),
+        columns=scored.columns,
+        revenue=None if scored.revenue is None else (scored.revenue_base, scored.revenue),
     )
     return outcome.high
