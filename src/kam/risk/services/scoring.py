@@ -18,6 +18,7 @@ RiskMonths too; the high-risk key accounts' alerts follow the newest date.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -71,7 +72,7 @@ FREQUENCY_CAP = 7  # the hold-out table's last row is "7 or more"
 
 
 def _r(value: float | None) -> float | None:
-    if value is None or not np.isfinite(value):
+    if value is None or not math.isfinite(value):
         return None
     return round(float(value), 6)
 
@@ -671,20 +672,22 @@ def _top_factors(
 ) -> list[list[dict[str, Any]]]:
     contributions = model.contributions(x)
     order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :TOP_FACTORS]
+    # Picked once as arrays, then walked as Python floats: indexing numpy per value would
+    # cost more than the rest of the step's scoring.
+    values = np.take_along_axis(x, order, axis=1).tolist()
+    shares = np.take_along_axis(contributions, order, axis=1).tolist()
     out: list[list[dict[str, Any]]] = []
-    for i, picked in enumerate(order.tolist()):
-        if not bought[i]:
+    for picked, value_row, share_row, on in zip(
+        order.tolist(), values, shares, bought.tolist(), strict=True
+    ):
+        if not on:
             out.append([])
             continue
         out.append(
             [
-                {
-                    "factor": FEATURES[j],
-                    "value": _r(float(x[i, j])),
-                    "contribution": _r(float(contributions[i, j])),
-                }
-                for j in picked
-                if contributions[i, j] != 0
+                {"factor": FEATURES[j], "value": _r(value), "contribution": _r(share)}
+                for j, value, share in zip(picked, value_row, share_row, strict=True)
+                if share != 0
             ]
         )
     return out
@@ -724,16 +727,21 @@ def score_risk(
         sources, as_of, now, p_alive, current_state(columns), history_state(sources, back)
     )
     probability = np.full(sources.n, np.nan)
-    month_probability = np.full(data.month.size, np.nan)
+    # Only the month ends rewritten are scored: the others keep the risk stored then.
+    rewrite = _months_to_write(last)
+    keep = data.bought & np.isin(data.month, rewrite)
+    month_probability = np.full(int(keep.sum()), np.nan)
     factors: list[list[dict[str, Any]]] = [[] for _ in ids]
     if model is not None:
         # exp(−log-odds) overflows to a probability of exactly 0 or 1: right, and quiet.
         with np.errstate(over="ignore"):
             probability = np.where(now.bought, model.probability(x), np.nan)
-            month_probability = model.probability(data.x)
+            month_probability = model.probability(data.x[keep])
         factors = _top_factors(model, x, now.bought)
     levels = churn.risk_levels(probability, p_alive, use_probability=churn_used)
-    month_levels = churn.risk_levels(month_probability, data.p_alive, use_probability=churn_used)
+    month_levels = churn.risk_levels(
+        month_probability, data.p_alive[keep], use_probability=churn_used
+    )
     computed_at = timezone.now()
     scores = ScoreRows(
         as_of=as_of,
@@ -751,15 +759,13 @@ def score_risk(
         is_key=np.asarray(columns.get("is_key", sources.is_key), dtype=bool),
         computed_at=computed_at,
     )
-    rewrite = _months_to_write(last)
-    keep = data.bought & np.isin(data.month, rewrite)
     months = MonthRows(
         month_ends=[month_end(i) for i in rewrite],
         account_ids=sources.account_ids[data.row[keep]],
         month_end=data.month[keep],
-        churn_probability=month_probability[keep],
+        churn_probability=month_probability,
         p_alive=data.p_alive[keep],
-        risk_level=month_levels[keep],
+        risk_level=month_levels,
         churned=np.where(
             data.known[keep] & (data.revenue_before[keep] > 0), data.churned[keep], False
         ),
