@@ -433,11 +433,12 @@ def history_state(sources: Sources, day: dt.date) -> ClassState:
     if not 0 <= i < sources.history_rank.shape[1]:
         return ClassState(np.full(sources.n, np.nan), np.full(sources.n, np.nan), [""] * sources.n)
     rank = sources.history_rank[:, i]
-    letters = [_LETTER.get(value, "") for value in np.nan_to_num(rank).astype(int).tolist()]
+    # Rank 0 (no class) to 4 (A) picks the letter; one lookup for every account at once.
+    letters = _LETTERS[np.nan_to_num(rank).astype(np.int64)].tolist()
     return ClassState(rank, sources.history_share[:, i], letters)
 
 
-_LETTER = {int(rank): letter for letter, rank in CLASS_RANK.items()}
+_LETTERS = np.array(["", *sorted(CLASS_RANK, key=lambda letter: CLASS_RANK[letter])], dtype=object)
 
 
 def _history_arrays(
