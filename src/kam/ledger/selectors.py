@@ -197,10 +197,11 @@ def purchase_days(*, account_ids: Sequence[int], until: dt.date) -> PurchaseDays
             f"SELECT account_id, (date - DATE '0001-01-01' + 1), SUM(amount_cents) "  # noqa: S608
             f"FROM {table} {where} GROUP BY account_id, date"
         )
-    else:  # SQLite: the Julian day of 0001-01-01 is 1721425.5
+    else:  # SQLite: the Julian day of 0001-01-01 is 1721425.5; (account, day) as one integer
+        # key, since each value read costs a Python object (a third less to read).
         sql = (
-            "SELECT account_id, CAST(julianday(date) - 1721424.5 AS INTEGER), amount_cents "  # noqa: S608
-            f"FROM {table} {where}"
+            f"SELECT account_id * {_DAY_SPAN} + CAST(julianday(date) - 1721424.5 AS INTEGER), "  # noqa: S608
+            f"amount_cents FROM {table} {where}"
         )
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datefield_value(until)])
@@ -212,6 +213,9 @@ def purchase_days(*, account_ids: Sequence[int], until: dt.date) -> PurchaseDays
     ids = np.asarray(account_ids, dtype=np.int64)
     if ids.size == 0:
         return PurchaseDays(empty, empty, empty)
+    if table_rows.shape[1] == 2:  # SQLite's (account, day) keys
+        account, day = np.divmod(table_rows[:, 0], _DAY_SPAN)
+        table_rows = np.column_stack([account, day, table_rows[:, 1]])
     order = np.argsort(ids, kind="stable")
     account = table_rows[:, 0]
     place = np.minimum(np.searchsorted(ids[order], account), ids.size - 1)
