@@ -164,6 +164,10 @@ def account_month_arrays(
     return AccountMonthArrays(base=base, revenue=revenue, cost=cost, costed_revenue=costed)
 
 
+# Keys of (row, day ordinal): ordinals stay far below this for every date kam stores.
+_DAY_SPAN = 4_000_000
+
+
 @dataclass(frozen=True, eq=False)
 class PurchaseDays:
     """Each account's purchase days up to a date, for the BG/NBD and Gamma-Gamma models
@@ -178,21 +182,27 @@ class PurchaseDays:
 
 def purchase_days(*, account_ids: Sequence[int], until: dt.date) -> PurchaseDays:
     """The purchase days of the accounts (rows in `account_ids` order) on or before `until`:
-    one grouped query whatever the number of accounts; accounts not asked for are left out.
+    one query whatever the number of accounts; accounts not asked for are left out.
 
-    A million lines group to most of a million days: the store computes each day's ordinal
-    and the rows are read straight from the cursor into one array (no converter per value)."""
+    A million lines merge to most of a million days: the store computes each line's day
+    ordinal and the rows are read straight from the cursor into one array (no converter per
+    value). PostgreSQL groups them itself (a hash aggregate); SQLite would sort the million
+    lines for its GROUP BY, three times slower than reading them as they lie and merging the
+    days here with one sort of integer keys."""
     table = LedgerLine._meta.db_table
+    where = f"WHERE date <= %s AND {visible_batch_sql()}"
     # The day as its proleptic ordinal, computed by the store: no date object per row.
     if connection.vendor == "postgresql":
-        day = "(date - DATE '0001-01-01' + 1)"
-    else:  # SQLite: the Julian day of 0001-01-01 is 1721425.5
-        day = "CAST(julianday(date) - 1721424.5 AS INTEGER)"
-    sql = (
-        f"SELECT account_id, {day}, SUM(amount_cents) FROM {table} "  # noqa: S608
-        f"WHERE date <= %s AND {visible_batch_sql()} "
-        "GROUP BY account_id, date HAVING SUM(amount_cents) > 0"
-    )
+        sql = (
+            f"SELECT account_id, (date - DATE '0001-01-01' + 1), SUM(amount_cents) "  # noqa: S608
+            f"FROM {table} {where} GROUP BY account_id, date"
+        )
+    else:  # SQLite: the Julian day of 0001-01-01 is 1721425.5; (account, day) as one integer
+        # key, since each value read costs a Python object (a third less to read).
+        sql = (
+            f"SELECT account_id * {_DAY_SPAN} + CAST(julianday(date) - 1721424.5 AS INTEGER), "  # noqa: S608
+            f"amount_cents FROM {table} {where}"
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datefield_value(until)])
         found = cursor.fetchall()
@@ -201,12 +211,23 @@ def purchase_days(*, account_ids: Sequence[int], until: dt.date) -> PurchaseDays
         return PurchaseDays(empty, empty, empty)
     table_rows = np.array(found, dtype=np.int64)  # PostgreSQL's sums are Decimals: exact
     ids = np.asarray(account_ids, dtype=np.int64)
+    if ids.size == 0:
+        return PurchaseDays(empty, empty, empty)
+    if table_rows.shape[1] == 2:  # SQLite's (account, day) keys
+        account, day = np.divmod(table_rows[:, 0], _DAY_SPAN)
+        table_rows = np.column_stack([account, day, table_rows[:, 1]])
     order = np.argsort(ids, kind="stable")
     account = table_rows[:, 0]
-    place = np.searchsorted(ids[order], account)
-    known = (place < ids.size) & (ids[order][np.minimum(place, ids.size - 1)] == account)
-    row = order[np.minimum(place, ids.size - 1)]
-    ordinal, cents = table_rows[:, 1], table_rows[:, 2]
-    row, ordinal, cents = row[known], ordinal[known], cents[known]
-    sort = np.lexsort((ordinal, row))
-    return PurchaseDays(row[sort].astype(np.int64), ordinal[sort], cents[sort])
+    place = np.minimum(np.searchsorted(ids[order], account), ids.size - 1)
+    known = ids[order][place] == account
+    row = order[place][known].astype(np.int64)
+    ordinal, cents = table_rows[known, 1], table_rows[known, 2]
+    # Lines of one (row, day) merge into one purchase; the day must be bought on, net.
+    key = row * _DAY_SPAN + ordinal
+    sort = np.argsort(key, kind="stable")
+    key = key[sort]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    total = np.add.reduceat(cents[sort], starts) if starts.size else empty
+    day_key = key[starts]
+    bought = total > 0
+    return PurchaseDays(day_key[bought] // _DAY_SPAN, day_key[bought] % _DAY_SPAN, total[bought])

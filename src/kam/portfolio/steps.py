@@ -27,12 +27,19 @@ class ScoredDate:
     `columns` are the snapshot columns of `kam.analytics.portfolio.Result` (account_class,
     contribution_cents, share_of_wallet, lifecycle, …), one array per column in the order of
     `account_ids`; `history` is true when the run back-fills the monthly history.
+
+    `revenue` is the net revenue (cents) the run already read, account × month in the order
+    of `account_ids`, its first column the month index `revenue_base`: a step reuses it
+    instead of reading the aggregates again. It may reach past the date's month (a run of
+    several dates reads up to the last one); None when the run has none to give.
     """
 
     as_of: dt.date
     account_ids: IntArray
     columns: Mapping[str, Any]
     history: bool
+    revenue: IntArray | None = None
+    revenue_base: int = 0
 
 
 ChurnRiskStep = Callable[[ScoredDate], BoolArray]

@@ -181,9 +181,35 @@ def _local_day(moment: dt.datetime | None, zone: dt.tzinfo) -> int | None:
     return None if moment is None else moment.astimezone(zone).date().toordinal()
 
 
-def load_sources(account_ids: Sequence[int], until: dt.date, first_month: dt.date) -> Sources:
+def _revenue(
+    ids: Sequence[int], until: dt.date, first_month: dt.date, given: tuple[int, IntArray] | None
+) -> tuple[int, IntArray]:
+    """The month index of the first revenue column and the account × month net revenue up to
+    the month end of `until`: the scoring run's own arrays when it passed them (the portfolio
+    step read them moments ago, kam.portfolio.steps.ScoredDate), otherwise read here."""
+    last = month_index(last_month_end(until))
+    if given is not None:
+        base, revenue = given
+        if base <= month_index(first_month) and revenue.shape[0] == len(ids):
+            width = last - base + 1
+            kept = np.asarray(revenue[:, :width], dtype=np.int64)
+            if kept.shape[1] < width:  # months the run did not reach have no revenue
+                kept = np.pad(kept, ((0, 0), (0, width - kept.shape[1])))
+            return base, kept
+    months = account_month_arrays(account_ids=ids, since=first_month, until=until)
+    return months.base, months.revenue
+
+
+def load_sources(
+    account_ids: Sequence[int],
+    until: dt.date,
+    first_month: dt.date,
+    revenue: tuple[int, IntArray] | None = None,
+) -> Sources:
     """Read every source for the accounts (rows in `account_ids` order) up to `until`, the
-    revenue from `first_month`; a few queries per source, none per account."""
+    revenue from `first_month` (or take `revenue`, (base month index, account × month cents)
+    in the same row order, when the caller has it); a few queries per source, none per
+    account."""
     ids = list(account_ids)
     n = len(ids)
     index_of = {pk: i for i, pk in enumerate(ids)}
@@ -195,7 +221,7 @@ def load_sources(account_ids: Sequence[int], until: dt.date, first_month: dt.dat
         )
     }
     known = [accounts.get(pk, ("", False, "", "", "", None)) for pk in ids]
-    months = account_month_arrays(account_ids=ids, since=first_month, until=until)
+    base, monthly = _revenue(ids, until, first_month, revenue)
     bought = purchase_days(account_ids=ids, until=until)
     history = monthly_class_history()
     cadence = cadence_settings()
@@ -212,8 +238,8 @@ def load_sources(account_ids: Sequence[int], until: dt.date, first_month: dt.dat
         created_day=np.array(
             [_local_day(row[5], zone) or until.toordinal() for row in known], dtype=np.int64
         ),
-        revenue=months.revenue,
-        base=months.base,
+        revenue=monthly,
+        base=base,
         purchases=Events(n, bought.row, bought.day, {"amount": bought.amount.astype(np.float64)}),
         complaints=_complaints(n, index_of, until, zone),
         csat=_csat(n, index_of, until),
@@ -407,11 +433,12 @@ def history_state(sources: Sources, day: dt.date) -> ClassState:
     if not 0 <= i < sources.history_rank.shape[1]:
         return ClassState(np.full(sources.n, np.nan), np.full(sources.n, np.nan), [""] * sources.n)
     rank = sources.history_rank[:, i]
-    letters = [_LETTER.get(value, "") for value in np.nan_to_num(rank).astype(int).tolist()]
+    # Rank 0 (no class) to 4 (A) picks the letter; one lookup for every account at once.
+    letters = _LETTERS[np.nan_to_num(rank).astype(np.int64)].tolist()
     return ClassState(rank, sources.history_share[:, i], letters)
 
 
-_LETTER = {int(rank): letter for letter, rank in CLASS_RANK.items()}
+_LETTERS = np.array(["", *sorted(CLASS_RANK, key=lambda letter: CLASS_RANK[letter])], dtype=object)
 
 
 def _history_arrays(

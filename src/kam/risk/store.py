@@ -61,11 +61,12 @@ class MonthRows:
 
 def _floats(values: FloatArray, digits: int = 6) -> list[float | None]:
     rounded = np.round(values.astype(np.float64), digits)
-    return [None if not np.isfinite(v) else v for v in rounded.tolist()]
+    # math.isfinite on Python floats: numpy's per value costs a second per 500,000 values.
+    return [v if math.isfinite(v) else None for v in rounded.tolist()]
 
 
 def _cents(values: FloatArray) -> list[int | None]:
-    return [None if not np.isfinite(v) else round(v) for v in values.tolist()]
+    return [round(v) if math.isfinite(v) else None for v in values.tolist()]
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,14 @@ def _with_churn_risk(
 ) -> engine.Result:
     """The entity result with §6 R2's "churn risk high" clause settled by the registered
     churn-risk steps (kam.portfolio.steps): figures first, then risk, then strategy."""
-    scored = ScoredDate(result.as_of, scope.account_ids, result.columns, bool(histories))
+    scored = ScoredDate(
+        result.as_of,
+        scope.account_ids,
+        result.columns,
+        bool(histories),
+        revenue=scope.revenue,
+        revenue_base=inputs.base,
+    )
     high = churn_risk_high(scored)
     if high is None or not high.any():
         return result

@@ -18,6 +18,7 @@ RiskMonths too; the high-risk key accounts' alerts follow the newest date.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -71,7 +72,7 @@ FREQUENCY_CAP = 7  # the hold-out table's last row is "7 or more"
 
 
 def _r(value: float | None) -> float | None:
-    if value is None or not np.isfinite(value):
+    if value is None or not math.isfinite(value):
         return None
     return round(float(value), 6)
 
@@ -508,7 +509,6 @@ def fit_churn(data: Panel, as_of: dt.date, runs: Runs) -> tuple[churn.ChurnModel
                 horizon=HORIZON_MONTHS,
                 recency_feature="recency_ratio",
             )
-            model = churn.fit(data.x[rows], data.churned[rows], FEATURES)
     except ValueError as error:
         runs.add(
             ModelKind.CHURN,
@@ -519,7 +519,8 @@ def fit_churn(data: Panel, as_of: dt.date, runs: Runs) -> tuple[churn.ChurnModel
             **window,
         )
         return None, False
-    # The model judged is the model used: trained on the labels known at the test month.
+    # The model judged is the model used: trained on the labels known at the test month (so
+    # no second fit on every known label: it would be thrown away).
     model = judged.model
     test = rows & (data.month == test_month)
 
@@ -671,20 +672,22 @@ def _top_factors(
 ) -> list[list[dict[str, Any]]]:
     contributions = model.contributions(x)
     order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :TOP_FACTORS]
+    # Picked once as arrays, then walked as Python floats: indexing numpy per value would
+    # cost more than the rest of the step's scoring.
+    values = np.take_along_axis(x, order, axis=1).tolist()
+    shares = np.take_along_axis(contributions, order, axis=1).tolist()
     out: list[list[dict[str, Any]]] = []
-    for i, picked in enumerate(order.tolist()):
-        if not bought[i]:
+    for picked, value_row, share_row, on in zip(
+        order.tolist(), values, shares, bought.tolist(), strict=True
+    ):
+        if not on:
             out.append([])
             continue
         out.append(
             [
-                {
-                    "factor": FEATURES[j],
-                    "value": _r(float(x[i, j])),
-                    "contribution": _r(float(contributions[i, j])),
-                }
-                for j in picked
-                if contributions[i, j] != 0
+                {"factor": FEATURES[j], "value": _r(value), "contribution": _r(share)}
+                for j, value, share in zip(picked, value_row, share_row, strict=True)
+                if share != 0
             ]
         )
     return out
@@ -696,15 +699,17 @@ def score_risk(
     account_ids: Sequence[int],
     columns: Mapping[str, Any],
     raise_alerts: bool = True,
+    revenue: tuple[int, npt.NDArray[np.int64]] | None = None,
 ) -> RiskOutcome:
     """Score every account's risk as of the date and store it (§10): model runs, the date's
     RiskScores (replaced whole), the window's RiskMonths, the alerts of the newest date.
-    `columns` are the portfolio's figures of the date (kam.portfolio.steps.ScoredDate)."""
+    `columns` are the portfolio's figures of the date (kam.portfolio.steps.ScoredDate),
+    `revenue` its account × month revenue (base month index, cents) when it has it."""
     runs = Runs(as_of)
     ids = [int(pk) for pk in account_ids]
     last = month_index(last_month_end(as_of))
     first_month = month_end(last - WINDOW_MONTHS - 12)
-    sources = load_sources(ids, as_of, first_month)
+    sources = load_sources(ids, as_of, first_month, revenue)
     calibration_end = month_end(last - HORIZON_MONTHS)
     then, scoring = fit_purchasing(sources, as_of, calibration_end, runs)
     data = monthly_panel(sources, as_of, then)
@@ -722,16 +727,21 @@ def score_risk(
         sources, as_of, now, p_alive, current_state(columns), history_state(sources, back)
     )
     probability = np.full(sources.n, np.nan)
-    month_probability = np.full(data.month.size, np.nan)
+    # Only the month ends rewritten are scored: the others keep the risk stored then.
+    rewrite = _months_to_write(last)
+    keep = data.bought & np.isin(data.month, rewrite)
+    month_probability = np.full(int(keep.sum()), np.nan)
     factors: list[list[dict[str, Any]]] = [[] for _ in ids]
     if model is not None:
         # exp(−log-odds) overflows to a probability of exactly 0 or 1: right, and quiet.
         with np.errstate(over="ignore"):
             probability = np.where(now.bought, model.probability(x), np.nan)
-            month_probability = model.probability(data.x)
+            month_probability = model.probability(data.x[keep])
         factors = _top_factors(model, x, now.bought)
     levels = churn.risk_levels(probability, p_alive, use_probability=churn_used)
-    month_levels = churn.risk_levels(month_probability, data.p_alive, use_probability=churn_used)
+    month_levels = churn.risk_levels(
+        month_probability, data.p_alive[keep], use_probability=churn_used
+    )
     computed_at = timezone.now()
     scores = ScoreRows(
         as_of=as_of,
@@ -749,15 +759,13 @@ def score_risk(
         is_key=np.asarray(columns.get("is_key", sources.is_key), dtype=bool),
         computed_at=computed_at,
     )
-    rewrite = _months_to_write(last)
-    keep = data.bought & np.isin(data.month, rewrite)
     months = MonthRows(
         month_ends=[month_end(i) for i in rewrite],
         account_ids=sources.account_ids[data.row[keep]],
         month_end=data.month[keep],
-        churn_probability=month_probability[keep],
+        churn_probability=month_probability,
         p_alive=data.p_alive[keep],
-        risk_level=month_levels[keep],
+        risk_level=month_levels,
         churned=np.where(
             data.known[keep] & (data.revenue_before[keep] > 0), data.churned[keep], False
         ),
@@ -832,6 +840,9 @@ def risk_step(scored: ScoredDate) -> BoolArray:
     """The churn-risk step of a portfolio scoring run (kam.portfolio.steps, §6 R2): score
     the run's date and answer "churn risk high" per row."""
     outcome = score_risk(
-        as_of=scored.as_of, account_ids=scored.account_ids.tolist(), columns=scored.columns
+        as_of=scored.as_of,
+        account_ids=scored.account_ids.tolist(),
+        columns=scored.columns,
+        revenue=None if scored.revenue is None else (scored.revenue_base, scored.revenue),
     )
     return outcome.high
