@@ -33,9 +33,7 @@ def _drifting_codes() -> set[str]:
     return {S0_GROUP, *Account.objects.filter(parent=group).values_list("code", flat=True)}
 
 
-def test_the_director_sees_who_drifts_away_and_the_manager_starts_the_win_back(
-    page, shoot
-) -> None:
+def test_the_director_sees_who_drifts_away_and_the_manager_starts_the_win_back(page, shoot) -> None:
     # Given the demo company, scored over its whole history (risk included)
     demo_load(seed=7, accounts=40, years=3)
     drifting = _drifting_codes()
