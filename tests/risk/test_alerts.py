@@ -10,6 +10,7 @@ from kam.engagement.competitors.models import CompetitorMove
 from kam.engagement.complaints.models import Complaint
 from kam.portfolio.services.scoring import score_portfolio
 from kam.risk.alerts import CAUSE_HIGH_LARGE, KIND_CHURN_RISK_HIGH
+from kam.risk.factors import factor_label
 from kam.risk.models import RiskLevel, RiskScore
 from tests.risk.world import AS_OF, build
 
@@ -41,7 +42,7 @@ def test_a_high_risk_key_account_raises_an_alert_that_clears_when_the_risk_falls
     assert changes["churn_probability"]["to"] == pytest.approx(score.churn_probability, abs=1e-4)
     assert changes["churn_probability"]["driver"] is True
     assert changes["p_alive"]["to"] == pytest.approx(score.p_alive, abs=1e-4)
-    assert score.top_factors[0]["factor"] in changes["top_factors"]["to"]
+    assert factor_label(score.top_factors[0]["factor"]) in changes["top_factors"]["to"]
     assert "Churn risk is high" in alert.message
 
     # When the complaints are dealt with and the competitor's offer is gone, and it is

@@ -30,7 +30,6 @@ def _params(data: Mapping[str, Any]) -> Mapping[str, Any]:
     return {
         "probability": "–" if probability is None else f"{float(probability):.0%}",
         "p_alive": "–" if p_alive is None else f"{float(p_alive):.0%}",
-        "factors": data.get("factors") or "–",
     }
 
 
@@ -38,10 +37,8 @@ register(
     AlertKind(
         code=KIND_CHURN_RISK_HIGH,
         title=_("Churn risk high"),
-        template=_(
-            "Churn risk is high: churn probability %(probability)s, p(alive) %(p_alive)s; "
-            "top factors: %(factors)s."
-        ),
+        # The factors behind it follow in the cause's changes, not twice in the message.
+        template=_("Churn risk is high: churn probability %(probability)s, p(alive) %(p_alive)s."),
         severity=AlertSeverity.WARNING,
         clears=Clears.WHEN_CONDITION_CLEARS,
         params=_params,

@@ -6,13 +6,14 @@ from typing import Any
 
 import numpy as np
 
-from kam.alerts.registry import Finding
+from kam.alerts.registry import Finding, english
 from kam.alerts.services import alerts_sync
 from kam.core.money import cents_text
 from kam.org.selectors import base_currency
 from kam.portfolio.rules import rules_from
 from kam.portfolio.selectors import portfolio_settings
 from kam.risk.alerts import CAUSE_HIGH, CAUSE_HIGH_LARGE, KIND_CHURN_RISK_HIGH
+from kam.risk.factors import factor_label
 from kam.risk.models import RiskLevel
 from kam.risk.store import Previous, ScoreRows
 
@@ -31,9 +32,12 @@ def _change(name: str, unit: str, before: Any, after: Any, *, driver: bool) -> d
 
 
 def _factors(factors: list[dict[str, Any]]) -> str:
-    return ", ".join(
-        f"{item['factor']} {float(item['contribution']):+.2f}" for item in factors[:ALERT_FACTORS]
-    )
+    """The top factors as the stored (English) cause words them: label and signed log-odds."""
+    with english():
+        return ", ".join(
+            f"{factor_label(item['factor'])} {float(item['contribution']):+.2f}"
+            for item in factors[:ALERT_FACTORS]
+        )
 
 
 def risk_alerts(scores: ScoreRows, previous: dict[int, Previous]) -> None:
@@ -77,6 +81,6 @@ def risk_alerts(scores: ScoreRows, previous: dict[int, Previous]) -> None:
                 _change("contribution", "money", None, cents_text(contribution), driver=False),
             ],
         }
-        data = {"churn_probability": probability, "p_alive": p_alive, "factors": factors}
+        data = {"churn_probability": probability, "p_alive": p_alive}
         wanted[pk] = Finding(data=data, cause=cause)
     alerts_sync(KIND_CHURN_RISK_HIGH, wanted, within=scores.account_ids.tolist())
