@@ -74,7 +74,13 @@ def test_a_run_records_each_model_and_replaces_the_date_whole(director) -> None:
     assert set(purchases.parameters) == {"r", "alpha", "a", "b"}
     assert purchases.quality["period"] == "week"
     assert purchases.quality["holdout"]["from"] == "2026-04-30"
-    assert purchases.quality["holdout"]["by_frequency"][0]["customers"] > 0
+    bins = purchases.quality["holdout"]["by_frequency"]
+    assert bins[0]["customers"] > 0
+    # the bins follow one another without a gap, the last open-ended
+    assert all(
+        row["frequency_to"] is None or row["frequency_to"] >= row["frequency"] for row in bins
+    )
+    assert [row["frequency"] for row in bins] == sorted(row["frequency"] for row in bins)
     assert purchases.quality["chosen"] in {"bgnbd", "bgnbd_covariates"}
     model = runs[ModelKind.CHURN]
     assert model.quality["test_as_of"] == "2026-04-30"

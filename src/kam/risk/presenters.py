@@ -198,12 +198,23 @@ def calibration_chart(quality: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _frequency_bin(row: dict[str, Any]) -> str:
+    """A hold-out row's repeat purchases: "3", "3–4" or "50+" (older runs: one count)."""
+    low = int(row["frequency"])
+    if "frequency_to" not in row:
+        return str(low)
+    last = row["frequency_to"]
+    if last is None:
+        return f"{low}+"
+    return str(low) if int(last) == low else f"{low}–{int(last)}"
+
+
 def holdout_chart(quality: dict[str, Any]) -> dict[str, Any]:
     """BG/NBD's predicted against actual purchases in the hold-out, by purchases in the
     calibration period (§10)."""
     rows = (quality.get("holdout") or {}).get("by_frequency") or []
     return {
-        "frequencies": [str(row["frequency"]) for row in rows],
+        "frequencies": [_frequency_bin(row) for row in rows],
         "predicted": [round(float(row["predicted"]), 3) for row in rows],
         "actual": [round(float(row["actual"]), 3) for row in rows],
         "customers": [int(row.get("customers", 0)) for row in rows],

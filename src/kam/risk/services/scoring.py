@@ -68,7 +68,9 @@ MARKOV_SMOOTHING = 0.5
 COVARIATE_LEVELS = 5
 HOLDOUT_SHARE = 1 / 3
 TOP_FACTORS = 5
-FREQUENCY_CAP = 7  # the hold-out table's last row is "7 or more"
+# The hold-out table's rows by repeat purchases before it: 0, 1, 2, 3–4, 5–9, 10–19, 20–49,
+# 50 or more — key accounts buy often, so a table that stopped at "7 or more" held them all.
+FREQUENCY_BINS = (0, 1, 2, 3, 5, 10, 20, 50)
 
 
 def _r(value: float | None) -> float | None:
@@ -248,15 +250,20 @@ def _holdout(
 def _by_frequency(
     calibration: Purchases, predicted: FloatArray, actual: FloatArray
 ) -> list[dict[str, Any]]:
+    """Predicted against actual hold-out purchases per account, by the repeat purchases
+    before it (`FREQUENCY_BINS`); `frequency_to` is the bin's last count, None for the last."""
     rows = calibration.bought
-    capped = np.minimum(calibration.frequency[rows], FREQUENCY_CAP).astype(int)
+    frequency = calibration.frequency[rows]
+    bins = np.searchsorted(np.array(FREQUENCY_BINS), frequency, side="right") - 1
     table = []
-    for frequency in range(FREQUENCY_CAP + 1):
-        chosen = capped == frequency
+    for index, low in enumerate(FREQUENCY_BINS):
+        chosen = bins == index
         if chosen.any():
+            last = FREQUENCY_BINS[index + 1] - 1 if index + 1 < len(FREQUENCY_BINS) else None
             table.append(
                 {
-                    "frequency": frequency,
+                    "frequency": low,
+                    "frequency_to": last,
                     "customers": int(chosen.sum()),
                     "predicted": _r(float(predicted[rows][chosen].mean())),
                     "actual": _r(float(actual[rows][chosen].mean())),
