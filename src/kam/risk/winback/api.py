@@ -19,11 +19,11 @@ from kam.risk.winback.schemas import (
     InterventionIn,
     InterventionOut,
     InterventionPatch,
-    NoteIn,
     PlanOut,
     PlanQuery,
     PlanStartIn,
     PlanSummaryOut,
+    ReasonDecisionIn,
     ReasonIn,
     ReasonOut,
 )
@@ -124,7 +124,7 @@ def add_win_back_reason(
     response={200: ReasonOut, ERROR_CODES: ErrorOut},
 )
 def confirm_win_back_reason(
-    request: Any, win_back_id: PathId, reason_id: PathId, body: NoteIn
+    request: Any, win_back_id: PathId, reason_id: PathId, body: ReasonDecisionIn
 ) -> WinBackReason:
     reason = _reason(request, win_back_id, reason_id)
     return reason_confirm(actor=request.user, reason=reason, note=body.note)
@@ -134,7 +134,7 @@ def confirm_win_back_reason(
     "/{win_back_id}/reasons/{reason_id}/reject", response={200: ReasonOut, ERROR_CODES: ErrorOut}
 )
 def reject_win_back_reason(
-    request: Any, win_back_id: PathId, reason_id: PathId, body: NoteIn
+    request: Any, win_back_id: PathId, reason_id: PathId, body: ReasonDecisionIn
 ) -> WinBackReason:
     """Reject a reason; the note saying why is required (422 without)."""
     reason = _reason(request, win_back_id, reason_id)

@@ -109,7 +109,10 @@ class PlanStartIn(StrictIn):
     goal: text(2000) = ""  # type: ignore[valid-type]
 
 
-class NoteIn(StrictIn):
+class ReasonDecisionIn(StrictIn):
+    """A reason confirmed or rejected, with the manager's note (named apart from the
+    accounts' NoteIn: OpenAPI components are keyed by class name)."""
+
     note: text(2000) = ""  # type: ignore[valid-type]
 
 
