@@ -285,3 +285,15 @@ def test_large_inputs_fit_the_same_grouped_or_not() -> None:
     assert bgnbd.log_likelihood(params, tight) == pytest.approx(
         bgnbd.log_likelihood(params, one_by_one), rel=1e-10
     )
+
+
+def test_a_search_at_a_zero_parameter_fails_instead_of_dividing_by_zero() -> None:
+    # Given customers, and a point whose dropout parameter a underflows to 0
+    data = bgnbd.group([0, 2, 5], [0.0, 10.0, 30.0], [40.0, 40.0, 40.0])
+    theta = np.log(np.array([0.5, 4.0, 1.0, 2.0]))
+    theta[2] = -1000.0
+    # When the likelihood is asked for there
+    value, gradient = bgnbd._negative_and_gradient(theta, data)
+    # Then it has none (the fit then reports "did not converge"), and nothing raised
+    assert value == float("inf")
+    assert np.isnan(gradient).all()

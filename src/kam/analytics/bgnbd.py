@@ -227,6 +227,10 @@ def _negative(
     sigmoid s is the share of the "dropped out right after tₓ" term. The Hessian of the
     log-sum-exp is (1 − s)∇²A₃ + s∇²A₄ + s(1 − s)(∇A₃ − ∇A₄)(∇A₃ − ∇A₄)ᵀ."""
     params = np.exp(theta)
+    if not (np.isfinite(params).all() and (params > 0.0).all()):
+        # A search that wandered to a parameter of 0 or ∞ (data that do not identify the
+        # model): no likelihood there, so the fit fails as not converged, never divides by 0.
+        return float("inf"), np.full(4, np.nan), np.full((4, 4), np.nan)
     r, alpha, a, b = (float(v) for v in params)
     parts = data.parts
     n = parts.total_weight
