@@ -23,7 +23,9 @@ from tests.conftest import KAM
 
 T = TypeVar("T")
 STARTUP_TIMEOUT = 60.0
-JOB_TIMEOUT = 120.0
+# How long a real worker may take over a small job before the test gives up: generous, since
+# `make test` runs the two stores side by side and a job then waits for a core.
+JOB_TIMEOUT = 300.0
 MAKE_NIGHTLY_DUE = (
     "import datetime as dt; from django.utils.timezone import now; "
     "from kam.ops.models import ScheduledJob; "
