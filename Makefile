@@ -86,7 +86,8 @@ test: system-deps $(VENV)/.installed-dev assets messages postgres
 	   | tee var/test-logs/postgres.log | sed -u 's/^/[postgres] /' & \
 	 wait; \
 	 for half in sqlite postgres; do \
-	   echo "== $$half: $$(tail -1 var/test-logs/$$half.log)"; done; \
+	   echo "== $$half: $$(grep -E '^=+ .*(passed|failed|error).* in ' var/test-logs/$$half.log | tail -1)"; \
+	   grep -E '^(FAILED|ERROR) ' var/test-logs/$$half.log | sed "s/^/== $$half: /"; done; \
 	 test "$$(cat var/test-logs/sqlite.rc)" = 0 && test "$$(cat var/test-logs/postgres.rc)" = 0
 
 test-sqlite:
