@@ -137,3 +137,22 @@ def test_product_quality_complaints_propose_product_fit_never_budget(manager: Us
     # Still open past its due times, it is an SLA breach too: service quality, not budget.
     assert set(found) == {ReasonKind.PRODUCT_FIT, ReasonKind.SERVICE_QUALITY}
     assert found[ReasonKind.SERVICE_QUALITY].figures["sla_breaches"] == {"from": 0, "to": 1}
+
+
+def test_price_complaints_up_and_price_csat_down_are_one_price_reason(manager: User) -> None:
+    account = AccountFactory(owner=manager)
+    ComplaintFactory(
+        account=account, category="price_billing", received_at=_received(dt.date(2026, 9, 3))
+    )
+    SurveyResponseFactory(account=account, responded_on=dt.date(2026, 2, 1), csat_price=4)
+    SurveyResponseFactory(account=account, responded_on=dt.date(2026, 8, 1), csat_price=2)
+
+    proposal = _kinds(manager, account)[ReasonKind.PRICE]
+
+    assert proposal.figures["price_complaints"] == {"from": 0, "to": 1}
+    assert proposal.figures["csat_price"] == {"from": 4.0, "to": 2.0}
+    assert proposal.figures["price_cuts"] == {"from": 0, "to": 0}
+    assert [e["type"] for e in proposal.evidence] == ["complaint", "survey_response"]
+    assert proposal.summary == (
+        "Price and billing complaints rose from 0 to 1; price CSAT fell from 4.0 to 2.0."
+    )

@@ -133,11 +133,15 @@ class _Complaints:
     after: int
     recent: list[Complaint]
 
+    def rose(self, text: str) -> list[str]:
+        """``text`` filled with the two counts when the recent window has more."""
+        if self.after <= self.before:
+            return []
+        return [text % {"before": self.before, "after": self.after}]
 
-def _complaints(
-    actor: User, account: Account, w: Windows, categories: Sequence[str]
-) -> _Complaints:
-    rows = complaints_visible_to(actor).filter(account_id=account.pk, category__in=categories)
+
+def _in_windows(rows: Any, w: Windows) -> _Complaints:
+    """Complaints received in the earlier window (counted) and the recent one (listed)."""
     before = rows.filter(
         received_at__gte=_day_end(w.before_from), received_at__lt=_day_end(w.recent_from)
     ).count()
@@ -149,6 +153,13 @@ def _complaints(
     return _Complaints(before, len(recent), recent)
 
 
+def _complaints(
+    actor: User, account: Account, w: Windows, categories: Sequence[str]
+) -> _Complaints:
+    rows = complaints_visible_to(actor).filter(account_id=account.pk, category__in=categories)
+    return _in_windows(rows, w)
+
+
 def _average(values: Iterable[int | None]) -> float | None:
     known = [v for v in values if v is not None]
     return round(sum(known) / len(known), 2) if known else None
@@ -156,6 +167,7 @@ def _average(values: Iterable[int | None]) -> float | None:
 
 @dataclass(frozen=True)
 class _Scores:
+    score: str
     before: float | None
     after: float | None
     recent: list[Any]
@@ -167,6 +179,28 @@ class _Scores:
             and self.after is not None
             and (self.before - self.after >= CSAT_DROP)
         )
+
+    def fell(self, text: str) -> list[str]:
+        """``text`` filled with the two averages when the score dropped (§12)."""
+        return [text % {"before": self.before, "after": self.after}] if self.dropped else []
+
+    def records(self, account: Account) -> list[dict[str, Any]]:
+        """The recent responses as evidence, when the drop is part of the reason."""
+        if not self.dropped:
+            return []
+        url = reverse("account_surveys", args=[account.pk])
+        label = _("Survey response: %(score)s %(value)s of 5")
+        name = str(FIGURE_LABELS.get(self.score, self.score)).split(" (")[0]
+        return [
+            _record(
+                "survey_response",
+                r.pk,
+                r.responded_on,
+                label % {"score": name, "value": getattr(r, self.score)},
+                url,
+            )
+            for r in self.recent
+        ]
 
 
 def _csat(actor: User, account: Account, w: Windows, score: str) -> _Scores:
@@ -180,70 +214,38 @@ def _csat(actor: User, account: Account, w: Windows, score: str) -> _Scores:
         )
     )
     return _Scores(
+        score,
         _average(before.values_list(score, flat=True)),
         _average(getattr(r, score) for r in recent),
         recent,
     )
 
 
-def _survey_records(account: Account, responses: Iterable[Any], score: str) -> list[dict[str, Any]]:
-    url = reverse("account_surveys", args=[account.pk])
-    label = _("Survey response: %(score)s %(value)s of 5")
-    name = str(FIGURE_LABELS.get(score, score)).split(" (")[0]
-    return [
-        _record(
-            "survey_response",
-            r.pk,
-            r.responded_on,
-            label % {"score": name, "value": getattr(r, score)},
-            url,
-        )
-        for r in responses
-    ]
+def _complaint_records(*groups: Iterable[Complaint]) -> list[dict[str, Any]]:
+    cited = {c.pk: c for group in groups for c in group}
+    return [_complaint_record(c) for c in cited.values()]
 
 
 def _service_quality(actor: User, account: Account, w: Windows) -> Proposal | None:
     complaints = _complaints(actor, account, w, SERVICE_CATEGORIES)
     every = complaints_visible_to(actor).filter(account_id=account.pk)
-    breached = every.filter(breached_q(timezone.now()))
-    breaches_before = breached.filter(
-        received_at__gte=_day_end(w.before_from), received_at__lt=_day_end(w.recent_from)
-    ).count()
-    breached_recent = list(
-        breached.filter(
-            received_at__gte=_day_end(w.recent_from), received_at__lt=_day_end(w.until)
-        ).order_by("-received_at", "-id")
-    )
+    breaches = _in_windows(every.filter(breached_q(timezone.now())), w)
     csat = _csat(actor, account, w, "csat_service")
-    parts: list[str] = []
-    if complaints.after > complaints.before:
-        parts.append(
-            _("service and delivery complaints rose from %(before)s to %(after)s")
-            % {"before": complaints.before, "after": complaints.after}
-        )
-    if len(breached_recent) > breaches_before:
-        parts.append(
-            _("SLA breaches rose from %(before)s to %(after)s")
-            % {"before": breaches_before, "after": len(breached_recent)}
-        )
-    if csat.dropped:
-        parts.append(
-            _("service CSAT fell from %(before)s to %(after)s")
-            % {"before": csat.before, "after": csat.after}
-        )
+    parts = (
+        complaints.rose(_("service and delivery complaints rose from %(before)s to %(after)s"))
+        + breaches.rose(_("SLA breaches rose from %(before)s to %(after)s"))
+        + csat.fell(_("service CSAT fell from %(before)s to %(after)s"))
+    )
     if not parts:
         return None
-    cited = {c.pk: c for c in (*complaints.recent, *breached_recent)}
-    evidence = [_complaint_record(c) for c in cited.values()]
-    if csat.dropped:
-        evidence += _survey_records(account, csat.recent, "csat_service")
+    evidence = _complaint_records(complaints.recent, breaches.recent) + csat.records(account)
     return Proposal(
         ReasonKind.SERVICE_QUALITY,
         _sentence(parts),
         evidence[:MOST_EVIDENCE],
         {
             "complaints": _figure(complaints.before, complaints.after),
-            "sla_breaches": _figure(breaches_before, len(breached_recent)),
+            "sla_breaches": _figure(breaches.before, breaches.after),
             "csat_service": _figure(csat.before, csat.after),
         },
     )
@@ -303,21 +305,13 @@ def _price(actor: User, account: Account, w: Windows) -> Proposal | None:
             ngettext("%(count)s competitor price cut", "%(count)s competitor price cuts", len(cuts))
             % {"count": len(cuts)}
         )
-    if complaints.after > complaints.before:
-        parts.append(
-            _("price and billing complaints rose from %(before)s to %(after)s")
-            % {"before": complaints.before, "after": complaints.after}
-        )
-    if csat.dropped:
-        parts.append(
-            _("price CSAT fell from %(before)s to %(after)s")
-            % {"before": csat.before, "after": csat.after}
-        )
+    parts += complaints.rose(_("price and billing complaints rose from %(before)s to %(after)s"))
+    parts += csat.fell(_("price CSAT fell from %(before)s to %(after)s"))
     if not parts:
         return None
-    evidence = _move_records(account, cuts) + [_complaint_record(c) for c in complaints.recent]
-    if csat.dropped:
-        evidence += _survey_records(account, csat.recent, "csat_price")
+    evidence = (
+        _move_records(account, cuts) + _complaint_records(complaints.recent) + csat.records(account)
+    )
     return Proposal(
         ReasonKind.PRICE,
         _sentence(parts),
@@ -406,22 +400,12 @@ def _relationship_change(actor: User, account: Account, w: Windows) -> Proposal 
 def _product_fit(actor: User, account: Account, w: Windows) -> Proposal | None:
     complaints = _complaints(actor, account, w, [Category.PRODUCT_QUALITY])
     csat = _csat(actor, account, w, "csat_product")
-    parts: list[str] = []
-    if complaints.after > complaints.before:
-        parts.append(
-            _("product quality complaints rose from %(before)s to %(after)s")
-            % {"before": complaints.before, "after": complaints.after}
-        )
-    if csat.dropped:
-        parts.append(
-            _("product CSAT fell from %(before)s to %(after)s")
-            % {"before": csat.before, "after": csat.after}
-        )
+    parts = complaints.rose(
+        _("product quality complaints rose from %(before)s to %(after)s")
+    ) + csat.fell(_("product CSAT fell from %(before)s to %(after)s"))
     if not parts:
         return None
-    evidence = [_complaint_record(c) for c in complaints.recent]
-    if csat.dropped:
-        evidence += _survey_records(account, csat.recent, "csat_product")
+    evidence = _complaint_records(complaints.recent) + csat.records(account)
     return Proposal(
         ReasonKind.PRODUCT_FIT,
         _sentence(parts),
