@@ -37,43 +37,79 @@ PLAN_STREAM, REASON_STREAM, INTERVENTION_STREAM = (
 )
 
 
+def _history_rows(
+    model: Any,
+    stream: str,
+    limit: int,
+    before: Cursor | None,
+    scope: dict[str, int],
+    *related: str,
+) -> list[Any]:
+    """A page of one model's history rows, newest first, keyset on the moment recorded."""
+    rows = model.history.model.objects.filter(**scope).select_related("history_user", *related)
+    return list(keyset(rows, "history_date", stream, before, pk="history_id")[:limit])
+
+
+def _plan_scope(account: Account, plan_id: int | None) -> dict[str, int]:
+    """A plan's reasons or interventions, or those of all the account's plans."""
+    return {"plan_id": plan_id} if plan_id else {"plan__account_id": account.pk}
+
+
+def _entry(
+    row: Any,
+    stream: str,
+    action: str,
+    detail: str,
+    plan_id: int,
+    account: Account,
+    changes: tuple[HistoryChange, ...] = (),
+) -> HistoryEntry:
+    return HistoryEntry(
+        row.history_date,
+        who(row.history_user),
+        action,
+        changes,
+        WIN_BACK,
+        detail[:300],
+        key=entry_key(stream, row.history_id),
+        link=plan_url(account.pk, plan_id),
+    )
+
+
+def _plan_action(row: Any, outcomes: dict[str, str]) -> str:
+    if row.history_type == "+":
+        return _("started a win-back plan")
+    if row.status == PlanStatus.CLOSED:
+        return _("closed the win-back plan: %(outcome)s") % {
+            "outcome": outcomes.get(row.outcome, row.outcome)
+        }
+    if row.history_type == "~":
+        return _("reopened the win-back plan")
+    return _("deleted a win-back plan")
+
+
+def _plan_detail(row: Any) -> str:
+    if row.history_type == "+":
+        return str(row.goal)
+    return str(row.outcome_note) if row.status == PlanStatus.CLOSED else ""
+
+
 def _plan_entries(
     account: Account, limit: int, before: Cursor | None, plan_id: int | None = None
 ) -> list[HistoryEntry]:
-    rows = WinBackPlan.history.model.objects.filter(account_id=account.pk).select_related(
-        "history_user"
-    )
-    if plan_id is not None:
-        rows = rows.filter(id=plan_id)
     outcomes = {value: str(label) for value, label in PlanOutcome.choices}
-    entries = []
-    for row in keyset(rows, "history_date", PLAN_STREAM, before, pk="history_id")[:limit]:
-        detail = ""
-        if row.history_type == "+":
-            action = _("started a win-back plan")
-            detail = row.goal
-        elif row.status == PlanStatus.CLOSED:
-            action = _("closed the win-back plan: %(outcome)s") % {
-                "outcome": outcomes.get(row.outcome, row.outcome)
-            }
-            detail = row.outcome_note
-        elif row.history_type == "~":
-            action = _("reopened the win-back plan")
-        else:
-            action = _("deleted a win-back plan")
-        entries.append(
-            HistoryEntry(
-                row.history_date,
-                who(row.history_user),
-                action,
-                (),
-                WIN_BACK,
-                detail[:300],
-                key=entry_key(PLAN_STREAM, row.history_id),
-                link=plan_url(account.pk, row.id),
-            )
+    scope = {"id": plan_id} if plan_id else {"account_id": account.pk}
+    return [
+        _entry(
+            row,
+            PLAN_STREAM,
+            _plan_action(row, outcomes),
+            _plan_detail(row),
+            row.id,
+            account,
         )
-    return entries
+        for row in _history_rows(WinBackPlan, PLAN_STREAM, limit, before, scope)
+    ]
 
 
 def _step_action(row: Any, kind: str) -> str:
@@ -92,70 +128,52 @@ def _step_action(row: Any, kind: str) -> str:
 def _intervention_entries(
     account: Account, limit: int, before: Cursor | None, plan_id: int | None = None
 ) -> list[HistoryEntry]:
-    rows = Intervention.history.model.objects.filter(plan__account_id=account.pk).select_related(
-        "history_user", "owner"
-    )
-    if plan_id is not None:
-        rows = rows.filter(plan_id=plan_id)
     kinds = {value: str(label) for value, label in InterventionKind.choices}
+    scope = _plan_scope(account, plan_id)
     entries = []
-    for row in keyset(rows, "history_date", INTERVENTION_STREAM, before, pk="history_id")[:limit]:
+    for row in _history_rows(Intervention, INTERVENTION_STREAM, limit, before, scope, "owner"):
         changes: tuple[HistoryChange, ...] = ()
         if row.status == InterventionStatus.PLANNED:
             changes = (
                 HistoryChange(_("owner"), "", who(row.owner)),
                 HistoryChange(_("due on"), "", row.due_on.isoformat()),
             )
+        action = _step_action(row, kinds.get(row.kind, row.kind))
         entries.append(
-            HistoryEntry(
-                row.history_date,
-                who(row.history_user),
-                _step_action(row, kinds.get(row.kind, row.kind)),
-                changes,
-                WIN_BACK,
-                row.description[:300],
-                key=entry_key(INTERVENTION_STREAM, row.history_id),
-                link=plan_url(account.pk, row.plan_id),
-            )
+            _entry(row, INTERVENTION_STREAM, action, row.description, row.plan_id, account, changes)
         )
     return entries
+
+
+def _reason_action(row: Any, kind: str) -> str:
+    what = {"reason": kind}
+    if row.history_type == "+" and not row.proposed:
+        return _("added the reason “%(reason)s”") % what
+    if row.history_type == "+":
+        return _("found evidence of “%(reason)s”") % what
+    if row.status == ReasonStatus.CONFIRMED:
+        return _("confirmed the reason “%(reason)s”") % what
+    if row.status == ReasonStatus.REJECTED:
+        return _("rejected the reason “%(reason)s”") % what
+    return _("refreshed the evidence of “%(reason)s”") % what
 
 
 def _reason_entries(
     account: Account, limit: int, before: Cursor | None, plan_id: int | None = None
 ) -> list[HistoryEntry]:
-    rows = WinBackReason.history.model.objects.filter(plan__account_id=account.pk).select_related(
-        "history_user"
-    )
-    if plan_id is not None:
-        rows = rows.filter(plan_id=plan_id)
     kinds = {value: str(label) for value, label in ReasonKind.choices}
-    entries = []
-    for row in keyset(rows, "history_date", REASON_STREAM, before, pk="history_id")[:limit]:
-        what = {"reason": kinds.get(row.kind, row.kind)}
-        if row.history_type == "+" and not row.proposed:
-            action = _("added the reason “%(reason)s”") % what
-        elif row.history_type == "+":
-            action = _("found evidence of “%(reason)s”") % what
-        elif row.status == ReasonStatus.CONFIRMED:
-            action = _("confirmed the reason “%(reason)s”") % what
-        elif row.status == ReasonStatus.REJECTED:
-            action = _("rejected the reason “%(reason)s”") % what
-        else:
-            action = _("refreshed the evidence of “%(reason)s”") % what
-        entries.append(
-            HistoryEntry(
-                row.history_date,
-                who(row.history_user),
-                action,
-                (),
-                WIN_BACK,
-                (row.note or row.summary)[:300],
-                key=entry_key(REASON_STREAM, row.history_id),
-                link=plan_url(account.pk, row.plan_id),
-            )
+    scope = _plan_scope(account, plan_id)
+    return [
+        _entry(
+            row,
+            REASON_STREAM,
+            _reason_action(row, kinds.get(row.kind, row.kind)),
+            row.note or row.summary,
+            row.plan_id,
+            account,
         )
-    return entries
+        for row in _history_rows(WinBackReason, REASON_STREAM, limit, before, scope)
+    ]
 
 
 def plan_history(plan: WinBackPlan, limit: int = 200) -> list[HistoryEntry]:
