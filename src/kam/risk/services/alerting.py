@@ -8,6 +8,7 @@ import numpy as np
 
 from kam.alerts.registry import Finding, english
 from kam.alerts.services import alerts_sync
+from kam.analytics.churn import HIGH_PROBABILITY, LOW_P_ALIVE
 from kam.core.money import cents_text
 from kam.org.selectors import base_currency
 from kam.portfolio.rules import rules_from
@@ -52,8 +53,10 @@ def risk_alerts(scores: ScoreRows, previous: dict[int, Previous]) -> None:
     for row in np.flatnonzero(high).tolist():
         pk = int(scores.account_ids[row])
         before = previous.get(pk)
-        probability = _share(float(scores.churn_probability[row]))
-        p_alive = _share(float(scores.p_alive[row]))
+        # Drivers are judged on the unrounded values, as the risk level was (§10).
+        raw_probability = float(scores.churn_probability[row])
+        raw_p_alive = float(scores.p_alive[row])
+        probability, p_alive = _share(raw_probability), _share(raw_p_alive)
         factors = _factors(scores.top_factors[row])
         contribution = int(scores.contribution_cents[row])
         rule = CAUSE_HIGH_LARGE if contribution >= large else CAUSE_HIGH
@@ -68,14 +71,14 @@ def risk_alerts(scores: ScoreRows, previous: dict[int, Previous]) -> None:
                     "share",
                     _share(before.churn_probability) if before else None,
                     probability,
-                    driver=probability is not None and probability >= 0.5,
+                    driver=bool(raw_probability >= HIGH_PROBABILITY),
                 ),
                 _change(
                     "p_alive",
                     "share",
                     _share(before.p_alive) if before else None,
                     p_alive,
-                    driver=p_alive is not None and p_alive < 0.3,
+                    driver=bool(raw_p_alive < LOW_P_ALIVE),
                 ),
                 _change("top_factors", "text", None, factors or None, driver=bool(factors)),
                 _change("contribution", "money", None, cents_text(contribution), driver=False),
