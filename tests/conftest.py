@@ -144,6 +144,14 @@ def executive(make_user: Callable[..., User]) -> User:
     return make_user(Role.EXECUTIVE, username="eve")
 
 
+def signed_in(user: User, language: str = "en") -> Client:
+    """A browser-like test client with the user's session, pages in `language`."""
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client
+
+
 def api_client_for(user: User) -> Client:
     """A test client that sends a real personal access token, as a script would."""
     _token, raw = token_create(user=user, name="tests")

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from kam.accounts.columns import column_sorts
@@ -28,7 +27,7 @@ from kam.portfolio.services.playbooks import playbook_update
 from kam.portfolio.services.scoring import score_history
 from kam.portfolio.services.strategy import strategy_override_set
 from kam.risk.models import ModelKind
-from tests.conftest import api_client_for
+from tests.conftest import api_client_for, signed_in
 from tests.factories import (
     AccountFactory,
     AccountRequestFactory,
@@ -284,12 +283,6 @@ def build(rows: int, manager: User) -> int:
     for account in accounts:
         strategy_override_set(actor=manager, account=account, strategy="retention", reason="r")
     return first.pk
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("rows", [FEW, MANY])

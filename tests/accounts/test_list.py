@@ -7,21 +7,15 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from kam.accounts.forms import AccountForm, TeamMemberForm
 from kam.org.models import Role
 from kam.portfolio.models import AccountClass, Strategy
+from tests.conftest import signed_in
 from tests.factories import AccountFactory, SnapshotFactory, TeamMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def options(html: str, name: str) -> list[str]:
@@ -44,7 +38,7 @@ def test_industry_and_region_filters_list_each_value_once(manager) -> None:
     AccountFactory(owner=manager, industry="Energy", region="North China")
     both = AccountFactory(owner=manager, industry="Energy", region="North China")
     TeamMemberFactory(account=both, user=manager)
-    client = client_for(manager)
+    client = signed_in(manager)
 
     # When the account list and the portfolio matrix show their filters
     accounts = client.get(reverse("account_list")).text
@@ -63,7 +57,7 @@ def test_the_owner_filter_names_people_not_logins(director) -> None:
     AccountFactory(owner=owner)
 
     # When the director opens the list, then the owner menu says "Wei Li", not "wli"
-    menu = options(client_for(director).get(reverse("account_list")).text, "owner")
+    menu = options(signed_in(director).get(reverse("account_list")).text, "owner")
     assert "Wei Li" in menu
     assert "wli" not in menu
 
@@ -152,7 +146,7 @@ def test_the_list_shows_the_latest_revenue_class_and_strategy(manager) -> None:
     _scored(manager)
 
     # When the manager opens the list
-    html = client_for(manager).get(reverse("account_list")).text
+    html = signed_in(manager).get(reverse("account_list")).text
 
     # Then the latest snapshot's revenue (compact, exact on hover), class and strategy show
     assert '<abbr class="amount" title="118,495,519.42">118.5 M</abbr>' in html
@@ -177,7 +171,7 @@ def test_the_portfolio_columns_sort_on_the_server(manager, sort, order) -> None:
     _scored(manager)
 
     # When the list is sorted by a portfolio column
-    html = client_for(manager).get(reverse("account_list"), {"sort": sort}).text
+    html = signed_in(manager).get(reverse("account_list"), {"sort": sort}).text
 
     # Then the rows come in that order, accounts without a figure last
     assert codes(html) == order
@@ -194,7 +188,7 @@ def test_a_manager_s_override_is_the_strategy_the_list_shows(manager) -> None:
     strategy_override_set(actor=manager, account=mid, strategy=Strategy.WIN_BACK, reason="r")
 
     # When the list is sorted by strategy
-    html = client_for(manager).get(reverse("account_list"), {"sort": "strategy"}).text
+    html = signed_in(manager).get(reverse("account_list"), {"sort": "strategy"}).text
 
     # Then the override is shown and sorts where win-back sorts
     assert codes(html) == ["BIG", "LOW", "MID", "NEW"]
@@ -208,7 +202,7 @@ def test_sorting_by_revenue_pages_on_the_server(manager) -> None:
             account=AccountFactory(owner=manager, code=f"R{index}"),
             contribution_cents=(index + 1) * 1_000_000,
         )
-    client = client_for(manager)
+    client = signed_in(manager)
 
     # When the list sorted by revenue, largest first, is read two rows a page
     first = client.get(reverse("account_list"), {"sort": "-revenue", "per_page": 2}).text
@@ -228,7 +222,7 @@ def test_the_key_column_sorts_key_accounts_first(manager) -> None:
     AccountFactory(owner=manager, code="B1", is_key=True)
 
     # When the list is sorted by the key column, then key accounts come first
-    html = client_for(manager).get(reverse("account_list"), {"sort": "key"}).text
+    html = signed_in(manager).get(reverse("account_list"), {"sort": "key"}).text
     assert codes(html) == ["B1", "A1"]
 
 
@@ -236,7 +230,7 @@ def test_an_unknown_sort_falls_back_to_the_code(manager) -> None:
     # Given accounts, when the sort names no column, then the list sorts by code, no 500
     AccountFactory(owner=manager, code="B2")
     AccountFactory(owner=manager, code="A2")
-    response = client_for(manager).get(reverse("account_list"), {"sort": "portfolio_class;--"})
+    response = signed_in(manager).get(reverse("account_list"), {"sort": "portfolio_class;--"})
     assert response.status_code == 200
     assert codes(response.text) == ["A2", "B2"]
 
@@ -249,5 +243,5 @@ def test_the_owner_column_sorts_by_the_names_it_shows(director) -> None:
     AccountFactory(owner=amy, code="A9")
 
     # When the list is sorted by owner, then Amy Adams's account comes first
-    html = client_for(director).get(reverse("account_list"), {"sort": "owner"}).text
+    html = signed_in(director).get(reverse("account_list"), {"sort": "owner"}).text
     assert codes(html) == ["A9", "Z1"]

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from kam.accounts.models import Account
+from tests.conftest import signed_in
 from tests.factories import AccountFactory, ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_another_managers_account_page_answers_404(manager, other_manager) -> None:
     theirs = AccountFactory(owner=other_manager)
-    client = client_for(manager)
+    client = signed_in(manager)
     assert client.get(reverse("account_detail", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("account_edit", args=[theirs.pk])).status_code == 404
     response = client.post(reverse("account_note_add", args=[theirs.pk]), {"body": "hi"})
@@ -30,7 +24,7 @@ def test_another_managers_account_page_answers_404(manager, other_manager) -> No
 
 def test_an_executive_sees_the_page_but_changes_nothing(executive, manager) -> None:
     account = AccountFactory(owner=manager, name="Acme")
-    client = client_for(executive)
+    client = signed_in(executive)
 
     page = client.get(reverse("account_detail", args=[account.pk]))
     client.post(reverse("account_note_add", args=[account.pk]), {"body": "hi"}, follow=True)
@@ -47,7 +41,7 @@ def test_an_executive_sees_the_page_but_changes_nothing(executive, manager) -> N
 
 
 def test_creating_an_account_through_the_form(director, manager) -> None:
-    response = client_for(director).post(
+    response = signed_in(director).post(
         reverse("account_create"),
         {
             "code": "C900",
@@ -66,7 +60,7 @@ def test_creating_an_account_through_the_form(director, manager) -> None:
 
 def test_the_form_reports_a_duplicate_code_on_the_code_field(manager) -> None:
     AccountFactory(code="C900", owner=manager)
-    response = client_for(manager).post(
+    response = signed_in(manager).post(
         reverse("account_create"),
         {"code": "c900", "name": "Acme", "account_type": "end_user", "status": "prospect"},
     )
@@ -76,7 +70,7 @@ def test_the_form_reports_a_duplicate_code_on_the_code_field(manager) -> None:
 
 def test_the_edit_form_shows_up_in_the_history(manager) -> None:
     account = AccountFactory(owner=manager, name="Acme", industry="Energy")
-    client = client_for(manager)
+    client = signed_in(manager)
     client.post(
         reverse("account_edit", args=[account.pk]),
         {
@@ -102,7 +96,7 @@ def test_the_list_htmx_request_renders_only_the_results(
 ) -> None:
     for index in range(60):
         AccountFactory(owner=manager, code=f"C{index:03d}", industry="Energy")
-    client = client_for(manager)
+    client = signed_in(manager)
 
     with django_assert_max_num_queries(12):
         response = client.get(
@@ -117,7 +111,7 @@ def test_the_list_htmx_request_renders_only_the_results(
 
 def test_bad_list_parameters_are_ignored_not_an_error(manager) -> None:
     AccountFactory(owner=manager)
-    response = client_for(manager).get(
+    response = signed_in(manager).get(
         reverse("account_list"),
         {"status": "nonsense", "owner": "x", "page": "-4", "sort": "DROP TABLE"},
     )
@@ -129,7 +123,7 @@ def test_team_members_see_the_account_in_their_list(other_manager) -> None:
     sales = UserFactory(role="sales")
     account = AccountFactory(owner=other_manager)
     account.team_members.create(user=sales, role="sales")
-    response = client_for(sales).get(reverse("account_list"))
+    response = signed_in(sales).get(reverse("account_list"))
     assert [a.pk for a in response.context["page"].object_list] == [account.pk]
 
 
@@ -139,7 +133,7 @@ def test_the_account_page_lists_the_buying_centre_active_people_first(manager) -
     ContactFactory(account=account, name="Alan Left", active=False)
     ContactFactory(account=account, name="Li Wei", influence=4, reports_to=boss)
 
-    page = client_for(manager).get(reverse("account_detail", args=[account.pk])).content.decode()
+    page = signed_in(manager).get(reverse("account_detail", args=[account.pk])).content.decode()
 
     section = page[page.index('id="contacts"') :]
     assert section.index("Li Wei") < section.index("Alan Left")
@@ -148,7 +142,7 @@ def test_the_account_page_lists_the_buying_centre_active_people_first(manager) -
 
 def test_an_account_without_contacts_says_how_to_load_them(manager) -> None:
     account = AccountFactory(owner=manager)
-    page = client_for(manager).get(reverse("account_detail", args=[account.pk])).content.decode()
+    page = signed_in(manager).get(reverse("account_detail", args=[account.pk])).content.decode()
     assert "kam import contacts" in page
 
 
@@ -156,7 +150,7 @@ def test_the_list_pages_on_the_server_keeping_filters(manager) -> None:
     # Given 60 of the manager's customers
     for index in range(60):
         AccountFactory(owner=manager, code=f"P{index:02d}", status="customer")
-    client = client_for(manager)
+    client = signed_in(manager)
 
     # When the list is asked for the second page of customers, and for absurd pages and sizes
     second = client.get(reverse("account_list"), {"status": "customer", "page": "2"})
@@ -177,7 +171,7 @@ def test_filter_options_are_the_distinct_values_of_visible_accounts(manager, oth
         AccountFactory(owner=manager, industry="Automotive", region="North")
     AccountFactory(owner=other_manager, industry="Secret Industry")
 
-    body = client_for(manager).get(reverse("account_list")).content.decode()
+    body = signed_in(manager).get(reverse("account_list")).content.decode()
 
     assert body.count('<option value="Automotive">') == 1
     assert body.count('<option value="North">') == 1
@@ -191,7 +185,7 @@ def test_the_parent_is_given_by_code_and_a_hidden_code_is_as_unknown(
     mine = AccountFactory(owner=manager, code="GRP-1")
     AccountFactory(owner=other_manager, code="GRP-HIDDEN")
     subsidiary = AccountFactory(owner=manager, code="S1", name="Acme", status="prospect")
-    client = client_for(manager)
+    client = signed_in(manager)
     form = {"code": "S1", "name": "Acme", "account_type": "end_user", "status": "prospect"}
     edit_url = reverse("account_edit", args=[subsidiary.pk])
 

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from kam.alerts.services import ERROR_COMMENT_REQUIRED, alert_raise
 from kam.portfolio.alerts import KIND_CLASS_DROP, KIND_INVESTMENT_BAND
+from tests.conftest import signed_in
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", ""])

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,7 +27,7 @@ from kam.org.services import user_create
 from kam.portfolio.models import CostToServe
 from kam.relationships.importing import contacts_import
 from kam.relationships.models import Contact
-from tests.conftest import api_client_for
+from tests.conftest import api_client_for, signed_in
 from tests.factories import AccountFactory, CostToServeFactory
 
 OUTSIDE = "outside the years 1900–2999"
@@ -194,15 +193,9 @@ def test_the_openapi_schema_describes_the_patterns(director) -> None:
 # The pages.
 
 
-def _signed_in(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
-
-
 def test_the_pages_refuse_far_potential_dates_and_cost_months(director) -> None:
     account = AccountFactory(owner=director)
-    client = _signed_in(director)
+    client = signed_in(director)
 
     potential = client.post(
         reverse("account_potential_add", args=[account.pk]),
@@ -232,13 +225,13 @@ def test_the_pages_refuse_far_potential_dates_and_cost_months(director) -> None:
 def test_a_portfolio_page_asked_for_a_far_date_answers_without_it(
     director, name: str, query: dict[str, str]
 ) -> None:
-    response = _signed_in(director).get(reverse(name), query)
+    response = signed_in(director).get(reverse(name), query)
 
     assert response.status_code == 200
 
 
 def test_the_account_form_refuses_a_code_with_a_zero_width_space(director) -> None:
-    response = _signed_in(director).post(
+    response = signed_in(director).post(
         reverse("account_create"),
         {"code": "C10001\u200b", "name": "Acme", "account_type": "end_user", "status": "customer"},
     )

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from django.test import Client
 
 from kam.engagement.complaints.services import complaint_create
+from tests.conftest import signed_in
 from tests.factories import (
-    PASSWORD,
     AccountFactory,
     CompetitorMoveFactory,
     ContactFactory,
@@ -23,16 +21,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _signed_in(user: Any) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
-
 def test_an_empty_account_says_what_to_do_next_in_each_part(manager) -> None:
     account = AccountFactory(owner=manager)
 
-    text = _signed_in(manager).get(f"/accounts/{account.pk}/service/").content.decode()
+    text = signed_in(manager).get(f"/accounts/{account.pk}/service/").content.decode()
 
     assert "No complaint is being worked on." in text
     assert "No survey responses yet." in text
@@ -60,7 +52,7 @@ def test_a_served_account_shows_its_clocks_trend_trainings_and_moves(manager) ->
     training.attendees.add(person)
     CompetitorMoveFactory(account=account, competitor="Rival Pumps", products="seals")
 
-    text = _signed_in(manager).get(f"/accounts/{account.pk}/service/").content.decode()
+    text = signed_in(manager).get(f"/accounts/{account.pk}/service/").content.decode()
 
     assert "Late delivery of seals" in text and "sla-clock" in text
     assert 'data-chart="survey-trend"' in text and '"2026-07", "2026-10"' in text
@@ -71,17 +63,17 @@ def test_a_served_account_shows_its_clocks_trend_trainings_and_moves(manager) ->
 
 def test_the_account_page_panels_link_the_service_page(manager) -> None:
     account = AccountFactory(owner=manager)
-    panel = _signed_in(manager).get(f"/accounts/{account.pk}/trainings/").content.decode()
+    panel = signed_in(manager).get(f"/accounts/{account.pk}/trainings/").content.decode()
     assert f'href="/accounts/{account.pk}/service/"' in panel
 
 
 def test_another_managers_service_page_answers_404(manager, other_manager) -> None:
     account = AccountFactory(owner=other_manager)
-    assert _signed_in(manager).get(f"/accounts/{account.pk}/service/").status_code == 404
+    assert signed_in(manager).get(f"/accounts/{account.pk}/service/").status_code == 404
 
 
 def test_an_executive_reads_but_is_offered_no_form(manager, executive) -> None:
     account = AccountFactory(owner=manager)
-    page = _signed_in(executive).get(f"/accounts/{account.pk}/service/")
+    page = signed_in(executive).get(f"/accounts/{account.pk}/service/")
     assert page.status_code == 200
     assert "/trainings/add/" not in page.content.decode()

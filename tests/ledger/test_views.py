@@ -5,23 +5,17 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from kam.core.dates import today
 from kam.core.months import last_month_end
 from kam.ledger.models import ImportBatch, ImportJob, JobStatus, LedgerLine
+from tests.conftest import signed_in
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EXPORT = "Kunde;Datum;Umsatz;Beleg\nK1;24.11.2026;1.234,56;R1\nK2;23.11.2026;99,00;R2\n"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_upload_preview_map_import_and_see_the_result(director) -> None:

@@ -7,20 +7,13 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from kam.portfolio.models import SETTINGS_TABLE
 from kam.portfolio.selectors import portfolio_settings
+from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user, language: str = "en") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 def shown(html: str) -> dict[str, str]:

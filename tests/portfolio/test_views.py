@@ -5,23 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from kam.core.dates import today
 from kam.portfolio.models import CostToServe, Snapshot, StrategyOverride
 from kam.portfolio.selectors import overview, portfolio_settings
 from kam.portfolio.services.scoring import score_portfolio
+from tests.conftest import signed_in
 from tests.factories import AccountFactory, SnapshotFactory
 from tests.portfolio.history import PAST, company_with_history
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_pages_explain_what_to_do_before_the_first_scoring(director) -> None:

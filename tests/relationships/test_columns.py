@@ -6,23 +6,16 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from kam.relationships.models import BuyingRole
 from kam.relationships.services import record_scores
-from tests.conftest import api_client_for
+from tests.conftest import api_client_for, signed_in
 from tests.factories import AccountFactory, ContactFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2026, 6, 30)
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _codes(html: str) -> list[str]:
@@ -54,7 +47,7 @@ def test_the_list_shows_closeness_coverage_and_gaps(manager) -> None:
     _mapped(manager)
 
     # When the manager opens the account list
-    html = _signed_in(manager).get(reverse("account_list"), {"sort": "code"}).text
+    html = signed_in(manager).get(reverse("account_list"), {"sort": "code"}).text
 
     # Then each row shows its latest closeness, coverage and gap count, "—" without a score
     rows = dict(re.findall(r'">([A-Z]+)</a></td>(.*?)</tr>', html, re.S))
@@ -81,7 +74,7 @@ def test_the_relationship_columns_sort_on_the_server(manager, sort, order) -> No
     _mapped(manager)
 
     # When the list is sorted by a relationship column
-    html = _signed_in(manager).get(reverse("account_list"), {"sort": sort}).text
+    html = signed_in(manager).get(reverse("account_list"), {"sort": sort}).text
 
     # Then the rows come in that order (ties by code), accounts without a figure last
     assert _codes(html) == order

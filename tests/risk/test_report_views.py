@@ -7,20 +7,13 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from kam.org.models import User
-from tests.factories import PASSWORD
+from tests.conftest import signed_in
 from tests.risk.report_world import AS_OF, treated_world
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_the_page_states_the_difference_with_its_counts(

@@ -4,11 +4,10 @@ class forecast and the model quality, each with its empty state and its permissi
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from kam.org.models import User
 from kam.risk.models import ModelKind, RiskLevel
+from tests.conftest import signed_in
 from tests.factories import (
     AccountFactory,
     ModelRunFactory,
@@ -31,12 +30,6 @@ CHURN_QUALITY = {
     "baseline": {"auc": 0.7, "brier": 0.15, "calibration": []},
     "beats_baseline": True,
 }
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_panel_shows_the_score_its_factors_and_trend(manager) -> None:

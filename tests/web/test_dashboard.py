@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from kam.accounts.models import Account
 from kam.accounts.services import note_post
 from kam.alerts.services import alert_raise
 from kam.org.models import User
+from tests.conftest import signed_in
 from tests.factories import (
     AccountFactory,
     AccountRequestFactory,
@@ -23,12 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 SEP, OCT = dt.date(2026, 9, 30), dt.date(2026, 10, 31)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _portfolio(manager: User, other_manager: User) -> None:

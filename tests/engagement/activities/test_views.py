@@ -5,24 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from kam.engagement.activities.models import Activity
 from kam.engagement.activities.selectors import cadence_settings
 from kam.org.models import User
+from tests.conftest import signed_in
 from tests.factories import AccountFactory, ActivityFactory, ContactFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_agenda_shows_overdue_first_and_is_in_the_navigation(manager: User) -> None:
@@ -34,7 +28,7 @@ def test_the_agenda_shows_overdue_first_and_is_in_the_navigation(manager: User) 
         subject="Lunch with the buyer",
         planned_for=timezone.now() + dt.timedelta(days=1),
     )
-    page = client_for(manager).get(reverse("agenda"))
+    page = signed_in(manager).get(reverse("agenda"))
     text = page.content.decode()
     assert page.status_code == 200
     assert f'href="{reverse("agenda")}"' in text
@@ -46,7 +40,7 @@ def test_one_click_logs_a_planned_activity_done(manager: User) -> None:
     activity = ActivityFactory(account__owner=manager, planned_for=timezone.now())
     wang = ContactFactory(account=activity.account)
     activity.their_participants.set([wang])
-    answer = client_for(manager).post(
+    answer = signed_in(manager).post(
         reverse("agenda_done", args=[activity.pk]), {"outcome": "Signed the trial"}, **HTMX
     )
     assert answer.status_code == 200
@@ -59,13 +53,13 @@ def test_one_click_logs_a_planned_activity_done(manager: User) -> None:
 
 def test_a_second_click_says_why_it_is_refused(manager: User) -> None:
     activity = ActivityFactory(account__owner=manager, status="done", done_at=timezone.now())
-    answer = client_for(manager).post(reverse("agenda_done", args=[activity.pk]), **HTMX)
+    answer = signed_in(manager).post(reverse("agenda_done", args=[activity.pk]), **HTMX)
     assert "cannot move from done to done" in answer.content.decode()
 
 
 def test_another_managers_activity_cannot_be_done(manager: User, other_manager: User) -> None:
     theirs = ActivityFactory(account__owner=other_manager)
-    answer = client_for(manager).post(reverse("agenda_done", args=[theirs.pk]))
+    answer = signed_in(manager).post(reverse("agenda_done", args=[theirs.pk]))
     assert answer.status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == "planned"
@@ -73,7 +67,7 @@ def test_another_managers_activity_cannot_be_done(manager: User, other_manager: 
 
 def test_plan_a_visit_for_an_account_due(manager: User) -> None:
     account = AccountFactory(owner=manager)
-    answer = client_for(manager).post(
+    answer = signed_in(manager).post(
         reverse("agenda_plan_visit", args=[account.pk]), {"planned_for": "2026-12-04T10:00"}, **HTMX
     )
     assert answer.status_code == 200
@@ -86,7 +80,7 @@ def test_the_panel_shows_the_cadence_and_logs_an_activity(manager: User) -> None
     account = AccountFactory(owner=manager)
     SnapshotFactory(account=account, account_class="B")
     ActivityFactory(account=account, status="done", done_at=timezone.now() - dt.timedelta(days=33))
-    client = client_for(manager)
+    client = signed_in(manager)
     panel = client.get(reverse("account_activities", args=[account.pk]))
     assert "Next visit due in 12 days" in panel.content.decode()
     logged = client.post(
@@ -100,7 +94,7 @@ def test_the_panel_shows_the_cadence_and_logs_an_activity(manager: User) -> None
 
 def test_the_panel_form_names_the_missing_date_of_a_plan(manager: User) -> None:
     account = AccountFactory(owner=manager)
-    answer = client_for(manager).post(
+    answer = signed_in(manager).post(
         reverse("account_activities", args=[account.pk]),
         {"status": "planned", "kind": "call", "subject": "Call back"},
         **HTMX,
@@ -111,7 +105,7 @@ def test_the_panel_form_names_the_missing_date_of_a_plan(manager: User) -> None:
 
 def test_the_account_page_loads_the_panel(manager: User) -> None:
     account = AccountFactory(owner=manager)
-    page = client_for(manager).get(reverse("account_detail", args=[account.pk]))
+    page = signed_in(manager).get(reverse("account_detail", args=[account.pk]))
     assert reverse("account_activities", args=[account.pk]) in page.content.decode()
 
 
@@ -123,12 +117,12 @@ def test_the_director_edits_the_cadence_page(director: User, manager: User) -> N
         "visit_days_d": 90,
         "decision_maker_days": 60,
     }
-    refused = client_for(manager).post(reverse("cadence_settings"), values)
+    refused = signed_in(manager).post(reverse("cadence_settings"), values)
     assert "Only a director or an administrator may edit the contact cadence." in (
         refused.content.decode()
     )
     assert cadence_settings().visit_days_a == 30
-    page = client_for(director).post(reverse("cadence_settings"), values, follow=True)
+    page = signed_in(director).post(reverse("cadence_settings"), values, follow=True)
     assert page.status_code == 200
     assert "Cadence saved." in page.content.decode()
     assert cadence_settings().visit_days_a == 20

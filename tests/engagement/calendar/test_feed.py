@@ -19,18 +19,13 @@ from kam.engagement.calendar.models import CalendarFeed
 from kam.engagement.calendar.selectors import CANCELLED_DAYS, FEED_WEEKS_BACK
 from kam.engagement.calendar.services import feed_create, feed_revoke
 from kam.org.models import User
+from tests.conftest import signed_in
 from tests.factories import AccountFactory, ActivityFactory, ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 CALENDAR_REQUIRED = ("PRODID", "VERSION")
 EVENT_REQUIRED = ("UID", "DTSTAMP", "DTSTART")
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _fetch(raw: str, **headers: Any) -> Any:
@@ -353,7 +348,7 @@ def test_the_invitation_is_a_request_for_the_activity_and_404_for_another_manage
     # Given Mia's visit and Otto's
     visit = ActivityFactory(account__owner=mia, subject="Plant tour", planned_for=timezone.now())
     theirs = ActivityFactory(account__owner=other_manager, planned_for=timezone.now())
-    client = client_for(mia)
+    client = signed_in(mia)
 
     # When she downloads her visit's invitation
     response = client.get(reverse("activity_invitation", args=[visit.pk]))
@@ -376,7 +371,7 @@ def test_the_invitation_is_a_request_for_the_activity_and_404_for_another_manage
 
 def test_the_agenda_card_makes_shows_once_and_revokes_the_url(mia: User) -> None:
     # Given Mia's agenda without a subscription
-    client = client_for(mia)
+    client = signed_in(mia)
     ActivityFactory(account__owner=mia, subject="Plant tour", planned_for=timezone.now())
     page = client.get(reverse("agenda")).content.decode()
     assert "Calendar subscription" in page

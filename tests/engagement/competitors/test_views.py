@@ -3,26 +3,18 @@ list a director reads."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.test import Client
 
 from kam.engagement.competitors.models import CompetitorMove
-from tests.factories import PASSWORD, AccountFactory, CompetitorMoveFactory
+from tests.conftest import signed_in
+from tests.factories import AccountFactory, CompetitorMoveFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _signed_in(user: Any) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
-
 def test_a_manager_records_a_move_and_sees_the_alert_on_the_panel(manager) -> None:
     account = AccountFactory(owner=manager, is_key=True)
-    client = _signed_in(manager)
+    client = signed_in(manager)
 
     answer = client.post(
         f"/accounts/{account.pk}/competitor-moves/add/",
@@ -43,7 +35,7 @@ def test_a_manager_records_a_move_and_sees_the_alert_on_the_panel(manager) -> No
 
 def test_a_missing_competitor_is_named_in_the_message(manager) -> None:
     account = AccountFactory(owner=manager)
-    answer = _signed_in(manager).post(
+    answer = signed_in(manager).post(
         f"/accounts/{account.pk}/competitor-moves/add/",
         {"move-offer": "price_cut", "move-seen_on": "2026-11-01", "move-source": "field"},
         follow=True,
@@ -54,7 +46,7 @@ def test_a_missing_competitor_is_named_in_the_message(manager) -> None:
 
 def test_the_edit_page_changes_a_move(manager) -> None:
     move = CompetitorMoveFactory(account=AccountFactory(owner=manager))
-    answer = _signed_in(manager).post(
+    answer = signed_in(manager).post(
         f"/engagement/competitor-moves/{move.pk}/edit/?back=service",
         {
             "back": "service",
@@ -78,9 +70,9 @@ def test_the_portfolio_list_says_who_offers_what_where(director, manager, other_
     )
     CompetitorMoveFactory(account=AccountFactory(owner=other_manager), competitor="Small Co")
 
-    everything = _signed_in(director).get("/engagement/competitor-moves/").content.decode()
-    rival = _signed_in(director).get("/engagement/competitor-moves/?competitor=rival")
-    mine = _signed_in(manager).get("/engagement/competitor-moves/").content.decode()
+    everything = signed_in(director).get("/engagement/competitor-moves/").content.decode()
+    rival = signed_in(director).get("/engagement/competitor-moves/?competitor=rival")
+    mine = signed_in(manager).get("/engagement/competitor-moves/").content.decode()
 
     assert "Who offers what" in everything and "Small Co" in everything
     assert "MIA-1" in rival.content.decode()
@@ -89,13 +81,13 @@ def test_the_portfolio_list_says_who_offers_what_where(director, manager, other_
 
 
 def test_the_empty_list_says_where_to_record_one(manager) -> None:
-    text = _signed_in(manager).get("/engagement/competitor-moves/").content.decode()
+    text = signed_in(manager).get("/engagement/competitor-moves/").content.decode()
     assert "No competitor move recorded yet" in text
 
 
 def test_another_managers_move_pages_answer_404(manager, other_manager) -> None:
     move = CompetitorMoveFactory(account=AccountFactory(owner=other_manager))
-    client = _signed_in(manager)
+    client = signed_in(manager)
     assert client.get(f"/accounts/{move.account_id}/competitor-moves/").status_code == 404
     assert client.get(f"/engagement/competitor-moves/{move.pk}/edit/").status_code == 404
     assert client.post(f"/engagement/competitor-moves/{move.pk}/delete/").status_code == 404

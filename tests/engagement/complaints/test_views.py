@@ -7,21 +7,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils.timezone import now as timezone_now
 
 from kam.engagement.complaints.models import Complaint, Status
 from kam.org.models import User
-from tests.factories import PASSWORD, AccountFactory, ComplaintFactory, TeamFactory
+from tests.conftest import signed_in
+from tests.factories import AccountFactory, ComplaintFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def _late(account: Any, hours: float, subject: str) -> Complaint:

@@ -12,15 +12,10 @@ from django.utils.timezone import now as timezone_now
 
 from kam.engagement.surveys.models import ResponseSource, SurveyInvitation, SurveyResponse
 from kam.engagement.surveys.services import survey_invitation_create, survey_invitation_revoke
-from tests.factories import PASSWORD, AccountFactory, ContactFactory, SurveyResponseFactory
+from tests.conftest import signed_in
+from tests.factories import AccountFactory, ContactFactory, SurveyResponseFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _signed_in(user: Any) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def _link(manager: Any) -> tuple[SurveyInvitation, str]:
@@ -32,7 +27,7 @@ def test_the_panel_draws_the_trend_of_the_accounts_surveys(manager, django_asser
     account = AccountFactory(owner=manager)
     SurveyResponseFactory(account=account, responded_on=dt.date(2026, 7, 1), csat_service=5)
     SurveyResponseFactory(account=account, responded_on=dt.date(2026, 10, 1), csat_service=3)
-    client = _signed_in(manager)
+    client = signed_in(manager)
     with django_assert_max_num_queries(12):
         page = client.get(f"/accounts/{account.pk}/surveys/")
     assert page.status_code == 200
@@ -43,13 +38,13 @@ def test_the_panel_draws_the_trend_of_the_accounts_surveys(manager, django_asser
 
 def test_another_managers_panel_answers_404(manager, other_manager) -> None:
     account = AccountFactory(owner=other_manager)
-    assert _signed_in(manager).get(f"/accounts/{account.pk}/surveys/").status_code == 404
+    assert signed_in(manager).get(f"/accounts/{account.pk}/surveys/").status_code == 404
 
 
 def test_a_manager_enters_a_response_on_the_page(manager) -> None:
     account = AccountFactory(owner=manager)
     contact = ContactFactory(account=account)
-    answer = _signed_in(manager).post(
+    answer = signed_in(manager).post(
         f"/accounts/{account.pk}/surveys/add/",
         {
             "responded_on": "2026-10-05",
@@ -68,7 +63,7 @@ def test_a_manager_enters_a_response_on_the_page(manager) -> None:
 
 def test_a_page_response_without_scores_is_refused_with_a_message(manager) -> None:
     account = AccountFactory(owner=manager)
-    answer = _signed_in(manager).post(
+    answer = signed_in(manager).post(
         f"/accounts/{account.pk}/surveys/add/",
         {"responded_on": "2026-10-05", "method": "phone"},
         follow=True,
@@ -79,7 +74,7 @@ def test_a_page_response_without_scores_is_refused_with_a_message(manager) -> No
 
 def test_a_page_response_with_an_out_of_range_score_is_refused(manager) -> None:
     account = AccountFactory(owner=manager)
-    _signed_in(manager).post(
+    signed_in(manager).post(
         f"/accounts/{account.pk}/surveys/add/",
         {"responded_on": "2026-10-05", "method": "phone", "nps": "11"},
     )
@@ -89,7 +84,7 @@ def test_a_page_response_with_an_out_of_range_score_is_refused(manager) -> None:
 def test_a_manager_makes_a_link_shown_once_and_revokes_it(manager) -> None:
     account = AccountFactory(owner=manager)
     contact = ContactFactory(account=account)
-    client = _signed_in(manager)
+    client = signed_in(manager)
     made = client.post(
         f"/accounts/{account.pk}/surveys/invite/",
         {"link-contact_id": str(contact.pk), "link-days": "7"},
@@ -110,7 +105,7 @@ def test_a_manager_makes_a_link_shown_once_and_revokes_it(manager) -> None:
 def test_another_managers_link_cannot_be_revoked(manager, other_manager) -> None:
     invitation, _raw = _link(other_manager)
     assert (
-        _signed_in(manager).post(f"/surveys/invitations/{invitation.pk}/revoke/").status_code == 404
+        signed_in(manager).post(f"/surveys/invitations/{invitation.pk}/revoke/").status_code == 404
     )
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
@@ -179,7 +174,7 @@ def test_expired_revoked_and_unknown_links_write_nothing(manager) -> None:
 def test_a_manager_records_a_survey_plan_naming_whom_it_surveys(manager) -> None:
     account = AccountFactory(owner=manager)
     buyer = ContactFactory(account=account, name="Zhang Min")
-    client = _signed_in(manager)
+    client = signed_in(manager)
     client.post(
         f"/accounts/{account.pk}/surveys/plans/add/",
         {

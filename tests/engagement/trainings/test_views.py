@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.test import Client
 
 from kam.engagement.trainings.models import Training
-from tests.factories import PASSWORD, AccountFactory, ContactFactory, TrainingFactory
+from tests.conftest import signed_in
+from tests.factories import AccountFactory, ContactFactory, TrainingFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _signed_in(user: Any) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
-
 def test_the_empty_panel_says_what_to_record(manager) -> None:
     account = AccountFactory(owner=manager)
-    page = _signed_in(manager).get(f"/accounts/{account.pk}/trainings/")
+    page = signed_in(manager).get(f"/accounts/{account.pk}/trainings/")
     text = page.content.decode()
     assert "No training held yet" in text
     assert f'action="/accounts/{account.pk}/trainings/add/"' in text
@@ -31,7 +23,7 @@ def test_a_manager_records_a_training_from_the_service_page(manager) -> None:
     account = AccountFactory(owner=manager)
     person = ContactFactory(account=account, name="Chen Jie")
 
-    answer = _signed_in(manager).post(
+    answer = signed_in(manager).post(
         f"/accounts/{account.pk}/trainings/add/",
         {
             "back": "service",
@@ -52,7 +44,7 @@ def test_a_manager_records_a_training_from_the_service_page(manager) -> None:
 
 def test_a_bad_feedback_comes_back_as_a_message_naming_the_field(manager) -> None:
     account = AccountFactory(owner=manager)
-    client = _signed_in(manager)
+    client = signed_in(manager)
 
     answer = client.post(
         f"/accounts/{account.pk}/trainings/add/",
@@ -72,7 +64,7 @@ def test_a_bad_feedback_comes_back_as_a_message_naming_the_field(manager) -> Non
 
 def test_the_edit_page_changes_a_training(manager) -> None:
     training = TrainingFactory(account=AccountFactory(owner=manager))
-    client = _signed_in(manager)
+    client = signed_in(manager)
     assert client.get(f"/engagement/trainings/{training.pk}/edit/").status_code == 200
 
     answer = client.post(
@@ -92,7 +84,7 @@ def test_the_edit_page_changes_a_training(manager) -> None:
 
 def test_another_managers_pages_answer_404(manager, other_manager) -> None:
     training = TrainingFactory(account=AccountFactory(owner=other_manager))
-    client = _signed_in(manager)
+    client = signed_in(manager)
     assert client.get(f"/accounts/{training.account_id}/trainings/").status_code == 404
     assert client.get(f"/engagement/trainings/{training.pk}/edit/").status_code == 404
     assert client.post(f"/engagement/trainings/{training.pk}/delete/").status_code == 404
@@ -101,6 +93,6 @@ def test_another_managers_pages_answer_404(manager, other_manager) -> None:
 
 def test_a_training_is_removed(manager) -> None:
     training = TrainingFactory(account=AccountFactory(owner=manager))
-    answer = _signed_in(manager).post(f"/engagement/trainings/{training.pk}/delete/")
+    answer = signed_in(manager).post(f"/engagement/trainings/{training.pk}/delete/")
     assert answer["Location"] == f"/accounts/{training.account_id}/#trainings"
     assert not Training.objects.exists()

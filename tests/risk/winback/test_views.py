@@ -8,14 +8,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from kam.org.models import User
 from kam.risk.models import InterventionStatus, PlanStatus, ReasonStatus, WinBackPlan
+from tests.conftest import signed_in
 from tests.factories import (
-    PASSWORD,
     ComplaintFactory,
     InterventionFactory,
     WinBackPlanFactory,
@@ -24,12 +23,6 @@ from tests.factories import (
 from tests.risk.winback.conftest import churn_alert
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def _plan_url(plan: WinBackPlan) -> str:
