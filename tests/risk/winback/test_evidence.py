@@ -123,6 +123,25 @@ def test_a_decision_maker_who_left_and_closeness_down_propose_a_relationship_cha
     }
     assert [e["type"] for e in proposal.evidence] == ["contact", "relationship_score"]
     assert "Wang Li" in proposal.summary
+    assert proposal.evidence[0]["label"] == "Wang Li left (Decision maker)"
+
+
+def test_a_champion_who_left_is_named_as_the_champion_whatever_their_role(
+    manager: User,
+) -> None:
+    account = AccountFactory(owner=manager)
+    ContactFactory(
+        account=account,
+        name="Zhao Min",
+        buying_role="influencer",
+        attitude="champion",
+        active=False,
+        left_on=dt.date(2026, 9, 2),
+    )
+
+    proposal = _kinds(manager, account)[ReasonKind.RELATIONSHIP_CHANGE]
+
+    assert [e["label"] for e in proposal.evidence] == ["Zhao Min left (Champion)"]
 
 
 def test_product_quality_complaints_propose_product_fit_never_budget(manager: User) -> None:

@@ -330,6 +330,13 @@ def _closeness_at(series: list[Any], day: dt.date) -> float | None:
     return round(value, 1) if value is not None else None
 
 
+def _key_part(contact: Any) -> str:
+    """What made the contact a key person for the rule: the decision, or the championing."""
+    if contact.buying_role == BuyingRole.DECISION_MAKER:
+        return str(contact.get_buying_role_display())
+    return str(contact.get_attitude_display())
+
+
 def _relationship_change(actor: User, account: Account, w: Windows) -> Proposal | None:
     key_people = account_contacts(actor, account.pk).filter(
         left_on__isnull=False, left_on__gt=w.before_from, left_on__lte=w.until
@@ -370,7 +377,7 @@ def _relationship_change(actor: User, account: Account, w: Windows) -> Proposal 
             c.pk,
             c.left_on or w.until,
             _("%(name)s left (%(role)s)")
-            % {"name": c.name, "role": c.get_buying_role_display() or c.get_attitude_display()},
+            % {"name": c.name, "role": _key_part(c)},
             reverse("relationship_map_person", args=[account.pk, c.pk]),
         )
         for c in left_recent
