@@ -60,13 +60,17 @@ def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iter
 
 @pytest.fixture
 def shoot(page: Any, request: pytest.FixtureRequest) -> Any:
-    """shoot("step") saves a full-page screenshot named after the test and the step."""
+    """shoot("step") saves a full-page screenshot named after the test and the step;
+    shoot("step", locator) saves that element alone, for a panel of a long page."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     test = re.sub(r"[^\w-]+", "-", request.node.name).strip("-")
 
-    def take(step: str) -> Path:
+    def take(step: str, element: Any = None) -> Path:
         path = SHOTS / f"{test}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
+        if element is None:
+            page.screenshot(path=str(path), full_page=True)
+        else:
+            element.screenshot(path=str(path))
         return path
 
     return take
