@@ -62,8 +62,13 @@ def test_the_director_sees_who_drifts_away_and_the_manager_starts_the_win_back(p
     expect(panel.locator(".churn-probability")).to_be_visible()
     expect(panel.locator("table.risk-factor-table tbody tr").first).to_be_visible()
     _drawn(page, "risk-factors")
+    # with the reasons its records show, each with the records behind it
+    reasons = panel.locator(".risk-reasons article.reason")
+    expect(reasons.first).to_be_visible()
+    expect(reasons.first.locator("ul.evidence a").first).to_be_visible()
     panel.scroll_into_view_if_needed()
     shoot("risk-panel")
+    shoot("risk-panel-alone", panel)
 
     # And the class forecast, the models' quality and the intervention report
     page.goto("/risk/migration/")

@@ -3,17 +3,22 @@ class forecast and the model quality, each with its empty state and its permissi
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kam.risk.models import ModelKind, RiskLevel
 from tests.conftest import signed_in
 from tests.factories import (
     AccountFactory,
+    ComplaintFactory,
     ModelRunFactory,
     RiskMonthFactory,
     RiskScoreFactory,
     WinBackPlanFactory,
+    WinBackReasonFactory,
 )
 from tests.risk.test_selectors import markov_run
 
@@ -50,6 +55,52 @@ def test_the_panel_shows_the_score_its_factors_and_trend(manager) -> None:
     assert 'data-chart="risk-trend"' in page
     assert "2026-10-31" in page
     assert "churn-not-used" not in page
+
+
+def test_the_panel_tells_the_reasons_the_records_show_before_any_plan(manager) -> None:
+    # Given a scored account with four delivery complaints in the last six months, no plan
+    account = AccountFactory(owner=manager)
+    RiskScoreFactory(account=account)
+    for days in (10, 20, 30, 40):
+        ComplaintFactory(
+            account=account,
+            category="delivery",
+            subject=f"Late by {days} days",
+            received_at=timezone.now() - dt.timedelta(days=days),
+        )
+
+    # When the panel is read
+    page = signed_in(manager).get(reverse("account_risk", args=[account.pk])).content.decode()
+
+    # Then the service-quality reason is told with the newest three records and the count left
+    assert "Service quality decline" in page
+    assert "from the records" in page
+    assert "Service and delivery complaints rose from 0 to 4" in page
+    assert "Late by 10 days" in page and "Late by 30 days" in page
+    assert "Late by 40 days" not in page
+    assert "and 1 more record" in page
+
+
+def test_the_panel_tells_the_open_plans_reasons_without_the_rejected(manager) -> None:
+    account = AccountFactory(owner=manager)
+    RiskScoreFactory(account=account)
+    plan = WinBackPlanFactory(account=account)
+    WinBackReasonFactory(plan=plan, kind="price", status="confirmed", summary="Rival undercuts")
+    WinBackReasonFactory(plan=plan, kind="budget", status="rejected", summary="Not the budget")
+
+    page = signed_in(manager).get(reverse("account_risk", args=[account.pk])).content.decode()
+
+    assert "Rival undercuts" in page and "Confirmed" in page
+    assert "Not the budget" not in page
+
+
+def test_a_plain_account_has_no_reason_and_says_what_was_read(manager) -> None:
+    account = AccountFactory(owner=manager)
+    RiskScoreFactory(account=account)
+
+    page = signed_in(manager).get(reverse("account_risk", args=[account.pk])).content.decode()
+
+    assert "point to no reason" in page
 
 
 def test_the_panel_says_when_the_churn_model_is_not_used(manager) -> None:

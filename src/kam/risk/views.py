@@ -41,6 +41,7 @@ from kam.risk.selectors import (
     risk_dates,
     risk_level_counts,
 )
+from kam.risk.winback.presenters import reason_cards
 
 SECTION = "risk"
 # Sortable columns: the first click sorts the riskier (or larger) end first.
@@ -100,6 +101,9 @@ def account_risk_view(request: AuthedRequest, account_id: int) -> HttpResponse:
             "bgnbd_run": bgnbd_run(runs),
             "plan": plan,
             "plan_url": plan_url(account.pk, plan.pk if plan else None),
+            "reasons": (
+                reason_cards(actor=request.user, account=account, plan=plan) if score else []
+            ),
         },
     )
 

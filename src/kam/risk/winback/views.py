@@ -23,13 +23,14 @@ from kam.core.errors import DomainError
 from kam.org.http import AuthedRequest
 from kam.org.permissions import can
 from kam.risk.models import InterventionStatus, PlanStatus, ReasonKind, WinBackPlan
-from kam.risk.winback.evidence import FIGURE_LABELS, propose_reasons
+from kam.risk.winback.evidence import propose_reasons
 from kam.risk.winback.forms import (
     InterventionForm,
     PlanCloseForm,
     PlanStartForm,
     ReasonAddForm,
 )
+from kam.risk.winback.presenters import figure_rows
 from kam.risk.winback.selectors import (
     PlanFilters,
     intervention_get,
@@ -63,15 +64,6 @@ SECTION = "risk"
 
 def _plan_url(plan: WinBackPlan) -> str:
     return reverse("win_back_plan", args=[plan.account_id, plan.pk])
-
-
-def figure_rows(figures: dict[str, Any]) -> list[tuple[str, Any, Any]]:
-    """A reason's figures as the page lists them: (what, before, recent)."""
-    return [
-        (str(FIGURE_LABELS.get(key, key)), value.get("from"), value.get("to"))
-        for key, value in figures.items()
-        if isinstance(value, dict) and (value.get("from"), value.get("to")) != (None, None)
-    ]
 
 
 def _first_error(form: forms.Form) -> str:
