@@ -164,7 +164,7 @@ MOST = {
     "account_trainings": 9,
     "account_competitor_moves": 8,
     "competitor_move_list": 10,  # the page, its count, the summary, the names
-    # The score, the months, the open plan and the newest run of each model.
+    # The score, the months, the open plan and its reasons, the newest run of each model.
     "account_risk": 13,
     "risk_list": 11,  # the page, its count, the level counts, the owners, the churn run
     "risk_clv": 13,
