@@ -7,8 +7,10 @@ import datetime as dt
 
 import pytest
 
+from kam.ledger import selectors
+from kam.ledger.models import BatchStatus
 from kam.ledger.selectors import purchase_days
-from tests.factories import AccountFactory, LedgerLineFactory
+from tests.factories import AccountFactory, ImportBatchFactory, LedgerLineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,22 @@ def test_no_line_reads_as_no_purchase() -> None:
     found = purchase_days(account_ids=[account.pk], until=dt.date(2026, 11, 15))
 
     assert found.row.size == found.day.size == found.amount.size == 0
+
+
+def test_lines_read_in_many_slices_and_a_merging_batch_stays_hidden(monkeypatch) -> None:
+    # Given five lines of one account, one of them in a batch still merging, read two ids at
+    # a time (as a ledger of millions is, a million at a time)
+    monkeypatch.setattr(selectors, "_TEXT_SLICE", 2)
+    account = AccountFactory()
+    days = [dt.date(2026, 6, d) for d in (1, 2, 3, 4)]
+    for day in days:
+        LedgerLineFactory(account=account, date=day, amount_cents=100 * day.day)
+    merging = ImportBatchFactory(status=BatchStatus.MERGING)
+    LedgerLineFactory(account=account, batch=merging, date=dt.date(2026, 6, 5), amount_cents=9)
+
+    # When its days are read
+    found = purchase_days(account_ids=[account.pk], until=dt.date(2026, 11, 15))
+
+    # Then every visible line is there once, whatever slice it fell in
+    assert found.day.tolist() == [day.toordinal() for day in days]
+    assert found.amount.tolist() == [100, 200, 300, 400]

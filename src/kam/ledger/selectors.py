@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -180,36 +181,63 @@ class PurchaseDays:
     amount: npt.NDArray[np.int64]
 
 
+# Ledger ids read per text on SQLite: each line is some 20 characters of it, so a slice stays
+# a few tens of megabytes, far under SQLite's longest string.
+_TEXT_SLICE = 1_000_000
+
+
+def _sqlite_line_days(table: str, where: str, until: Any) -> npt.NDArray[np.int64]:
+    """The visible lines on or before the day as (account × span + day ordinal, amount) rows.
+
+    Each value fetched costs a Python object, two million for a million lines; SQLite writes
+    each slice of lines as one comma-separated text instead, which numpy parses in C (the
+    Julian day of 0001-01-01 is 1721425.5). Lines are merged into days by the caller."""
+    key = f"account_id * {_DAY_SPAN} + CAST(julianday(date) - 1721424.5 AS INTEGER)"
+    sql = (
+        f"SELECT group_concat(({key}) || ',' || amount_cents, ',') FROM {table} "  # noqa: S608
+        f"{where} AND id > %s AND id <= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table}")  # noqa: S608
+        first, last = cursor.fetchone()
+        parts: list[npt.NDArray[np.int64]] = []
+        if first is not None:
+            for low in range(first - 1, last, _TEXT_SLICE):
+                cursor.execute(sql, [until, low, low + _TEXT_SLICE])
+                (text,) = cursor.fetchone()
+                if text:
+                    parts.append(np.fromstring(text, dtype=np.int64, sep=","))
+    if not parts:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.concatenate(parts).reshape(-1, 2)
+
+
 def purchase_days(*, account_ids: Sequence[int], until: dt.date) -> PurchaseDays:
     """The purchase days of the accounts (rows in `account_ids` order) on or before `until`:
     one query whatever the number of accounts; accounts not asked for are left out.
 
     A million lines merge to most of a million days: the store computes each line's day
-    ordinal and the rows are read straight from the cursor into one array (no converter per
-    value). PostgreSQL groups them itself (a hash aggregate); SQLite would sort the million
-    lines for its GROUP BY, three times slower than reading them as they lie and merging the
-    days here with one sort of integer keys."""
+    ordinal, so no date object is made per row. PostgreSQL groups them itself (a hash
+    aggregate); SQLite would sort the million lines for its GROUP BY, three times slower than
+    reading them as they lie (`_sqlite_line_days`) and merging the days here with one sort of
+    integer keys."""
     table = LedgerLine._meta.db_table
     where = f"WHERE date <= %s AND {visible_batch_sql()}"
+    until_value = connection.ops.adapt_datefield_value(until)
     # The day as its proleptic ordinal, computed by the store: no date object per row.
     if connection.vendor == "postgresql":
         sql = (
             f"SELECT account_id, (date - DATE '0001-01-01' + 1), SUM(amount_cents) "  # noqa: S608
             f"FROM {table} {where} GROUP BY account_id, date"
         )
-    else:  # SQLite: the Julian day of 0001-01-01 is 1721425.5; (account, day) as one integer
-        # key, since each value read costs a Python object (a third less to read).
-        sql = (
-            f"SELECT account_id * {_DAY_SPAN} + CAST(julianday(date) - 1721424.5 AS INTEGER), "  # noqa: S608
-            f"amount_cents FROM {table} {where}"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datefield_value(until)])
-        found = cursor.fetchall()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [until_value])
+            table_rows = np.array(cursor.fetchall(), dtype=np.int64)  # Decimal sums: exact
+    else:
+        table_rows = _sqlite_line_days(table, where, until_value)
     empty = np.zeros(0, dtype=np.int64)
-    if not found:
+    if table_rows.size == 0:
         return PurchaseDays(empty, empty, empty)
-    table_rows = np.array(found, dtype=np.int64)  # PostgreSQL's sums are Decimals: exact
     ids = np.asarray(account_ids, dtype=np.int64)
     if ids.size == 0:
         return PurchaseDays(empty, empty, empty)
