@@ -8,7 +8,7 @@ import pytest
 
 from kam.core.dates import today
 from kam.core.errors import InvalidInput
-from kam.portfolio.models import Snapshot
+from kam.portfolio.models import MonthlyHistory, Snapshot
 from kam.portfolio.selectors import (
     MatrixRegion,
     PortfolioFilters,
@@ -18,6 +18,7 @@ from kam.portfolio.selectors import (
     matrix_data,
     matrix_region,
     migration_default_start,
+    monthly_class_history,
     overview,
     pareto_ranking,
     portfolio_page,
@@ -216,6 +217,27 @@ def test_the_dates_offer_every_month_end_of_the_history(tmp_path, director, mana
     assert StoredDate(PAST, False) in dates
     assert [d.day for d in dates] == sorted((d.day for d in dates), reverse=True)
     assert len([d for d in dates if not d.full]) == 22  # 2025-01 … 2026-10
+
+
+def test_the_class_history_reads_every_account_as_stored(tmp_path, director, manager) -> None:
+    # Given a back-fill of three accounts
+    accounts = company_with_history(tmp_path, director, manager)
+
+    # When the analytics read the monthly history at once
+    history = monthly_class_history()
+
+    # Then each account's row is as stored: one letter a month, amounts as lists
+    assert history is not None
+    stored = {row.account_id: row for row in MonthlyHistory.objects.filter(scope="entity")}
+    assert history.account_ids == sorted(stored)
+    for i, pk in enumerate(history.account_ids):
+        row = stored[pk]
+        assert len(history.classes[i]) == history.months == row.months
+        assert history.classes[i] == row.classes and history.present[i] == row.present
+        assert history.contribution[i] == row.contribution_cents
+        assert history.potential[i] == row.potential_cents
+    big = history.account_ids.index(accounts["BIG"].pk)
+    assert history.contribution[big][-1] > history.contribution[big][0] > 0
 
 
 def test_the_matrix_on_a_month_end_of_the_history(tmp_path, director, manager, other_manager):

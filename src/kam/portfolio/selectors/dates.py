@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from kam.accounts.models import Account
 from kam.core.months import month_end, month_index
@@ -125,6 +127,12 @@ class ClassHistory(NamedTuple):
     potential: list[list[int]]
 
 
+def _json_lists(texts: list[str]) -> list[list[int]]:
+    """Many stored JSON lists decoded at once: one parse of the joined text, not one per
+    row through the field's converter (20,000 of them for 10,000 accounts)."""
+    return list(json.loads("[" + ",".join(texts) + "]")) if texts else []
+
+
 def monthly_class_history(*, scope: str = Scope.ENTITY) -> ClassHistory | None:
     """Every account's monthly history in one query; None before the first back-fill."""
     rows = list(
@@ -137,8 +145,8 @@ def monthly_class_history(*, scope: str = Scope.ENTITY) -> ClassHistory | None:
             "classes",
             "stages",
             "present",
-            "contribution_cents",
-            "potential_cents",
+            Cast("contribution_cents", TextField()),
+            Cast("potential_cents", TextField()),
         )
     )
     if not rows:
@@ -150,6 +158,6 @@ def monthly_class_history(*, scope: str = Scope.ENTITY) -> ClassHistory | None:
         classes=[row[3] for row in rows],
         stages=[row[4] for row in rows],
         present=[row[5] for row in rows],
-        contribution=[list(row[6]) for row in rows],
-        potential=[list(row[7]) for row in rows],
+        contribution=_json_lists([row[6] for row in rows]),
+        potential=_json_lists([row[7] for row in rows]),
     )
