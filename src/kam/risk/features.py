@@ -154,7 +154,7 @@ class Sources:
     contacts: Events  # done visits and meetings
     moves: Events  # competitor moves
     relationships: Events  # values: closeness, coverage, gaps
-    history: ClassHistory | None
+    history: HistoryGrid | None
     history_first: int  # month index of the history's first month end
     history_rank: FloatArray  # account × history month: class rank (NaN: none)
     history_share: FloatArray  # account × history month: share of wallet
@@ -223,9 +223,9 @@ def load_sources(
     known = [accounts.get(pk, ("", False, "", "", "", None)) for pk in ids]
     base, monthly = _revenue(ids, until, first_month, revenue)
     bought = purchase_days(account_ids=ids, until=until)
-    history = monthly_class_history()
+    grid = history_grid(monthly_class_history())
     cadence = cadence_settings()
-    first, ranks, shares = _history_arrays(ids, history)
+    ranks, shares = _history_arrays(ids, grid)
     return Sources(
         account_ids=np.asarray(ids, dtype=np.int64),
         codes=[str(row[0]) for row in known],
@@ -247,8 +247,8 @@ def load_sources(
         contacts=_contacts(n, index_of, until, zone),
         moves=_moves(n, index_of, until),
         relationships=_relationships(n, index_of, until),
-        history=history,
-        history_first=first,
+        history=grid,
+        history_first=grid.first if grid else 0,
         history_rank=ranks,
         history_share=shares,
         visit_days={klass: cadence.visit_days(klass) for klass in CLASS_RANK},
@@ -441,36 +441,79 @@ def history_state(sources: Sources, day: dt.date) -> ClassState:
 _LETTERS = np.array(["", *sorted(CLASS_RANK, key=lambda letter: CLASS_RANK[letter])], dtype=object)
 
 
-def _history_arrays(
-    ids: Sequence[int], history: ClassHistory | None
-) -> tuple[int, FloatArray, FloatArray]:
-    """The month index of the history's first month end and, per account and month, the
-    class rank and share of wallet (NaN where not present), read once for every date."""
+@dataclass(frozen=True, eq=False)
+class HistoryGrid:
+    """The portfolio's monthly history as history row × month arrays, built once for the
+    panel and the Markov chain (month i is month index `first` + i)."""
+
+    first: int
+    months: int
+    account_ids: IntArray
+    classes: npt.NDArray[np.uint8]  # the class letter's byte ("A" … "D")
+    stages: npt.NDArray[np.uint8]  # the lifecycle letter's byte ("l": lost)
+    present: BoolArray  # counts in the portfolio that month
+    contribution: FloatArray  # cents
+    potential: FloatArray  # cents
+
+
+def _chars(texts: Sequence[str], width: int) -> npt.NDArray[np.uint8]:
+    """One character per month of each account's history string, as bytes (n × width)."""
+    joined = "".join(text[:width].ljust(width, " ") for text in texts).encode("ascii")
+    return np.frombuffer(joined, dtype=np.uint8).reshape(len(texts), width)
+
+
+def _amounts(lists: Sequence[Sequence[int]], width: int) -> FloatArray:
+    if all(len(values) == width for values in lists):
+        return np.array(lists, dtype=np.float64).reshape(len(lists), width)
+    grid = np.zeros((len(lists), width))
+    for row, values in enumerate(lists):
+        grid[row, : min(len(values), width)] = values[:width]
+    return grid
+
+
+def history_grid(history: ClassHistory | None) -> HistoryGrid | None:
+    """The monthly history's strings and lists as arrays (§3); None without a back-fill."""
     if history is None:
-        return 0, np.full((len(ids), 0), np.nan), np.full((len(ids), 0), np.nan)
-    where = {pk: i for i, pk in enumerate(history.account_ids)}
+        return None
     width = history.months
-    rank = np.full((len(ids), width), np.nan)
-    share = np.full((len(ids), width), np.nan)
+    return HistoryGrid(
+        first=month_index(history.first_month_end),
+        months=width,
+        account_ids=np.asarray(history.account_ids, dtype=np.int64),
+        classes=_chars(history.classes, width),
+        stages=_chars(history.stages, width),
+        present=_chars(history.present, width) == ord("1"),
+        contribution=_amounts(history.contribution, width),
+        potential=_amounts(history.potential, width),
+    )
+
+
+def _history_arrays(ids: Sequence[int], grid: HistoryGrid | None) -> tuple[FloatArray, FloatArray]:
+    """Per account (rows in `ids` order) and history month, the class rank and share of
+    wallet (NaN where the account is not in the history or not present that month)."""
+    if grid is None:
+        return np.full((len(ids), 0), np.nan), np.full((len(ids), 0), np.nan)
     lookup = np.full(256, np.nan)
     for letter, value in CLASS_RANK.items():
         lookup[ord(letter)] = value
-    for row, pk in enumerate(ids):
-        at = where.get(pk)
-        if at is None:
-            continue
-        letters = np.frombuffer(history.classes[at].encode("ascii")[:width], dtype=np.uint8)
-        present = np.frombuffer(history.present[at].encode("ascii")[:width], dtype=np.uint8)
-        ranks = np.where(present == ord("1"), lookup[letters], np.nan)
-        rank[row, : ranks.size] = ranks
-        contribution = np.asarray(history.contribution[at][:width], dtype=np.float64)
-        potential = np.asarray(history.potential[at][:width], dtype=np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            shares = np.where(
-                potential > 0, contribution / np.where(potential > 0, potential, 1), np.nan
-            )
-        share[row, : shares.size] = np.where(np.isfinite(ranks[: shares.size]), shares, np.nan)
-    return month_index(history.first_month_end), rank, share
+    ranks = np.where(grid.present, lookup[grid.classes], np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(
+            grid.potential > 0,
+            grid.contribution / np.where(grid.potential > 0, grid.potential, 1),
+            np.nan,
+        )
+    shares = np.where(np.isfinite(ranks), shares, np.nan)
+    # Each account's history row, if it has one (the history is ordered by account).
+    wanted = np.asarray(ids, dtype=np.int64)
+    order = np.argsort(grid.account_ids, kind="stable")
+    place = np.minimum(np.searchsorted(grid.account_ids[order], wanted), max(order.size - 1, 0))
+    found = grid.account_ids[order][place] == wanted if order.size else np.zeros(wanted.size, bool)
+    rank = np.full((wanted.size, grid.months), np.nan)
+    share = np.full((wanted.size, grid.months), np.nan)
+    rows = order[place[found]]
+    rank[found], share[found] = ranks[rows], shares[rows]
+    return rank, share
 
 
 def current_state(columns: Mapping[str, Any]) -> ClassState:

@@ -567,12 +567,6 @@ def fit_churn(data: Panel, as_of: dt.date, runs: Runs) -> tuple[churn.ChurnModel
     return model, beats
 
 
-def _chars(texts: Sequence[str], width: int) -> npt.NDArray[np.uint8]:
-    """One character per month of each account's history string, as bytes (n × width)."""
-    joined = "".join(text[:width].ljust(width, " ") for text in texts).encode("ascii")
-    return np.frombuffer(joined, dtype=np.uint8).reshape(len(texts), width)
-
-
 def fit_markov(sources: Sources, runs: Runs) -> dict[str, float] | None:
     """The class-migration chain from the portfolio's monthly history (§10): counts,
     smoothed transitions, the 12-month forecast of the mix, expected months until lost and
@@ -591,12 +585,8 @@ def fit_markov(sources: Sources, runs: Runs) -> dict[str, float] | None:
     states = markov.CLASS_STATES
     lost = len(states) - 1
     code = {letter: i for i, letter in enumerate(states[:-1])}
-    width = history.months
-    n = len(history.account_ids)
-    letters = _chars(history.classes, width)
-    present = (_chars(history.present, width) == ord("1")) & (
-        _chars(history.stages, width) != ord("l")
-    )
+    letters = history.classes
+    present = history.present & (history.stages != ord("l"))
     lookup = np.full(256, -1, dtype=np.int64)
     for letter, i in code.items():
         lookup[ord(letter)] = i
@@ -604,10 +594,7 @@ def fit_markov(sources: Sources, runs: Runs) -> dict[str, float] | None:
     # Lost once it was a customer and is no longer (lost stage or not present).
     seen = np.maximum.accumulate(classed >= 0, axis=1)
     state = np.where(classed >= 0, classed, np.where(seen, lost, -1))
-    contribution = np.zeros((n, width))
-    for row, values in enumerate(history.contribution):
-        contribution[row, : min(len(values), width)] = values[:width]
-    monthly = contribution / 12 / 100  # the class's monthly revenue, in currency units
+    monthly = history.contribution / 12 / 100  # the class's monthly revenue, in currency units
     reward_sum = np.bincount(
         classed[classed >= 0], weights=monthly[classed >= 0], minlength=len(states)
     )
@@ -623,7 +610,8 @@ def fit_markov(sources: Sources, runs: Runs) -> dict[str, float] | None:
     reward[lost] = 0.0
     monthly_rate = (1 + ANNUAL_DISCOUNT_RATE) ** (1 / 12) - 1
     value = markov.clv(chain.transition, reward, monthly_rate)
-    start = month_end(month_index(history.first_month_end) + width - 1)
+    width = history.months
+    start = month_end(history.first + width - 1)
     runs.add(
         ModelKind.MARKOV,
         started,
@@ -651,8 +639,8 @@ def fit_markov(sources: Sources, runs: Runs) -> dict[str, float] | None:
             "reward": {s: _r(float(reward[i])) for i, s in enumerate(states)},
             "annual_discount_rate": ANNUAL_DISCOUNT_RATE,
         },
-        accounts=n,
-        data_from=history.first_month_end,
+        accounts=int(history.account_ids.size),
+        data_from=month_end(history.first),
         data_until=start,
     )
     return {s: float(value[i]) for i, s in enumerate(states)}

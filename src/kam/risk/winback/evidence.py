@@ -376,8 +376,7 @@ def _relationship_change(actor: User, account: Account, w: Windows) -> Proposal 
             "contact",
             c.pk,
             c.left_on or w.until,
-            _("%(name)s left (%(role)s)")
-            % {"name": c.name, "role": _key_part(c)},
+            _("%(name)s left (%(role)s)") % {"name": c.name, "role": _key_part(c)},
             reverse("relationship_map_person", args=[account.pk, c.pk]),
         )
         for c in left_recent
