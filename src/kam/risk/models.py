@@ -77,8 +77,13 @@ class RiskScore(models.Model):
     12-month contribution as of the date: what is at stake.
     """
 
+    # No index of its own: (account, -as_of) below leads with it.
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="risk_scores", verbose_name=_("account")
+        Account,
+        on_delete=models.CASCADE,
+        related_name="risk_scores",
+        verbose_name=_("account"),
+        db_index=False,
     )
     as_of = models.DateField(_("as of"))
     p_alive = models.FloatField(_("p(alive)"), null=True, blank=True)
@@ -117,8 +122,13 @@ class RiskMonth(models.Model):
     below half the 6 months before), None while the horizon has not passed yet.
     """
 
+    # No index of its own: (account, month_end) below leads with it.
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="risk_months", verbose_name=_("account")
+        Account,
+        on_delete=models.CASCADE,
+        related_name="risk_months",
+        verbose_name=_("account"),
+        db_index=False,
     )
     month_end = models.DateField(_("month end"))
     churn_probability = models.FloatField(_("churn probability"), null=True, blank=True)

@@ -7,255 +7,817 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_input_validators'),
-        ('alerts', '0004_alert_open_means_not_resolved'),
-        ('engagement', '0005_trainings_competitors_calendar'),
+        ("accounts", "0003_input_validators"),
+        ("alerts", "0004_alert_open_means_not_resolved"),
+        ("engagement", "0005_trainings_competitors_calendar"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalWinBackPlan',
+            name="HistoricalWinBackPlan",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('started_on', models.DateField(verbose_name='started on')),
-                ('churn_probability_at_start', models.FloatField(blank=True, null=True, verbose_name='churn probability at start')),
-                ('risk_level_at_start', models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=8, verbose_name='risk level at start')),
-                ('goal', models.TextField(blank=True, max_length=2000, verbose_name='goal')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=8, verbose_name='status')),
-                ('outcome', models.CharField(choices=[('pending', 'Not yet known'), ('won_back', 'Won back'), ('stabilised', 'Stabilised'), ('lost', 'Lost')], default='pending', max_length=12, verbose_name='outcome')),
-                ('outcome_note', models.TextField(blank=True, max_length=2000, verbose_name='outcome note')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('account', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.account', verbose_name='account')),
-                ('alert', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='alerts.alert', verbose_name='alert')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('started_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='started by')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="started on")),
+                (
+                    "churn_probability_at_start",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="churn probability at start"
+                    ),
+                ),
+                (
+                    "risk_level_at_start",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        max_length=8,
+                        verbose_name="risk level at start",
+                    ),
+                ),
+                ("goal", models.TextField(blank=True, max_length=2000, verbose_name="goal")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not yet known"),
+                            ("won_back", "Won back"),
+                            ("stabilised", "Stabilised"),
+                            ("lost", "Lost"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "outcome_note",
+                    models.TextField(blank=True, max_length=2000, verbose_name="outcome note"),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.account",
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "alert",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="alerts.alert",
+                        verbose_name="alert",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="started by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical win-back plan',
-                'verbose_name_plural': 'historical win-back plans',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical win-back plan",
+                "verbose_name_plural": "historical win-back plans",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ModelRun',
+            name="ModelRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bgnbd', 'BG/NBD (purchases and p(alive))'), ('bgnbd_covariates', 'BG/NBD with account covariates'), ('gammagamma', 'Gamma-Gamma (spend)'), ('churn', 'Logistic regression (churn probability)'), ('markov', 'Markov class migration')], max_length=20, verbose_name='model')),
-                ('as_of', models.DateField(verbose_name='as of')),
-                ('data_from', models.DateField(blank=True, null=True, verbose_name='data from')),
-                ('data_until', models.DateField(blank=True, null=True, verbose_name='data until')),
-                ('accounts', models.PositiveIntegerField(default=0, verbose_name='accounts')),
-                ('parameters', models.JSONField(blank=True, default=dict, verbose_name='parameters')),
-                ('quality', models.JSONField(blank=True, default=dict, verbose_name='quality')),
-                ('used', models.BooleanField(default=True, verbose_name='used')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('fitted_at', models.DateTimeField(auto_now_add=True, verbose_name='fitted')),
-                ('seconds', models.FloatField(default=0.0, verbose_name='seconds')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bgnbd", "BG/NBD (purchases and p(alive))"),
+                            ("bgnbd_covariates", "BG/NBD with account covariates"),
+                            ("gammagamma", "Gamma-Gamma (spend)"),
+                            ("churn", "Logistic regression (churn probability)"),
+                            ("markov", "Markov class migration"),
+                        ],
+                        max_length=20,
+                        verbose_name="model",
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="as of")),
+                ("data_from", models.DateField(blank=True, null=True, verbose_name="data from")),
+                ("data_until", models.DateField(blank=True, null=True, verbose_name="data until")),
+                ("accounts", models.PositiveIntegerField(default=0, verbose_name="accounts")),
+                (
+                    "parameters",
+                    models.JSONField(blank=True, default=dict, verbose_name="parameters"),
+                ),
+                ("quality", models.JSONField(blank=True, default=dict, verbose_name="quality")),
+                ("used", models.BooleanField(default=True, verbose_name="used")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("fitted_at", models.DateTimeField(auto_now_add=True, verbose_name="fitted")),
+                ("seconds", models.FloatField(default=0.0, verbose_name="seconds")),
             ],
             options={
-                'verbose_name': 'model run',
-                'verbose_name_plural': 'model runs',
-                'ordering': ['-fitted_at', '-id'],
-                'indexes': [models.Index(fields=['kind', '-fitted_at'], name='model_run_latest')],
+                "verbose_name": "model run",
+                "verbose_name_plural": "model runs",
+                "ordering": ["-fitted_at", "-id"],
+                "indexes": [models.Index(fields=["kind", "-fitted_at"], name="model_run_latest")],
             },
         ),
         migrations.CreateModel(
-            name='WinBackPlan',
+            name="WinBackPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField(verbose_name='started on')),
-                ('churn_probability_at_start', models.FloatField(blank=True, null=True, verbose_name='churn probability at start')),
-                ('risk_level_at_start', models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=8, verbose_name='risk level at start')),
-                ('goal', models.TextField(blank=True, max_length=2000, verbose_name='goal')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=8, verbose_name='status')),
-                ('outcome', models.CharField(choices=[('pending', 'Not yet known'), ('won_back', 'Won back'), ('stabilised', 'Stabilised'), ('lost', 'Lost')], default='pending', max_length=12, verbose_name='outcome')),
-                ('outcome_note', models.TextField(blank=True, max_length=2000, verbose_name='outcome note')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='win_back_plans', to='accounts.account', verbose_name='account')),
-                ('alert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='alerts.alert', verbose_name='alert')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='started by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="started on")),
+                (
+                    "churn_probability_at_start",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="churn probability at start"
+                    ),
+                ),
+                (
+                    "risk_level_at_start",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        max_length=8,
+                        verbose_name="risk level at start",
+                    ),
+                ),
+                ("goal", models.TextField(blank=True, max_length=2000, verbose_name="goal")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not yet known"),
+                            ("won_back", "Won back"),
+                            ("stabilised", "Stabilised"),
+                            ("lost", "Lost"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "outcome_note",
+                    models.TextField(blank=True, max_length=2000, verbose_name="outcome note"),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="win_back_plans",
+                        to="accounts.account",
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "alert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="alerts.alert",
+                        verbose_name="alert",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="started by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'win-back plan',
-                'verbose_name_plural': 'win-back plans',
-                'ordering': ['-started_on', '-id'],
+                "verbose_name": "win-back plan",
+                "verbose_name_plural": "win-back plans",
+                "ordering": ["-started_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalWinBackReason',
+            name="HistoricalWinBackReason",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('service_quality', 'Service quality decline'), ('competitor_policy', "Competitor's preferential policy"), ('price', 'Price'), ('relationship_change', 'Relationship change'), ('product_fit', 'Product fit'), ('budget', 'Budget'), ('other', 'Other')], max_length=20, verbose_name='reason')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='proposed', max_length=10, verbose_name='status')),
-                ('proposed', models.BooleanField(default=True, verbose_name='proposed from evidence')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
-                ('evidence', models.JSONField(blank=True, default=list, verbose_name='evidence')),
-                ('figures', models.JSONField(blank=True, default=dict, verbose_name='figures')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='note')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='risk.winbackplan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("service_quality", "Service quality decline"),
+                            ("competitor_policy", "Competitor's preferential policy"),
+                            ("price", "Price"),
+                            ("relationship_change", "Relationship change"),
+                            ("product_fit", "Product fit"),
+                            ("budget", "Budget"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "proposed",
+                    models.BooleanField(default=True, verbose_name="proposed from evidence"),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="summary")),
+                ("evidence", models.JSONField(blank=True, default=list, verbose_name="evidence")),
+                ("figures", models.JSONField(blank=True, default=dict, verbose_name="figures")),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="note")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="risk.winbackplan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical win-back reason',
-                'verbose_name_plural': 'historical win-back reasons',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical win-back reason",
+                "verbose_name_plural": "historical win-back reasons",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='WinBackReason',
+            name="WinBackReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('service_quality', 'Service quality decline'), ('competitor_policy', "Competitor's preferential policy"), ('price', 'Price'), ('relationship_change', 'Relationship change'), ('product_fit', 'Product fit'), ('budget', 'Budget'), ('other', 'Other')], max_length=20, verbose_name='reason')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='proposed', max_length=10, verbose_name='status')),
-                ('proposed', models.BooleanField(default=True, verbose_name='proposed from evidence')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
-                ('evidence', models.JSONField(blank=True, default=list, verbose_name='evidence')),
-                ('figures', models.JSONField(blank=True, default=dict, verbose_name='figures')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='note')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reasons', to='risk.winbackplan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("service_quality", "Service quality decline"),
+                            ("competitor_policy", "Competitor's preferential policy"),
+                            ("price", "Price"),
+                            ("relationship_change", "Relationship change"),
+                            ("product_fit", "Product fit"),
+                            ("budget", "Budget"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "proposed",
+                    models.BooleanField(default=True, verbose_name="proposed from evidence"),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="summary")),
+                ("evidence", models.JSONField(blank=True, default=list, verbose_name="evidence")),
+                ("figures", models.JSONField(blank=True, default=dict, verbose_name="figures")),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="note")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reasons",
+                        to="risk.winbackplan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'win-back reason',
-                'verbose_name_plural': 'win-back reasons',
-                'ordering': ['plan_id', 'id'],
+                "verbose_name": "win-back reason",
+                "verbose_name_plural": "win-back reasons",
+                "ordering": ["plan_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Intervention',
+            name="Intervention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('service_improvement', 'Service improvement'), ('preferential_policy', 'Preferential policy'), ('more_communication', 'More communication'), ('executive_visit', 'Executive visit'), ('other', 'Other')], max_length=20, verbose_name='intervention')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='what is done')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='planned', max_length=10, verbose_name='status')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('activities', models.ManyToManyField(blank=True, related_name='+', to='engagement.activity', verbose_name='activities')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interventions', to='risk.winbackplan', verbose_name='plan')),
-                ('reason', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='interventions', to='risk.winbackreason', verbose_name='reason addressed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("service_improvement", "Service improvement"),
+                            ("preferential_policy", "Preferential policy"),
+                            ("more_communication", "More communication"),
+                            ("executive_visit", "Executive visit"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="intervention",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=2000, verbose_name="what is done"),
+                ),
+                ("due_on", models.DateField(verbose_name="due on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "activities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="engagement.activity",
+                        verbose_name="activities",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interventions",
+                        to="risk.winbackplan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="interventions",
+                        to="risk.winbackreason",
+                        verbose_name="reason addressed",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'intervention',
-                'verbose_name_plural': 'interventions',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "intervention",
+                "verbose_name_plural": "interventions",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalIntervention',
+            name="HistoricalIntervention",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('service_improvement', 'Service improvement'), ('preferential_policy', 'Preferential policy'), ('more_communication', 'More communication'), ('executive_visit', 'Executive visit'), ('other', 'Other')], max_length=20, verbose_name='intervention')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='what is done')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='planned', max_length=10, verbose_name='status')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='risk.winbackplan', verbose_name='plan')),
-                ('reason', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='risk.winbackreason', verbose_name='reason addressed')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("service_improvement", "Service improvement"),
+                            ("preferential_policy", "Preferential policy"),
+                            ("more_communication", "More communication"),
+                            ("executive_visit", "Executive visit"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="intervention",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=2000, verbose_name="what is done"),
+                ),
+                ("due_on", models.DateField(verbose_name="due on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="risk.winbackplan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="risk.winbackreason",
+                        verbose_name="reason addressed",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical intervention',
-                'verbose_name_plural': 'historical interventions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical intervention",
+                "verbose_name_plural": "historical interventions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='RiskMonth',
+            name="RiskMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month_end', models.DateField(verbose_name='month end')),
-                ('churn_probability', models.FloatField(blank=True, null=True, verbose_name='churn probability')),
-                ('p_alive', models.FloatField(blank=True, null=True, verbose_name='p(alive)')),
-                ('risk_level', models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=8, verbose_name='risk level')),
-                ('churned', models.BooleanField(blank=True, null=True, verbose_name='churned')),
-                ('revenue_before_cents', models.BigIntegerField(default=0, verbose_name='revenue, 6 months before')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_months', to='accounts.account', verbose_name='account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month_end", models.DateField(verbose_name="month end")),
+                (
+                    "churn_probability",
+                    models.FloatField(blank=True, null=True, verbose_name="churn probability"),
+                ),
+                ("p_alive", models.FloatField(blank=True, null=True, verbose_name="p(alive)")),
+                (
+                    "risk_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        max_length=8,
+                        verbose_name="risk level",
+                    ),
+                ),
+                ("churned", models.BooleanField(blank=True, null=True, verbose_name="churned")),
+                (
+                    "revenue_before_cents",
+                    models.BigIntegerField(default=0, verbose_name="revenue, 6 months before"),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risk_months",
+                        to="accounts.account",
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risk month',
-                'verbose_name_plural': 'risk months',
-                'ordering': ['account_id', 'month_end'],
-                'indexes': [models.Index(fields=['account', 'month_end'], name='risk_month_account')],
-                'constraints': [models.UniqueConstraint(fields=('month_end', 'account'), name='risk_month_once_per_account')],
+                "verbose_name": "risk month",
+                "verbose_name_plural": "risk months",
+                "ordering": ["account_id", "month_end"],
+                "indexes": [
+                    models.Index(fields=["account", "month_end"], name="risk_month_account")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("month_end", "account"), name="risk_month_once_per_account"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RiskScore',
+            name="RiskScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='as of')),
-                ('p_alive', models.FloatField(blank=True, null=True, verbose_name='p(alive)')),
-                ('expected_purchases', models.FloatField(blank=True, null=True, verbose_name='expected purchases')),
-                ('churn_probability', models.FloatField(blank=True, null=True, verbose_name='churn probability')),
-                ('risk_level', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=8, verbose_name='risk level')),
-                ('top_factors', models.JSONField(blank=True, default=list, verbose_name='top factors')),
-                ('features', models.JSONField(blank=True, default=dict, verbose_name='features')),
-                ('clv_cents', models.BigIntegerField(blank=True, null=True, verbose_name='customer lifetime value')),
-                ('expected_spend_cents', models.BigIntegerField(blank=True, null=True, verbose_name='expected spend')),
-                ('contribution_cents', models.BigIntegerField(default=0, verbose_name='contribution')),
-                ('account_class', models.CharField(blank=True, max_length=1, verbose_name='class')),
-                ('is_key', models.BooleanField(default=False, verbose_name='key account')),
-                ('computed_at', models.DateTimeField(verbose_name='computed')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_scores', to='accounts.account', verbose_name='account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="as of")),
+                ("p_alive", models.FloatField(blank=True, null=True, verbose_name="p(alive)")),
+                (
+                    "expected_purchases",
+                    models.FloatField(blank=True, null=True, verbose_name="expected purchases"),
+                ),
+                (
+                    "churn_probability",
+                    models.FloatField(blank=True, null=True, verbose_name="churn probability"),
+                ),
+                (
+                    "risk_level",
+                    models.CharField(
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        max_length=8,
+                        verbose_name="risk level",
+                    ),
+                ),
+                (
+                    "top_factors",
+                    models.JSONField(blank=True, default=list, verbose_name="top factors"),
+                ),
+                ("features", models.JSONField(blank=True, default=dict, verbose_name="features")),
+                (
+                    "clv_cents",
+                    models.BigIntegerField(
+                        blank=True, null=True, verbose_name="customer lifetime value"
+                    ),
+                ),
+                (
+                    "expected_spend_cents",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="expected spend"),
+                ),
+                (
+                    "contribution_cents",
+                    models.BigIntegerField(default=0, verbose_name="contribution"),
+                ),
+                ("account_class", models.CharField(blank=True, max_length=1, verbose_name="class")),
+                ("is_key", models.BooleanField(default=False, verbose_name="key account")),
+                ("computed_at", models.DateTimeField(verbose_name="computed")),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risk_scores",
+                        to="accounts.account",
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risk score',
-                'verbose_name_plural': 'risk scores',
-                'ordering': ['-as_of', 'account_id'],
-                'indexes': [models.Index(fields=['account', '-as_of'], name='risk_score_latest'), models.Index(fields=['as_of', 'risk_level'], name='risk_score_level')],
-                'constraints': [models.UniqueConstraint(fields=('as_of', 'account'), name='risk_score_once_per_date')],
+                "verbose_name": "risk score",
+                "verbose_name_plural": "risk scores",
+                "ordering": ["-as_of", "account_id"],
+                "indexes": [
+                    models.Index(fields=["account", "-as_of"], name="risk_score_latest"),
+                    models.Index(fields=["as_of", "risk_level"], name="risk_score_level"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("as_of", "account"), name="risk_score_once_per_date"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='winbackplan',
-            index=models.Index(fields=['account', '-started_on'], name='win_back_plan_account'),
+            model_name="winbackplan",
+            index=models.Index(fields=["account", "-started_on"], name="win_back_plan_account"),
         ),
         migrations.AddConstraint(
-            model_name='winbackplan',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('account',), name='win_back_plan_one_open_per_account'),
+            model_name="winbackplan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")),
+                fields=("account",),
+                name="win_back_plan_one_open_per_account",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='winbackreason',
-            constraint=models.UniqueConstraint(fields=('plan', 'kind'), name='win_back_reason_once_per_plan'),
+            model_name="winbackreason",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "kind"), name="win_back_reason_once_per_plan"
+            ),
         ),
         migrations.AddIndex(
-            model_name='intervention',
-            index=models.Index(fields=['owner', 'status', 'due_on'], name='intervention_due'),
+            model_name="intervention",
+            index=models.Index(fields=["owner", "status", "due_on"], name="intervention_due"),
         ),
     ]
