@@ -43,6 +43,28 @@ def test_a_worker_beats_from_its_thread_while_the_block_runs_and_leaves_cleanly(
     assert current_worker_id() == ""
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_beat_waits_while_the_worker_keeps_quiet_for_a_fork() -> None:
+    # Given a worker's heartbeat
+    with worker_heartbeat(worker_id="w-q", every=60) as beat:
+        before = WorkerHeartbeat.objects.get(worker_id="w-q").beat_at
+        written = threading.Event()
+
+        def beat_now() -> None:
+            beat.beat()
+            written.set()
+
+        # When a beat is asked for while the worker keeps quiet (as around a fork)
+        with beat.quiet():
+            thread = threading.Thread(target=beat_now)
+            thread.start()
+            # Then it does not touch the database until the quiet ends
+            assert not written.wait(0.3)
+        thread.join(5)
+        assert written.is_set()
+        assert WorkerHeartbeat.objects.get(worker_id="w-q").beat_at > before
+
+
 @pytest.mark.django_db
 def test_a_worker_silent_past_the_limit_is_not_live(settings) -> None:
     settings.KAM_WORKER_STALE_SECONDS = 30

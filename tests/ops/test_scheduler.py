@@ -15,7 +15,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection
 from django.utils.timezone import now as timezone_now
 from django_tasks_db.models import DBTaskResult
+from rq.worker import Worker
 
+from kam.core.workers import worker_heartbeat
 from kam.ops.models import ScheduledJob, ScheduledJobRun
 from kam.ops.scheduler import next_slot, tick
 from kam.ops.scheduler.rq_worker import SchedulingRQWorker
@@ -263,3 +265,24 @@ def test_two_worker_processes_on_the_database_queue_run_a_due_job_once(
 
     # Then it ran once.
     assert runs == again == "['succeeded']"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_redis_worker_forks_its_job_process_while_the_heartbeat_is_quiet(
+    rq_queue: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a Redis worker beating, whose fork is watched
+    worker = SchedulingRQWorker([rq_queue], connection=rq_queue.connection)
+    held: list[bool] = []
+
+    def fork(self: Any, job: Any, queue: Any) -> None:
+        held.append(beat._writing.locked())
+
+    monkeypatch.setattr(Worker, "fork_work_horse", fork)
+    with worker_heartbeat(kind="rq", worker_id="rq-fork", every=60) as beat:
+        worker.kam_heartbeat = beat
+        # When it forks the process for a job
+        worker.fork_work_horse(None, rq_queue)  # type: ignore[arg-type]
+        # Then no beat could be inside the database driver at that moment
+        assert held == [True]
+        assert not beat._writing.locked()

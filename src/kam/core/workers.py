@@ -168,6 +168,8 @@ class Heartbeat:
         self._task = ""
         self._task_started_at: dt.datetime | None = None
         self._lock = threading.Lock()
+        # Held while a beat talks to the database, and by `quiet` around a fork.
+        self._writing = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(
@@ -194,16 +196,28 @@ class Heartbeat:
                 "task": self._task,
                 "task_started_at": self._task_started_at,
             }
-        updated = WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(**fields)
-        if not updated:
-            WorkerHeartbeat.objects.create(
-                worker_id=self.worker_id,
-                kind=self.kind,
-                host=socket.gethostname()[:255],
-                pid=os.getpid(),
-                started_at=self.started_at,
-                **fields,
-            )
+        with self._writing:
+            updated = WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(**fields)
+            if not updated:
+                WorkerHeartbeat.objects.create(
+                    worker_id=self.worker_id,
+                    kind=self.kind,
+                    host=socket.gethostname()[:255],
+                    pid=os.getpid(),
+                    started_at=self.started_at,
+                    **fields,
+                )
+
+    @contextlib.contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Hold the beats back while the block runs, waiting for one under way to end.
+
+        A process forked while the beat thread is inside the database driver copies the
+        driver's locks as they stand, held by a thread the child does not have: the child's
+        first query then waits forever. RQ forks a job process right as `working_on` wakes
+        the beat, so the fork is made in here."""
+        with self._writing:
+            yield
 
     def beat_soon(self) -> None:
         self._wake.set()

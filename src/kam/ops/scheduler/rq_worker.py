@@ -83,9 +83,14 @@ class SchedulingRQWorker(Worker):
                 return found
 
     def fork_work_horse(self, job: RQJob, queue: Queue) -> None:
-        # The child must open its own database connection, not share the tick's socket.
+        # The child must open its own database connection, not share the tick's socket, nor
+        # copy the driver's locks while the heartbeat thread holds them (Heartbeat.quiet).
         connections.close_all()
-        super().fork_work_horse(job, queue)
+        if self.kam_heartbeat is None:
+            super().fork_work_horse(job, queue)
+            return
+        with self.kam_heartbeat.quiet():
+            super().fork_work_horse(job, queue)
 
 
 def run_rq_worker(*, interval: float, batch: bool, processes: int = 1, verbosity: int = 1) -> None:
