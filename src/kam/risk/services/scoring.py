@@ -31,12 +31,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from kam.analytics import bgnbd, churn, gammagamma, markov
+from kam.analytics.events import DAYS_PER_WEEK, Purchases
 from kam.core.months import last_month_end, month_end, month_index
 from kam.portfolio.steps import ScoredDate
 from kam.risk import features as panel_module
 from kam.risk.features import (
     FEATURES,
-    Purchases,
     Sources,
     current_state,
     history_state,
@@ -80,7 +80,7 @@ def _r(value: float | None) -> float | None:
 
 
 def _weeks(days: float) -> float:
-    return days / panel_module.DAYS_PER_WEEK
+    return days / DAYS_PER_WEEK
 
 
 @dataclass(frozen=True)
