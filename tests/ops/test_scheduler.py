@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, OperationalError, connection
 from django.utils.timezone import now as timezone_now
 from django_tasks_db.models import DBTaskResult
 from rq.worker import Worker
@@ -286,3 +286,30 @@ def test_a_redis_worker_forks_its_job_process_while_the_heartbeat_is_quiet(
         # Then no beat could be inside the database driver at that moment
         assert held == [True]
         assert not beat._writing.locked()
+
+
+@pytest.mark.django_db
+def test_a_run_keeps_its_queued_task_when_the_database_is_locked_a_moment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a due job, and a database locked once by another worker as the run's task is noted
+    job()
+    save = ScheduledJobRun.save
+    locked: list[bool] = []
+
+    def save_once_locked(self: Any, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") == ["task_result_id"] and not locked:
+            locked.append(True)
+            raise OperationalError("database table is locked")
+        save(self, *args, **kwargs)
+
+    monkeypatch.setattr(ScheduledJobRun, "save", save_once_locked)
+    monkeypatch.setattr("kam.core.workers.time.sleep", lambda seconds: None)
+
+    # When the tick queues it
+    [run] = tick()
+
+    # Then the run names its task all the same
+    assert locked == [True]
+    run.refresh_from_db()
+    assert run.task_result_id == str(DBTaskResult.objects.get().id)

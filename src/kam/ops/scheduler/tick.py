@@ -8,6 +8,7 @@ import logging
 from django.db import transaction
 from django.utils.timezone import now as timezone_now
 
+from kam.core.workers import retry_when_busy
 from kam.ops.models import JobRunStatus, ScheduledJob, ScheduledJobRun
 from kam.ops.scheduler.runs import error_message, scheduled_task
 from kam.ops.scheduler.schedule import next_slot
@@ -60,7 +61,11 @@ def _enqueue(run: ScheduledJobRun, now: dt.datetime) -> None:
         run.save(update_fields=["status", "finished_at", "message"])
         return
     run.task_result_id = str(result.id)
-    run.save(update_fields=["task_result_id"])
+    # The task is queued already: a lock met now (another worker's tick) must not leave the
+    # run without its task, so the write waits for it like any other.
+    retry_when_busy(
+        lambda: run.save(update_fields=["task_result_id"]), what="scheduled run", attempts=6
+    )
 
 
 def tick(now: dt.datetime | None = None) -> list[ScheduledJobRun]:
