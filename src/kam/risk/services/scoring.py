@@ -79,6 +79,14 @@ def _r(value: float | None) -> float | None:
     return round(float(value), 6)
 
 
+def _rounded(values: FloatArray) -> list[list[float | None]]:
+    """`_r` over a whole matrix in one pass: Python floats to 6 places, None where not
+    finite (a call per value cost more than the rest of the step's scoring)."""
+    rounded = np.round(values, 6).astype(object)
+    rounded[~np.isfinite(values)] = None
+    return list(rounded.tolist())
+
+
 def _weeks(days: float) -> float:
     return days / DAYS_PER_WEEK
 
@@ -667,10 +675,9 @@ def _top_factors(
 ) -> list[list[dict[str, Any]]]:
     contributions = model.contributions(x)
     order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :TOP_FACTORS]
-    # Picked once as arrays, then walked as Python floats: indexing numpy per value would
-    # cost more than the rest of the step's scoring.
-    values = np.take_along_axis(x, order, axis=1).tolist()
-    shares = np.take_along_axis(contributions, order, axis=1).tolist()
+    # Picked and rounded once as arrays, then walked as Python values.
+    values = _rounded(np.take_along_axis(x, order, axis=1))
+    shares = _rounded(np.take_along_axis(contributions, order, axis=1))
     out: list[list[dict[str, Any]]] = []
     for picked, value_row, share_row, on in zip(
         order.tolist(), values, shares, bought.tolist(), strict=True
@@ -680,7 +687,7 @@ def _top_factors(
             continue
         out.append(
             [
-                {"factor": FEATURES[j], "value": _r(value), "contribution": _r(share)}
+                {"factor": FEATURES[j], "value": value, "contribution": share}
                 for j, value, share in zip(picked, value_row, share_row, strict=True)
                 if share != 0
             ]
