@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from kam.core.numbers import MINUS
@@ -18,7 +17,6 @@ from kam.risk.selectors import MarkovForecast
 # The BG/NBD horizon the panel's "expected purchases" covers when the run does not say.
 DEFAULT_HORIZON_WEEKS = 12
 # The win-back plan's page, built by the win-back part; linked only once it exists.
-PLAN_URL_NAMES = ("risk:win_back_plan", "win_back_plan")
 STATE_COLOURS = {"A": "#1f4e8c", "B": "#5b8bd0", "C": "#2e9e5b", "D": "#98a2b3", "lost": "#c23b3b"}
 
 
@@ -92,18 +90,6 @@ def trend_chart(months: list[RiskMonth]) -> dict[str, Any]:
 
 def _rounded(value: float | None, places: int = 3) -> float | None:
     return None if value is None else round(value, places)
-
-
-def plan_url(account_id: int, plan_id: int | None) -> str:
-    """The win-back plan's page, or "" while no plan or no plan page exists."""
-    if plan_id is None:
-        return ""
-    for name in PLAN_URL_NAMES:
-        try:
-            return reverse(name, args=[account_id, plan_id])
-        except NoReverseMatch:
-            continue
-    return ""
 
 
 def horizon_weeks(runs: dict[str, ModelRun]) -> int:

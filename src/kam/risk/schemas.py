@@ -11,7 +11,7 @@ from kam.core.money import cents_to_decimal
 from kam.core.schemas import MAX_ID, IsoDate, MoneyOut
 from kam.risk.factors import factor_label, factor_value_text
 from kam.risk.models import RiskLevel
-from kam.risk.presenters import plan_url
+from kam.risk.winback.links import plan_url
 
 
 def _money(cents: float | int | None) -> Decimal | None:

@@ -23,7 +23,6 @@ from kam.risk.presenters import (
     horizon_weeks,
     mix_chart,
     parameter_rows,
-    plan_url,
     transition_chart,
     transition_rows,
     trend_chart,
@@ -41,6 +40,7 @@ from kam.risk.selectors import (
     risk_dates,
     risk_level_counts,
 )
+from kam.risk.winback.links import plan_url
 from kam.risk.winback.presenters import reason_cards
 
 SECTION = "risk"

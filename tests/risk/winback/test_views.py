@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kam.org.models import User
 from kam.risk.models import InterventionStatus, PlanStatus, ReasonStatus, WinBackPlan
+from kam.risk.winback.links import plan_url
 from tests.conftest import signed_in
 from tests.factories import (
     ComplaintFactory,
@@ -23,10 +24,6 @@ from tests.factories import (
 from tests.risk.winback.conftest import churn_alert
 
 pytestmark = pytest.mark.django_db
-
-
-def _plan_url(plan: WinBackPlan) -> str:
-    return reverse("win_back_plan", args=[plan.account_id, plan.pk])
 
 
 def test_the_alert_page_offers_the_start_and_the_plan_links_back(
@@ -44,12 +41,12 @@ def test_the_alert_page_offers_the_start_and_the_plan_links_back(
     assert "Start a win-back plan" in offered
     assert "Service quality decline" in form
     plan = WinBackPlan.objects.get(account=drifting)
-    assert answer.status_code == 302 and answer["Location"] == _plan_url(plan)
-    page = client.get(_plan_url(plan)).content.decode()
+    assert answer.status_code == 302 and answer["Location"] == plan_url(plan.account_id, plan.pk)
+    page = client.get(plan_url(plan.account_id, plan.pk)).content.decode()
     assert "Slow service desk" in page and "Orders back" in page
     after = client.get(reverse("alert_detail", args=[alert.pk])).content.decode()
     assert "Start a win-back plan" not in after
-    assert _plan_url(plan) in after
+    assert plan_url(plan.account_id, plan.pk) in after
 
 
 def test_confirming_a_reason_and_planning_an_intervention_from_the_page(manager: User) -> None:
@@ -107,7 +104,7 @@ def test_closing_and_reopening_from_the_page(manager: User) -> None:
         reverse("win_back_intervention_move", args=[*args, step.pk, "done"]),
     )
     client.post(reverse("win_back_close", args=args), {"outcome": "won_back", "note": "Back"})
-    closed = client.get(_plan_url(plan)).content.decode()
+    closed = client.get(plan_url(plan.account_id, plan.pk)).content.decode()
     client.post(reverse("win_back_reopen", args=args))
 
     step.refresh_from_db()
@@ -122,7 +119,7 @@ def test_another_users_plan_is_a_404_and_an_executive_reads_without_forms(
 ) -> None:
     plan = WinBackPlanFactory(account__owner=other_manager)
     reason = WinBackReasonFactory(plan=plan)
-    url = _plan_url(plan)
+    url = plan_url(plan.account_id, plan.pk)
 
     assert signed_in(manager).get(url).status_code == 404
     refused = signed_in(manager).post(
@@ -147,7 +144,7 @@ def test_the_panel_offers_a_start_at_high_risk_and_then_shows_the_plan(
 
     assert "stands at high risk" in before
     assert reverse("win_back_start", args=[drifting.pk]) in before
-    assert _plan_url(plan) in after and "1 overdue" in after
+    assert plan_url(plan.account_id, plan.pk) in after and "1 overdue" in after
 
 
 def test_the_directors_list_puts_open_plans_first_with_their_overdue_work(

@@ -21,8 +21,9 @@ from kam.risk.winback.services import WIN_BACK_PLAN
 CHURN_RISK_HIGH = "churn_risk_high"  # the alert kind the scoring run raises (kam.risk.alerts)
 
 
-def plan_url(account_id: int, plan_id: int) -> str:
-    return reverse("win_back_plan", args=[account_id, plan_id])
+def plan_url(account_id: int, plan_id: int | None) -> str:
+    """The win-back plan's page; "" for no plan."""
+    return "" if plan_id is None else reverse("win_back_plan", args=[account_id, plan_id])
 
 
 def _plans(account_id: int, ids: Iterable[int]) -> dict[int, FollowUpTarget]:

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +29,7 @@ from kam.risk.winback.forms import (
     PlanStartForm,
     ReasonAddForm,
 )
+from kam.risk.winback.links import plan_url
 from kam.risk.winback.presenters import figure_rows
 from kam.risk.winback.selectors import (
     PlanFilters,
@@ -60,10 +60,6 @@ from kam.risk.winback.services import (
 from kam.risk.winback.timeline import plan_history
 
 SECTION = "risk"
-
-
-def _plan_url(plan: WinBackPlan) -> str:
-    return reverse("win_back_plan", args=[plan.account_id, plan.pk])
 
 
 def _first_error(form: forms.Form) -> str:
@@ -111,7 +107,7 @@ def plan_start_view(request: AuthedRequest, account_id: int) -> HttpResponse:
     existing = open_plan_of(account.pk)
     if existing is not None:
         messages.info(request, _("This account's win-back plan is open already."))
-        return redirect(_plan_url(existing))
+        return redirect(plan_url(existing.account_id, existing.pk))
     form = PlanStartForm(request.POST or None, initial={"alert": request.GET.get("alert")})
     alert = _alert_of(request, account.pk, request.POST.get("alert") or request.GET.get("alert"))
     if request.method == "POST" and form.is_valid():
@@ -125,7 +121,7 @@ def plan_start_view(request: AuthedRequest, account_id: int) -> HttpResponse:
             messages.success(
                 request, _("Win-back plan started: confirm or reject the proposed reasons.")
             )
-            return redirect(_plan_url(plan))
+            return redirect(plan_url(plan.account_id, plan.pk))
     return render(
         request,
         "risk/winback/plan_start.html",
@@ -198,7 +194,7 @@ def _plan_move(apply: PlanMove) -> Callable[..., HttpResponse]:
             messages.error(request, error.message)
         else:
             messages.success(request, done)
-        return HttpResponseRedirect(_plan_url(plan))
+        return HttpResponseRedirect(plan_url(plan.account_id, plan.pk))
 
     return view
 
