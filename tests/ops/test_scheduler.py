@@ -288,7 +288,8 @@ def test_a_redis_worker_forks_its_job_process_while_the_heartbeat_is_quiet(
         assert not beat._writing.locked()
 
 
-@pytest.mark.django_db
+# A retry closes the connection that met the lock: outside a test transaction, as in a worker.
+@pytest.mark.django_db(transaction=True)
 def test_a_run_keeps_its_queued_task_when_the_database_is_locked_a_moment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
