@@ -190,23 +190,26 @@ def _sqlite_line_days(table: str, where: str, until: Any) -> npt.NDArray[np.int6
     """The visible lines on or before the day as (account × span + day ordinal, amount) rows.
 
     Each value fetched costs a Python object, two million for a million lines; SQLite writes
-    each slice of lines as one comma-separated text instead, which numpy parses in C (the
-    Julian day of 0001-01-01 is 1721425.5). Lines are merged into days by the caller."""
+    each slice of lines (in id order) as one comma-separated text instead, which numpy parses
+    in C (the Julian day of 0001-01-01 is 1721425.5). Lines are merged into days by the
+    caller."""
     key = f"account_id * {_DAY_SPAN} + CAST(julianday(date) - 1721424.5 AS INTEGER)"
     sql = (
-        f"SELECT group_concat(({key}) || ',' || amount_cents, ',') FROM {table} "  # noqa: S608
-        f"{where} AND id > %s AND id <= %s"
+        "SELECT group_concat(line, ','), MAX(id), COUNT(*) FROM ("  # noqa: S608
+        f"SELECT id, ({key}) || ',' || amount_cents AS line FROM {table} "
+        f"{where} AND id > %s ORDER BY id LIMIT {_TEXT_SLICE})"
     )
+    parts: list[npt.NDArray[np.int64]] = []
+    after = 0
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table}")  # noqa: S608
-        first, last = cursor.fetchone()
-        parts: list[npt.NDArray[np.int64]] = []
-        if first is not None:
-            for low in range(first - 1, last, _TEXT_SLICE):
-                cursor.execute(sql, [until, low, low + _TEXT_SLICE])
-                (text,) = cursor.fetchone()
-                if text:
-                    parts.append(np.fromstring(text, dtype=np.int64, sep=","))
+        while True:
+            cursor.execute(sql, [until, after])
+            text, last, count = cursor.fetchone()
+            if text:
+                parts.append(np.fromstring(text, dtype=np.int64, sep=","))
+            if count < _TEXT_SLICE:
+                break
+            after = last
     if not parts:
         return np.zeros((0, 2), dtype=np.int64)
     return np.concatenate(parts).reshape(-1, 2)
