@@ -31,7 +31,6 @@ def figure_rows(figures: dict[str, Any]) -> list[tuple[str, Any, Any]]:
 class ReasonCard:
     """One reason as the risk panel tells it: what, how it stands, the records behind it."""
 
-    kind: str
     label: str
     status: str
     status_label: str
@@ -44,7 +43,6 @@ def _card(
     kind: str, status: str, status_label: Any, summary: str, evidence: list[Any]
 ) -> ReasonCard:
     return ReasonCard(
-        kind=kind,
         label=str(ReasonKind(kind).label),
         status=status,
         status_label=str(status_label),
