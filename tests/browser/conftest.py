@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,86 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()
+
+
+class _InFlight:
+    """Counts the live server's requests from the app's call to its response's close.
+
+    On SQLite in memory the server's threads share the test's own connection, so the flush
+    that ends a test must not meet a request a page fired last (a panel loading after the
+    line the test waited for): the flush fails with the table locked.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._busy = 0
+
+    @classmethod
+    def around(cls, httpd: Any) -> _InFlight:
+        counter: _InFlight | None = getattr(httpd, "kam_in_flight", None)
+        if counter is None:
+            counter = cls()
+            httpd.set_app(counter._wrap(httpd.get_app()))
+            httpd.kam_in_flight = counter
+        return counter
+
+    def _wrap(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+        def counted(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            self._step(+1)
+            try:
+                response = app(environ, start_response)
+            except BaseException:
+                self._step(-1)
+                raise
+            return _Closing(response, lambda: self._step(-1))
+
+        return counted
+
+    def _step(self, change: int) -> None:
+        with self._changed:
+            self._busy += change
+            self._changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self._busy == 0, timeout)
+
+
+class _Closing:
+    """A WSGI response that calls `done` once, when the server closes it."""
+
+    def __init__(self, response: Iterable[bytes], done: Callable[[], None]) -> None:
+        self._response = response
+        self._done: Callable[[], None] | None = done
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._response)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._response, "close", None)
+            if close is not None:
+                close()
+        finally:
+            done, self._done = self._done, None
+            if done is not None:
+                done()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_quiet_at_the_end(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Before the database is flushed, close every page and wait out its last requests."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    # Asked for first, so the flush tears down after this fixture's own teardown.
+    request.getfixturevalue("transactional_db")
+    in_flight = _InFlight.around(request.getfixturevalue("live_server").thread.httpd)
+    browser = request.getfixturevalue("browser")
+    yield
+    for context in list(browser.contexts):
+        context.close()
+    assert in_flight.wait_idle(timeout=60), "the live server still answers a closed page"
 
 
 @pytest.fixture
