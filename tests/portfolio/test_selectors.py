@@ -24,6 +24,7 @@ from kam.portfolio.selectors import (
     portfolio_page,
     stored_dates,
 )
+from kam.portfolio.selectors.dates import _json_grid
 from kam.portfolio.services.scoring import score_portfolio
 from tests.factories import AccountFactory, SnapshotFactory
 from tests.portfolio.history import AS_OF as HISTORY_AS_OF
@@ -234,10 +235,22 @@ def test_the_class_history_reads_every_account_as_stored(tmp_path, director, man
         row = stored[pk]
         assert len(history.classes[i]) == history.months == row.months
         assert history.classes[i] == row.classes and history.present[i] == row.present
-        assert history.contribution[i] == row.contribution_cents
-        assert history.potential[i] == row.potential_cents
+        assert history.contribution[i].tolist() == row.contribution_cents
+        assert history.potential[i].tolist() == row.potential_cents
     big = history.account_ids.index(accounts["BIG"].pk)
     assert history.contribution[big][-1] > history.contribution[big][0] > 0
+
+
+def test_stored_amount_lists_become_one_grid_of_whole_cents() -> None:
+    # Given the stored lists of three accounts: full, empty and too long, and one in floats
+    texts = ["[1, 2, 3]", "[]", "[4,5,6,7]", "[7.0, 8.0, 9.0]"]
+
+    # When they are read as one account × month grid of three months
+    grid = _json_grid(texts, 3)
+
+    # Then a short list ends in zeros, a long one is cut, and floats are read as cents
+    assert grid.tolist() == [[1, 2, 3], [0, 0, 0], [4, 5, 6], [7, 8, 9]]
+    assert _json_grid([], 3).shape == (0, 3)
 
 
 def test_the_matrix_on_a_month_end_of_the_history(tmp_path, director, manager, other_manager):

@@ -358,15 +358,6 @@ def _chars(texts: Sequence[str], width: int) -> npt.NDArray[np.uint8]:
     return np.frombuffer(joined, dtype=np.uint8).reshape(len(texts), width)
 
 
-def _amounts(lists: Sequence[Sequence[int]], width: int) -> FloatArray:
-    if all(len(values) == width for values in lists):
-        return np.array(lists, dtype=np.float64).reshape(len(lists), width)
-    grid = np.zeros((len(lists), width))
-    for row, values in enumerate(lists):
-        grid[row, : min(len(values), width)] = values[:width]
-    return grid
-
-
 def history_grid(history: ClassHistory | None) -> HistoryGrid | None:
     """The monthly history's strings and lists as arrays (§3); None without a back-fill."""
     if history is None:
@@ -379,8 +370,8 @@ def history_grid(history: ClassHistory | None) -> HistoryGrid | None:
         classes=_chars(history.classes, width),
         stages=_chars(history.stages, width),
         present=_chars(history.present, width) == ord("1"),
-        contribution=_amounts(history.contribution, width),
-        potential=_amounts(history.potential, width),
+        contribution=history.contribution.astype(np.float64),
+        potential=history.potential.astype(np.float64),
     )
 
 

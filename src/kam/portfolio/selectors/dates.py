@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from typing import NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
@@ -115,7 +117,8 @@ class ClassHistory(NamedTuple):
     """The monthly history of the last back-fill as rows for the analytics core (§3, §10):
     per account the class, lifecycle letter and presence at each month end (one character
     each, month i is `first_month_end` + i months) and the contribution and effective
-    potential in cents."""
+    potential in cents, account × month (a stored list shorter than `months` ends in
+    zeros)."""
 
     first_month_end: dt.date
     months: int
@@ -123,14 +126,31 @@ class ClassHistory(NamedTuple):
     classes: list[str]
     stages: list[str]
     present: list[str]
-    contribution: list[list[int]]
-    potential: list[list[int]]
+    contribution: npt.NDArray[np.int64]
+    potential: npt.NDArray[np.int64]
 
 
-def _json_lists(texts: list[str]) -> list[list[int]]:
-    """Many stored JSON lists decoded at once: one parse of the joined text, not one per
-    row through the field's converter (20,000 of them for 10,000 accounts)."""
-    return list(json.loads("[" + ",".join(texts) + "]")) if texts else []
+def _json_grid(texts: list[str], width: int) -> npt.NDArray[np.int64]:
+    """Stored JSON lists of whole cents as one account × month grid: NumPy parses the
+    joined numbers in C (a JSON parse of 720,000 numbers takes a quarter of a second; not
+    one per row through the field's converter either). A list shorter than `width` ends in
+    zeros; a longer one is cut."""
+    grid = np.zeros((len(texts), width), dtype=np.int64)
+    bodies = [text.strip()[1:-1].strip() for text in texts]
+    lengths = [body.count(",") + 1 if body else 0 for body in bodies]
+    joined = ",".join(body for body in bodies if body)
+    empty = np.zeros(0, dtype=np.int64)
+    try:
+        values = np.fromstring(joined, dtype=np.int64, sep=",") if joined else empty
+    except ValueError:  # not plain integers ("1.0"): the general parse
+        values = np.array([v for text in texts for v in json.loads(text)], dtype=np.int64)
+    if all(length == width for length in lengths):
+        return values.reshape(len(texts), width)
+    starts = np.cumsum([0, *lengths])
+    for row, length in enumerate(lengths):
+        kept = min(length, width)
+        grid[row, :kept] = values[starts[row] : starts[row] + kept]
+    return grid
 
 
 def monthly_class_history(*, scope: str = Scope.ENTITY) -> ClassHistory | None:
@@ -151,13 +171,14 @@ def monthly_class_history(*, scope: str = Scope.ENTITY) -> ClassHistory | None:
     )
     if not rows:
         return None
+    width = int(rows[0][2])
     return ClassHistory(
         first_month_end=rows[0][1],
-        months=int(rows[0][2]),
+        months=width,
         account_ids=[int(row[0]) for row in rows],
         classes=[row[3] for row in rows],
         stages=[row[4] for row in rows],
         present=[row[5] for row in rows],
-        contribution=_json_lists([row[6] for row in rows]),
-        potential=_json_lists([row[7] for row in rows]),
+        contribution=_json_grid([row[6] for row in rows], width),
+        potential=_json_grid([row[7] for row in rows], width),
     )
