@@ -245,20 +245,21 @@ def purchase_days(*, account_ids: Sequence[int], until: dt.date) -> PurchaseDays
     if ids.size == 0:
         return PurchaseDays(empty, empty, empty)
     if table_rows.shape[1] == 2:  # SQLite's (account, day) keys
-        account, day = np.divmod(table_rows[:, 0], _DAY_SPAN)
-        table_rows = np.column_stack([account, day, table_rows[:, 1]])
+        account, ordinal = np.divmod(table_rows[:, 0], _DAY_SPAN)
+        cents = table_rows[:, 1]
+    else:
+        account, ordinal, cents = table_rows[:, 0], table_rows[:, 1], table_rows[:, 2]
     order = np.argsort(ids, kind="stable")
-    account = table_rows[:, 0]
     place = np.minimum(np.searchsorted(ids[order], account), ids.size - 1)
     known = ids[order][place] == account
-    row = order[place][known].astype(np.int64)
-    ordinal, cents = table_rows[known, 1], table_rows[known, 2]
-    # Lines of one (row, day) merge into one purchase; the day must be bought on, net.
-    key = row * _DAY_SPAN + ordinal
-    sort = np.argsort(key, kind="stable")
+    row = order[place[known]].astype(np.int64)
+    # Lines of one (row, day) merge into one purchase; the day must be bought on, net. Sums
+    # of whole cents do not depend on the order, so the sort need not be stable.
+    key = row * _DAY_SPAN + ordinal[known]
+    sort = np.argsort(key)
     key = key[sort]
     starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
-    total = np.add.reduceat(cents[sort], starts) if starts.size else empty
+    total = np.add.reduceat(cents[known][sort], starts) if starts.size else empty
     day_key = key[starts]
     bought = total > 0
     return PurchaseDays(day_key[bought] // _DAY_SPAN, day_key[bought] % _DAY_SPAN, total[bought])
