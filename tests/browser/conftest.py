@@ -40,8 +40,11 @@ def browser() -> Iterator[Any]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # `make test` runs the SQLite and PostgreSQL halves side by side on two cores: a page
+    # that answers in a second alone can take several there, past the 5 s default.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
@@ -134,7 +137,7 @@ def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iter
         viewport={"width": 1360, "height": 900}, base_url=live_server.url, locale="en-US"
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(15_000)
     yield page
     context.close()
 

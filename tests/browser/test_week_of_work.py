@@ -199,6 +199,9 @@ def tuesday(page: Any, shoot: Any, week: Week) -> None:
     the whole flow, escalating it to the conflict-resolution team on the way."""
     page.goto(f"/accounts/{week.account.pk}/")
     page.click("#complaints >> text=Record a complaint")
+    # The account page holds a folded activity form with its own #id_subject: wait for the
+    # complaint form's page before filling in.
+    expect(page.locator("h1")).to_have_text("Record a complaint")
     page.fill("#id_subject", "Two deliveries a week late")
     page.select_option("#id_channel", "phone")
     page.select_option("#id_category", "delivery")
