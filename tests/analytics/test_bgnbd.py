@@ -135,14 +135,17 @@ def test_newton_and_lbfgs_reach_one_optimum() -> None:
 
 
 def test_data_that_do_not_identify_the_model_still_fit_through_the_fallback() -> None:
-    # Given two customers (no optimum inside the parameter space: Newton's line search runs
-    # out), the fit falls back to L-BFGS-B and returns finite parameters whose likelihood is
-    # at least the start's.
-    data = bgnbd.group([1.0, 0.0], [10.0, 0.0], [30.0, 26.0])
+    # Given four customers who all kept buying (nobody drops out, so a and b run off to
+    # infinity together and Newton's line search ends among rounding errors), the fit falls
+    # back to L-BFGS-B, keeps the better of the two, and returns finite parameters.
+    data = bgnbd.group([5.0, 10.0, 3.0, 7.0], [20.0, 29.0, 10.0, 25.0], [30.0] * 4)
     newton_alone = newton(bgnbd._mean_negative_hessian, bgnbd.START, (data,))
     assert not newton_alone.success
+    lbfgs_alone = minimise(bgnbd._mean_negative, bgnbd.START, (data,), gtol=1e-9)
     model = bgnbd.fit(data)
     assert np.isfinite(model.params()).all()
+    best = -min(newton_alone.fun, float(lbfgs_alone.fun)) * data.customers
+    assert model.log_likelihood == pytest.approx(best, rel=1e-12)
     assert model.log_likelihood >= bgnbd.log_likelihood(np.exp(bgnbd.START), data)
 
 

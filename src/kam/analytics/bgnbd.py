@@ -447,8 +447,11 @@ def fit(data: Summary, *, start: npt.ArrayLike | None = None) -> BgNbd:
     message = found.message
     if not found.success:
         result = minimise(_mean_negative, theta0, (data,), maxiter=2000, gtol=1e-9)
-        theta, value, iterations = result.x, float(result.fun), int(result.nit)
-        message = str(result.message)
+        # Where a parameter is not identified (a ridge to infinity) both stop short of a
+        # limit that does not exist: keep whichever got the higher likelihood.
+        if not np.isfinite(value) or float(result.fun) <= value:
+            theta, value, iterations = result.x, float(result.fun), int(result.nit)
+            message = str(result.message)
     params = np.exp(theta)
     if not np.isfinite(value) or not np.isfinite(params).all():
         raise ValueError("the BG/NBD fit did not converge: " + message)

@@ -53,7 +53,8 @@ def minimise(
     gtol: float = 1e-10,
 ) -> Any:
     """scipy's OptimizeResult of minimising −LL from `start` by L-BFGS-B (§10 fits)."""
-    with single_threaded_blas():
+    # Its trial points far out overflow to an infinite −LL, which it backs off from.
+    with single_threaded_blas(), np.errstate(over="ignore"):
         return optimize.minimize(
             negative_and_gradient,
             start,
@@ -124,6 +125,34 @@ def newton(
         return _newton(evaluate, start, maxiter, gtol, xtol)
 
 
+# The longest step in any log-parameter per iteration (a factor of e⁴ ≈ 55). Where the data
+# do not identify a parameter (nobody drops out: the dropout's a and b run off to infinity
+# together) the Hessian is nearly singular along that ridge and a full Newton step lands at
+# parameters like e²⁵⁰, where the likelihood's terms lose every digit and the search wanders
+# among rounding errors for hundreds of passes. A well-posed fit's steps are shorter.
+MAX_STEP = 4.0
+# A step longer than 1e-3 that promises to lower −LL by less than this, relative, is not
+# taken: −LL is the mean over the customers, so this is 1e-10 of the log-likelihood, far
+# below what any figure shows and near what the sums' rounding resolves at extreme parameters.
+FLAT = 1e-10
+
+
+def _settled(
+    x: FloatArray, value: float, step: FloatArray, slope: float, xtol: float
+) -> tuple[FloatArray, float, str] | None:
+    """Where the search stops before a line search, converged: the point, −LL there and why."""
+    longest = float(np.abs(step).max())
+    if longest < xtol:
+        return x + step, value + 0.5 * slope, "step below tolerance"
+    if -slope < FLAT * max(1.0, abs(value)) and longest > 1e-3:
+        # A long step that promises almost nothing: the likelihood is flat along it, a ridge
+        # to infinity of parameters the data do not pin down, where the gradient only fades
+        # and the line search would halve the step forty times for rounding errors. (Near an
+        # interior optimum the steps shrink quadratically instead.)
+        return x, value, "flat along the step"
+    return None
+
+
 def _newton(
     value_gradient_hessian: Callable[[FloatArray], tuple[float, FloatArray, FloatArray]],
     start: FloatArray,
@@ -140,14 +169,16 @@ def _newton(
         if float(np.abs(gradient).max()) <= gtol:
             return NewtonResult(x, value, iteration - 1, passes, True, "gradient below tolerance")
         step = _direction(gradient, hessian)
+        longest = float(np.abs(step).max())
+        if longest > MAX_STEP:
+            step = step * (MAX_STEP / longest)
         slope = float(gradient @ step)
         if not np.isfinite(slope) or slope >= 0:
             return NewtonResult(x, value, iteration, passes, False, "no descent direction")
-        if float(np.abs(step).max()) < xtol:
-            predicted = value + 0.5 * slope
-            return NewtonResult(
-                x + step, predicted, iteration, passes, True, "step below tolerance"
-            )
+        settled = _settled(x, value, step, slope, xtol)
+        if settled is not None:
+            point, at, message = settled
+            return NewtonResult(point, at, iteration, passes, True, message)
         # Near the optimum −LL changes by less than its rounding: accept what rounding hides.
         noise = 1e-13 * max(1.0, abs(value))
         length = 1.0
