@@ -90,6 +90,44 @@ def test_too_few_repeat_buyers_are_refused() -> None:
         gammagamma.fit([0.0, 1.0, 2.0], [0.0, 10.0, 12.0])
 
 
+# Repeat purchases and whole-cent totals of 49 accounts of a risk test: 48 spend ~2,000 a
+# purchase, one 613,185. The search runs off towards p → ∞, v → 0.
+RIDGE_FREQUENCY = [
+    97, 121, 134, 67, 49, 37, 43, 49, 60, 55, 46, 62, 41, 50, 54, 94, 133, 111, 87, 44, 33,
+    47, 118, 40, 41, 19, 54, 34, 21, 36, 28, 43, 47, 71, 33, 35, 105, 44, 84, 16, 39, 16, 34,
+    72, 32, 37, 43, 48, 82,
+]  # fmt: skip
+RIDGE_TOTAL_CENTS = [
+    19490320, 24354345, 26530860, 13286411, 10063197, 7542028, 8966324, 9772698, 12202387,
+    10919492, 9121864, 11964170, 8269884, 10049749, 10574387, 18830161, 26510222, 22214951,
+    17205869, 8808625, 6765632, 9324771, 23229997, 7882675, 8116371, 3591629, 10707023,
+    7036201, 4224408, 7178324, 5555782, 8619873, 9475328, 14219121, 6476925, 7205638,
+    20637948, 8688334, 16786703, 3347468, 7900260, 3239917, 6825400, 14284657, 6366702,
+    7406873, 8608303, 9686924, 5028114857,
+]  # fmt: skip
+
+
+def test_spends_that_run_the_search_to_a_zero_parameter_still_fit() -> None:
+    # Given spends so alike that the fit's search runs towards v = 0 (where the gradient
+    # divided by zero and the whole risk scoring run stopped with ZeroDivisionError)
+    frequency = np.array(RIDGE_FREQUENCY, dtype=np.float64)
+    monetary = np.array(RIDGE_TOTAL_CENTS) / 100 / frequency
+
+    # When Gamma-Gamma is fitted
+    model = gammagamma.fit(frequency, monetary)
+
+    # Then it returns finite parameters, at least as likely as L-BFGS-B's alone, whose
+    # expected spends stay those of the data
+    assert np.isfinite([model.p, model.q, model.v, model.log_likelihood]).all()
+    start = np.log([2.0, 3.0, float(np.median(monetary))])
+    data = gammagamma._repeat_buyers(frequency, monetary)
+    alone = minimise(gammagamma._negative_and_gradient, start, (data,), gtol=1e-9)
+    if np.isfinite(alone.fun):
+        assert model.log_likelihood >= -float(alone.fun) * data.x.size - 1e-9
+    spend = gammagamma.expected_spend(model, frequency, monetary)
+    assert np.all((spend > 1_800) & (spend < 620_000))
+
+
 def test_clv_sums_discounted_expected_purchases_times_spend() -> None:
     # Given fitted models, CLV over a year in weeks equals the purchases expected in each
     # week times the expected spend, discounted — and a higher rate lowers it.

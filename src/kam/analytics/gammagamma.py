@@ -88,6 +88,10 @@ def _negative(
     the parameters with a customer's own numbers: one logarithm and one reciprocal per
     customer a pass."""
     params = np.exp(theta)
+    if not (np.isfinite(params).all() and (params > 0.0).all()):
+        # A search that wandered to a parameter of 0 or ∞ (spends that do not identify the
+        # model): no likelihood there, so the fit fails as not converged, never divides by 0.
+        return float("inf"), np.full(3, np.nan), np.full((3, 3), np.nan)
     p, q, v = (float(value) for value in params)
     n = float(data.x.size)
     ux, count_x = data.ux, data.count_x
@@ -179,6 +183,10 @@ def _fit_spend(data: _Spend) -> tuple[FloatArray, float]:
     if found.success:
         return found.x, found.fun
     result = minimise(_negative_and_gradient, start, (data,), maxiter=2000, gtol=1e-9)
+    # Where the spends do not pin a parameter down (a ridge to infinity) both stop short of
+    # a limit that does not exist: keep whichever got the higher likelihood.
+    if np.isfinite(found.fun) and found.fun < float(result.fun):
+        return found.x, found.fun
     return np.asarray(result.x), float(result.fun)
 
 
