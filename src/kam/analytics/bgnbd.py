@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from kam.analytics.optimise import minimise, newton
+from kam.analytics.optimise import minimise, newton_then_lbfgs
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -442,16 +442,8 @@ def fit(data: Summary, *, start: npt.ArrayLike | None = None) -> BgNbd:
         theta0 = np.log(fit(_sample(data, WARM_START_SAMPLE)).params())
     else:
         theta0 = START
-    found = newton(_mean_negative_hessian, theta0, (data,), gtol=1e-9)
-    theta, value, iterations = found.x, found.fun, found.nit
-    message = found.message
-    if not found.success:
-        result = minimise(_mean_negative, theta0, (data,), maxiter=2000, gtol=1e-9)
-        # Where a parameter is not identified (a ridge to infinity) both stop short of a
-        # limit that does not exist: keep whichever got the higher likelihood.
-        if not np.isfinite(value) or float(result.fun) <= value:
-            theta, value, iterations = result.x, float(result.fun), int(result.nit)
-            message = str(result.message)
+    found = newton_then_lbfgs(_mean_negative_hessian, _mean_negative, theta0, (data,))
+    theta, value, iterations, message = found.x, found.fun, found.nit, found.message
     params = np.exp(theta)
     if not np.isfinite(value) or not np.isfinite(params).all():
         raise ValueError("the BG/NBD fit did not converge: " + message)

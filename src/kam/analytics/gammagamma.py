@@ -17,7 +17,7 @@ import numpy.typing as npt
 from scipy import special
 
 from kam.analytics.bgnbd import BgNbd, expected_purchases
-from kam.analytics.optimise import minimise, newton
+from kam.analytics.optimise import newton_then_lbfgs
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -179,15 +179,8 @@ def _fit_spend(data: _Spend) -> tuple[FloatArray, float]:
         start, _ = _fit_spend(_Spend.of(data.x[keep], data.m[keep]))
     else:
         start = np.log([2.0, 3.0, float(np.median(data.m))])
-    found = newton(_negative_hessian, start, (data,), gtol=1e-9)
-    if found.success:
-        return found.x, found.fun
-    result = minimise(_negative_and_gradient, start, (data,), maxiter=2000, gtol=1e-9)
-    # Where the spends do not pin a parameter down (a ridge to infinity) both stop short of
-    # a limit that does not exist: keep whichever got the higher likelihood.
-    if np.isfinite(found.fun) and found.fun < float(result.fun):
-        return found.x, found.fun
-    return np.asarray(result.x), float(result.fun)
+    found = newton_then_lbfgs(_negative_hessian, _negative_and_gradient, start, (data,))
+    return found.x, found.fun
 
 
 def fit(frequency: npt.ArrayLike, monetary: npt.ArrayLike) -> GammaGamma:

@@ -193,3 +193,31 @@ def _newton(
             return NewtonResult(x, value, iteration, passes, False, "the line search failed")
         x, value, gradient, hessian = candidate, new_value, new_gradient, new_hessian
     return NewtonResult(x, value, maxiter, passes, False, "too many iterations")
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The better of Newton's and (when Newton did not converge) L-BFGS-B's minimum."""
+
+    x: FloatArray
+    fun: float
+    nit: int
+    message: str
+
+
+def newton_then_lbfgs(
+    value_gradient_hessian: ValueGradientHessian,
+    value_gradient: Callable[..., tuple[float, FloatArray]],
+    start: FloatArray,
+    args: tuple[Any, ...],
+) -> Fitted:
+    """Minimise −LL by Newton's method, by L-BFGS-B from the same start when that fails (§10
+    fits). Where the data do not pin a parameter down (a ridge to infinity) both stop short
+    of a limit that does not exist: the one with the higher likelihood is kept."""
+    found = newton(value_gradient_hessian, start, args, gtol=1e-9)
+    if found.success:
+        return Fitted(found.x, found.fun, found.nit, found.message)
+    result = minimise(value_gradient, start, args, maxiter=2000, gtol=1e-9)
+    if np.isfinite(found.fun) and found.fun < float(result.fun):
+        return Fitted(found.x, found.fun, found.nit, found.message)
+    return Fitted(np.asarray(result.x), float(result.fun), int(result.nit), str(result.message))
