@@ -162,3 +162,28 @@ def test_the_directors_list_puts_open_plans_first_with_their_overdue_work(
     assert page.index("LATE-1") < page.index("OLD-1")
     assert "row-late" in page
     assert closed.account.code not in only_late
+
+
+def test_a_reason_or_an_intervention_posted_under_another_plan_is_a_404(manager: User) -> None:
+    # Given two plans of Mia's, each with a reason and an intervention
+    plan = WinBackPlanFactory(account__owner=manager)
+    other = WinBackPlanFactory(account__owner=manager)
+    reason = WinBackReasonFactory(plan=other)
+    step = InterventionFactory(plan=other, owner=manager)
+    client = signed_in(manager)
+
+    # When she posts a decision and a move through the first plan's addresses
+    decided = client.post(
+        reverse("win_back_reason_decide", args=[plan.account_id, plan.pk, reason.pk]),
+        {"decision": "confirm"},
+    )
+    moved = client.post(
+        reverse("win_back_intervention_move", args=[plan.account_id, plan.pk, step.pk, "done"])
+    )
+
+    # Then both answer 404 and the other plan's records are unchanged
+    assert (decided.status_code, moved.status_code) == (404, 404)
+    reason.refresh_from_db()
+    step.refresh_from_db()
+    assert reason.status == ReasonStatus.PROPOSED
+    assert step.status == InterventionStatus.PLANNED

@@ -4,7 +4,6 @@ answers 404, §13)."""
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from ninja import Query, Router
 from ninja.pagination import paginate
 
@@ -51,7 +50,6 @@ from kam.risk.winback.services import (
 )
 
 router = Router(tags=["win-back"])
-MISSING = "Not found."
 
 
 def _plan(request: Any, win_back_id: int) -> WinBackPlan:
@@ -63,17 +61,13 @@ def _full(request: Any, plan: WinBackPlan) -> WinBackPlan:
 
 
 def _reason(request: Any, win_back_id: int, reason_id: int) -> WinBackReason:
-    reason = reason_get(actor=request.user, reason_id=reason_id)
-    if reason.plan_id != win_back_id:
-        raise Http404(MISSING)
-    return reason
+    return reason_get(actor=request.user, reason_id=reason_id, plan_id=win_back_id)
 
 
 def _step(request: Any, win_back_id: int, intervention_id: int) -> Intervention:
-    step = intervention_get(actor=request.user, intervention_id=intervention_id)
-    if step.plan_id != win_back_id:
-        raise Http404(MISSING)
-    return step
+    return intervention_get(
+        actor=request.user, intervention_id=intervention_id, plan_id=win_back_id
+    )
 
 
 @router.get("", response={200: list[PlanSummaryOut], ERROR_CODES: ErrorOut})

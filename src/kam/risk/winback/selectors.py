@@ -37,23 +37,23 @@ def plan_get(*, actor: User, plan_id: int, account_id: int | None = None) -> Win
     return get_object_or_404(rows, pk=plan_id)
 
 
-def reason_get(*, actor: User, reason_id: int) -> WinBackReason:
-    """One reason of a visible plan; Http404 otherwise (§13)."""
-    return get_object_or_404(
-        WinBackReason.objects.filter(plan__in=plans_visible_to(actor)).select_related(
-            "plan", "plan__account"
-        ),
-        pk=reason_id,
-    )
+def reason_get(*, actor: User, reason_id: int, plan_id: int | None = None) -> WinBackReason:
+    """One reason of a visible plan (of `plan_id` when given); Http404 otherwise (§13)."""
+    reasons = WinBackReason.objects.filter(plan__in=plans_visible_to(actor))
+    if plan_id is not None:
+        reasons = reasons.filter(plan_id=plan_id)
+    return get_object_or_404(reasons.select_related("plan", "plan__account"), pk=reason_id)
 
 
-def intervention_get(*, actor: User, intervention_id: int) -> Intervention:
-    """One intervention of a visible plan; Http404 otherwise (§13)."""
+def intervention_get(
+    *, actor: User, intervention_id: int, plan_id: int | None = None
+) -> Intervention:
+    """One intervention of a visible plan (of `plan_id` when given); Http404 otherwise (§13)."""
+    steps = Intervention.objects.filter(plan__in=plans_visible_to(actor))
+    if plan_id is not None:
+        steps = steps.filter(plan_id=plan_id)
     return get_object_or_404(
-        Intervention.objects.filter(plan__in=plans_visible_to(actor)).select_related(
-            "plan", "plan__account", "owner", "reason"
-        ),
-        pk=intervention_id,
+        steps.select_related("plan", "plan__account", "owner", "reason"), pk=intervention_id
     )
 
 

@@ -215,9 +215,7 @@ def _reason_add(request: AuthedRequest, plan: WinBackPlan) -> str:
 
 
 def _reason_decide(request: AuthedRequest, plan: WinBackPlan, reason_id: int) -> str:
-    reason = reason_get(actor=request.user, reason_id=reason_id)
-    if reason.plan_id != plan.pk:
-        raise DomainError(_("The reason is not one of this plan's."))
+    reason = reason_get(actor=request.user, reason_id=reason_id, plan_id=plan.pk)
     note = request.POST.get("note", "")
     if request.POST.get("decision") == "reject":
         reason_reject(actor=request.user, reason=reason, note=note)
@@ -251,9 +249,9 @@ def _intervention_add(request: AuthedRequest, plan: WinBackPlan) -> str:
 def _intervention_move(
     request: AuthedRequest, plan: WinBackPlan, intervention_id: int, move: str
 ) -> str:
-    intervention = intervention_get(actor=request.user, intervention_id=intervention_id)
-    if intervention.plan_id != plan.pk:
-        raise DomainError(_("The intervention is not one of this plan's."))
+    intervention = intervention_get(
+        actor=request.user, intervention_id=intervention_id, plan_id=plan.pk
+    )
     if move == "done":
         intervention_done(actor=request.user, intervention=intervention)
         return _("Intervention done.")
