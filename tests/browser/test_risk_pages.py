@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from kam.accounts.models import Account
 from kam.org.models import Role
 from kam.risk.models import ModelKind, RiskLevel
 from tests.browser.conftest import sign_in
@@ -254,6 +255,16 @@ def test_a_manager_reads_her_risk_in_chinese(page, shoot) -> None:
 
     page.goto(f"/accounts/{drifting.pk}/risk/")
     assert page.locator("#risk-panel").count() == 0  # not hers: 404
+
+    # Her own R01: the panel's figures and its factors read in Chinese
+    page.goto(f"/accounts/{Account.objects.get(code='R01').pk}/")
+    panel = page.locator("#risk-panel")
+    expect(panel.locator("table.risk-factor-table tbody tr").first).to_contain_text(
+        "购买间隔与其节奏之比"
+    )
+    _drawn(page, "risk-factors")
+    panel.scroll_into_view_if_needed()
+    panel.screenshot(path=str(shoot("panel-zh").with_name("test_risk_panel-only-zh.png")))
 
     page.goto("/risk/migration/")
     _drawn(page, "risk-mix")
