@@ -35,6 +35,13 @@ ValueGradientHessian = Callable[..., tuple[float, FloatArray, FloatArray]]
 _controller: ThreadpoolController | None = None
 
 
+# The widest a fitted parameter may go: ±25 in log-parameters is a factor of 7·10¹⁰ either
+# way of 1. Beyond it the likelihoods' Gamma-function differences cancel to rounding noise
+# (gammaln at 10¹² keeps four digits) and a search finds "optima" of −LL = −10²⁴³ there; on
+# a ridge of parameters the data do not pin down the likelihood is flat long before.
+LIMIT = 25.0
+
+
 def single_threaded_blas() -> Any:
     """A context in which BLAS runs on one thread for a §10 fit (the controller that sets it
     is built on first use, once per process)."""
@@ -51,8 +58,10 @@ def minimise(
     *,
     maxiter: int = 2000,
     gtol: float = 1e-10,
+    limit: float | None = None,
 ) -> Any:
-    """scipy's OptimizeResult of minimising −LL from `start` by L-BFGS-B (§10 fits)."""
+    """scipy's OptimizeResult of minimising −LL from `start` by L-BFGS-B (§10 fits), within
+    ±`limit` in every parameter when one is given."""
     # Its trial points far out overflow to an infinite −LL, which it backs off from.
     with single_threaded_blas(), np.errstate(over="ignore"):
         return optimize.minimize(
@@ -61,6 +70,7 @@ def minimise(
             args=args,
             jac=True,
             method="L-BFGS-B",
+            bounds=None if limit is None else [(-limit, limit)] * np.asarray(start).size,
             options={"maxiter": maxiter, "ftol": 1e-15, "gtol": gtol},
         )
 
@@ -113,8 +123,10 @@ def newton(
     value."""
 
     def evaluate(x: FloatArray) -> tuple[float, FloatArray, FloatArray]:
-        # A trial step far out (data that do not identify the model) may overflow: that is
-        # a step to shorten, not an error.
+        # A trial step far out (data that do not identify the model) may overflow, or land
+        # beyond LIMIT where −LL is rounding noise: that is a step to shorten, not an error.
+        if float(np.abs(x).max()) > LIMIT:
+            return float("inf"), np.full(x.size, np.nan), np.full((x.size, x.size), np.nan)
         try:
             with np.errstate(all="ignore"):
                 return value_gradient_hessian(x, *args)
@@ -217,7 +229,7 @@ def newton_then_lbfgs(
     found = newton(value_gradient_hessian, start, args, gtol=1e-9)
     if found.success:
         return Fitted(found.x, found.fun, found.nit, found.message)
-    result = minimise(value_gradient, start, args, maxiter=2000, gtol=1e-9)
+    result = minimise(value_gradient, start, args, maxiter=2000, gtol=1e-9, limit=LIMIT)
     if np.isfinite(found.fun) and found.fun < float(result.fun):
         return Fitted(found.x, found.fun, found.nit, found.message)
     return Fitted(np.asarray(result.x), float(result.fun), int(result.nit), str(result.message))
