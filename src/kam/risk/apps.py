@@ -1,5 +1,20 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from kam.portfolio.steps import BoolArray, ScoredDate
+
+
+def _risk_step(scored: ScoredDate) -> BoolArray:
+    # Imported when a run needs it: the models pull in scikit-learn and scipy.stats, a
+    # second of every `kam` command's start-up otherwise.
+    from kam.risk.services.scoring import risk_step
+
+    return risk_step(scored)
 
 
 class RiskConfig(AppConfig):
@@ -12,10 +27,9 @@ class RiskConfig(AppConfig):
         from kam.accounts.panels import register as register_panel
         from kam.portfolio.steps import register_churn_risk
         from kam.risk.panels import RISK_PANEL
-        from kam.risk.services.scoring import risk_step
 
         # §6 R2: the portfolio's scoring run asks for "churn risk high" before the strategy.
-        register_churn_risk("risk", risk_step)
+        register_churn_risk("risk", _risk_step)
         register_panel(RISK_PANEL)
         self._win_back()
 
