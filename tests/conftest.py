@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -18,6 +20,7 @@ import redis
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from django.utils.timezone import now as timezone_now
 
 from kam.org.models import Role, User
 from kam.org.services import token_create
@@ -163,6 +166,101 @@ def api_as() -> Callable[[User], Client]:
     return api_client_for
 
 
+# `kam migrate` on an empty store takes 20-35 s (Django renders the model states of every
+# migration); the stores a test starts kam processes on are copies of one migrated in this
+# run instead. The migrate command itself is still run on fresh homes (tests/test_cli.py,
+# tests/test_settings.py), and the template's own migrate fails the test that first needs it.
+_templates: dict[str, Any] = {}
+
+
+def _admin_dsn() -> str:
+    database = settings.DATABASES["default"]
+    host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
+    return f"host={host} port={port} user={database['USER'] or 'postgres'} dbname=postgres"
+
+
+def postgres_url(name: str) -> str:
+    """The URL of database `name` on the suite's PostgreSQL server."""
+    database = settings.DATABASES["default"]
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
+    return f"postgres://{database['USER'] or 'postgres'}{password}@{host}:{port}/{name}"
+
+
+def _migrated_template(store: str) -> Any:
+    """The run's migrated store of that kind (SQLite: its file; PostgreSQL: its database
+    name), made on first use."""
+    if store not in _templates:
+        home = Path(tempfile.mkdtemp(prefix="kam-test-template-"))
+        env = {**os.environ, "KAM_HOME": str(home), "KAM_QUEUE_URL": "", "KAM_CACHE_URL": ""}
+        if store == "postgresql":
+            name = f"kam_template_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
+                connection.execute(f'CREATE DATABASE "{name}"')
+            env["KAM_DATABASE_URL"] = postgres_url(name)
+            _templates[store] = name
+        else:
+            env["KAM_DATABASE_URL"] = f"sqlite:///{home / 'kam.sqlite3'}"
+        subprocess.run([KAM, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
+        if store == "sqlite":
+            _templates[store] = home / "kam.sqlite3"
+    return _templates[store]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_the_template() -> Iterator[None]:
+    yield
+    if "postgresql" in _templates:
+        with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{_templates["postgresql"]}"')
+
+
+def create_migrated_store(env: dict[str, str]) -> None:
+    """Make the store `env` points at (SQLite: KAM_DATABASE_URL empty or a sqlite:/// file;
+    PostgreSQL: a database not created yet) as `kam migrate` leaves an empty one: a copy of
+    the run's template, its seeded jobs next due as a migrate now would have set them."""
+    url = env.get("KAM_DATABASE_URL", "")
+    template = _migrated_template("postgresql" if url.startswith("postgres") else "sqlite")
+    if url.startswith("postgres"):
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as connection:
+            _reseed_schedule(connection, sqlite=False)
+        return
+    path = Path(url.removeprefix("sqlite:///")) if url else Path(env["KAM_HOME"]) / "kam.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    source, target = sqlite3.connect(template), sqlite3.connect(path)
+    try:
+        source.backup(target)
+        _reseed_schedule(target, sqlite=True)
+    finally:
+        source.close()
+        target.close()
+
+
+def _reseed_schedule(connection: Any, *, sqlite: bool) -> None:
+    """Each seeded job's first run as kam.ops.scheduler.seed sets it: the first slot after
+    now (the template's were after its own migrate, up to an hour ago)."""
+    from kam.ops.scheduler.schedule import next_slot
+
+    jobs = connection.execute("SELECT id, interval, daily_at FROM ops_scheduledjob").fetchall()
+    placeholder = "?" if sqlite else "%s"
+    for job_id, every, at in jobs:
+        # SQLite keeps durations as microseconds and times as text.
+        interval = dt.timedelta(microseconds=every) if isinstance(every, int) else every
+        daily_at = dt.time.fromisoformat(at) if isinstance(at, str) else at
+        slot = next_slot(after=timezone_now(), interval=interval, daily_at=daily_at)
+        # Django keeps SQLite's datetimes as naive UTC text.
+        value = slot.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ") if sqlite else slot
+        connection.execute(
+            f"UPDATE ops_scheduledjob SET next_run_at = {placeholder} "  # noqa: S608
+            f"WHERE id = {placeholder}",
+            (value, job_id),
+        )
+    connection.commit()
+
+
 @contextmanager
 def scratch_database_at(home: Path) -> Iterator[dict[str, str]]:
     """A migrated database of the suite's own kind, outside the test transaction, for kam
@@ -175,23 +273,17 @@ def scratch_database_at(home: Path) -> Iterator[dict[str, str]]:
         "KAM_QUEUE_URL": "",
         "KAM_CACHE_URL": "",
     }
-    database = settings.DATABASES["default"]
+    postgresql = store_under_test() == "postgresql"
     name = f"kam_scratch_{uuid.uuid4().hex[:8]}"
-    postgresql = database["ENGINE"].endswith("postgresql")
     if postgresql:
-        host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
-        user = database["USER"] or "postgres"
-        admin = f"host={host} port={port} user={user} dbname=postgres"
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        env["KAM_DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{name}"
+        env["KAM_DATABASE_URL"] = postgres_url(name)
     try:
-        subprocess.run([KAM, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
+        create_migrated_store(env)
         yield env
     finally:
         if postgresql:
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

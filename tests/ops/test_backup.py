@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -28,26 +27,31 @@ from kam import __version__
 from kam.ops import backup
 from kam.ops.backup import BackupRefused, pg_client
 from kam.org.models import User
+from tests.conftest import create_migrated_store, postgres_url
 
 KAM = str(Path(sys.executable).with_name("kam"))
 
 
 # The store under test: the suite runs once on SQLite and once on PostgreSQL.
 @pytest.fixture
-def fresh_store(tmp_path: Path) -> Iterator[Callable[[str], dict[str, str]]]:
-    """Environments for `kam` on a fresh home and a fresh, empty database of the store under
-    test (a new PostgreSQL database, dropped after the test)."""
+def fresh_store(tmp_path: Path) -> Iterator[Callable[..., dict[str, str]]]:
+    """Environments for `kam` on a fresh home and a fresh database of the store under test
+    (a new PostgreSQL database, dropped after the test): empty, or `migrated` as `kam
+    migrate` leaves it."""
     created: list[str] = []
 
-    def make(name: str) -> dict[str, str]:
+    def make(name: str, *, migrated: bool = False) -> dict[str, str]:
         env = {**os.environ, "KAM_HOME": str(tmp_path / name), "KAM_HTTPS": "false"}
         if connection.vendor == "sqlite":
             env["KAM_DATABASE_URL"] = ""
         else:
             database = f"kam_backup_{uuid.uuid4().hex[:10]}_{name}"
-            _postgres_admin(f'CREATE DATABASE "{database}"')
             created.append(database)
-            env["KAM_DATABASE_URL"] = _postgres_url(database)
+            env["KAM_DATABASE_URL"] = postgres_url(database)
+            if not migrated:
+                _postgres_admin(f'CREATE DATABASE "{database}"')
+        if migrated:
+            create_migrated_store(env)
         return env
 
     yield make
@@ -55,19 +59,10 @@ def fresh_store(tmp_path: Path) -> Iterator[Callable[[str], dict[str, str]]]:
         _postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-def _postgres_url(database: str) -> str:
-    conf = settings.DATABASES["default"]
-    password = f":{conf['PASSWORD']}" if conf.get("PASSWORD") else ""
-    return (
-        f"postgres://{conf['USER']}{password}@{conf['HOST'] or '127.0.0.1'}:"
-        f"{conf['PORT'] or 5432}/{database}"
-    )
-
-
 def _postgres_admin(statement: str) -> None:
     import psycopg
 
-    with psycopg.connect(_postgres_url("postgres"), autocommit=True) as admin:
+    with psycopg.connect(postgres_url("postgres"), autocommit=True) as admin:
         admin.execute(statement)
 
 
@@ -115,10 +110,9 @@ def _digest(rows: list[Any]) -> tuple[int, str]:
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_a_backup_restored_into_a_fresh_home_holds_every_row(
-    tmp_path: Path, fresh_store: Callable[[str], dict[str, str]]
+    tmp_path: Path, fresh_store: Callable[..., dict[str, str]]
 ) -> None:
-    source, target = fresh_store("source"), fresh_store("target")
-    assert _kam(source, "migrate", "--no-input", "-v", "0").returncode == 0
+    source, target = fresh_store("source", migrated=True), fresh_store("target")
     loaded = _kam(source, "demo", "--accounts", "12", "--years", "1", "--quiet-logins")
     assert loaded.returncode == 0, loaded.stderr
     backup_file = tmp_path / "kam.kam-backup"
@@ -156,10 +150,9 @@ def _connect(env: dict[str, str]) -> Any:
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_a_backup_taken_while_another_writer_holds_a_transaction_has_only_committed_rows(
-    tmp_path: Path, fresh_store: Callable[[str], dict[str, str]]
+    tmp_path: Path, fresh_store: Callable[..., dict[str, str]]
 ) -> None:
-    source, target = fresh_store("source"), fresh_store("target")
-    assert _kam(source, "migrate", "--no-input", "-v", "0").returncode == 0
+    source, target = fresh_store("source", migrated=True), fresh_store("target")
     assert (
         _kam(source, "user", "add", "ana", "--role", "sales", "--password", "pw-1").returncode == 0
     )
@@ -186,10 +179,9 @@ def test_a_backup_taken_while_another_writer_holds_a_transaction_has_only_commit
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_restoring_a_backup_of_an_older_schema_says_to_migrate(
-    tmp_path: Path, fresh_store: Callable[[str], dict[str, str]]
+    tmp_path: Path, fresh_store: Callable[..., dict[str, str]]
 ) -> None:
-    source, target = fresh_store("source"), fresh_store("target")
-    assert _kam(source, "migrate", "--no-input", "-v", "0").returncode == 0
+    source, target = fresh_store("source", migrated=True), fresh_store("target")
     older = _connect(source)
     # As an older kam left it: its last migration not yet applied (the one applied last
     # is a leaf: whatever depends on a migration is applied after it).

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import create_migrated_store
+
 KAM = str(Path(sys.executable).with_name("kam"))
 GUNICORNC = str(Path(sys.executable).with_name("gunicornc"))
 
@@ -37,7 +39,7 @@ def test_serve_answers_the_login_page_and_hashed_static_files(tmp_path: Path) ->
         "KAM_HTTPS": "false",
         "KAM_DEBUG": "false",
     }
-    subprocess.run([KAM, "migrate", "--no-input", "-v", "0"], env=env, check=True)  # noqa: S603
+    create_migrated_store(env)
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own console script
         [KAM, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
@@ -92,7 +94,7 @@ def _control(socket_path: Path) -> dict[str, object]:
 @pytest.mark.slow
 def test_two_servers_on_one_home_keep_their_own_control_sockets(tmp_path: Path) -> None:
     env = {**os.environ, "KAM_HOME": str(tmp_path), "KAM_DATABASE_URL": "", "KAM_HTTPS": "false"}
-    subprocess.run([KAM, "migrate", "--no-input", "-v", "0"], env=env, check=True)  # noqa: S603
+    create_migrated_store(env)
     ports = [_free_port(), _free_port()]
     logs = [tmp_path / f"serve-{port}.log" for port in ports]
     servers: list[subprocess.Popen[bytes]] = []
