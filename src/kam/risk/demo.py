@@ -4,9 +4,10 @@ and an untreated group over the same window.
 
 Who was at risk then comes from the monthly risk history (`RiskMonth`, high or medium at the
 month end a year ago) when the scoring run wrote it; without it, from the demo plan's
-trajectories (S0's drifting group and the declining customers). The treated half is drawn at
-random from the at-risk accounts, so the report measures what the ledger shows rather than a
-result built in: the demo's revenue does not depend on the plans.
+trajectories (the drifting and declining customers). S0's drifting group is left out: it is
+the case the director finds now, its plan started from today's churn-risk alert. The treated
+half is drawn at random from the other at-risk accounts, so the report measures what the
+ledger shows rather than a result built in: the demo's revenue does not depend on the plans.
 
 Each plan has its reasons, confirmed by the owner, with the records behind them (the
 complaints and survey answers of the months before, the competitor's recorded move); an
@@ -28,6 +29,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from kam.accounts.demo import S0_GROUP
 from kam.accounts.models import Account, AccountStatus
 from kam.core.months import last_month_end, month_add, month_end, month_index
 from kam.engagement.activities.models import Activity, ActivityKind, ActivityStatus, Channel
@@ -82,7 +84,12 @@ def demo_win_back(
 
 
 def _at_risk(created: Sequence[Account], plan: Sequence[DemoAccount], index: dt.date) -> list[Any]:
-    customers = {a.pk: a for a in created if a.status == AccountStatus.CUSTOMER}
+    s0 = {a.pk for a in created if a.code == S0_GROUP}
+    customers = {
+        a.pk: a
+        for a in created
+        if a.status == AccountStatus.CUSTOMER and a.pk not in s0 and a.parent_id not in s0
+    }
     scored = RiskMonth.objects.filter(month_end=index, account_id__in=customers)
     if scored.exists():
         ids = scored.filter(risk_level__in=[RiskLevel.HIGH, RiskLevel.MEDIUM]).values_list(
