@@ -93,7 +93,10 @@ def get_complaint_settings(request: Any) -> ComplaintSettings:
 @router.patch("/settings", response={200: ComplaintSettingsOut, ERROR_CODES: ErrorOut})
 def update_complaint_settings(request: Any, body: ComplaintSettingsPatch) -> ComplaintSettings:
     """The SLA targets ("4h", "2d") and the clock (director, administrator)."""
-    return complaint_settings_update(actor=request.user, **body.dict(exclude_unset=True))
+    # The validated values as they are (the working day's times parsed): dumping the body
+    # would serialise them back through their declared string type, with a warning each.
+    given = {name: getattr(body, name) for name in body.model_fields_set}
+    return complaint_settings_update(actor=request.user, **given)
 
 
 @router.get("/{complaint_id}", response={200: ComplaintOut, ERROR_CODES: ErrorOut})
