@@ -190,29 +190,37 @@ def postgres_url(name: str) -> str:
 def _migrated_template(store: str) -> Any:
     """The run's migrated store of that kind (SQLite: its file; PostgreSQL: its database
     name), made on first use."""
-    if store not in _templates:
-        home = Path(tempfile.mkdtemp(prefix="kam-test-template-"))
-        env = {**os.environ, "KAM_HOME": str(home), "KAM_QUEUE_URL": "", "KAM_CACHE_URL": ""}
-        if store == "postgresql":
-            name = f"kam_template_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
-                connection.execute(f'CREATE DATABASE "{name}"')
-            env["KAM_DATABASE_URL"] = postgres_url(name)
-            _templates[store] = name
-        else:
-            env["KAM_DATABASE_URL"] = f"sqlite:///{home / 'kam.sqlite3'}"
+    if store in _templates:
+        return _templates[store]
+    home = Path(tempfile.mkdtemp(prefix="kam-test-template-"))
+    env = {**os.environ, "KAM_HOME": str(home), "KAM_QUEUE_URL": "", "KAM_CACHE_URL": ""}
+    template: Any = home / "kam.sqlite3"
+    env["KAM_DATABASE_URL"] = f"sqlite:///{template}"
+    if store == "postgresql":
+        template = f"kam_template_{uuid.uuid4().hex[:8]}"
+        env["KAM_DATABASE_URL"] = postgres_url(template)
+        with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{template}"')
+    try:
         subprocess.run([KAM, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
-        if store == "sqlite":
-            _templates[store] = home / "kam.sqlite3"
-    return _templates[store]
+    except BaseException:
+        if store == "postgresql":
+            _drop_database(template)
+        raise
+    _templates[store] = template
+    return template
+
+
+def _drop_database(name: str) -> None:
+    with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _drop_the_template() -> Iterator[None]:
     yield
     if "postgresql" in _templates:
-        with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{_templates["postgresql"]}"')
+        _drop_database(_templates["postgresql"])
 
 
 def create_migrated_store(env: dict[str, str]) -> None:
@@ -282,8 +290,7 @@ def scratch_database_at(home: Path) -> Iterator[dict[str, str]]:
         yield env
     finally:
         if postgresql:
-            with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _drop_database(name)
 
 
 @pytest.fixture
