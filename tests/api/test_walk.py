@@ -433,22 +433,31 @@ def build_world(manager: User, other_manager: User) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def walk_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """The world, committed as a transactional test would (its imports and scores run on
-    commit); after the module the database is put back as it was (a flush, then what was
-    there before, as Django's serialized rollback does), for the tests after it."""
+    commit); after the module, or a build that failed, the database is put back as it was
+    for the tests after it."""
     with django_db_blocker.unblock():
         before = connection.creation.serialize_db_to_string()
-        manager = UserFactory(role=Role.MANAGER, username="mia")
-        other_manager = UserFactory(role=Role.MANAGER, username="otto")
-        world = build_world(manager, other_manager)
-        world["users"] = {"manager": manager.pk}
+        try:
+            manager = UserFactory(role=Role.MANAGER, username="mia")
+            other_manager = UserFactory(role=Role.MANAGER, username="otto")
+            world = build_world(manager, other_manager)
+        except BaseException:
+            _put_back(before)
+            raise
+    world["users"] = {"manager": manager.pk}
     yield world
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(before)
-        # The flush started the sequences again; the rows put back hold the low ids.
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), MODELS):
-                cursor.execute(statement)
+        _put_back(before)
+
+
+def _put_back(serialized: str) -> None:
+    """Empty the database and load `serialized` back, as Django's serialized rollback does."""
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(serialized)
+    # The flush started the sequences again; the rows put back hold the low ids.
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), MODELS):
+            cursor.execute(statement)
 
 
 @pytest.fixture
