@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from kam.alerts.models import Alert, AlertComment, AlertFollowUp
@@ -112,13 +112,13 @@ def list_alert_comments(request: Any, alert_id: PathId) -> QuerySet[AlertComment
 
 
 @router.post("/{alert_id}/comments", response={201: CommentOut, ERROR_CODES: ErrorOut})
-def add_alert_comment(request: Any, alert_id: PathId, body: CommentIn) -> tuple[int, Any]:
+def add_alert_comment(request: Any, alert_id: PathId, body: CommentIn) -> Status[Any]:
     alert = alert_get(actor=request.user, alert_id=alert_id)
-    return 201, alert_comment_add(actor=request.user, alert=alert, body=body.body)
+    return Status(201, alert_comment_add(actor=request.user, alert=alert, body=body.body))
 
 
 @router.post("/{alert_id}/follow-ups", response={201: FollowUpOut, ERROR_CODES: ErrorOut})
-def link_alert_follow_up(request: Any, alert_id: PathId, body: FollowUpIn) -> tuple[int, Any]:
+def link_alert_follow_up(request: Any, alert_id: PathId, body: FollowUpIn) -> Status[Any]:
     """Link an existing note of the account (`target_id`), or write one (`note`)."""
     alert = alert_get(actor=request.user, alert_id=alert_id)
     link: AlertFollowUp
@@ -132,4 +132,4 @@ def link_alert_follow_up(request: Any, alert_id: PathId, body: FollowUpIn) -> tu
         raise InvalidInput(
             "Give the note to link (target_id) or the text of a new one (note).", field="target_id"
         )
-    return 201, link
+    return Status(201, link)

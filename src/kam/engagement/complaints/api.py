@@ -4,7 +4,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from kam.accounts.selectors import account_get
@@ -72,10 +72,10 @@ def list_complaints(request: Any, filters: Query[ComplaintQuery]) -> QuerySet[Co
 
 
 @router.post("", response={201: ComplaintOut, ERROR_CODES: ErrorOut})
-def create_complaint(request: Any, body: ComplaintIn) -> tuple[int, Complaint]:
+def create_complaint(request: Any, body: ComplaintIn) -> Status[Complaint]:
     values = body.dict()
     account = account_get(actor=request.user, account_id=values.pop("account_id"))
-    return 201, complaint_create(actor=request.user, account=account, **values)
+    return Status(201, complaint_create(actor=request.user, account=account, **values))
 
 
 @router.get("/report", response={200: ReportOut, ERROR_CODES: ErrorOut})
@@ -113,11 +113,11 @@ def update_complaint(request: Any, complaint_id: PathId, body: ComplaintPatch) -
 
 
 @router.delete("/{complaint_id}", response={204: None, ERROR_CODES: ErrorOut})
-def delete_complaint(request: Any, complaint_id: PathId) -> tuple[int, None]:
+def delete_complaint(request: Any, complaint_id: PathId) -> Status[None]:
     """Delete a complaint recorded by mistake (director, administrator)."""
     complaint = complaint_get(actor=request.user, complaint_id=complaint_id)
     complaint_delete(actor=request.user, complaint=complaint)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(

@@ -4,7 +4,7 @@ answers 404, §13)."""
 from typing import Any
 
 from django.db.models import QuerySet
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from kam.accounts.selectors import account_get
@@ -84,13 +84,13 @@ def list_win_back_plans(request: Any, filters: Query[PlanQuery]) -> QuerySet[Win
 
 
 @router.post("", response={201: PlanOut, ERROR_CODES: ErrorOut})
-def start_win_back_plan(request: Any, body: PlanStartIn) -> tuple[int, WinBackPlan]:
+def start_win_back_plan(request: Any, body: PlanStartIn) -> Status[WinBackPlan]:
     """Start the account's plan, from its alert when `alert_id` names one (409 when the
     account has an open plan); the reasons its records support come proposed."""
     account = account_get(actor=request.user, account_id=body.account_id)
     alert = alert_get(actor=request.user, alert_id=body.alert_id) if body.alert_id else None
     plan = plan_start(actor=request.user, account=account, alert=alert, goal=body.goal)
-    return 201, _full(request, plan)
+    return Status(201, _full(request, plan))
 
 
 @router.get("/{win_back_id}", response={200: PlanOut, ERROR_CODES: ErrorOut})
@@ -105,12 +105,10 @@ def propose_win_back_reasons(request: Any, win_back_id: PathId) -> list[WinBackR
 
 
 @router.post("/{win_back_id}/reasons", response={201: ReasonOut, ERROR_CODES: ErrorOut})
-def add_win_back_reason(
-    request: Any, win_back_id: PathId, body: ReasonIn
-) -> tuple[int, WinBackReason]:
+def add_win_back_reason(request: Any, win_back_id: PathId, body: ReasonIn) -> Status[WinBackReason]:
     """Add a reason by hand, confirmed (409 when the plan has that kind already)."""
     plan = _plan(request, win_back_id)
-    return 201, reason_add(actor=request.user, plan=plan, **body.dict())
+    return Status(201, reason_add(actor=request.user, plan=plan, **body.dict()))
 
 
 @router.post(
@@ -138,10 +136,10 @@ def reject_win_back_reason(
 @router.post("/{win_back_id}/interventions", response={201: InterventionOut, ERROR_CODES: ErrorOut})
 def add_intervention(
     request: Any, win_back_id: PathId, body: InterventionIn
-) -> tuple[int, Intervention]:
+) -> Status[Intervention]:
     """Plan an intervention; its activity is planned on the owner's agenda for the due day."""
     plan = _plan(request, win_back_id)
-    return 201, intervention_add(actor=request.user, plan=plan, **body.dict())
+    return Status(201, intervention_add(actor=request.user, plan=plan, **body.dict()))
 
 
 @router.patch(
