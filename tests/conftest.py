@@ -38,6 +38,9 @@ def pytest_configure(config: pytest.Config) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # WhiteNoise warns, each time its middleware is set up, that the collected files' folder
+    # is missing (a warning per test client); kam serve makes it with collectstatic.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver", "localhost"]
     settings.SECURE_SSL_REDIRECT = False
