@@ -9,6 +9,7 @@ import random
 import pytest
 from django.db import transaction
 
+from kam.accounts.demo import S0_GROUP
 from kam.core.dates import today
 from kam.core.months import last_month_end, month_end, month_index
 from kam.ledger.demo import DemoAccount
@@ -87,6 +88,31 @@ def test_the_monthly_history_decides_who_was_at_risk(manager: User) -> None:
     assert all(dt.date(2025, 11, 1) <= p.started_on <= dt.date(2025, 11, 30) for p in plans)
     # and without ledger revenue nothing held: the plans stay open
     assert {p.status for p in plans} == {PlanStatus.OPEN}
+
+
+@pytest.mark.django_db
+def test_s0s_drifting_group_is_left_for_todays_alert(manager: User) -> None:
+    # Given S0's group and its member at risk a year ago, beside two other at-risk customers
+    as_of, index = dt.date(2026, 12, 2), dt.date(2025, 10, 31)
+    group = AccountFactory(owner=manager, code=S0_GROUP)
+    member = AccountFactory(owner=manager, code="S0-M", parent=group)
+    others = [AccountFactory(owner=manager, code=f"R{i}") for i in range(2)]
+    for account in [group, member, *others]:
+        RiskMonthFactory(account=account, month_end=index, risk_level=RiskLevel.HIGH)
+    accounts = [group, member, *others]
+    trajectories = [DemoAccount(a.code, "drifting", 1e6) for a in accounts]
+
+    # When the demo starts its plans, whichever half the draw treats
+    planned: set[str] = set()
+    for seed in range(6):
+        plans = demo_win_back(
+            random.Random(seed), accounts, trajectories, {"director": manager}, as_of=as_of
+        )
+        planned |= {plan.account.code for plan in plans}
+        WinBackPlan.objects.all().delete()
+
+    # Then only the other customers ever get one: S0's plan starts from its alert now
+    assert planned and planned <= {"R0", "R1"}
 
 
 @pytest.mark.django_db
