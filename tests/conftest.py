@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -174,6 +175,7 @@ def api_as() -> Callable[[User], Client]:
 # run instead. The migrate command itself is still run on fresh homes (tests/test_cli.py,
 # tests/test_settings.py), and the template's own migrate fails the test that first needs it.
 _templates: dict[str, Any] = {}
+_template_homes: list[Path] = []
 
 
 def _admin_dsn() -> str:
@@ -196,6 +198,7 @@ def _migrated_template(store: str) -> Any:
     if store in _templates:
         return _templates[store]
     home = Path(tempfile.mkdtemp(prefix="kam-test-template-"))
+    _template_homes.append(home)
     env = {**os.environ, "KAM_HOME": str(home), "KAM_QUEUE_URL": "", "KAM_CACHE_URL": ""}
     template: Any = home / "kam.sqlite3"
     env["KAM_DATABASE_URL"] = f"sqlite:///{template}"
@@ -224,6 +227,8 @@ def _drop_the_template() -> Iterator[None]:
     yield
     if "postgresql" in _templates:
         _drop_database(_templates["postgresql"])
+    for home in _template_homes:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def create_migrated_store(env: dict[str, str]) -> None:
