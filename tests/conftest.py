@@ -205,8 +205,7 @@ def _migrated_template(store: str) -> Any:
     if store == "postgresql":
         template = f"kam_template_{uuid.uuid4().hex[:8]}"
         env["KAM_DATABASE_URL"] = postgres_url(template)
-        with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{template}"')
+        postgres_admin(f'CREATE DATABASE "{template}"')
     try:
         subprocess.run([KAM, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
     except BaseException:
@@ -217,9 +216,14 @@ def _migrated_template(store: str) -> Any:
     return template
 
 
-def _drop_database(name: str) -> None:
+def postgres_admin(statement: str) -> None:
+    """Run `statement` (CREATE or DROP DATABASE) on the suite's PostgreSQL server."""
     with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(statement)
+
+
+def _drop_database(name: str) -> None:
+    postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -239,8 +243,7 @@ def create_migrated_store(env: dict[str, str]) -> None:
     template = _migrated_template("postgresql" if url.startswith("postgres") else "sqlite")
     if url.startswith("postgres"):
         name = url.rsplit("/", 1)[1]
-        with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as connection:
             _reseed_schedule(connection, sqlite=False)
         return

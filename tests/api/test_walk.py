@@ -431,7 +431,7 @@ def build_world(manager: User, other_manager: User) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def walk_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """The world, committed as a transactional test would (its imports and scores run on
     commit); after the module, or a build that failed, the database is put back as it was
     for the tests after it."""
@@ -461,13 +461,8 @@ def _put_back(serialized: str) -> None:
 
 
 @pytest.fixture
-def world(walk_world: dict[str, Any]) -> dict[str, Any]:
-    return walk_world
-
-
-@pytest.fixture
-def manager(walk_world: dict[str, Any]) -> User:
-    return User.objects.get(pk=walk_world["users"]["manager"])
+def manager(world: dict[str, Any]) -> User:
+    return User.objects.get(pk=world["users"]["manager"])
 
 
 def _request(

@@ -27,7 +27,7 @@ from kam import __version__
 from kam.ops import backup
 from kam.ops.backup import BackupRefused, pg_client
 from kam.org.models import User
-from tests.conftest import create_migrated_store, postgres_url
+from tests.conftest import create_migrated_store, postgres_admin, postgres_url
 
 KAM = str(Path(sys.executable).with_name("kam"))
 
@@ -49,21 +49,14 @@ def fresh_store(tmp_path: Path) -> Iterator[Callable[..., dict[str, str]]]:
             created.append(database)
             env["KAM_DATABASE_URL"] = postgres_url(database)
             if not migrated:
-                _postgres_admin(f'CREATE DATABASE "{database}"')
+                postgres_admin(f'CREATE DATABASE "{database}"')
         if migrated:
             create_migrated_store(env)
         return env
 
     yield make
     for database in created:
-        _postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-
-
-def _postgres_admin(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(postgres_url("postgres"), autocommit=True) as admin:
-        admin.execute(statement)
+        postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def _kam(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
